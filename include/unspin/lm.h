@@ -1,0 +1,57 @@
+// Language model: state-based n-gram scoring in the style of KenLM.
+//
+// Models live in unspin's own binary format (.ulm): mmap'd and used in place.
+// They are made once from the Debian Sphinx binary or from an ARPA file
+// (`unspin lm import-sphinx`, `unspin lm import-arpa`) or estimated from text
+// (`unspin lm build`). All scores are log10 probabilities.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace unspin {
+
+using WordId = std::uint32_t;
+inline constexpr WordId kUnknownWord = 0;  // id of every out-of-vocabulary word
+inline constexpr int kMaxOrder = 5;
+
+// The context an n-gram model needs to score the next word: the last
+// (order - 1) word ids, most recent first. Plain and hashable so that
+// decoder paths with equal states merge.
+struct LmState {
+  WordId words[kMaxOrder - 1] = {};
+  std::uint8_t length = 0;  // how many of `words` are meaningful
+  float backoff[kMaxOrder - 1] = {};  // backoff weights of the context n-grams
+
+  bool operator==(const LmState& other) const noexcept;
+  std::uint64_t hash() const noexcept;
+};
+
+class LanguageModel {
+ public:
+  // Opens a .ulm file. Throws unspin::Error(kBadModel) with a message saying
+  // how to rebuild it when the file is missing, truncated, foreign or old.
+  static std::unique_ptr<LanguageModel> open(const std::string& path);
+  virtual ~LanguageModel() = default;
+
+  virtual int order() const = 0;
+  virtual std::size_t vocab_size() const = 0;
+  // Looks up a word as the model was trained (see folds_case()); OOV -> kUnknownWord.
+  virtual WordId vocab_id(std::string_view word) const = 0;
+  virtual std::string_view word(WordId id) const = 0;
+  // True when the model was trained on lowercased text (the default model is).
+  virtual bool folds_case() const = 0;
+
+  virtual LmState begin_sentence() const = 0;  // context "<s>"
+  virtual LmState null_context() const = 0;    // no context
+  virtual WordId end_sentence_id() const = 0;  // "</s>"
+
+  // log10 P(word | in). An unknown word scores unknown_log10() and resets the
+  // context, so one OOV word cannot swamp a sentence's score.
+  virtual float score(const LmState& in, WordId word, LmState* out) const = 0;
+  virtual float unknown_log10() const = 0;
+};
+
+}  // namespace unspin

@@ -1,0 +1,15 @@
+// Registration of the CLI's subcommands. Each stage owns one file that adds
+// its subcommands; callbacks throw unspin::Error and main() maps the error
+// code to the exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace unspin::cli {
+
+void add_restore_check_commands(CLI::App& app);  // restore, check
+void add_lm_commands(CLI::App& app);             // lm ...
+void add_lexicon_commands(CLI::App& app);        // lexicon ...
+void add_eval_commands(CLI::App& app);           // spin, eval
+
+}  // namespace unspin::cli
