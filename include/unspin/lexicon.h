@@ -21,6 +21,7 @@ enum LexiconSource : std::uint16_t {
   kSourceParaphrase = 1 << 3,       // the repo's curated paraphrase table
   kSourceInflected = 1 << 4,        // reached through inflecting both sides
   kSourceUser = 1 << 5,             // a user lexicon (TSV or Paper Screener CSV)
+  kSourceTwoHop = 1 << 6,           // two synonym hops (original -> x -> spun)
 };
 
 struct Candidate {

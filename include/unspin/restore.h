@@ -49,6 +49,7 @@ struct Edit {
   std::string spun;                    // the input text of the span, as written
   std::string original;                // proposed original, cased to fit
   double confidence;                   // posterior probability the edit is right
+  std::string rule = "UNSPIN_SUBSTITUTION";  // or "UNSPIN_ARTICLE": a/an fixed next to an edit
 };
 
 struct DocumentResult {

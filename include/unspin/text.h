@@ -40,8 +40,13 @@ struct TokenizedText {
 // first invalid sequence. Overlong forms and surrogates are invalid.
 std::optional<std::size_t> find_invalid_utf8(std::string_view bytes);
 
-// Tokenizes valid UTF-8 (precondition: find_invalid_utf8 returned nullopt).
+// Tokenizes valid UTF-8 (precondition: find_invalid_utf8 returned nullopt;
+// invalid bytes do not crash, they become kOther tokens). Throws
+// Error(kTooLarge) past 4 GiB, where 32-bit offsets end.
 TokenizedText tokenize(std::string_view utf8);
+// The same into `out`, reusing its token storage: no allocation once it is
+// large enough. For loops over many documents.
+void tokenize(std::string_view utf8, TokenizedText& out);
 
 // Rebuilds the source from tokens and the gaps between them.
 std::string reassemble(const TokenizedText& text);

@@ -1,4 +1,267 @@
+// `unspin spin` (simulated spinners with gold edits) and `unspin eval`
+// (the measuring instrument: restoration, detection, speed; `eval corpus`
+// lists and extracts the held-out split).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
+#include "cli/input.h"
+#include "cli/progress.h"
+#include "eval/corpus.h"
+#include "eval/report.h"
+#include "eval/runner.h"
+#include "eval/spinner.h"
+#include "unspin/error.h"
+#include "unspin/restore.h"
+
 namespace unspin::cli {
-void add_eval_commands(CLI::App& app) {}
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct SpinOptions {
+  std::string style = "thesaurus";
+  double rate = 0.3;
+  std::uint64_t seed = 1;
+  std::string file = "-";
+  std::string gold;
+  std::string spinner_data;
+  std::string aiksaurus;
+};
+
+eval::SpinnerData load_spinner_data(const std::string& data_dir, const std::string& aiksaurus) {
+  return eval::SpinnerData::load(data_dir.empty() ? eval::SpinnerData::default_data_dir() : data_dir,
+                                 aiksaurus.empty() ? eval::SpinnerData::default_aiksaurus_dir() : aiksaurus);
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+  out.close();
+  if (!out) throw Error(ErrorCode::kIo, "cannot write " + path);
+}
+
+json gold_json(const SpinOptions& o, const eval::SpinOutput& s) {
+  json edits = json::array();
+  for (const eval::GoldEdit& e : s.edits) {
+    edits.push_back({{"byte_begin", e.byte_begin}, {"byte_end", e.byte_end}, {"cp_begin", e.cp_begin},
+                     {"cp_end", e.cp_end}, {"spun", e.spun}, {"original", e.original}});
+  }
+  return {{"style", o.style}, {"rate", o.rate}, {"seed", o.seed}, {"eligible", s.eligible},
+          {"offsets", "byte_* in UTF-8 bytes, cp_* in code points, [begin, end) of the spun text"},
+          {"edits", std::move(edits)}};
+}
+
+void run_spin(const SpinOptions& o) {
+  const eval::SpinStyle style = eval::parse_style(o.style);
+  const std::string text = read_input(o.file, kDefaultMaxInputBytes);
+  validate_input(text, kDefaultMaxInputBytes);
+  const eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
+  const eval::SpinOutput out = eval::Spinner(data, style, o.rate, o.seed).spin(text);
+  if (!o.gold.empty()) write_file(o.gold, gold_json(o, out).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  std::fwrite(out.text.data(), 1, out.text.size(), stdout);
+  std::fflush(stdout);
+}
+
+struct EvalOptions {
+  bool quick = false;
+  std::vector<std::string> styles;
+  std::vector<double> rates;
+  std::vector<std::size_t> lengths;
+  std::size_t docs = 0;
+  std::uint64_t seed = 1;
+  std::string json_out, markdown_out, floors;
+  std::string models_dir, corpora, spinner_data, aiksaurus, screening_list;
+  std::vector<std::string> sources = eval::kNewsSources;
+  std::vector<std::string> systems{"unspin", "screening-list", "thesaurus+unigram"};
+  double unigram_margin = 1.0;
+};
+
+std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, std::unique_ptr<Models>& models,
+                                                        std::unique_ptr<Restorer>& restorer) {
+  std::vector<std::unique_ptr<eval::System>> out;
+  auto need_models = [&] {
+    if (!models) {
+      ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+      models = Models::load(paths);
+    }
+    return models.get();
+  };
+  for (const std::string& name : o.systems) {
+    if (name == "unspin") {
+      restorer = std::make_unique<Restorer>(*need_models(), RestoreOptions{});
+      out.push_back(eval::make_decoder_system(*restorer));
+    } else if (name == "screening-list") {
+      const std::string path = o.screening_list.empty()
+                                   ? (o.spinner_data.empty() ? eval::SpinnerData::default_data_dir() : o.spinner_data) +
+                                         "/screening_list.tsv"
+                                   : o.screening_list;
+      out.push_back(eval::make_screening_system(eval::ScreeningList::load(path)));
+    } else if (name == "thesaurus+unigram") {
+      out.push_back(eval::make_unigram_system(*need_models(), o.unigram_margin));
+    } else {
+      throw Error(ErrorCode::kUsage, "unknown system \"" + name + "\"; use unspin, screening-list or thesaurus+unigram");
+    }
+  }
+  return out;
+}
+
+int run_eval(const EvalOptions& o) {
+  eval::EvalConfig config;
+  if (o.quick) {
+    config.lengths = {100, 300};
+    config.docs = 8;
+  }
+  if (!o.styles.empty()) {
+    config.styles.clear();
+    for (const std::string& s : o.styles) config.styles.push_back(eval::parse_style(s));
+  }
+  if (!o.rates.empty()) config.rates = o.rates;
+  for (double r : config.rates) {
+    if (!(r > 0 && r <= 1)) throw Error(ErrorCode::kUsage, "--rates must lie in (0, 1]");
+  }
+  if (!o.lengths.empty()) config.lengths = o.lengths;
+  if (o.docs) config.docs = o.docs;
+  config.seed = o.seed;
+
+  const eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
+  const std::vector<eval::CorpusDoc> docs = eval::select_part(
+      eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources), eval::Part::kEval);
+  std::map<std::size_t, std::vector<eval::Excerpt>> excerpts;
+  for (std::size_t len : config.lengths) {
+    excerpts[len] = eval::make_excerpts(docs, len, config.docs);
+    if (excerpts[len].empty()) {
+      throw Error(ErrorCode::kUsage, "no eval-part document has about " + std::to_string(len) + " words; lower --lengths");
+    }
+  }
+
+  std::unique_ptr<Models> models;
+  std::unique_ptr<Restorer> restorer;
+  const auto systems = make_systems(o, models, restorer);
+  std::vector<const eval::System*> views;
+  for (const auto& s : systems) views.push_back(s.get());
+  eval::CoverageFn coverage;
+  if (models) coverage = eval::lexicon_coverage(models->lexicons);
+
+  std::size_t total = 0;
+  for (const auto& [len, list] : excerpts) total += list.size() * (1 + config.styles.size() * config.rates.size());
+  Progress progress(total);
+  const eval::EvalResults results =
+      eval::run_evaluation(config, data, excerpts, views, coverage, [&](std::size_t, std::size_t) { progress.advance(); });
+
+  const json j = eval::results_json(results);
+  if (!o.json_out.empty()) write_file(o.json_out, j.dump(2) + "\n");
+  const std::string md = eval::results_markdown(results);
+  if (!o.markdown_out.empty()) write_file(o.markdown_out, md);
+  else std::cout << md;
+  if (!o.floors.empty()) {
+    json floors;
+    try {
+      floors = json::parse(read_input(o.floors, kDefaultMaxInputBytes));
+    } catch (const json::exception& e) {
+      throw Error(ErrorCode::kBadData, o.floors + ": not JSON: " + e.what());
+    }
+    const auto failures = eval::check_floors(j["summary"], floors);
+    for (const std::string& f : failures) std::cerr << "unspin: floor: " << f << "\n";
+    if (!failures.empty()) return 1;
+    std::cerr << "unspin: all " << floors["floors"].size() << " floors hold\n";
+  }
+  return 0;
+}
+
+struct CorpusOptions {
+  std::string part = "eval";
+  std::string out;
+  std::string corpora;
+  std::vector<std::string> sources = eval::kNewsSources;
+};
+
+// Writes one .txt per document and manifest.tsv (id, source, part, words, file);
+// without --out, prints the manifest.
+void run_corpus(const CorpusOptions& o) {
+  const eval::Part part = eval::parse_part(o.part);
+  const auto docs = eval::select_part(
+      eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources), part);
+  std::ostringstream manifest;
+  manifest << "# id\tsource\tpart\twords\tfile\n";
+  if (!o.out.empty()) {
+    std::error_code ec;
+    fs::create_directories(o.out, ec);
+    if (ec) throw Error(ErrorCode::kIo, "cannot create " + o.out + ": " + ec.message());
+  }
+  for (const eval::CorpusDoc& d : docs) {
+    std::string file = d.id;
+    for (char& c : file) {
+      if (c == '/' || c == '@') c = '_';
+    }
+    file += ".txt";
+    if (!o.out.empty()) write_file((fs::path(o.out) / file).string(), d.text() + "\n");
+    manifest << d.id << '\t' << d.source << '\t' << eval::part_name(part) << '\t' << d.words() << '\t' << file << '\n';
+  }
+  if (o.out.empty()) std::cout << manifest.str();
+  else {
+    write_file((fs::path(o.out) / "manifest.tsv").string(), manifest.str());
+    std::cerr << "unspin: wrote " << docs.size() << " " << o.part << "-part documents to " << o.out << "\n";
+  }
+}
+
+}  // namespace
+
+void add_eval_commands(CLI::App& app) {
+  auto spin_opts = std::make_shared<SpinOptions>();
+  CLI::App* spin = app.add_subcommand("spin", "Spin text with a simulated spinner and write its gold edit list");
+  spin->add_option("file", spin_opts->file, "Input file; - (the default) reads standard input");
+  spin->add_option("--style", spin_opts->style, "thesaurus, phrase or tortured (default thesaurus)");
+  spin->add_option("--rate", spin_opts->rate, "Fraction of eligible words/phrases replaced (default 0.3)")
+      ->check(CLI::Range(0.0, 1.0));
+  spin->add_option("--seed", spin_opts->seed, "Seed: fixes the spinner's table and its picks (default 1)");
+  spin->add_option("--gold", spin_opts->gold, "Write the gold edits (JSON) to this file");
+  spin->add_option("--spinner-data", spin_opts->spinner_data, "Folder of the spinners' tables (default data/spinner)");
+  spin->add_option("--aiksaurus", spin_opts->aiksaurus, "Aiksaurus data folder (default /usr/share/aiksaurus)");
+  spin->callback([spin_opts] { run_spin(*spin_opts); });
+
+  auto o = std::make_shared<EvalOptions>();
+  CLI::App* ev = app.add_subcommand("eval", "Measure restoration, detection and speed on held-out spun text");
+  ev->add_flag("--quick", o->quick, "Small run for CI (lengths 100 and 300 words, 8 excerpts each)");
+  ev->add_option("--styles", o->styles, "Spinner styles (default: thesaurus phrase tortured)");
+  ev->add_option("--rates", o->rates, "Spin rates (default: 0.1 0.3 0.6)");
+  ev->add_option("--lengths", o->lengths, "Excerpt lengths in words (default: 100 300 1000)");
+  ev->add_option("--docs", o->docs, "Excerpts per length (default 30; --quick 8)");
+  ev->add_option("--seed", o->seed, "Seed of the spinners (default 1)");
+  ev->add_option("--json", o->json_out, "Write full results as JSON to this file");
+  ev->add_option("--markdown", o->markdown_out, "Write the tables to this file instead of standard output");
+  ev->add_option("--check-floors", o->floors, "Exit 1 when a figure falls below its floor in this JSON file");
+  ev->add_option("--models", o->models_dir, "Folder with en-us.ulm and default.ulex");
+  ev->add_option("--corpora", o->corpora, "npm corpora folder (default: $UNSPIN_CORPORA or the setup.sh folder)");
+  ev->add_option("--sources", o->sources, "Corpus sources: brown-press sotu nlp-corpus (default: brown-press sotu)");
+  ev->add_option("--systems", o->systems, "Systems to run (default: unspin screening-list thesaurus+unigram)");
+  ev->add_option("--screening-list", o->screening_list, "Baseline (a)'s list (default data/spinner/screening_list.tsv)");
+  ev->add_option("--unigram-margin", o->unigram_margin, "Baseline (b): log10 frequency gain needed (default 1)");
+  ev->add_option("--spinner-data", o->spinner_data, "Folder of the spinners' tables (default data/spinner)");
+  ev->add_option("--aiksaurus", o->aiksaurus, "Aiksaurus data folder (default /usr/share/aiksaurus)");
+
+  auto c = std::make_shared<CorpusOptions>();
+  CLI::App* corpus = ev->add_subcommand("corpus", "List or extract the build or eval part of the corpora");
+  corpus->add_option("--part", c->part, "build or eval (default eval)");
+  corpus->add_option("--out", c->out, "Write one .txt per document and manifest.tsv here (default: print the manifest)");
+  corpus->add_option("--corpora", c->corpora, "npm corpora folder");
+  corpus->add_option("--sources", c->sources, "brown-press sotu nlp-corpus (default: brown-press sotu)");
+  corpus->callback([c] { run_corpus(*c); });
+
+  ev->callback([o, ev, corpus] {
+    if (corpus->parsed()) return;
+    const int status = run_eval(*o);
+    if (status != 0) throw CLI::RuntimeError(status);
+  });
+}
+
 }  // namespace unspin::cli

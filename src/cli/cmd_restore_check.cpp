@@ -49,28 +49,38 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
       ->check(CLI::Range(0.0, 1.0));
 }
 
-struct Engine {
-  std::unique_ptr<Models> models;
-  std::unique_ptr<Restorer> restorer;
-  RestoreOptions options;
-};
+// Models are loaded on first use, so bad input is reported before (and
+// without) touching the models, and a run over unreadable files is instant.
+class Engine {
+ public:
+  explicit Engine(const CommonOptions& o) : common_(o) {
+    options_.max_input_bytes = parse_size(o.max_input);
+    options_.adapt = !o.no_adapt;
+    options_.min_confidence = o.min_confidence;
+  }
+  const RestoreOptions& options() const { return options_; }
+  const Restorer& restorer() {
+    if (!restorer_) {
+      ModelPaths paths = common_.models_dir.empty() ? ModelPaths::defaults()
+                                                    : ModelPaths::in_folder(common_.models_dir);
+      paths.user_lexicons = common_.user_lexicons;
+      models_ = Models::load(paths);
+      restorer_ = std::make_unique<Restorer>(*models_, options_);
+    }
+    return *restorer_;
+  }
 
-Engine load_engine(const CommonOptions& o) {
-  Engine engine;
-  ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
-  paths.user_lexicons = o.user_lexicons;
-  engine.models = Models::load(paths);
-  engine.options.max_input_bytes = parse_size(o.max_input);
-  engine.options.adapt = !o.no_adapt;
-  engine.options.min_confidence = o.min_confidence;
-  engine.restorer = std::make_unique<Restorer>(*engine.models, engine.options);
-  return engine;
-}
+ private:
+  const CommonOptions& common_;
+  RestoreOptions options_;
+  std::unique_ptr<Models> models_;
+  std::unique_ptr<Restorer> restorer_;
+};
 
 // Runs every input, reporting per-file errors on stderr and carrying on;
 // returns the first error's exit status (0 when all succeeded).
 template <typename Emit>
-int run_files(const CommonOptions& o, const Engine& engine, Emit emit) {
+int run_files(const CommonOptions& o, Engine& engine, Emit emit) {
   int status = 0;
   auto fail = [&](const std::string& name, const Error& e) {
     std::cerr << "unspin: error: " << name << ": " << e.what() << "\n";
@@ -82,16 +92,17 @@ int run_files(const CommonOptions& o, const Engine& engine, Emit emit) {
     std::vector<std::string> names;
     for (const std::string& file : o.files) {
       try {
-        std::string text = read_input(file, engine.options.max_input_bytes);
-        validate_input(text, engine.options.max_input_bytes);
+        std::string text = read_input(file, engine.options().max_input_bytes);
+        validate_input(text, engine.options().max_input_bytes);
         texts.push_back(std::move(text));
         names.push_back(file);
       } catch (const Error& e) {
         fail(file, e);
       }
     }
+    if (texts.empty()) return status;
     std::vector<std::string_view> views(texts.begin(), texts.end());
-    std::vector<DocumentResult> results = engine.restorer->run_same_source(views);
+    std::vector<DocumentResult> results = engine.restorer().run_same_source(views);
     for (std::size_t i = 0; i < results.size(); ++i) {
       emit(names[i], texts[i], results[i]);
       progress.advance();
@@ -100,8 +111,9 @@ int run_files(const CommonOptions& o, const Engine& engine, Emit emit) {
   }
   for (const std::string& file : o.files) {
     try {
-      std::string text = read_input(file, engine.options.max_input_bytes);
-      DocumentResult result = engine.restorer->run(text);
+      std::string text = read_input(file, engine.options().max_input_bytes);
+      validate_input(text, engine.options().max_input_bytes);
+      DocumentResult result = engine.restorer().run(text);
       emit(file, text, result);
     } catch (const Error& e) {
       fail(file, e);
@@ -179,7 +191,7 @@ void print_report(const std::string& name, std::string_view text, const Document
 }
 
 int run_restore(const CommonOptions& o) {
-  Engine engine = load_engine(o);
+  Engine engine(o);
   const bool headers = o.files.size() > 1;
   return run_files(o, engine, [&](const std::string& name, std::string_view, const DocumentResult& r) {
     if (headers) std::printf("==> %s <==\n", display_name(name).c_str());
@@ -190,13 +202,13 @@ int run_restore(const CommonOptions& o) {
 }
 
 int run_check(const CommonOptions& o, bool as_json) {
-  Engine engine = load_engine(o);
+  Engine engine(o);
   const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   json all = json::array();
   int status = run_files(o, engine, [&](const std::string& name, std::string_view text,
                                         const DocumentResult& r) {
     if (as_json) {
-      json j = result_json(text, r, engine.options.verdict_threshold);
+      json j = result_json(text, r, engine.options().verdict_threshold);
       j["file"] = display_name(name);
       all.push_back(std::move(j));
     } else {
@@ -212,12 +224,12 @@ int run_check(const CommonOptions& o, bool as_json) {
 
 // --jsonl: one {"id":..., "text":...} object per input line, one result per output line.
 int run_check_jsonl(const CommonOptions& o) {
-  Engine engine = load_engine(o);
+  Engine engine(o);
   int status = 0;
   for (const std::string& file : o.files) {
     std::string data;
     try {
-      data = read_input(file, engine.options.max_input_bytes);
+      data = read_input(file, engine.options().max_input_bytes);
     } catch (const Error& e) {
       std::cerr << "unspin: error: " << display_name(file) << ": " << e.what() << "\n";
       if (status == 0) status = static_cast<int>(e.code());
@@ -242,8 +254,8 @@ int run_check_jsonl(const CommonOptions& o) {
         }
         if (in.contains("id")) out["id"] = in["id"];
         const std::string text = in["text"].get<std::string>();
-        DocumentResult r = engine.restorer->run(text);
-        json res = result_json(text, r, engine.options.verdict_threshold);
+        DocumentResult r = engine.restorer().run(text);
+        json res = result_json(text, r, engine.options().verdict_threshold);
         for (auto it = res.begin(); it != res.end(); ++it) out[it.key()] = it.value();
       } catch (const json::exception& e) {
         std::cerr << "unspin: error: " << display_name(file) << ":" << line_no

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# unspin quick start, step 1 of 2: installs what unspin needs from Debian and npm,
+# builds it (Release), compiles the default models into ./models, and runs the
+# main job on a bundled example. Run as root on Debian 12. Idempotent: a second
+# run installs nothing, rebuilds nothing and finishes in seconds.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${UNSPIN_BUILD_DIR:-build}
+APT_PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build pkg-config
+  # libraries
+  libcli11-dev nlohmann-json3-dev zlib1g-dev libsphinxbase-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # embedded data (see README "Models and licences")
+  pocketsphinx-en-us wordnet-base mythes-en-us libaiksaurus-1.2-data
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if ((${#missing[@]})); then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup.sh: these Debian packages are missing: ${missing[*]}" >&2
+    echo "setup.sh: run as root (or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "==> Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Text corpora for the evaluation harness and the round-trip tests (npm, pinned by package-lock.json).
+if ! cmp -s corpora/package-lock.json corpora/node_modules/.package-lock.json 2>/dev/null; then
+  echo "==> Installing npm corpora"
+  (cd corpora && npm ci --no-audit --no-fund --loglevel=error)
+  cp corpora/package-lock.json corpora/node_modules/.package-lock.json
+fi
+
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  echo "==> Configuring ($BUILD_DIR, Release)"
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+echo "==> Building unspin and compiling the default models into ./models"
+cmake --build "$BUILD_DIR" -j"$(nproc)" | { grep -vE '^\[[0-9]+/[0-9]+\] (Building|Linking)' || true; }
+
+echo "==> Example: unspin check examples/spun-news.txt"
+"$BUILD_DIR/bin/unspin" check examples/spun-news.txt
+echo "==> Example: unspin restore examples/spun-news.txt"
+"$BUILD_DIR/bin/unspin" restore examples/spun-news.txt
+echo
+echo "Done. The CLI is $BUILD_DIR/bin/unspin; run the tests with ./test.sh"

@@ -1,0 +1,32 @@
+// The decoder's view of a document: the word tokens of each sentence, with
+// their LM ids and whether a spinner could have produced them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "unspin/lm.h"
+#include "unspin/text.h"
+
+namespace unspin::decode {
+
+struct WordItem {
+  std::uint32_t token;    // index into TokenizedText::tokens
+  std::string lower;      // case-folded text; for possessives, without the "'s"
+  std::string suffix;     // "'s" / "’s" split off a possessive, else empty
+  WordId lm_id;           // id of the full folded word (with its suffix)
+  bool eligible;          // may be (part of) a spun span
+  bool joins_next;        // the next word follows after whitespace only
+};
+
+struct Sentence {
+  std::vector<WordItem> words;
+};
+
+// Splits the tokens into sentences of word items. Numbers, punctuation and
+// symbols are not word items; proper names (capitalised mid-sentence),
+// acronyms and words with digits are not eligible.
+std::vector<Sentence> build_sentences(const TokenizedText& text, const LanguageModel& lm);
+
+}  // namespace unspin::decode
