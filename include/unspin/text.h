@@ -15,8 +15,10 @@
 namespace unspin {
 
 enum class TokenKind : std::uint8_t {
-  kWord,    // letters, with internal apostrophes and hyphens ("don't", "well-known")
-  kNumber,  // digits with internal separators ("1,200", "3.5", "2024")
+  kWord,    // letters, with internal apostrophes and hyphens ("don't", "well-known"),
+            // dotted acronyms with their dots ("U.S.", "e.g.")
+  kNumber,  // digits with internal separators ("1,200", "3.5", "2024"), and
+            // digit-initial alphanumerics ("21st", "1990s")
   kPunct,   // punctuation and symbols, one code point each (quotes, dashes, ...)
   kOther,   // any other non-space code point run (emoji, CJK, ...)
 };

@@ -1,6 +1,7 @@
 // `unspin spin` (simulated spinners with gold edits) and `unspin eval`
 // (the measuring instrument: restoration, detection, speed; `eval corpus`
 // lists and extracts the held-out split).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +20,7 @@
 #include "eval/corpus.h"
 #include "eval/report.h"
 #include "eval/runner.h"
+#include "eval/scan.h"
 #include "eval/spinner.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
@@ -183,7 +186,17 @@ struct CorpusOptions {
   std::string out;
   std::string corpora;
   std::vector<std::string> sources = eval::kNewsSources;
+  std::string vocab, collocations;
+  std::size_t min_count = 3;
+  std::size_t top = 2000;
 };
+
+void write_counts(const std::string& path, const eval::Counts& counts, const std::string& what) {
+  std::string out = "# " + what + " (unspin eval corpus; regenerate, do not edit)\n";
+  for (const auto& [item, n] : counts) out += item + "\t" + std::to_string(n) + "\n";
+  write_file(path, out);
+  std::cerr << "unspin: wrote " << counts.size() << " entries to " << path << "\n";
+}
 
 // Writes one .txt per document and manifest.tsv (id, source, part, words, file);
 // without --out, prints the manifest.
@@ -191,6 +204,20 @@ void run_corpus(const CorpusOptions& o) {
   const eval::Part part = eval::parse_part(o.part);
   const auto docs = eval::select_part(
       eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources), part);
+  if (!o.vocab.empty() || !o.collocations.empty()) {
+    const std::string where = " seen >= " + std::to_string(o.min_count) + " times in the " + o.part + " part";
+    if (!o.vocab.empty()) {
+      write_counts(o.vocab, eval::count_words_lowercase(docs, o.min_count, 0),
+                   "Spinner vocabulary: lowercase words" + where);
+    }
+    if (!o.collocations.empty()) {
+      const eval::SpinnerData data = load_spinner_data("", "");
+      const std::vector<std::string> stop(data.never_spin.begin(), data.never_spin.end());
+      write_counts(o.collocations, eval::count_collocations(docs, stop, o.min_count, o.top),
+                   "Tortured spinner collocations: the " + std::to_string(o.top) + " most frequent content-word bigrams" + where);
+    }
+    return;
+  }
   std::ostringstream manifest;
   manifest << "# id\tsource\tpart\twords\tfile\n";
   if (!o.out.empty()) {
@@ -255,6 +282,10 @@ void add_eval_commands(CLI::App& app) {
   corpus->add_option("--out", c->out, "Write one .txt per document and manifest.tsv here (default: print the manifest)");
   corpus->add_option("--corpora", c->corpora, "npm corpora folder");
   corpus->add_option("--sources", c->sources, "brown-press sotu nlp-corpus (default: brown-press sotu)");
+  corpus->add_option("--vocab", c->vocab, "Instead: write the part's word counts (the spinners' vocabulary) here");
+  corpus->add_option("--collocations", c->collocations, "Instead: write the part's frequent content-word bigrams here");
+  corpus->add_option("--min-count", c->min_count, "With --vocab/--collocations: minimum count (default 3)");
+  corpus->add_option("--top", c->top, "With --collocations: keep this many (default 2000)");
   corpus->callback([c] { run_corpus(*c); });
 
   ev->callback([o, ev, corpus] {

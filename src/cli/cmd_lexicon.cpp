@@ -36,7 +36,10 @@ void add_stack_options(CLI::App* cmd, StackOptions& o) {
   cmd->add_option("--models", o.models_dir,
                   "Folder with default.ulex (default: $UNSPIN_MODELS, else the folder ./setup.sh fills)");
   cmd->add_option("--lexicon", o.user_lexicons,
-                  "Extra lexicon: .ulex, TSV (original<TAB>spun) or Paper Screener CSV; repeatable");
+                  "Extra lexicon: .ulex, TSV (original<TAB>spun) or Paper Screener CSV; repeatable")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_flag("--no-default", o.no_default, "Use only the --lexicon files, not the default lexicon");
 }
 
@@ -51,8 +54,8 @@ LexiconStack load_stack(const StackOptions& o) {
     UserLexiconReport report;
     stack.add(load_user_lexicon(path, &report));
     if (report.skipped > 0) {
-      std::cerr << "unspin: " << path << ": " << report.skipped << " lines skipped (first: "
-                << (report.warnings.empty() ? "" : report.warnings.front()) << ")\n";
+      std::cerr << "unspin: " << path << ": " << report.pairs << " pairs, " << report.skipped
+                << " lines skipped (`unspin lexicon import " << path << " -o X.ulex` lists why)\n";
     }
   }
   if (stack.empty()) throw Error(ErrorCode::kUsage, "--no-default needs at least one --lexicon");
@@ -79,7 +82,10 @@ void add_build(CLI::App& lex) {
   cmd->add_option("--wordnet", o->in.wordnet_dir, "WordNet 3.0 dict folder (/usr/share/wordnet)");
   cmd->add_option("--mythes", o->in.mythes_path, "MyThes thesaurus (/usr/share/mythes/th_en_US_v2.dat)");
   cmd->add_option("--table-dir", o->in.table_dir, "Folder of curated *.tsv paraphrase tables");
-  cmd->add_option("--table", o->in.table_files, "Extra curated table; repeatable");
+  cmd->add_option("--table", o->in.table_files, "Extra curated table; repeatable")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--max-candidates", o->in.params.max_candidates, "Candidates kept per key (default 32)")
       ->check(CLI::Range(1, 255));
   cmd->add_option("--two-hop-fanout", o->in.params.two_hop_fanout,

@@ -111,7 +111,9 @@ void add_build(CLI::App& lm) {
     for (const std::string& w : builder.warnings()) std::cerr << "unspin: warning: " << w << "\n";
     set.folds_case = !*keep_case;
     set.provenance = "build --order " + std::to_string(*order) + (*keep_case ? " --keep-case" : "");
-    for (const std::string& path : *texts) set.provenance += " " + base_name(path);
+    // Provenance names the inputs (128 bytes in the header): a long list is summarized.
+    for (std::size_t i = 0; i < texts->size() && i < 3; ++i) set.provenance += " " + base_name((*texts)[i]);
+    if (texts->size() > 3) set.provenance += " ... (" + std::to_string(texts->size()) + " files)";
     std::cerr << "estimated from " << builder.sentences() << " sentences, " << builder.tokens() << " tokens\n";
     finish_and_write(set, *out, *arpa);
   });

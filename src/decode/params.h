@@ -1,7 +1,14 @@
-// Tunable parameters of the decoder's channel and calibration. Values are
-// fitted on the BUILD part of the corpora (never the eval part) with
-// `unspin eval calibrate`; see docs/EVALUATION.md.
+// Parameters of the decoder: the channel's costs, the edit model (a logistic
+// regression over each chosen edit's evidence) and the detection model (a
+// logistic regression over document-level evidence). The weights are fitted
+// on the BUILD part of the corpora, never the eval part, by
+// `unspin eval fit` (docs/EVALUATION.md), and copied here with the command
+// and data that produced them.
 #pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
 
 namespace unspin::decode {
 
@@ -23,25 +30,52 @@ struct ChannelParams {
   double min_spin_rate = 0.002, max_spin_rate = 0.5;
 };
 
-struct ConfidenceParams {
-  // P(edit right) = sigmoid(scale * margin + bias) * alt_share, where margin is
-  // the log10 score gain over keeping the span and alt_share the share of the
-  // best alternative original for the same span.
-  double scale = 1.2;
-  double bias = -2.0;
+// Evidence for one chosen edit. Index names are the contract between the
+// decoder and the fitted weights.
+enum EditFeature : std::size_t {
+  kBias,
+  kMargin,          // log10 path gain over keeping the span (capped at 8)
+  kAltGap,          // log10 path gain over the best other original (capped at 5)
+  kLocalGain,       // log10 LM gain in the written context
+  kFrequencyGain,   // unigram log10 P(original) - P(spun)
+  kLogPrior,        // log10 lexicon prior
+  kSpunUnknown,     // the spun words include an LM-unknown word
+  kLengthChange,    // |words(original) - words(spun)|
+  kDocSpinLogit,    // log10 odds of the document's first-pass spin rate
+  kPairRepeats,     // log2 of how often the document makes this same edit
+  kOriginalInDoc,   // the original occurs as written elsewhere in the document
+  kFromParaphrase,  // proposed by the curated paraphrase table
+  kFromWordNet,     // proposed by WordNet synonymy
+  kEditFeatureCount
 };
+using EditFeatures = std::array<double, kEditFeatureCount>;
 
-struct DetectionParams {
-  // P(spun) = sigmoid(w_rate * logit(spin_rate) + w_gain * gain_per_word + bias).
-  double w_rate = 1.5;
-  double w_gain = 4.0;
-  double bias = 6.0;
+enum DetectionFeature : std::size_t {
+  kDetBias,
+  kDetSpinLogit,     // log odds (natural) of the estimated spin rate
+  kDetGainPerWord,   // summed margins of applied edits / words
+  kDetEditsPerWord,  // applied edits / words
+  kDetMeanConfidence,
+  kDetLogWords,      // log10 of the document's word count
+  kDetectionFeatureCount
 };
+using DetectionFeatures = std::array<double, kDetectionFeatureCount>;
 
 struct DecoderParams {
   ChannelParams channel;
-  ConfidenceParams confidence;
-  DetectionParams detection;
+  // P(edit right) = sigmoid(edit_weights . features).
+  EditFeatures edit_weights = {-2.0, 2.76, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  // P(document spun) = sigmoid(detection_weights . features).
+  DetectionFeatures detection_weights = {6.0, 1.5, 4.0, 0, 0, 0};
 };
+
+inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+template <std::size_t N>
+double dot(const std::array<double, N>& a, const std::array<double, N>& b) {
+  double s = 0;
+  for (std::size_t i = 0; i < N; ++i) s += a[i] * b[i];
+  return s;
+}
 
 }  // namespace unspin::decode

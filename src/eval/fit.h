@@ -1,0 +1,48 @@
+// Fitting the decoder's edit model and detection model on simulated spinning
+// of the BUILD part of the corpora (never the eval part). The output is the
+// weights to ship in src/decode/params.h, with the figures they reach on
+// the data they were fitted on (the honest figures come from `unspin eval`).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "decode/params.h"
+#include "eval/corpus.h"
+#include "eval/spinner.h"
+#include "unspin/restore.h"
+
+namespace unspin::eval {
+
+struct FitConfig {
+  std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured};
+  std::vector<double> rates{0.05, 0.1, 0.2, 0.4, 0.8};
+  std::vector<std::size_t> lengths{100, 300, 800};
+  std::size_t docs = 40;  // excerpts per length
+  std::uint64_t seed = 1000;  // distinct from the evaluation's seeds
+  double l2 = 1.0;
+};
+
+struct FitResult {
+  decode::EditFeatures edit_weights{};
+  decode::DetectionFeatures detection_weights{};
+  std::size_t edit_samples = 0, edit_positives = 0;
+  std::size_t detection_samples = 0, detection_positives = 0;
+  double edit_log_loss = 0, detection_log_loss = 0;
+  std::string summary() const;  // weights as C++ initialisers, plus the counts
+};
+
+// Logistic regression by Newton's method with an L2 penalty (not on the bias).
+// rows: feature vectors (first feature is the constant 1); labels 0/1;
+// weights: per-sample weights (empty = all 1).
+std::vector<double> fit_logistic(const std::vector<std::vector<double>>& rows,
+                                 const std::vector<int>& labels, const std::vector<double>& weights,
+                                 double l2, double* log_loss);
+
+FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
+                      const std::vector<CorpusDoc>& build_docs, const FitConfig& config,
+                      const std::function<void(const std::string&)>& log);
+
+}  // namespace unspin::eval

@@ -1,0 +1,251 @@
+#include "eval/report.h"
+
+#include <cstdio>
+#include <set>
+
+#include "unspin/error.h"
+
+namespace unspin::eval {
+namespace {
+
+using nlohmann::json;
+
+json quality_json(const QualityCounts& q) {
+  return {{"docs", q.docs}, {"tokens", q.tokens}, {"gold", q.gold}, {"restored", q.restored},
+          {"changed", q.changed}, {"missed", q.missed}, {"edits", q.edits},
+          {"correct_edits", q.correct_edits}, {"wrong_edits", q.wrong_edits}, {"false_edits", q.false_edits},
+          {"precision", q.precision()}, {"recall", q.recall()}, {"f1", q.f1()},
+          {"false_per_1k_tokens", q.false_per_1k_tokens()}};
+}
+
+json detection_json(const DetectionFigures& d) {
+  return {{"positives", d.positives}, {"negatives", d.negatives}, {"auc", d.auc}, {"f1", d.f1},
+          {"recall", d.recall}, {"false_positive_rate", d.false_positive_rate}};
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+std::string pct(double v) { return fmt("%.1f%%", 100 * v); }
+std::string rate_label(double r) { return fmt("%.2g", r); }
+
+// Aggregates of one system's cells selected by a predicate.
+template <typename Pred>
+QualityCounts sum_quality(const SystemResults& r, Pred pred) {
+  QualityCounts q;
+  for (const auto& [key, counts] : r.quality) {
+    if (pred(key)) q.add(counts);
+  }
+  return q;
+}
+// Spun samples chosen by `pred` plus the clean samples of the lengths `pred` admits.
+template <typename Pred>
+DetectionFigures detect(const SystemResults& r, Pred pred) {
+  std::vector<DetectionSample> samples;
+  std::set<std::size_t> lengths;
+  for (const auto& [key, s] : r.detection) {
+    if (key.style != "clean" && pred(key)) {
+      samples.insert(samples.end(), s.begin(), s.end());
+      lengths.insert(key.length);
+    }
+  }
+  for (const auto& [key, s] : r.detection) {
+    if (key.style == "clean" && lengths.count(key.length)) samples.insert(samples.end(), s.begin(), s.end());
+  }
+  return detection_figures(samples);
+}
+template <typename Pred>
+QualityCounts sum_coverage(const EvalResults& res, Pred pred) {
+  QualityCounts q;
+  for (const auto& [key, c] : res.coverage) {
+    if (pred(key)) q.add(c);
+  }
+  return q;
+}
+
+bool spun_cell(const CellKey& k) { return k.style != "clean"; }
+
+}  // namespace
+
+json results_json(const EvalResults& res) {
+  json out;
+  json styles = json::array();
+  for (SpinStyle s : res.config.styles) styles.push_back(std::string(style_name(s)));
+  out["config"] = {{"styles", styles}, {"rates", res.config.rates}, {"lengths", res.config.lengths},
+                   {"docs_per_length", res.config.docs}, {"seed", res.config.seed}};
+  json excerpts = json::object();
+  for (const auto& [len, n] : res.excerpts) excerpts[std::to_string(len)] = n;
+  out["excerpts"] = excerpts;
+  json cells = json::array();
+  json summary = json::object();
+  for (const std::string& name : res.system_names) {
+    const SystemResults& r = res.systems.at(name);
+    for (const auto& [key, q] : r.quality) {
+      json c = quality_json(q);
+      c["system"] = name;
+      c["style"] = key.style;
+      c["rate"] = key.rate;
+      c["length"] = key.length;
+      auto d = r.detection.find(key);
+      if (d != r.detection.end() && key.style != "clean") {
+        c["detection"] = detection_json(detect(r, [&](const CellKey& k) { return k == key; }));
+      }
+      cells.push_back(std::move(c));
+    }
+    const QualityCounts overall = sum_quality(r, spun_cell);
+    const QualityCounts clean = sum_quality(r, [](const CellKey& k) { return k.style == "clean"; });
+    const DetectionFigures det = detect(r, spun_cell);
+    const std::string p = name + "/";
+    summary[p + "overall/precision"] = overall.precision();
+    summary[p + "overall/recall"] = overall.recall();
+    summary[p + "overall/f1"] = overall.f1();
+    summary[p + "overall/false_per_1k_tokens"] = overall.false_per_1k_tokens();
+    summary[p + "clean/false_per_1k_tokens"] = clean.false_per_1k_tokens();
+    summary[p + "detection/auc"] = det.auc;
+    summary[p + "detection/f1"] = det.f1;
+    summary[p + "detection/false_positive_rate"] = det.false_positive_rate;
+    for (SpinStyle s : res.config.styles) {
+      const std::string style(style_name(s));
+      const QualityCounts q = sum_quality(r, [&](const CellKey& k) { return k.style == style; });
+      summary[p + "style/" + style + "/recall"] = q.recall();
+      summary[p + "style/" + style + "/precision"] = q.precision();
+      summary[p + "style/" + style + "/f1"] = q.f1();
+    }
+    summary[p + "speed/mb_per_s"] = r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0.0;
+    out["speed"][name] = {{"bytes", r.bytes}, {"seconds", r.seconds},
+                          {"mb_per_s", r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0.0}};
+  }
+  out["cells"] = std::move(cells);
+  if (res.coverage_measured) {
+    json cov = json::array();
+    for (const auto& [key, c] : res.coverage) {
+      cov.push_back({{"style", key.style}, {"rate", key.rate}, {"length", key.length}, {"gold", c.gold},
+                     {"covered", c.covered}, {"coverage", c.coverage()}});
+    }
+    out["coverage"] = std::move(cov);
+    summary["coverage/overall"] = sum_coverage(res, spun_cell).coverage();
+    for (SpinStyle s : res.config.styles) {
+      const std::string style(style_name(s));
+      summary["coverage/" + style] = sum_coverage(res, [&](const CellKey& k) { return k.style == style; }).coverage();
+    }
+  }
+  out["peak_rss_kb"] = res.peak_rss_kb;
+  out["total_seconds"] = res.total_seconds;
+  out["summary"] = std::move(summary);
+  return out;
+}
+
+std::string results_markdown(const EvalResults& res) {
+  std::string md;
+  auto row = [&md](std::initializer_list<std::string> cells) {
+    md += "|";
+    for (const std::string& c : cells) md += " " + c + " |";
+    md += "\n";
+  };
+  auto cov_cell = [&](auto pred) {
+    return res.coverage_measured ? pct(sum_coverage(res, pred).coverage()) : std::string("n/a");
+  };
+  auto quality_cells = [](const QualityCounts& q) {
+    const double g = q.gold ? double(q.gold) : 1.0;
+    return std::vector<std::string>{std::to_string(q.gold), pct(q.restored / g), pct(q.changed / g),
+                                    pct(q.missed / g), pct(q.precision()), pct(q.recall()), pct(q.f1()),
+                                    fmt("%.2f", q.false_per_1k_tokens())};
+  };
+
+  md += "### Restoration by style and spin rate (all lengths)\n\n";
+  md += "| system | style | rate | gold | restored | changed | missed | precision | recall | F1 | false edits /1k tokens | candidate coverage |\n";
+  md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const std::string& name : res.system_names) {
+    const SystemResults& r = res.systems.at(name);
+    for (SpinStyle s : res.config.styles) {
+      const std::string style(style_name(s));
+      for (double rate : res.config.rates) {
+        auto pred = [&](const CellKey& k) { return k.style == style && k.rate == rate; };
+        auto cells = quality_cells(sum_quality(r, pred));
+        md += "| " + name + " | " + style + " | " + rate_label(rate);
+        for (const std::string& c : cells) md += " | " + c;
+        md += " | " + cov_cell(pred) + " |\n";
+      }
+    }
+    auto cells = quality_cells(sum_quality(r, spun_cell));
+    md += "| **" + name + "** | **all** | | ";
+    for (std::size_t i = 0; i < cells.size(); ++i) md += (i ? " | **" : "**") + cells[i] + "**";
+    md += " | " + cov_cell(spun_cell) + " |\n";
+  }
+
+  md += "\n### Restoration by document length (all styles and rates) and false edits on clean text\n\n";
+  md += "| system | words | spun docs | recall | precision | F1 | false edits /1k tokens (spun) | clean docs | false edits /1k tokens (clean) |\n";
+  md += "|---|---|---|---|---|---|---|---|---|\n";
+  for (const std::string& name : res.system_names) {
+    const SystemResults& r = res.systems.at(name);
+    for (const auto& [length, n] : res.excerpts) {
+      const QualityCounts q = sum_quality(r, [&](const CellKey& k) { return spun_cell(k) && k.length == length; });
+      const QualityCounts c = sum_quality(r, [&](const CellKey& k) { return !spun_cell(k) && k.length == length; });
+      row({name, "~" + std::to_string(length), std::to_string(q.docs), pct(q.recall()), pct(q.precision()),
+           pct(q.f1()), fmt("%.2f", q.false_per_1k_tokens()), std::to_string(c.docs),
+           fmt("%.2f", c.false_per_1k_tokens())});
+    }
+  }
+
+  md += "\n### Detection (spun docs with at least one substitution vs clean docs of the same lengths)\n\n";
+  md += "| system | style | rate | words | ROC-AUC | F1 at shipped threshold | recall | false-positive rate (clean) |\n";
+  md += "|---|---|---|---|---|---|---|---|\n";
+  for (const std::string& name : res.system_names) {
+    const SystemResults& r = res.systems.at(name);
+    auto det_row = [&](const std::string& style, const std::string& rate, const std::string& len, auto pred) {
+      const DetectionFigures d = detect(r, pred);
+      row({name, style, rate, len, fmt("%.3f", d.auc), pct(d.f1), pct(d.recall), pct(d.false_positive_rate)});
+    };
+    for (SpinStyle s : res.config.styles) {
+      const std::string style(style_name(s));
+      for (double rate : res.config.rates) {
+        det_row(style, rate_label(rate), "all", [&](const CellKey& k) { return k.style == style && k.rate == rate; });
+      }
+    }
+    for (const auto& [length, n] : res.excerpts) {
+      det_row("all", "all", "~" + std::to_string(length),
+              [&](const CellKey& k) { return spun_cell(k) && k.length == length; });
+    }
+    det_row("**all**", "**all**", "**all**", spun_cell);
+  }
+
+  md += "\n### Speed of this run\n\n| system | MB processed | seconds | MB/s |\n|---|---|---|---|\n";
+  for (const std::string& name : res.system_names) {
+    const SystemResults& r = res.systems.at(name);
+    row({name, fmt("%.2f", r.bytes / 1e6), fmt("%.2f", r.seconds),
+         r.seconds > 0 ? fmt("%.2f", r.bytes / 1e6 / r.seconds) : "n/a"});
+  }
+  md += "\nPeak resident memory of the run (getrusage): " + fmt("%.1f", res.peak_rss_kb / 1024.0) +
+        " MiB; wall time " + fmt("%.1f", res.total_seconds) + " s.\n";
+  return md;
+}
+
+std::vector<std::string> check_floors(const json& summary, const json& floors) {
+  if (!floors.is_object() || !floors.contains("floors") || !floors["floors"].is_array()) {
+    throw Error(ErrorCode::kBadData, "floors file: expected {\"floors\": [{\"metric\": ..., \"min\"|\"max\": ...}]}");
+  }
+  std::vector<std::string> failures;
+  for (const json& f : floors["floors"]) {
+    if (!f.is_object() || !f.contains("metric") || !f["metric"].is_string() ||
+        (!f.contains("min") && !f.contains("max"))) {
+      throw Error(ErrorCode::kBadData, "floors file: bad entry " + f.dump());
+    }
+    const std::string metric = f["metric"].get<std::string>();
+    if (!summary.contains(metric)) {
+      failures.push_back(metric + ": not measured in this run");
+      continue;
+    }
+    const double value = summary[metric].get<double>();
+    if (f.contains("min") && value < f["min"].get<double>()) {
+      failures.push_back(metric + " = " + fmt("%.4f", value) + " is below its floor " + fmt("%.4f", f["min"].get<double>()));
+    }
+    if (f.contains("max") && value > f["max"].get<double>()) {
+      failures.push_back(metric + " = " + fmt("%.4f", value) + " is above its ceiling " + fmt("%.4f", f["max"].get<double>()));
+    }
+  }
+  return failures;
+}
+
+}  // namespace unspin::eval

@@ -1,0 +1,26 @@
+// Evaluation results as JSON (machines, floors) and Markdown (bench/RESULTS.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "eval/runner.h"
+
+namespace unspin::eval {
+
+// Full results: config, every cell, coverage, speed, and a flat "summary" map
+// ("unspin/overall/recall", "unspin/clean/false_per_1k_tokens", ...) that
+// floors refer to.
+nlohmann::json results_json(const EvalResults& results);
+
+// The quality, clean-text, detection and speed tables.
+std::string results_markdown(const EvalResults& results);
+
+// Checks a floors file: {"floors": [{"metric": "<summary key>", "min": x} or
+// {"metric": ..., "max": y}, ...]}. Returns one line per violated or unknown
+// metric (empty = all floors hold). Throws Error(kBadData) on a malformed file.
+std::vector<std::string> check_floors(const nlohmann::json& summary, const nlohmann::json& floors);
+
+}  // namespace unspin::eval

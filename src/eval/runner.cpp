@@ -1,0 +1,206 @@
+#include "eval/runner.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "eval/scan.h"
+#include "unspin/error.h"
+
+namespace unspin::eval {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class DecoderSystem final : public System {
+ public:
+  explicit DecoderSystem(const Restorer& r) : restorer_(r) {}
+  std::string name() const override { return "unspin"; }
+  SystemOutput run(std::string_view text) const override {
+    DocumentResult r = restorer_.run(text);
+    return {std::move(r.edits), r.score, r.spun};
+  }
+
+ private:
+  const Restorer& restorer_;
+};
+
+class ScreeningSystem final : public System {
+ public:
+  explicit ScreeningSystem(ScreeningList list) : list_(std::move(list)) {}
+  std::string name() const override { return "screening-list"; }
+  SystemOutput run(std::string_view text) const override { return list_.run(text); }
+
+ private:
+  ScreeningList list_;
+};
+
+class UnigramSystem final : public System {
+ public:
+  UnigramSystem(const Models& m, double margin) : models_(m), margin_(margin) {}
+  std::string name() const override { return "thesaurus+unigram"; }
+  SystemOutput run(std::string_view text) const override {
+    SystemOutput out;
+    const LanguageModel& lm = *models_.lm;
+    const Scan scan = scan_text(text);
+    std::vector<Candidate> candidates;
+    std::size_t words = 0;
+    for (const ScanWord& w : scan.words) {
+      if (w.number) continue;
+      ++words;
+      const bool eligible = w.shape == WordShape::kLower || (w.sentence_start && w.shape == WordShape::kCapitalized);
+      if (!eligible) continue;
+      const std::string_view surface = text.substr(w.byte_begin, w.byte_end - w.byte_begin);
+      const std::string lower = lower_ascii(surface);
+      candidates.clear();
+      models_.lexicons.lookup(lower, &candidates);
+      if (candidates.empty()) continue;
+      const float own = unigram(lm, lower);
+      float best = own;
+      std::string_view best_word;
+      for (const Candidate& c : candidates) {
+        if (c.original.find(' ') != std::string_view::npos || c.original == lower) continue;
+        const float p = unigram(lm, c.original);
+        if (p > best) {
+          best = p;
+          best_word = c.original;
+        }
+      }
+      if (best_word.empty() || best - own < margin_) continue;
+      Edit e{};
+      e.byte_begin = w.byte_begin;
+      e.byte_end = w.byte_end;
+      e.cp_begin = w.cp_begin;
+      e.cp_end = w.cp_end;
+      e.spun = std::string(surface);
+      e.original = apply_shape(best_word, w.shape);
+      e.confidence = 1.0 - std::pow(10.0, own - best);
+      out.edits.push_back(std::move(e));
+    }
+    out.score = words == 0 ? 0.0 : double(out.edits.size()) / words;
+    out.spun = out.score >= 0.03;
+    return out;
+  }
+
+ private:
+  static float unigram(const LanguageModel& lm, std::string_view word) {
+    const WordId id = lm.vocab_id(word);
+    if (id == kUnknownWord) return lm.unknown_log10();
+    LmState out;
+    return lm.score(lm.null_context(), id, &out);
+  }
+  const Models& models_;
+  double margin_;
+};
+
+std::string spun_key(std::string_view span) { return comparable(span); }
+
+}  // namespace
+
+std::unique_ptr<System> make_decoder_system(const Restorer& restorer) {
+  return std::make_unique<DecoderSystem>(restorer);
+}
+std::unique_ptr<System> make_screening_system(ScreeningList list) {
+  return std::make_unique<ScreeningSystem>(std::move(list));
+}
+std::unique_ptr<System> make_unigram_system(const Models& models, double margin_log10) {
+  if (!models.lm) throw Error(ErrorCode::kBadModel, "the unigram baseline needs a language model");
+  return std::make_unique<UnigramSystem>(models, margin_log10);
+}
+
+CoverageFn lexicon_coverage(const LexiconStack& lexicons) {
+  return [&lexicons](const std::string& spun, const std::string& original) {
+    std::vector<Candidate> candidates;
+    auto reachable = [&](std::string_view from, std::string_view to) {
+      candidates.clear();
+      lexicons.lookup(from, &candidates);
+      for (const Candidate& c : candidates) {
+        if (comparable(c.original) == to) return true;
+      }
+      return false;
+    };
+    if (reachable(spun, original)) return true;
+    auto split = [](std::string_view s) {
+      std::vector<std::string_view> words;
+      for (std::size_t start = 0; start <= s.size();) {
+        std::size_t space = s.find(' ', start);
+        if (space == std::string_view::npos) space = s.size();
+        words.push_back(s.substr(start, space - start));
+        start = space + 1;
+      }
+      return words;
+    };
+    const auto spun_words = split(spun), original_words = split(original);
+    if (spun_words.size() < 2 || spun_words.size() != original_words.size()) return false;
+    for (std::size_t i = 0; i < spun_words.size(); ++i) {
+      if (spun_words[i] != original_words[i] && !reachable(spun_words[i], original_words[i])) return false;
+    }
+    return true;
+  };
+}
+
+std::size_t peak_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::size_t>(usage.ru_maxrss);
+}
+
+EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_data,
+                           const std::map<std::size_t, std::vector<Excerpt>>& excerpts,
+                           const std::vector<const System*>& systems, const CoverageFn& coverage,
+                           const ProgressFn& progress) {
+  const auto start = Clock::now();
+  EvalResults results;
+  results.config = config;
+  results.coverage_measured = static_cast<bool>(coverage);
+  for (const System* s : systems) {
+    results.system_names.push_back(s->name());
+    results.systems[s->name()];
+  }
+  std::size_t total = 0, done = 0;
+  for (const auto& [length, list] : excerpts) {
+    total += list.size() * (1 + config.styles.size() * config.rates.size());
+    results.excerpts[length] = list.size();
+  }
+
+  auto run_one = [&](const CellKey& key, std::string_view text, const std::vector<GoldEdit>& gold) {
+    for (const System* s : systems) {
+      SystemResults& r = results.systems[s->name()];
+      const auto t0 = Clock::now();
+      SystemOutput out = s->run(text);
+      r.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      r.bytes += text.size();
+      r.quality[key].add(score_document(text, gold, out.edits));
+      const bool is_spun = key.style != "clean";
+      if (!is_spun || !gold.empty()) r.detection[key].push_back({out.score, is_spun, out.spun});
+    }
+    if (progress) progress(++done, total);
+  };
+
+  for (const auto& [length, list] : excerpts) {
+    for (const Excerpt& ex : list) run_one({"clean", 0.0, length}, ex.text, {});
+    for (SpinStyle style : config.styles) {
+      for (double rate : config.rates) {
+        const CellKey key{std::string(style_name(style)), rate, length};
+        for (const Excerpt& ex : list) {
+          const std::uint64_t seed =
+              stable_hash(ex.id + "|" + std::string(style_name(style)) + "|" + std::to_string(rate), config.seed);
+          const SpinOutput spun = Spinner(spinner_data, style, rate, seed).spin(ex.text);
+          if (coverage) {
+            QualityCounts& c = results.coverage[key];
+            c.docs += 1;
+            c.gold += spun.edits.size();
+            for (const GoldEdit& g : spun.edits) c.covered += coverage(spun_key(g.spun), comparable(g.original));
+          }
+          run_one(key, spun.text, spun.edits);
+        }
+      }
+    }
+  }
+  results.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  results.peak_rss_kb = peak_rss_kb();
+  return results;
+}
+
+}  // namespace unspin::eval

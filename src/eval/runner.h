@@ -1,0 +1,93 @@
+// The evaluation run: spun copies of held-out excerpts, every system on each,
+// scored against the gold edits; clean excerpts in every run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "eval/corpus.h"
+#include "eval/score.h"
+#include "eval/screening.h"
+#include "eval/spinner.h"
+#include "unspin/restore.h"
+
+namespace unspin::eval {
+
+// A system under test: the decoder or a baseline.
+class System {
+ public:
+  virtual ~System() = default;
+  virtual std::string name() const = 0;
+  virtual SystemOutput run(std::string_view text) const = 0;
+};
+
+// The product: unspin::Restorer (edits, DocumentResult::score and ::spun).
+std::unique_ptr<System> make_decoder_system(const Restorer& restorer);
+// Baseline (a): exact matches of a fixed screening list.
+std::unique_ptr<System> make_screening_system(ScreeningList list);
+// Baseline (b): each word -> its lexicon candidate of highest unigram
+// probability when that is at least 10^margin times more probable than the
+// word (LanguageModel::null_context()). Spun when at least 3 edits per 100 words.
+std::unique_ptr<System> make_unigram_system(const Models& models, double margin_log10);
+
+// Whether the decoder's candidates can reach `original` from `spun` (both
+// lowercase, words joined by single spaces): `original` is a candidate of the
+// whole span, or the two have as many words and each changed word's original
+// is a candidate of its spun word (a tortured phrase restored word by word).
+// Empty function = coverage not measured.
+using CoverageFn = std::function<bool(const std::string& spun, const std::string& original)>;
+CoverageFn lexicon_coverage(const LexiconStack& lexicons);
+
+struct EvalConfig {
+  std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured};
+  std::vector<double> rates{0.1, 0.3, 0.6};
+  std::vector<std::size_t> lengths{100, 300, 1000};
+  std::size_t docs = 30;  // excerpts per length
+  std::uint64_t seed = 1;
+};
+
+// One table cell: style "clean" with rate 0 holds the unspun excerpts.
+struct CellKey {
+  std::string style;
+  double rate;
+  std::size_t length;
+  auto operator<=>(const CellKey&) const = default;
+};
+
+struct SystemResults {
+  std::map<CellKey, QualityCounts> quality;
+  std::map<CellKey, std::vector<DetectionSample>> detection;  // spun docs with >= 1 gold edit; clean docs
+  double seconds = 0;
+  std::size_t bytes = 0;
+};
+
+struct EvalResults {
+  EvalConfig config;
+  std::vector<std::string> system_names;
+  std::map<std::string, SystemResults> systems;
+  std::map<CellKey, QualityCounts> coverage;  // gold and covered only; measured when a lexicon is given
+  bool coverage_measured = false;
+  std::map<std::size_t, std::size_t> excerpts;  // length -> excerpts used
+  std::size_t peak_rss_kb = 0;
+  double total_seconds = 0;
+};
+
+using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
+
+// Runs every system over clean and spun copies of the excerpts of each length.
+// `excerpts` maps a target length to its excerpts (see make_excerpts).
+EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_data,
+                           const std::map<std::size_t, std::vector<Excerpt>>& excerpts,
+                           const std::vector<const System*>& systems, const CoverageFn& coverage,
+                           const ProgressFn& progress = {});
+
+// Peak resident set of this process in KiB (getrusage).
+std::size_t peak_rss_kb();
+
+}  // namespace unspin::eval

@@ -1,0 +1,176 @@
+#include "eval/score.h"
+
+#include <algorithm>
+
+#include "eval/scan.h"
+#include "unspin/error.h"
+
+namespace unspin::eval {
+
+void QualityCounts::add(const QualityCounts& o) {
+  docs += o.docs;
+  tokens += o.tokens;
+  gold += o.gold;
+  restored += o.restored;
+  changed += o.changed;
+  missed += o.missed;
+  edits += o.edits;
+  correct_edits += o.correct_edits;
+  wrong_edits += o.wrong_edits;
+  false_edits += o.false_edits;
+  covered += o.covered;
+}
+
+double QualityCounts::precision() const { return edits == 0 ? 1.0 : double(correct_edits) / edits; }
+double QualityCounts::recall() const { return gold == 0 ? 0.0 : double(restored) / gold; }
+double QualityCounts::f1() const {
+  const double p = precision(), r = recall();
+  return p + r == 0 ? 0.0 : 2 * p * r / (p + r);
+}
+double QualityCounts::false_per_1k_tokens() const {
+  return tokens == 0 ? 0.0 : 1000.0 * double(false_edits) / tokens;
+}
+double QualityCounts::coverage() const { return gold == 0 ? 0.0 : double(covered) / gold; }
+
+std::string comparable(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+namespace {
+
+struct Span {
+  std::uint32_t begin, end;
+  bool gold;
+  std::size_t index;
+};
+
+// The text of [lo, hi) with the given replacements (sorted, inside the range) applied.
+template <typename Repl>
+std::string rewrite(std::string_view text, std::uint32_t lo, std::uint32_t hi, const std::vector<Repl>& repl) {
+  std::string out;
+  std::uint32_t at = lo;
+  for (const auto& [b, e, s] : repl) {
+    out.append(text.substr(at, b - at));
+    out.append(s);
+    at = e;
+  }
+  out.append(text.substr(at, hi - at));
+  return out;
+}
+
+}  // namespace
+
+QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>& gold,
+                             const std::vector<Edit>& edits) {
+  QualityCounts q;
+  q.docs = 1;
+  q.tokens = count_words(spun);
+  q.gold = gold.size();
+  std::vector<Span> spans;
+  for (std::size_t i = 0; i < gold.size(); ++i) spans.push_back({gold[i].byte_begin, gold[i].byte_end, true, i});
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    const Edit& e = edits[i];
+    if (e.byte_begin > e.byte_end || e.byte_end > spun.size()) {
+      throw Error(ErrorCode::kInternal, "a system edit at bytes " + std::to_string(e.byte_begin) + "-" +
+                                            std::to_string(e.byte_end) + " lies outside the " +
+                                            std::to_string(spun.size()) + "-byte document");
+    }
+    if (comparable(spun.substr(e.byte_begin, e.byte_end - e.byte_begin)) == comparable(e.original)) continue;
+    ++q.edits;
+    spans.push_back({e.byte_begin, e.byte_end, false, i});
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+  });
+  using Repl = std::tuple<std::uint32_t, std::uint32_t, std::string>;
+  for (std::size_t i = 0; i < spans.size();) {
+    // A region: spans chained by overlap (an empty span touching a word counts as inside it).
+    std::size_t j = i;
+    std::uint32_t lo = spans[i].begin, hi = spans[i].end;
+    std::size_t n_gold = 0, n_sys = 0;
+    while (j < spans.size() && (j == i || spans[j].begin < hi || (spans[j].begin == hi && spans[j].begin == spans[j].end))) {
+      hi = std::max(hi, spans[j].end);
+      (spans[j].gold ? n_gold : n_sys)++;
+      ++j;
+    }
+    if (n_sys == 0) {
+      q.missed += n_gold;
+    } else if (n_gold == 0) {
+      q.false_edits += n_sys;
+    } else {
+      std::vector<Repl> sys_repl, gold_repl;
+      bool overlapping_system_edits = false;
+      std::uint32_t last_end = lo;
+      for (std::size_t k = i; k < j; ++k) {
+        if (spans[k].gold) {
+          const GoldEdit& g = gold[spans[k].index];
+          gold_repl.emplace_back(g.byte_begin, g.byte_end, g.original);
+        } else {
+          const Edit& e = edits[spans[k].index];
+          overlapping_system_edits |= e.byte_begin < last_end && !sys_repl.empty();
+          last_end = std::max(last_end, e.byte_end);
+          sys_repl.emplace_back(e.byte_begin, e.byte_end, e.original);
+        }
+      }
+      const bool right = !overlapping_system_edits &&
+                         comparable(rewrite(spun, lo, hi, sys_repl)) == comparable(rewrite(spun, lo, hi, gold_repl));
+      if (right) {
+        q.restored += n_gold;
+        q.correct_edits += n_sys;
+      } else {
+        q.changed += n_gold;
+        q.wrong_edits += n_sys;
+      }
+    }
+    i = j;
+  }
+  return q;
+}
+
+DetectionFigures detection_figures(const std::vector<DetectionSample>& samples) {
+  DetectionFigures f;
+  std::size_t tp = 0, fp = 0, fn = 0;
+  std::vector<std::pair<double, bool>> ranked;
+  for (const DetectionSample& s : samples) {
+    (s.spun_truth ? f.positives : f.negatives)++;
+    if (s.spun_truth && s.spun_predicted) ++tp;
+    if (!s.spun_truth && s.spun_predicted) ++fp;
+    if (s.spun_truth && !s.spun_predicted) ++fn;
+    ranked.emplace_back(s.score, s.spun_truth);
+  }
+  f.f1 = tp == 0 ? 0.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+  f.false_positive_rate = f.negatives == 0 ? 0.0 : double(fp) / f.negatives;
+  f.recall = f.positives == 0 ? 0.0 : double(tp) / f.positives;
+  if (f.positives == 0 || f.negatives == 0) {
+    f.auc = 0.5;
+    return f;
+  }
+  // Mann-Whitney U with average ranks for ties.
+  std::sort(ranked.begin(), ranked.end());
+  double rank_sum = 0;
+  for (std::size_t i = 0; i < ranked.size();) {
+    std::size_t j = i;
+    while (j < ranked.size() && ranked[j].first == ranked[i].first) ++j;
+    const double avg_rank = (i + 1 + j) / 2.0;  // ranks i+1..j
+    for (std::size_t k = i; k < j; ++k) {
+      if (ranked[k].second) rank_sum += avg_rank;
+    }
+    i = j;
+  }
+  const double p = static_cast<double>(f.positives), n = static_cast<double>(f.negatives);
+  f.auc = (rank_sum - p * (p + 1) / 2) / (p * n);
+  return f;
+}
+
+}  // namespace unspin::eval

@@ -1,0 +1,115 @@
+// Simulated article spinners with exact gold edits.
+//
+// Three styles, each a fixed substitution table applied blind to context:
+//   thesaurus  single words -> an Aiksaurus synonym of any sense, inflected to fit
+//   phrase     data/spinner/phrase_table.tsv: word<->phrase and function-word swaps,
+//              longest match first
+//   tortured   data/spinner/tortured_terms.txt (hand-written technical terms) and
+//              tortured_collocations.txt (frequent build-part bigrams): multiword
+//              terms taken apart, each word replaced by an Aiksaurus synonym
+// The table a spinner uses is fixed by its seed (one word always becomes the
+// same substitute, as with a real spinner); which eligible items are replaced
+// is drawn from the seed as well. Exactly round(rate * eligible) items are
+// replaced. Proper names (capitalised words not starting a sentence), numbers,
+// all-caps words and quoted text are never touched.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "eval/morph.h"
+#include "eval/thesaurus.h"
+
+namespace unspin::eval {
+
+enum class SpinStyle : std::uint8_t { kThesaurus, kPhrase, kTortured };
+std::string_view style_name(SpinStyle style);
+// "thesaurus", "phrase", "tortured"; throws unspin::Error(kUsage) otherwise.
+SpinStyle parse_style(std::string_view name);
+
+// One substitution, located in the spun text.
+struct GoldEdit {
+  std::uint32_t byte_begin, byte_end;  // span in the spun text
+  std::uint32_t cp_begin, cp_end;      // the same span in code points
+  std::string spun;                    // the spun text of the span
+  std::string original;                // the original bytes it replaced
+};
+
+struct SpinOutput {
+  std::string text;
+  std::vector<GoldEdit> edits;  // in text order, non-overlapping
+  std::size_t eligible = 0;     // items the style could have replaced
+};
+
+// Phrase table: lowercase key (words joined by single spaces) -> substitutes.
+class PhraseTable {
+ public:
+  // Lines "original<TAB>spun1|spun2|...", '#' comments. Throws Error(kBadData)
+  // with file:line for malformed lines, kIo when unreadable.
+  static PhraseTable load(const std::string& path);
+  static PhraseTable parse(std::string_view content, const std::string& name);
+  void add(std::string key, std::vector<std::string> substitutes);
+  const std::vector<std::string>* find(std::string_view key) const;
+  int max_words() const { return max_words_; }
+  std::size_t size() const { return table_.size(); }
+
+ private:
+  std::unordered_map<std::string, std::vector<std::string>> table_;
+  int max_words_ = 0;
+};
+
+// Everything the spinners read: loaded once, shared by all Spinner objects.
+struct SpinnerData {
+  Thesaurus thesaurus;
+  Morphology morphology;
+  PhraseTable phrases;
+  std::vector<std::string> tortured_terms;       // lowercase, words joined by single spaces
+  std::unordered_set<std::string> never_spin;    // function words the thesaurus style keeps
+  // Words a spinner's dictionary offers as substitutes: lowercase words seen at
+  // least 3 times in the build part of the corpora (spinner_vocab.txt, made by
+  // `unspin eval corpus --part build --vocab`). Empty = no restriction.
+  std::unordered_set<std::string> vocabulary;
+
+  // data_dir holds phrase_table.tsv, tortured_terms.txt, irregular_forms.tsv,
+  // never_spin.txt, spinner_vocab.txt; aiksaurus_dir holds words.dat and meanings.dat.
+  static SpinnerData load(const std::string& data_dir, const std::string& aiksaurus_dir);
+  // Default locations: $UNSPIN_SPINNER_DATA or the source tree's data/spinner,
+  // and /usr/share/aiksaurus.
+  static std::string default_data_dir();
+  static std::string default_aiksaurus_dir();
+};
+
+class Spinner {
+ public:
+  // rate in [0, 1]; throws Error(kUsage) otherwise.
+  Spinner(const SpinnerData& data, SpinStyle style, double rate, std::uint64_t seed);
+  SpinOutput spin(std::string_view text) const;
+
+ private:
+  struct Item;
+  std::vector<Item> eligible_items(std::string_view text) const;
+  std::string thesaurus_substitute(std::string_view lower_word, bool allow_phrase) const;
+  std::string tortured_substitute(std::string_view term, Form last_form) const;
+  bool in_vocabulary(std::string_view phrase) const;
+
+  const SpinnerData& data_;
+  SpinStyle style_;
+  double rate_;
+  std::uint64_t seed_;
+  // tortured: every matchable surface form (base and plural) -> (term, form)
+  std::unordered_map<std::string, std::pair<std::string, Form>> term_forms_;
+  int max_term_words_ = 0;
+};
+
+// Applies gold edits backwards to the spun text: returns the original.
+// Throws Error(kBadData) when an edit's span or spun text does not fit.
+std::string undo_spin(std::string_view spun, const std::vector<GoldEdit>& edits);
+
+// Deterministic 64-bit hash (FNV-1a mixed with splitmix64), stable across platforms.
+std::uint64_t stable_hash(std::string_view s, std::uint64_t seed = 0);
+
+}  // namespace unspin::eval

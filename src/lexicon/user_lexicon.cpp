@@ -1,0 +1,121 @@
+#include "lexicon/user_lexicon.h"
+
+#include <charconv>
+#include <cstring>
+
+#include "common/checksum.h"
+#include "lexicon/candidate_table.h"
+#include "lexicon/normalize.h"
+#include "lexicon/sources.h"
+#include "lexicon/ulex_format.h"
+#include "lexicon/ulex_reader.h"
+#include "lexicon/ulex_writer.h"
+#include "unspin/error.h"
+
+namespace unspin::lexicon {
+namespace {
+
+constexpr std::uint32_t kUserMaxCandidates = 64;
+
+std::string_view strip_bom(std::string_view s) {
+  if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  return s;
+}
+
+}  // namespace
+
+void warn(UserLexiconReport* report, std::string message) {
+  if (report && report->warnings.size() < kMaxWarnings) report->warnings.push_back(std::move(message));
+}
+
+std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& origin,
+                                     UserLexiconReport* report) {
+  std::vector<UserPair> pairs;
+  text = strip_bom(text);
+  std::size_t lineno = 0;
+  auto skip = [&](const std::string& why) {
+    if (report) ++report->skipped;
+    warn(report, origin + ":" + std::to_string(lineno) + ": " + why);
+  };
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++lineno;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string_view::npos) {
+      skip("no TAB: expected original<TAB>spun");
+      continue;
+    }
+    std::string_view rest = line.substr(tab + 1);
+    const std::size_t tab2 = rest.find('\t');
+    float prior = 1.0f;
+    if (tab2 != std::string_view::npos) {
+      std::string_view p = rest.substr(tab2 + 1);
+      while (!p.empty() && p.back() == ' ') p.remove_suffix(1);
+      auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), prior);
+      if (ec != std::errc() || ptr != p.data() + p.size() || !(prior > 0 && prior <= 1)) {
+        skip("third column must be a prior in (0,1]");
+        continue;
+      }
+      rest = rest.substr(0, tab2);
+    }
+    std::string original = normalize_phrase(line.substr(0, tab));
+    std::string spun = normalize_phrase(rest);
+    if (original.empty() || spun.empty()) {
+      skip("empty original or spun phrase");
+    } else if (original == spun) {
+      skip("original and spun are the same");
+    } else if (word_count(original) > 8 || word_count(spun) > 8) {
+      skip("phrases longer than 8 words are not used");
+    } else {
+      pairs.push_back({std::move(original), std::move(spun), prior});
+    }
+  }
+  return pairs;
+}
+
+UserFormat detect_user_format(std::string_view head) {
+  if (head.size() >= sizeof(kMagic) && std::memcmp(head.data(), kMagic, sizeof kMagic) == 0) {
+    return UserFormat::kUlex;
+  }
+  head = strip_bom(head);
+  const std::string_view first_line = head.substr(0, head.find('\n'));
+  if (first_line.find("Fingerprint - Tortured Phrase") != std::string_view::npos) {
+    return UserFormat::kPpsCsv;
+  }
+  return UserFormat::kTsv;
+}
+
+std::string compile_user_lexicon(std::string_view text, const std::string& origin,
+                                 UserLexiconReport* report) {
+  UserLexiconReport local;
+  UserLexiconReport* r = report ? report : &local;
+  if (text.find('\0') != std::string_view::npos) {
+    throw Error(ErrorCode::kBadData, origin + ": binary data, not a TSV or CSV lexicon");
+  }
+  const UserFormat format = detect_user_format(text);
+  if (format == UserFormat::kUlex) {
+    throw Error(ErrorCode::kBadData, origin + ": already a compiled .ulex lexicon");
+  }
+  std::vector<UserPair> pairs = format == UserFormat::kPpsCsv ? parse_pps_csv(text, origin, r)
+                                                              : parse_user_tsv(text, origin, r);
+  if (pairs.empty()) {
+    std::string why = r->warnings.empty() ? "it is empty" : "first problem: " + r->warnings.front();
+    throw Error(ErrorCode::kBadData,
+                origin + ": no usable original<TAB>spun pair (or Paper Screener row); " + why);
+  }
+  PairTable table;
+  for (const UserPair& p : pairs) table.add(p.spun, p.original, p.prior, kSourceUser);
+  r->pairs = pairs.size();
+  BuildParams params;
+  params.max_candidates = kUserMaxCandidates;
+  params.two_hop_fanout = 0;
+  params.input_hash = fnv1a64(text);
+  return write_ulex(table.finish(kUserMaxCandidates), params);
+}
+
+}  // namespace unspin::lexicon

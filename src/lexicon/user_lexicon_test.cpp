@@ -1,0 +1,113 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "lexicon/builder.h"
+#include "lexicon/tools.h"
+#include "lexicon/ulex_reader.h"
+#include "lexicon/ulex_writer.h"
+#include "lexicon/user_lexicon.h"
+#include "unspin/error.h"
+#include "unspin/lexicon.h"
+
+namespace unspin::lexicon {
+namespace {
+
+const std::string kData = std::string(UNSPIN_SOURCE_DIR) + "/src/lexicon/testdata";
+
+std::vector<Candidate> get(const LexiconStack& s, std::string_view spun) {
+  std::vector<Candidate> c;
+  s.lookup(spun, &c);
+  return c;
+}
+
+TEST(UserTsv, ParsesPairsAndReportsBadLines) {
+  UserLexiconReport report;
+  auto lex = load_user_lexicon(kData + "/user_pairs.tsv", &report);
+  EXPECT_EQ(report.pairs, 3u);
+  EXPECT_EQ(report.skipped, 2u);  // "no tab here", "same<TAB>same"
+  ASSERT_EQ(report.warnings.size(), 2u);
+  EXPECT_NE(report.warnings[0].find("user_pairs.tsv:5"), std::string::npos) << report.warnings[0];
+  std::vector<Candidate> c;
+  lex->lookup("Counterfeit Consciousness", &c);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].original, "artificial intelligence");
+  EXPECT_EQ(c[0].sources, kSourceUser);
+  EXPECT_FLOAT_EQ(c[0].prior, 1.0f);
+  c.clear();
+  lex->lookup("nervous network", &c);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_FLOAT_EQ(c[0].prior, 0.8f);
+  EXPECT_TRUE(lex->has_longer("nervous"));
+}
+
+TEST(UserTsv, NothingUsableIsBadData) {
+  const std::string path = (std::filesystem::temp_directory_path() / "unspin_empty.tsv").string();
+  std::ofstream(path) << "# only a comment\n\nno tabs at all\n";
+  try {
+    load_user_lexicon(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kBadData);
+    EXPECT_NE(std::string(e.what()).find("no usable"), std::string::npos) << e.what();
+  }
+  std::ofstream(path, std::ios::binary) << std::string("a\tb\0c", 5);
+  EXPECT_THROW(load_user_lexicon(path), Error);
+  EXPECT_THROW(load_user_lexicon(path + ".missing"), Error);
+}
+
+TEST(UserUlex, ImportedFileLoadsAsUserLexicon) {
+  UserLexiconReport report;
+  const std::string text = "deep learning\tprofound learning\n";
+  const std::string path = (std::filesystem::temp_directory_path() / "unspin_user.ulex").string();
+  save_ulex(compile_user_lexicon(text, "inline", &report), path);
+  auto lex = load_user_lexicon(path);
+  EXPECT_TRUE(lex->contains("profound learning"));
+  std::filesystem::remove(path);
+}
+
+TEST(Stack, MergesLayersByMaxPriorAndOrSources) {
+  PairTable a, b;
+  a.add("firm", "company", 0.5f, kSourceWordNetSynonym);
+  a.add("firm", "steady", 0.4f, kSourceWordNetSynonym);
+  b.add("firm", "company", 0.9f, kSourceUser);
+  b.add("firm", "business", 0.7f, kSourceUser);
+  b.add("nervous network", "neural network", 1.0f, kSourceUser);
+  LexiconStack s;
+  s.add(UlexLexicon::from_bytes(write_ulex(a.finish(8), {}), "a"));
+  s.add(UlexLexicon::from_bytes(write_ulex(b.finish(8), {}), "b"));
+  auto c = get(s, "firm");
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[0].original, "company");
+  EXPECT_FLOAT_EQ(c[0].prior, 0.9f);
+  EXPECT_EQ(c[0].sources, kSourceWordNetSynonym | kSourceUser);
+  EXPECT_EQ(c[1].original, "business");
+  EXPECT_EQ(c[2].original, "steady");
+  EXPECT_TRUE(s.has_longer("nervous"));
+  EXPECT_TRUE(s.contains("firm"));
+  EXPECT_FALSE(s.contains("nervous"));
+  EXPECT_EQ(s.max_key_words(), 2);
+}
+
+TEST(Coverage, CountsPairsWhoseOriginalIsACandidate) {
+  PairTable t;
+  t.add("instructed", "told", 0.9f, kSourceParaphrase);
+  t.add("firm", "company", 0.9f, kSourceParaphrase);
+  LexiconStack s;
+  s.add(UlexLexicon::from_bytes(write_ulex(t.finish(8), {}), "t"));
+  const CoverageResult r = coverage(s, "# comment\ntold\tInstructed\ncompany\tfirm\nsaid\tstated\nbad line\n");
+  EXPECT_EQ(r.pairs, 3u);
+  EXPECT_EQ(r.covered, 2u);
+  EXPECT_EQ(r.skipped, 1u);
+  ASSERT_EQ(r.missed.size(), 1u);
+  EXPECT_EQ(r.missed[0], "stated -> said");
+  const CandidateStats st = candidates_per_token(s, "The firm instructed nobody, 42 times.");
+  EXPECT_EQ(st.tokens, 5u);  // The firm instructed nobody times
+  EXPECT_EQ(st.with_any, 2u);
+  EXPECT_EQ(st.median, 0.0);
+}
+
+}  // namespace
+}  // namespace unspin::lexicon
