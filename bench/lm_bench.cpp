@@ -189,6 +189,40 @@ void BM_UlmSequentialText(benchmark::State& state) {
 }
 BENCHMARK(BM_UlmSequentialText);
 
+// Decoder-like: at each position of running text, 16 candidate words (the
+// real one and 15 random vocabulary words) scored in the same state.
+void BM_UlmTextCandidates(benchmark::State& state) {
+  Fixture& f = fixture();
+  const auto& m = *f.model;
+  std::vector<unspin::WordId> ids;
+  for (const auto& w : f.text) ids.push_back(m.vocab_id(w));
+  if (ids.empty()) {
+    state.SkipWithError("Brown corpus not installed");
+    return;
+  }
+  std::mt19937 rng(5);
+  std::vector<unspin::WordId> candidates(ids.size() * 16);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    candidates[i * 16] = ids[i];
+    for (int k = 1; k < 16; ++k) candidates[i * 16 + k] = 1 + rng() % (m.vocab_size() - 1);
+  }
+  std::size_t i = 0;
+  float sum = 0;
+  unspin::LmState s = m.begin_sentence(), next, scratch;
+  for (auto _ : state) {
+    for (int k = 1; k < 16; ++k) sum += m.score(s, candidates[i * 16 + k], &scratch);
+    sum += m.score(s, ids[i], &next);
+    s = next;
+    if (++i == ids.size()) {
+      i = 0;
+      s = m.begin_sentence();
+    }
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(state.iterations() * 16);
+}
+BENCHMARK(BM_UlmTextCandidates);
+
 void BM_SphinxSequentialText(benchmark::State& state) {
   Fixture& f = fixture();
   std::vector<int32> ids;

@@ -9,13 +9,13 @@
 # within 20 minutes on 2 cores. --quick: 8 excerpts of 100 and 300 words (CI).
 # --check-floors: exit 1 when a figure falls below bench/floors.json (the
 # results are written first). Build dir: --build-dir, else $UNSPIN_BUILD_DIR,
-# else /work/main/build. Models: --models, else $UNSPIN_MODELS, else the
+# else ./build. Models: --models, else $UNSPIN_MODELS, else the
 # folder setup.sh fills.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-build_dir="${UNSPIN_BUILD_DIR:-/work/main/build}"
+build_dir="${UNSPIN_BUILD_DIR:-$repo/build}"
 models=""
 quick=0
 check=0

@@ -136,6 +136,15 @@ int run_eval(const EvalOptions& o) {
   if (o.docs) config.docs = o.docs;
   config.seed = o.seed;
 
+  json floors;  // read first: a bad floors file should not cost a whole run
+  if (!o.floors.empty()) {
+    try {
+      floors = json::parse(read_input(o.floors, kDefaultMaxInputBytes));
+    } catch (const json::exception& e) {
+      throw Error(ErrorCode::kBadData, o.floors + ": not JSON: " + e.what());
+    }
+    eval::check_floors(json::object(), floors);  // validates the format
+  }
   const eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
   const std::vector<eval::CorpusDoc> docs = eval::select_part(
       eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources), eval::Part::kEval);
@@ -167,12 +176,6 @@ int run_eval(const EvalOptions& o) {
   if (!o.markdown_out.empty()) write_file(o.markdown_out, md);
   else std::cout << md;
   if (!o.floors.empty()) {
-    json floors;
-    try {
-      floors = json::parse(read_input(o.floors, kDefaultMaxInputBytes));
-    } catch (const json::exception& e) {
-      throw Error(ErrorCode::kBadData, o.floors + ": not JSON: " + e.what());
-    }
     const auto failures = eval::check_floors(j["summary"], floors);
     for (const std::string& f : failures) std::cerr << "unspin: floor: " << f << "\n";
     if (!failures.empty()) return 1;
@@ -289,7 +292,7 @@ void add_eval_commands(CLI::App& app) {
   corpus->callback([c] { run_corpus(*c); });
 
   ev->callback([o, ev, corpus] {
-    if (corpus->parsed()) return;
+    if (corpus->parsed() || !ev->get_subcommands().empty()) return;  // a subcommand (corpus, fit) ran
     const int status = run_eval(*o);
     if (status != 0) throw CLI::RuntimeError(status);
   });

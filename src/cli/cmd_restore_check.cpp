@@ -77,13 +77,15 @@ class Engine {
   std::unique_ptr<Restorer> restorer_;
 };
 
+std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
+
 // Runs every input, reporting per-file errors on stderr and carrying on;
 // returns the first error's exit status (0 when all succeeded).
 template <typename Emit>
 int run_files(const CommonOptions& o, Engine& engine, Emit emit) {
   int status = 0;
   auto fail = [&](const std::string& name, const Error& e) {
-    std::cerr << "unspin: error: " << name << ": " << e.what() << "\n";
+    std::cerr << "unspin: error: " << display_name(name) << ": " << e.what() << "\n";
     if (status == 0) status = static_cast<int>(e.code());
   };
   Progress progress(o.files.size());
@@ -123,7 +125,6 @@ int run_files(const CommonOptions& o, Engine& engine, Emit emit) {
   return status;
 }
 
-std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
 json result_json(std::string_view text, const DocumentResult& r, double threshold) {
   json matches = json::array();
@@ -216,6 +217,7 @@ int run_check(const CommonOptions& o, bool as_json) {
     }
   });
   if (as_json) {
+    if (all.empty()) return status;  // every input failed: errors are on stderr only
     if (all.size() == 1) std::cout << all[0].dump(2) << "\n";
     else std::cout << all.dump(2) << "\n";
   }

@@ -11,5 +11,6 @@ void add_restore_check_commands(CLI::App& app);  // restore, check
 void add_lm_commands(CLI::App& app);             // lm ...
 void add_lexicon_commands(CLI::App& app);        // lexicon ...
 void add_eval_commands(CLI::App& app);           // spin, eval
+void add_fit_command(CLI::App& app);             // eval fit (after add_eval_commands)
 
 }  // namespace unspin::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   unspin::cli::add_lm_commands(app);
   unspin::cli::add_lexicon_commands(app);
   unspin::cli::add_eval_commands(app);
+  unspin::cli::add_fit_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

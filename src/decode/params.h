@@ -15,14 +15,17 @@ namespace unspin::decode {
 struct ChannelParams {
   // log10 cost of one substitution: edit_bias + adapt_weight * log10(r / (1 - r))
   // for the spinner's substitution rate r; the first pass assumes prior_spin_rate.
-  double edit_bias = -1.5;
-  double prior_spin_rate = 0.05;
+  // The first pass is permissive (a high assumed rate) so that the edit model
+  // sees every substitution the LM favours; adaptation then tightens it.
+  double edit_bias = -0.4;
+  double prior_spin_rate = 0.2;
   // Weight of log10(lexicon prior).
   double prior_weight = 1.0;
   // Share of the unigram frequency gain the channel takes back: spinners pick
   // rarer words, but clean writers also use rare words, so the LM's raw
   // preference for the commoner synonym is not evidence by itself.
-  double frequency_discount = 0.5;
+  // 0: the edit model weighs frequency gain itself (EditFeature kFrequencyGain).
+  double frequency_discount = 0.0;
   // Adaptation: how strongly the document's estimated spin odds move the
   // substitution cost, and the bonus for a pair the document repeats.
   double adapt_weight = 1.0;
@@ -64,9 +67,10 @@ using DetectionFeatures = std::array<double, kDetectionFeatureCount>;
 struct DecoderParams {
   ChannelParams channel;
   // P(edit right) = sigmoid(edit_weights . features).
-  EditFeatures edit_weights = {-2.0, 2.76, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  EditFeatures edit_weights = {1.223, -0.2181, 0.3895, 0.6817, -0.01499, 1.917, -2.618,
+                               -0.3157, 3.79, 0.4307, 0.08428, 1.185, 0.4157};
   // P(document spun) = sigmoid(detection_weights . features).
-  DetectionFeatures detection_weights = {6.0, 1.5, 4.0, 0, 0, 0};
+  DetectionFeatures detection_weights = {4.472, 0.9504, 0.6423, 0.212, -1.326, -0.2347};
 };
 
 inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }

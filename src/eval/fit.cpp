@@ -136,13 +136,16 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
   decode::DecoderParams params;
 
   // 1. Edit model: every edit the search chooses, labelled right or wrong.
-  {
+  // Twice: the edits chosen in the second pass depend on the edit model
+  // (through adaptation), so the second round fits on what it will see.
+  for (int round = 0; round < 2; ++round) {
     Pipeline pipeline(models, options, params);
     std::vector<std::vector<double>> rows;
     std::vector<int> labels;
     for (const Sample& sample : samples) {
       DocumentState doc = pipeline.prepare(sample.text);
-      for (const Decision& d : pipeline.decode({&doc})[0]) {
+      const auto decisions = pipeline.decode({&doc});
+      for (const Decision& d : decisions[0]) {
         Edit edit{d.byte_begin, d.byte_end, 0, 0,
                   sample.text.substr(d.byte_begin, d.byte_end - d.byte_begin), d.arc->original, 1.0};
         const QualityCounts counts = score_document(sample.text, sample.gold, {edit});
@@ -151,11 +154,13 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
       }
     }
     result.edit_samples = rows.size();
+    result.edit_positives = 0;
     for (int l : labels) result.edit_positives += l;
     const std::vector<double> w = fit_logistic(rows, labels, {}, config.l2, &result.edit_log_loss);
     std::copy(w.begin(), w.end(), result.edit_weights.begin());
     params.edit_weights = result.edit_weights;
-    log("fit: edit model from " + std::to_string(rows.size()) + " chosen edits");
+    log("fit: edit model round " + std::to_string(round + 1) + " from " + std::to_string(rows.size()) +
+        " chosen edits (" + std::to_string(result.edit_positives) + " right)");
   }
 
   // 2. Detection model, with the fitted edit model in the loop.
@@ -172,7 +177,8 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
     for (const Sample& sample : samples) {
       weights.push_back(sample.spun ? 1.0 : clean_weight);
       DocumentState doc = pipeline.prepare(sample.text);
-      const auto f = pipeline.detection_features(doc, pipeline.decode({&doc})[0]);
+      const auto decisions = pipeline.decode({&doc});
+      const auto f = pipeline.detection_features(doc, decisions[0]);
       rows.emplace_back(f.begin(), f.end());
       labels.push_back(sample.spun ? 1 : 0);
     }

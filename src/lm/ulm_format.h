@@ -17,7 +17,8 @@
 namespace unspin::lm {
 
 inline constexpr char kUlmMagic[8] = {'U', 'N', 'S', 'P', 'U', 'L', 'M', '\x1a'};
-inline constexpr std::uint32_t kUlmVersion = 1;
+// 2: n-gram keys start from the bare word id (1 mixed it first).
+inline constexpr std::uint32_t kUlmVersion = 2;
 inline constexpr std::uint32_t kEndianProbe = 0x01020304u;
 // Written into the header last, after every other byte reached the disk.
 inline constexpr std::uint64_t kCompleteMarker = 0x4554454C504D4F43ull;  // "COMPLETE"

@@ -4,7 +4,8 @@
 // offsets, and the gaps between tokens hold only whitespace/control characters.
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>

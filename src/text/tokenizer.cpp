@@ -14,6 +14,7 @@
 // Gaps (whitespace, control characters) are never part of a token. Invalid
 // UTF-8 (a precondition violation) does not crash: each bad byte counts as one
 // code point of a kOther run, so round trip still holds.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -104,7 +105,8 @@ void tokenize(std::string_view utf8, TokenizedText& out) {
   out.tokens.clear();
   // English prose averages 5-6 bytes per token, dense data (WordNet) ~4: one
   // allocation covers nearly every input, and untouched capacity costs no RAM.
-  out.tokens.reserve(utf8.size() / 4 + 16);
+  // Capped (16M tokens, 640 MB of address space) so huge inputs grow instead.
+  out.tokens.reserve(std::min<std::size_t>(utf8.size() / 4 + 16, std::size_t{1} << 24));
   const Scanner sc(utf8);
   const std::size_t n = utf8.size();
   std::size_t i = 0;

@@ -1,0 +1,37 @@
+// `unspin eval fit`: fits the decoder's edit and detection models on simulated
+// spinning of the BUILD part of the corpora and prints the weights to ship.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "eval/corpus.h"
+#include "eval/fit.h"
+#include "unspin/restore.h"
+
+namespace unspin::cli {
+
+void add_fit_command(CLI::App& app) {
+  CLI::App* eval = app.get_subcommand("eval");
+  static std::string models_dir;
+  static std::string corpora_dir;
+  static eval::FitConfig config;
+  CLI::App* fit = eval->add_subcommand(
+      "fit", "Fit the decoder's edit and detection models on spun BUILD-part text (never the eval part)");
+  fit->add_option("--models", models_dir, "Model folder (default: $UNSPIN_MODELS or ./models)");
+  fit->add_option("--corpora", corpora_dir, "npm corpora folder (default: $UNSPIN_CORPORA or ./corpora/node_modules)");
+  fit->add_option("--docs", config.docs, "Excerpts per length (default 40)");
+  fit->add_option("--seed", config.seed, "First spinner seed (default 1000; the evaluation uses others)");
+  fit->callback([] {
+    const ModelPaths paths = models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(models_dir);
+    std::unique_ptr<Models> models = Models::load(paths);
+    const eval::SpinnerData spinner_data =
+        eval::SpinnerData::load(eval::SpinnerData::default_data_dir(), eval::SpinnerData::default_aiksaurus_dir());
+    std::vector<eval::CorpusDoc> docs = eval::select_part(
+        eval::load_corpus(corpora_dir.empty() ? eval::default_corpora_dir() : corpora_dir, eval::kAllSources),
+        eval::Part::kBuild);
+    const eval::FitResult result = eval::fit_decoder(
+        *models, spinner_data, docs, config, [](const std::string& line) { std::cerr << line << "\n"; });
+    std::cout << result.summary();
+  });
+}
+
+}  // namespace unspin::cli
