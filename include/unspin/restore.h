@@ -40,7 +40,9 @@ struct RestoreOptions {
   int max_phrase_words = 4;                 // longest spun span considered
   bool adapt = true;                        // re-estimate the channel per document
   double min_confidence = 0.5;              // edits below this posterior are not applied
-  double verdict_threshold = 0.5;           // score at or above which a document is "spun"
+  // Score at or above which a document is "spun": the lowest at which no clean
+  // build-part document was flagged when the detection model was fitted.
+  double verdict_threshold = 0.84;
 };
 
 struct Edit {

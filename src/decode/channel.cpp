@@ -24,7 +24,13 @@ void ChannelModel::score(Lattice& lattice, const LanguageModel& lm) const {
         start = end + 1;
       }
       const double frequency_gain = unigram_log10(lm, arc.ids) - unigram_log10(lm, spun_ids);
+      // A spinner picks one of the word's substitutes: the more alternatives the
+      // lexicon lists, the less any one of them is evidence (and the more
+      // chances the LM has to like one by accident).
+      const double words_changed = static_cast<double>(arc.ids.size()) - static_cast<double>(spun_ids.size());
       double channel = edit_log10_ + params_.prior_weight * std::log10(std::max(arc.prior, 1e-6f)) -
+                       params_.alternatives_weight * std::log10(std::max<double>(1, arc.alternatives)) +
+                       params_.length_bonus * words_changed -
                        params_.frequency_discount * std::max(0.0, frequency_gain);
       auto it = pair_counts_.find({arc.spun, arc.original});
       if (it != pair_counts_.end() && it->second >= 1.0) {

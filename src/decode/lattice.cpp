@@ -23,15 +23,24 @@ bool has_digit(std::string_view s) {
 
 }  // namespace
 
-double local_score(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin,
-                   std::uint32_t end, const std::vector<WordId>& replacement, int right) {
+LmState left_state(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin) {
   LmState state = lm.begin_sentence();
-  const std::uint32_t context_from = begin >= 2 ? begin - 2 : 0;
   LmState next;
-  for (std::uint32_t i = context_from; i < begin; ++i) {
+  for (std::uint32_t i = begin >= 2 ? begin - 2 : 0; i < begin; ++i) {
     lm.score(state, sentence.words[i].lm_id, &next);
     state = next;
   }
+  return state;
+}
+
+double local_score(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin,
+                   std::uint32_t end, const std::vector<WordId>& replacement, int right) {
+  return local_score_from(sentence, lm, left_state(sentence, lm, begin), end, replacement, right);
+}
+
+double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmState state,
+                        std::uint32_t end, const std::vector<WordId>& replacement, int right) {
+  LmState next;
   double total = 0;
   for (WordId id : replacement) {
     total += lm.score(state, id, &next);
@@ -70,9 +79,11 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
         if (static_cast<int>(candidates.size()) > options.max_candidates_per_span) {
           candidates.resize(options.max_candidates_per_span);
         }
+        const auto alternatives = static_cast<std::uint16_t>(std::min<std::size_t>(candidates.size(), 65535));
         kept.clear();
         for (std::uint32_t i = begin; i < end; ++i) kept.push_back(words[i].lm_id);
-        const double keep_score = local_score(sentence, lm, begin, end, kept, 2);
+        const LmState left = left_state(sentence, lm, begin);
+        const double keep_score = local_score_from(sentence, lm, left, end, kept, 2);
         std::vector<Arc> arcs;
         for (const Candidate& c : candidates) {
           if (c.original == key || has_digit(c.original)) continue;
@@ -85,7 +96,8 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
           if (arc.ids.empty()) continue;
           arc.prior = c.prior;
           arc.sources = c.sources;
-          arc.local_gain = static_cast<float>(local_score(sentence, lm, begin, end, arc.ids, 2) - keep_score);
+          arc.alternatives = alternatives;
+          arc.local_gain = static_cast<float>(local_score_from(sentence, lm, left, end, arc.ids, 2) - keep_score);
           if (arc.local_gain < options.min_local_gain) continue;
           arcs.push_back(std::move(arc));
         }

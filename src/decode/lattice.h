@@ -21,6 +21,7 @@ struct Arc {
   float prior = 0;                   // lexicon prior
   std::uint16_t sources = 0;
   float local_gain = 0;              // log10 LM gain over keeping, in the written context
+  std::uint16_t alternatives = 0;    // how many candidates the lexicon proposed for the span
   double channel = 0;                // log10 channel score relative to keeping (ChannelModel)
 };
 
@@ -30,7 +31,7 @@ struct Lattice {
 
 struct LatticeOptions {
   int max_span_words = 4;
-  int max_candidates_per_span = 40;  // by prior, before LM filtering
+  int max_candidates_per_span = 24;  // by prior, before LM filtering
   int max_arcs_per_span = 6;         // by local gain, after LM filtering
   float min_local_gain = -1.0f;      // arcs worse than this in context are dropped
 };
@@ -44,5 +45,10 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
 // next `right` written words: used to rank arcs before the joint search.
 double local_score(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin,
                    std::uint32_t end, const std::vector<WordId>& replacement, int right);
+// The same from a precomputed left context (see left_state).
+double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmState left,
+                        std::uint32_t end, const std::vector<WordId>& replacement, int right);
+// The LM state after the (up to two) written words before `begin`.
+LmState left_state(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin);
 
 }  // namespace unspin::decode

@@ -128,6 +128,7 @@ std::vector<Decision> Pipeline::decode_pass(DocumentState& doc, const ChannelMod
       f[kOriginalInDoc] = written.count(arc.original) ? 1 : 0;
       f[kFromParaphrase] = (arc.sources & kSourceParaphrase) ? 1 : 0;
       f[kFromWordNet] = (arc.sources & kSourceWordNetSynonym) ? 1 : 0;
+      f[kLogAlternatives] = std::log10(std::max<double>(1, arc.alternatives));
       repeats[{arc.spun, arc.original}] += 1;
       decisions.push_back(std::move(d));
     }
@@ -146,6 +147,9 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
   for (DocumentState* doc : docs) {
     per_doc.push_back(decode_pass(*doc, channel, params_.channel.prior_spin_rate));
     eligible += doc->eligible;
+    double expected = 0;
+    for (const Decision& d : per_doc.back()) expected += d.confidence * (d.arc->end - d.arc->begin);
+    doc->first_pass_rate = doc->eligible ? expected / doc->eligible : 0.0;
   }
   if (!options_.adapt) return per_doc;
   PairCounts pairs;
@@ -182,6 +186,14 @@ DetectionFeatures Pipeline::detection_features(const DocumentState& doc,
   f[kDetEditsPerWord] = applied / words;
   f[kDetMeanConfidence] = applied ? confidence / applied : 0;
   f[kDetLogWords] = std::log10(words);
+  const double first = std::clamp(doc.first_pass_rate, 1e-4, 0.9);
+  f[kDetFirstPassLogit] = std::log(first / (1 - first));
+  std::vector<double> margins;
+  for (const Decision& d : decisions) margins.push_back(std::min(d.margin, 8.0));
+  std::sort(margins.rbegin(), margins.rend());
+  double top = 0;
+  for (std::size_t i = 0; i < 5; ++i) top += i < margins.size() ? margins[i] : 0.0;
+  f[kDetTopMargins] = top / 5;
   return f;
 }
 

@@ -21,6 +21,7 @@ struct DocumentState {
   std::vector<Sentence> sentences;
   std::vector<Lattice> lattices;
   std::size_t eligible = 0, words = 0;
+  double first_pass_rate = 0;  // expected substitutions per eligible word, first pass
 };
 
 // An edit the search chose, with the evidence the edit model weighs.

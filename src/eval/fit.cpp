@@ -39,6 +39,12 @@ std::vector<double> solve(std::vector<std::vector<double>> a, std::vector<double
   return x;
 }
 
+decode::DetectionFeatures to_array(const std::vector<double>& row) {
+  decode::DetectionFeatures f{};
+  std::copy(row.begin(), row.end(), f.begin());
+  return f;
+}
+
 struct Sample {
   std::string text;
   std::vector<GoldEdit> gold;
@@ -107,7 +113,8 @@ std::string FitResult::summary() const {
   out << "};\ndetection model: " << detection_samples << " documents (" << detection_positives
       << " spun), log loss " << detection_log_loss << "\n  detection_weights = {";
   for (std::size_t i = 0; i < detection_weights.size(); ++i) out << (i ? ", " : "") << detection_weights[i];
-  out << "};\n";
+  out << "};\n  verdict_threshold = " << verdict_threshold << " (no clean fitting document above it; "
+      << 100 * recall_at_threshold << "% of spun ones above)\n";
   return out.str();
 }
 
@@ -186,6 +193,16 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
     for (int l : labels) result.detection_positives += l;
     const std::vector<double> w = fit_logistic(rows, labels, weights, config.l2, &result.detection_log_loss);
     std::copy(w.begin(), w.end(), result.detection_weights.begin());
+    double max_clean = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!labels[i]) max_clean = std::max(max_clean, decode::sigmoid(decode::dot(result.detection_weights, to_array(rows[i]))));
+    }
+    result.verdict_threshold = std::max(0.5, std::nextafter(max_clean, 1.0));
+    std::size_t flagged = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (labels[i] && decode::sigmoid(decode::dot(result.detection_weights, to_array(rows[i]))) >= result.verdict_threshold) ++flagged;
+    }
+    result.recall_at_threshold = result.detection_positives ? static_cast<double>(flagged) / result.detection_positives : 0;
   }
   return result;
 }

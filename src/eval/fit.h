@@ -22,7 +22,7 @@ struct FitConfig {
   std::vector<std::size_t> lengths{100, 300, 800};
   std::size_t docs = 40;  // excerpts per length
   std::uint64_t seed = 1000;  // distinct from the evaluation's seeds
-  double l2 = 1.0;
+  double l2 = 0.01;
 };
 
 struct FitResult {
@@ -31,6 +31,10 @@ struct FitResult {
   std::size_t edit_samples = 0, edit_positives = 0;
   std::size_t detection_samples = 0, detection_positives = 0;
   double edit_log_loss = 0, detection_log_loss = 0;
+  // Lowest threshold (>= 0.5) at which no clean fitting document is flagged;
+  // ship it as RestoreOptions::verdict_threshold.
+  double verdict_threshold = 0.5;
+  double recall_at_threshold = 0;  // share of spun fitting documents flagged at it
   std::string summary() const;  // weights as C++ initialisers, plus the counts
 };
 

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# End-to-end checks of `unspin restore` and `unspin check` on real text with
+# the compiled default models:
+#   restore_check_e2e.sh UNSPIN MODELS_DIR SOURCE_DIR CASE
+# Skips (exit 77) when the models have not been compiled yet.
+set -u
+UNSPIN=$1 MODELS=$2 SRC=$3 CASE=$4
+[ -f "$MODELS/en-us.ulm" ] && [ -f "$MODELS/default.ulex" ] || { echo "models not built: skip"; exit 77; }
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/unspin-rc.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL [$CASE]: $*" >&2; exit 1; }
+u() { "$UNSPIN" "$@" --models "$MODELS"; }
+
+case $CASE in
+  clean_unchanged)
+    # A human-written document comes back byte for byte.
+    u restore "$SRC/examples/clean-news.txt" >"$TMP/out" || fail "exit $?"
+    cmp -s "$TMP/out" "$SRC/examples/clean-news.txt" || fail "clean text was changed: $(diff "$TMP/out" "$SRC/examples/clean-news.txt")"
+    u check --json "$SRC/examples/clean-news.txt" >"$TMP/json" || fail "exit $?"
+    grep -q '"verdict": "clean"' "$TMP/json" || fail "clean text not judged clean: $(head -c 400 "$TMP/json")"
+    ;;
+  spun_restored)
+    # The bundled spun example gets edits; everything outside them is untouched.
+    u check --json "$SRC/examples/spun-news.txt" >"$TMP/json" || fail "exit $?"
+    grep -q '"offset_unit": "codepoint"' "$TMP/json" || fail "no offset_unit"
+    grep -q '"rule"' "$TMP/json" || fail "no matches"
+    grep -q '"replacements"' "$TMP/json" || fail "no replacements"
+    u restore "$SRC/examples/spun-news.txt" >"$TMP/out" || fail "exit $?"
+    cmp -s "$TMP/out" "$SRC/examples/spun-news.txt" && fail "nothing restored"
+    [ "$(wc -l <"$TMP/out")" = "$(wc -l <"$SRC/examples/spun-news.txt")" ] || fail "line count changed"
+    grep -q "chief executive" "$TMP/out" || fail "'chief govt' not restored: $(cat "$TMP/out")"
+    ;;
+  mixed_language)
+    # Non-English text, emoji and CRLF pass through untouched.
+    printf 'Der Präsident sagte: „Wir arbeiten.“\r\n東京で会議が開かれた。 😀\r\nΗ κυβέρνηση ανακοίνωσε μέτρα.\r\n' >"$TMP/in"
+    u restore "$TMP/in" >"$TMP/out" || fail "exit $?"
+    cmp -s "$TMP/in" "$TMP/out" || fail "mixed-language text changed"
+    ;;
+  very_short)
+    printf 'Hi' >"$TMP/in"
+    u restore "$TMP/in" >"$TMP/out" || fail "exit $?"
+    cmp -s "$TMP/in" "$TMP/out" || fail "one-word text changed"
+    u check --json "$TMP/in" | grep -q '"score"' || fail "no score for a one-word text"
+    ;;
+  very_long)
+    # 500 copies of the clean example (about 400 KB) in one document.
+    for _ in $(seq 500); do cat "$SRC/examples/clean-news.txt"; done >"$TMP/in"
+    u check --json "$TMP/in" >"$TMP/json" || fail "exit $?"
+    grep -q '"score"' "$TMP/json" || fail "no score"
+    ;;
+  jsonl)
+    printf '{"id": 1, "text": "The firm stated that costs rose."}\n{"id": "b", "text": "Plain words."}\nnot json\n' >"$TMP/in"
+    u check --jsonl "$TMP/in" >"$TMP/out" 2>"$TMP/err"; rc=$?
+    [ "$rc" = 2 ] || fail "malformed line should give exit 2, got $rc"
+    [ "$(wc -l <"$TMP/out")" = 3 ] || fail "expected one output line per input line"
+    head -1 "$TMP/out" | grep -q '"id":1' || fail "id not echoed"
+    sed -n 3p "$TMP/out" | grep -q '"error"' || fail "malformed line has no error object"
+    grep -q ':3:' "$TMP/err" || fail "stderr does not name line 3"
+    ;;
+  same_source)
+    u restore --same-source "$SRC/examples/spun-news.txt" "$SRC/examples/clean-news.txt" >"$TMP/out" || fail "exit $?"
+    [ "$(grep -c '^==> ' "$TMP/out")" = 2 ] || fail "expected two headed documents"
+    ;;
+  *) fail "unknown case" ;;
+esac
+echo "ok [$CASE]"
