@@ -47,6 +47,27 @@ std::unordered_set<std::string> written_phrases(const DocumentState& doc) {
   return phrases;
 }
 
+// Keeps, greedily by confidence, decisions whose spans do not overlap (within
+// a sentence, by word position); returns them in text order. Every kept
+// decision is a real alternative for its span; its confidence is its own.
+std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions) {
+  std::stable_sort(decisions.begin(), decisions.end(),
+                   [](const Decision& a, const Decision& b) { return a.confidence > b.confidence; });
+  std::map<std::size_t, std::vector<std::pair<std::uint32_t, std::uint32_t>>> taken;
+  std::vector<Decision> kept;
+  for (Decision& d : decisions) {
+    auto& spans = taken[d.sentence];
+    const bool overlaps = std::any_of(spans.begin(), spans.end(), [&](const auto& span) {
+      return d.arc->begin < span.second && span.first < d.arc->end;
+    });
+    if (overlaps) continue;
+    spans.emplace_back(d.arc->begin, d.arc->end);
+    kept.push_back(std::move(d));
+  }
+  std::sort(kept.begin(), kept.end(), [](const Decision& a, const Decision& b) { return a.byte_begin < b.byte_begin; });
+  return kept;
+}
+
 }  // namespace
 
 Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params)
@@ -64,6 +85,13 @@ DocumentState Pipeline::prepare(std::string_view text) const {
     doc.words += sentence.words.size();
     for (const WordItem& w : sentence.words) doc.eligible += w.eligible;
   }
+  std::size_t suspicious = 0;
+  for (const Lattice& lattice : doc.lattices) {
+    for (const auto& arcs : lattice.arcs_from) {
+      suspicious += std::any_of(arcs.begin(), arcs.end(), [](const Arc& a) { return a.local_gain >= 1.5f; });
+    }
+  }
+  doc.suspicious_rate = doc.eligible ? static_cast<double>(suspicious) / doc.eligible : 0.0;
   return doc;
 }
 
@@ -87,16 +115,17 @@ std::vector<Decision> Pipeline::decode_pass(DocumentState& doc, const ChannelMod
     }
     channel.score(lattice, lm);
     const Path path = best_path(sentence, lattice, lm, options_.beam_width);
+    // Margins of the arcs on the best path: over keeping the span, and over
+    // the best other original for it, with every other decision unchanged.
+    std::map<const Arc*, std::pair<double, double>> on_path;
     for (std::size_t k = 0; k < path.steps.size(); ++k) {
       const Step& step = path.steps[k];
       if (step.arc < 0) continue;
       const Arc& arc = lattice.arcs_from[step.begin][step.arc];
-      // Margin over keeping the span, with every other decision unchanged.
       std::vector<Step> keep(path.steps.begin(), path.steps.begin() + k);
       for (std::uint32_t w = arc.begin; w < arc.end; ++w) keep.push_back({w, -1});
       keep.insert(keep.end(), path.steps.begin() + k + 1, path.steps.end());
       const double margin = path.score - score_path(sentence, lattice, lm, keep);
-      // Margin over the best other original for the same span.
       double best_other = -1e30;
       const auto& arcs = lattice.arcs_from[step.begin];
       for (int a = 0; a < static_cast<int>(arcs.size()); ++a) {
@@ -105,32 +134,50 @@ std::vector<Decision> Pipeline::decode_pass(DocumentState& doc, const ChannelMod
         swap[k].arc = a;
         best_other = std::max(best_other, score_path(sentence, lattice, lm, swap));
       }
-      Decision d;
-      d.sentence = s;
-      d.arc = &arc;
-      d.byte_begin = doc.text.tokens[sentence.words[arc.begin].token].byte_begin;
-      d.byte_end = doc.text.tokens[sentence.words[arc.end - 1].token].byte_end;
-      d.margin = margin;
-      EditFeatures& f = d.features;
-      f.fill(0);
-      f[kBias] = 1;
-      f[kMargin] = std::min(margin, 8.0);
-      f[kAltGap] = std::min(path.score - best_other, 5.0);
-      f[kLocalGain] = std::clamp<double>(arc.local_gain, -5, 8);
-      std::vector<WordId> spun_ids;
-      for (std::uint32_t w = arc.begin; w < arc.end; ++w) spun_ids.push_back(sentence.words[w].lm_id);
-      f[kFrequencyGain] = std::clamp(unigram_log10(lm, arc.ids) - unigram_log10(lm, spun_ids), -8.0, 8.0);
-      f[kLogPrior] = std::log10(std::max(arc.prior, 1e-6f));
-      f[kSpunUnknown] = spun_has_unknown(sentence, arc) ? 1 : 0;
-      f[kLengthChange] = std::abs(static_cast<double>(word_count(arc.original)) -
-                                  static_cast<double>(arc.end - arc.begin));
-      f[kDocSpinLogit] = logit10(spin_rate);
-      f[kOriginalInDoc] = written.count(arc.original) ? 1 : 0;
-      f[kFromParaphrase] = (arc.sources & kSourceParaphrase) ? 1 : 0;
-      f[kFromWordNet] = (arc.sources & kSourceWordNetSynonym) ? 1 : 0;
-      f[kLogAlternatives] = std::log10(std::max<double>(1, arc.alternatives));
-      repeats[{arc.spun, arc.original}] += 1;
-      decisions.push_back(std::move(d));
+      on_path[&arc] = {margin, path.score - best_other};
+    }
+    // Every arc is a candidate decision: the edit model, not the search
+    // alone, decides (the search's verdict is one of its features).
+    for (const auto& arcs : lattice.arcs_from) {
+      for (std::size_t i = 0; i < arcs.size(); ++i) {
+        const Arc& arc = arcs[i];
+        Decision d;
+        d.sentence = s;
+        d.arc = &arc;
+        d.byte_begin = doc.text.tokens[sentence.words[arc.begin].token].byte_begin;
+        d.byte_end = doc.text.tokens[sentence.words[arc.end - 1].token].byte_end;
+        auto it = on_path.find(&arc);
+        d.margin = it == on_path.end() ? 0.0 : it->second.first;
+        EditFeatures& f = d.features;
+        f.fill(0);
+        f[kBias] = 1;
+        if (it != on_path.end()) {
+          f[kOnPath] = 1;
+          f[kMargin] = std::clamp(it->second.first, -8.0, 8.0);
+          f[kAltGap] = std::clamp(it->second.second, -5.0, 5.0);
+        }
+        f[kLocalGain] = std::clamp<double>(arc.local_gain, -5, 8);
+        // Arcs of a span are sorted by local gain: the lead over the runner-up.
+        double runner_up = -5;
+        for (std::size_t j = 0; j < arcs.size(); ++j) {
+          if (j != i && arcs[j].end == arc.end) runner_up = std::max<double>(runner_up, arcs[j].local_gain);
+        }
+        f[kGainLead] = std::clamp<double>(arc.local_gain - runner_up, -8, 8);
+        std::vector<WordId> spun_ids;
+        for (std::uint32_t w = arc.begin; w < arc.end; ++w) spun_ids.push_back(sentence.words[w].lm_id);
+        f[kFrequencyGain] = std::clamp(unigram_log10(lm, arc.ids) - unigram_log10(lm, spun_ids), -8.0, 8.0);
+        f[kLogPrior] = std::log10(std::max(arc.prior, 1e-6f));
+        f[kSpunUnknown] = spun_has_unknown(sentence, arc) ? 1 : 0;
+        f[kLengthChange] = std::abs(static_cast<double>(word_count(arc.original)) -
+                                    static_cast<double>(arc.end - arc.begin));
+        f[kDocSpinLogit] = logit10(doc.suspicious_rate);
+        f[kOriginalInDoc] = written.count(arc.original) ? 1 : 0;
+        f[kFromParaphrase] = (arc.sources & kSourceParaphrase) ? 1 : 0;
+        f[kFromWordNet] = (arc.sources & kSourceWordNetSynonym) ? 1 : 0;
+        f[kLogAlternatives] = std::log10(std::max<double>(1, arc.alternatives));
+        repeats[{arc.spun, arc.original}] += 1;
+        decisions.push_back(std::move(d));
+      }
     }
   }
   for (Decision& d : decisions) {
@@ -148,14 +195,14 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
     per_doc.push_back(decode_pass(*doc, channel, params_.channel.prior_spin_rate));
     eligible += doc->eligible;
     double expected = 0;
-    for (const Decision& d : per_doc.back()) expected += d.confidence * (d.arc->end - d.arc->begin);
+    for (const Decision& d : select_non_overlapping(per_doc.back())) expected += d.confidence * (d.arc->end - d.arc->begin);
     doc->first_pass_rate = doc->eligible ? expected / doc->eligible : 0.0;
   }
   if (!options_.adapt) return per_doc;
   PairCounts pairs;
   double expected = 0;
   for (const auto& decisions : per_doc) {
-    for (const Decision& d : decisions) {
+    for (const Decision& d : select_non_overlapping(decisions)) {
       pairs[{d.arc->spun, d.arc->original}] += d.confidence;
       expected += d.confidence * (d.arc->end - d.arc->begin);
     }
@@ -167,7 +214,8 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
 }
 
 DetectionFeatures Pipeline::detection_features(const DocumentState& doc,
-                                               const std::vector<Decision>& decisions) const {
+                                               const std::vector<Decision>& all) const {
+  const std::vector<Decision> decisions = select_non_overlapping(all);
   double expected = 0, gain = 0, confidence = 0;
   std::size_t applied = 0;
   for (const Decision& d : decisions) {
@@ -188,6 +236,8 @@ DetectionFeatures Pipeline::detection_features(const DocumentState& doc,
   f[kDetLogWords] = std::log10(words);
   const double first = std::clamp(doc.first_pass_rate, 1e-4, 0.9);
   f[kDetFirstPassLogit] = std::log(first / (1 - first));
+  const double suspicious = std::clamp(doc.suspicious_rate, 1e-4, 0.9);
+  f[kDetSuspiciousLogit] = std::log(suspicious / (1 - suspicious));
   std::vector<double> margins;
   for (const Decision& d : decisions) margins.push_back(std::min(d.margin, 8.0));
   std::sort(margins.rbegin(), margins.rend());
@@ -197,7 +247,8 @@ DetectionFeatures Pipeline::detection_features(const DocumentState& doc,
   return f;
 }
 
-DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& decisions) const {
+DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& all) const {
+  const std::vector<Decision> decisions = select_non_overlapping(all);
   DocumentResult result;
   result.tokens = doc.words;
   double expected = 0;
@@ -210,7 +261,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
                        d.arc->original, d.confidence});
   }
   result.spin_rate = doc.eligible ? std::min(1.0, expected / doc.eligible) : 0.0;
-  result.score = sigmoid(dot(params_.detection_weights, detection_features(doc, decisions)));
+  result.score = sigmoid(dot(params_.detection_weights, detection_features(doc, all)));
   result.spun = result.score >= options_.verdict_threshold;
   apply_edits(doc.text, planned, &result);
   return result;

@@ -22,6 +22,9 @@ struct DocumentState {
   std::vector<Lattice> lattices;
   std::size_t eligible = 0, words = 0;
   double first_pass_rate = 0;  // expected substitutions per eligible word, first pass
+  // Share of eligible words some candidate original beats by >= 1.5 log10 in
+  // the written context: a model-free measure of how improbable the text is.
+  double suspicious_rate = 0;
 };
 
 // An edit the search chose, with the evidence the edit model weighs.
@@ -40,7 +43,8 @@ class Pipeline {
 
   DocumentState prepare(std::string_view text) const;
   // Decodes, estimates the spinner from the first pass (pooled over `docs`),
-  // decodes again; returns the decisions of each document.
+  // decodes again; returns every candidate decision of each document (all
+  // lattice arcs, scored; overlapping ones are resolved by finish()).
   std::vector<std::vector<Decision>> decode(const std::vector<DocumentState*>& docs) const;
   // Applies decisions above the confidence threshold; scores the document.
   DocumentResult finish(const DocumentState& doc, const std::vector<Decision>& decisions) const;
