@@ -42,7 +42,7 @@ struct RestoreOptions {
   double min_confidence = 0.5;              // edits below this posterior are not applied
   // Score at or above which a document is "spun": the lowest at which no clean
   // build-part document was flagged when the detection model was fitted.
-  double verdict_threshold = 0.83;
+  double verdict_threshold = 0.86;
 };
 
 struct Edit {

@@ -5,7 +5,7 @@
 // `unspin eval fit --docs 25` (docs/EVALUATION.md): 1,019 build-part documents
 // (lengths 100/300/800 words, clean and spun by the three simulated styles at
 // rates 0.05-0.8, seeds from 1000): 594,895 candidate edits (every lattice
-// arc) of which 5,316 right; verdict threshold 0.83 (RestoreOptions).
+// arc) of which 5,316 right; verdict threshold 0.86 (RestoreOptions).
 #pragma once
 
 #include <array>
@@ -80,10 +80,10 @@ using DetectionFeatures = std::array<double, kDetectionFeatureCount>;
 struct DecoderParams {
   ChannelParams channel;
   // P(edit right) = sigmoid(edit_weights . features).
-  EditFeatures edit_weights = {-3.815, -0.184, 0.2539, 0.8069, 0.2248, 2.037, -4.421, -0.3754,
-                               3.687, 0.2236, 0.4994, 1.006, 0.2805, 0.7018, -0.2961, 0.2275};
+  EditFeatures edit_weights = {-3.846, -0.4907, 0.2667, 0.778, 0.005098, 2.011, 0, -0.04437,
+                               3.848, 0.2155, 0.6334, 1.179, 0.2949, 0.8195, 0.002883, 0.2574};
   // P(document spun) = sigmoid(detection_weights . features).
-  DetectionFeatures detection_weights = {3.774, 2.64, 4.41, 8.257, 1.56, -0.3391, -1.866, -0.009095, -0.381};
+  DetectionFeatures detection_weights = {3.946, 1.746, 9.043, 6.204, 2.554, -0.3673, -1.1, -0.03526, -0.04632};
 };
 
 inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }

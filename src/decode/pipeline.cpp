@@ -167,7 +167,10 @@ std::vector<Decision> Pipeline::decode_pass(DocumentState& doc, const ChannelMod
         for (std::uint32_t w = arc.begin; w < arc.end; ++w) spun_ids.push_back(sentence.words[w].lm_id);
         f[kFrequencyGain] = std::clamp(unigram_log10(lm, arc.ids) - unigram_log10(lm, spun_ids), -8.0, 8.0);
         f[kLogPrior] = std::log10(std::max(arc.prior, 1e-6f));
-        f[kSpunUnknown] = spun_has_unknown(sentence, arc) ? 1 : 0;
+        // kSpunUnknown stays 0: the simulated spinners never produce words the
+        // LM does not know (real ones do: "govt"), so a weight fitted on them
+        // would only learn "never touch an unknown word".
+        (void)spun_has_unknown;
         f[kLengthChange] = std::abs(static_cast<double>(word_count(arc.original)) -
                                     static_cast<double>(arc.end - arc.begin));
         f[kDocSpinLogit] = logit10(doc.suspicious_rate);
