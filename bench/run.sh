@@ -85,6 +85,15 @@ for b in unspin_lm_bench unspin_lexicon_bench unspin_text_bench; do
   fi
 done
 
+# Whole-command speed of check/restore beside grep -F -f (skipped by --quick).
+speed_md="(skipped in --quick runs)"
+if [[ $quick -eq 0 ]]; then
+  echo "bench/run.sh: running bench/decode_speed.sh" >&2
+  speed_args=(--build-dir "$build_dir")
+  [[ -n "$models" ]] && speed_args+=(--models "$models")
+  speed_md="$(bash "$here/decode_speed.sh" "${speed_args[@]}" 2>&1)" || speed_md="decode_speed.sh failed: $speed_md"
+fi
+
 cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
 cores="$(nproc 2>/dev/null || echo '?')"
 mem="$(free -h 2>/dev/null | awk '/^Mem:/ {print $2}')"
@@ -115,6 +124,10 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "## Quality and detection"
   echo
   cat "$tmp/eval.md"
+  echo
+  echo "## Speed of check and restore (bench/decode_speed.sh)"
+  echo
+  echo "$speed_md"
   echo
   echo "## Component benchmarks (Google Benchmark)"
   echo "$bench_md"

@@ -208,6 +208,24 @@ void add_stats(CLI::App& lex) {
   });
 }
 
+// Every spun form the lexicon knows, one per line: the phrase list of the
+// `grep -F -f` comparison in bench/decode_speed.sh, and for inspection.
+void add_keys(CLI::App& lex) {
+  auto path = std::make_shared<std::string>();
+  auto models = std::make_shared<std::string>();
+  auto* cmd = lex.add_subcommand("keys", "Print every spun form (key) of a .ulex file, one per line");
+  cmd->add_option("file", *path, "Lexicon (default: the default lexicon)");
+  cmd->add_option("--models", *models, "Model folder for the default lexicon");
+  cmd->callback([path, models] {
+    const std::string file = path->empty() ? default_lexicon_path(*models) : *path;
+    auto lex = lexicon::UlexLexicon::from_file(file, "rebuild it (./setup.sh or unspin lexicon build)");
+    lex->for_each_key([](std::string_view key, const std::vector<Candidate>&) {
+      std::fwrite(key.data(), 1, key.size(), stdout);
+      std::fputc('\n', stdout);
+    });
+  });
+}
+
 void add_coverage(CLI::App& lex) {
   struct Opts {
     std::string pairs;
@@ -272,6 +290,7 @@ void add_lexicon_commands(CLI::App& app) {
   add_verify(*lex);
   add_lookup(*lex);
   add_stats(*lex);
+  add_keys(*lex);
   add_coverage(*lex);
   add_candidates(*lex);
 }
