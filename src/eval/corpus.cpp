@@ -1,5 +1,7 @@
 #include "eval/corpus.h"
 
+#include "common/checksum.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -72,12 +74,6 @@ void append_token(std::string& out, std::string_view word, bool& quote_open, boo
 }
 
 }  // namespace
-
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ull;
-  return h;
-}
 
 Part part_of(std::string_view doc_id) { return fnv1a64(doc_id) % 10 < 3 ? Part::kEval : Part::kBuild; }
 std::string_view part_name(Part part) { return part == Part::kEval ? "eval" : "build"; }

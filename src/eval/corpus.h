@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/checksum.h"
+
 namespace unspin::eval {
 
 enum class Part : std::uint8_t { kBuild, kEval };
@@ -16,7 +18,7 @@ Part part_of(std::string_view doc_id);
 std::string_view part_name(Part part);
 Part parse_part(std::string_view name);  // "build" | "eval"; Error(kUsage) otherwise
 
-std::uint64_t fnv1a64(std::string_view bytes);
+// The split hash is unspin::fnv1a64 (common/checksum.h).
 
 struct Sentence {
   std::string text;
