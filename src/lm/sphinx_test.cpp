@@ -4,6 +4,8 @@
 #include <sphinxbase/ngram_model.h>
 
 #include <cmath>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -27,7 +29,10 @@ class SphinxTest : public ::testing::Test {
   static void SetUpTestSuite() {
     set_ = new NgramSet(read_sphinx_trie_file(kSphinxModel));
     close_ngram_set(*set_);
-    path_ = new std::string((std::filesystem::temp_directory_path() / "unspin_sphinx_test.ulm").string());
+    // One file per process: CTest runs each test of this suite in its own
+    // process, in parallel, and a shared path would race.
+    path_ = new std::string((std::filesystem::temp_directory_path() /
+                             ("unspin_sphinx_test." + std::to_string(::getpid()) + ".ulm")).string());
     write_ulm(*set_, *path_);
     model_ = LanguageModel::open(*path_).release();
     lmath_ = logmath_init(1.0001, 0, 0);
