@@ -9,14 +9,20 @@ bool has_digit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Splits a possessive "'s" (straight or curly apostrophe) off a folded word.
+// Splits a possessive "'s" off a folded word (apostrophes already straight).
 std::pair<std::string, std::string> split_possessive(const std::string& lower) {
-  for (std::string_view suffix : {std::string_view("'s"), std::string_view("\xE2\x80\x99s")}) {
-    if (lower.size() > suffix.size() + 1 && lower.ends_with(suffix)) {
-      return {lower.substr(0, lower.size() - suffix.size()), std::string(suffix)};
-    }
-  }
+  if (lower.size() > 3 && lower.ends_with("'s")) return {lower.substr(0, lower.size() - 2), "'s"};
   return {lower, ""};
+}
+
+// The LM and the lexicon spell "don't" with a straight apostrophe; news text
+// often has the curly one (U+2019). Only the lookup form changes: the output
+// keeps the input's bytes outside edits.
+std::string normalize_apostrophes(std::string word) {
+  for (std::size_t at = word.find("\xE2\x80\x99"); at != std::string::npos; at = word.find("\xE2\x80\x99", at)) {
+    word.replace(at, 3, "'");
+  }
+  return word;
 }
 
 }  // namespace
@@ -31,8 +37,11 @@ std::vector<Sentence> build_sentences(const TokenizedText& text, const LanguageM
     Sentence& sentence = sentences.back();
     WordItem item;
     item.token = i;
-    std::string folded = fold_case(tok.text);
+    const std::string written = fold_case(tok.text);
+    std::string folded = normalize_apostrophes(written);
     std::tie(item.lower, item.suffix) = split_possessive(folded);
+    // The suffix goes back into the output: keep the apostrophe as written.
+    if (!item.suffix.empty() && written.ends_with("\xE2\x80\x99s")) item.suffix = "\xE2\x80\x99s";
     item.lm_id = lm.vocab_id(folded);
     const Casing casing = casing_of(tok.text);
     const bool name_like = casing == Casing::kMixed ||

@@ -1,0 +1,38 @@
+#include "decode/document.h"
+
+#include <gtest/gtest.h>
+
+#include "decode/testing_fakes.h"
+
+namespace unspin::decode {
+namespace {
+
+TEST(Document, CurlyApostrophesLookUpLikeStraightOnesAndSurviveInSuffixes) {
+  testing::FakeBigramLm lm({"didn't", "firm", "firm's", "the"});
+  TokenizedText text = tokenize("The firm\u2019s staff didn\u2019t go.");
+  std::vector<Sentence> sentences = build_sentences(text, lm);
+  ASSERT_EQ(sentences.size(), 1u);
+  const auto& words = sentences[0].words;
+  ASSERT_EQ(words.size(), 5u);
+  EXPECT_EQ(words[1].lower, "firm");
+  EXPECT_EQ(words[1].suffix, "\u2019s");
+  EXPECT_EQ(words[1].lm_id, lm.vocab_id("firm's"));
+  EXPECT_EQ(words[3].lm_id, lm.vocab_id("didn't"));
+  EXPECT_NE(words[3].lm_id, kUnknownWord);
+}
+
+TEST(Document, NamesAcronymsAndNumbersAreNotEligible) {
+  testing::FakeBigramLm lm({"the"});
+  TokenizedText text = tokenize("Stated the NASA team in Paris in 2024.");
+  const std::vector<Sentence> sentences = build_sentences(text, lm);
+  ASSERT_EQ(sentences.size(), 1u);
+  const auto& words = sentences[0].words;
+  ASSERT_EQ(words.size(), 7u);  // 2024 is a number token, not a word item
+  EXPECT_TRUE(words[0].eligible);   // sentence start: capitalised but not a name
+  EXPECT_TRUE(words[1].eligible);
+  EXPECT_FALSE(words[2].eligible);  // NASA
+  EXPECT_FALSE(words[5].eligible);  // Paris
+}
+
+}  // namespace
+}  // namespace unspin::decode
