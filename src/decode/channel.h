@@ -22,7 +22,6 @@ class ChannelModel {
   // and the (spun, original) pairs it appears to use, with posterior counts.
   void adapt(double spin_rate, const std::map<std::pair<std::string, std::string>, double>& pairs);
 
-  double edit_log10() const { return edit_log10_; }
 
  private:
   ChannelParams params_;

@@ -33,11 +33,6 @@ LmState left_state(const Sentence& sentence, const LanguageModel& lm, std::uint3
   return state;
 }
 
-double local_score(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin,
-                   std::uint32_t end, const std::vector<WordId>& replacement, int right) {
-  return local_score_from(sentence, lm, left_state(sentence, lm, begin), end, replacement, right);
-}
-
 double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmState state,
                         std::uint32_t end, const std::vector<WordId>& replacement, int right) {
   LmState next;

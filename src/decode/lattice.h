@@ -41,11 +41,9 @@ struct LatticeOptions {
 Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
                       const LanguageModel& lm, const LatticeOptions& options);
 
-// log10 probability of ids[from..] given the written left context, plus the
-// next `right` written words: used to rank arcs before the joint search.
-double local_score(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin,
-                   std::uint32_t end, const std::vector<WordId>& replacement, int right);
-// The same from a precomputed left context (see left_state).
+// log10 probability of `replacement` followed by the next `right` written
+// words (and </s> at the sentence end), from the written left context `left`
+// (see left_state): used to rank arcs before the joint search.
 double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmState left,
                         std::uint32_t end, const std::vector<WordId>& replacement, int right);
 // The LM state after the (up to two) written words before `begin`.

@@ -95,8 +95,7 @@ DocumentState Pipeline::prepare(std::string_view text) const {
   return doc;
 }
 
-std::vector<Decision> Pipeline::decode_pass(DocumentState& doc, const ChannelModel& channel,
-                                            double spin_rate) const {
+std::vector<Decision> Pipeline::decode_pass(DocumentState& doc, const ChannelModel& channel) const {
   const LanguageModel& lm = *models_.lm;
   std::vector<Decision> decisions;
   std::unordered_set<std::string> written;
@@ -195,7 +194,7 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
   std::vector<std::vector<Decision>> per_doc;
   std::size_t eligible = 0;
   for (DocumentState* doc : docs) {
-    per_doc.push_back(decode_pass(*doc, channel, params_.channel.prior_spin_rate));
+    per_doc.push_back(decode_pass(*doc, channel));
     eligible += doc->eligible;
     double expected = 0;
     for (const Decision& d : select_non_overlapping(per_doc.back())) expected += d.confidence * (d.arc->end - d.arc->begin);
@@ -212,7 +211,7 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
   }
   const double rate = eligible ? expected / eligible : 0.0;
   channel.adapt(rate, pairs);
-  for (std::size_t i = 0; i < docs.size(); ++i) per_doc[i] = decode_pass(*docs[i], channel, rate);
+  for (std::size_t i = 0; i < docs.size(); ++i) per_doc[i] = decode_pass(*docs[i], channel);
   return per_doc;
 }
 

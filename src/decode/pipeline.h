@@ -53,8 +53,7 @@ class Pipeline {
                                        const std::vector<Decision>& decisions) const;
 
  private:
-  std::vector<Decision> decode_pass(DocumentState& doc, const ChannelModel& channel,
-                                    double spin_rate) const;
+  std::vector<Decision> decode_pass(DocumentState& doc, const ChannelModel& channel) const;
 
   const Models& models_;
   RestoreOptions options_;
