@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <unordered_set>
 #include <utility>
 
 #include "archive/sqlite.h"
@@ -150,13 +149,14 @@ std::vector<bool> SqliteArchive::add(const std::vector<NewDocument>& documents) 
   std::vector<bool> replaced;
   replaced.reserve(documents.size());
   std::vector<std::pair<Feature, DocKey>> new_postings;
-  std::unordered_set<DocKey> replaced_in_batch;  // an id given twice: its first version's postings are pending
   Transaction tx(impl_->db);
   for (const NewDocument& doc : documents) {
     auto existing = impl_->lookup(doc.id);
     if (existing) {
       impl_->delete_existing(existing->first, existing->second);
-      replaced_in_batch.insert(existing->first);
+      // An id given twice in one batch: its first version's postings are
+      // still pending (and SQLite may reuse its key for the next insert).
+      std::erase_if(new_postings, [&](const auto& p) { return p.second == existing->first; });
     }
     replaced.push_back(existing.has_value());
     const std::string blob = pack_features(doc.features);
@@ -170,7 +170,6 @@ std::vector<bool> SqliteArchive::add(const std::vector<NewDocument>& documents) 
   std::sort(new_postings.begin(), new_postings.end(),
             [](const auto& a, const auto& b) { return as_sql(a.first) != as_sql(b.first) ? as_sql(a.first) < as_sql(b.first) : a.second < b.second; });
   for (const auto& [feature, key] : new_postings) {
-    if (!replaced_in_batch.empty() && replaced_in_batch.count(key)) continue;
     impl_->insert_posting->bind(1, as_sql(feature)).bind(2, key);
     impl_->insert_posting->run();
   }

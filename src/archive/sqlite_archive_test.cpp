@@ -129,7 +129,8 @@ TEST_F(TempArchive, AnIdTwiceInOneBatchKeepsTheLastVersion) {
   a.add({doc("dup", "one", {8}), doc("dup", "two", {9})});
   EXPECT_EQ(a.document_by_id("dup")->text, "two");
   EXPECT_TRUE(a.postings(8, 10).empty());
-  EXPECT_TRUE(a.verify().ok);
+  const VerifyReport v = a.verify();
+  EXPECT_TRUE(v.ok) << (v.problems.empty() ? "" : v.problems[0]);
 }
 
 }  // namespace
