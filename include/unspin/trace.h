@@ -59,6 +59,10 @@ struct TracedSource {
   double score = 0;        // 0..1: calibrated probability this is the source
   double aligned = 0;      // share of the spun text's words aligned to the source
   std::size_t matched_words = 0;  // spun words identical to their aligned source word
+  // The rest of the evidence behind `score` (docs/TRACE.md), each 0..1:
+  double balanced = 0;  // share of spun words matched or in a word-for-word substitution
+  double anchors = 0;   // share of the spun text's names and numbers matched (0.5 when none)
+  double content = 0;   // share of the spun text's content words matched
   std::vector<TracedSubstitution> substitutions;  // in input order
 };
 

@@ -101,6 +101,9 @@ RankedSource evaluate(const Analyzed& spun, std::string_view spun_text, const ar
   c.source.score = trace::source_score(ev);
   c.source.aligned = ev.aligned;
   c.source.matched_words = runs.matched_words;
+  c.source.balanced = ev.balanced;
+  c.source.anchors = ev.anchors;
+  c.source.content = ev.content;
   c.runs = runs.substitutions;
   for (const trace::WordRun& r : runs.substitutions) {
     const Token& sb = spun.tokens.tokens[spun.words[r.spun_begin].token];
