@@ -21,13 +21,10 @@
 #include <string_view>
 #include <vector>
 
+#include "unspin/archive.h"
 #include "unspin/restore.h"
 
 namespace unspin {
-
-namespace archive {
-class ArchiveStore;
-}
 
 enum class ArchiveAccess { kRead, kWrite, kCreateOrWrite };
 // Opens (or creates) the embedded SQLite archive. Throws unspin::Error:

@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "archive/archive_store.h"
+#include "unspin/archive.h"
 
 namespace unspin::archive {
 

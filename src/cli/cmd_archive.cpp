@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "archive/archive_store.h"
+#include "unspin/archive.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/progress.h"

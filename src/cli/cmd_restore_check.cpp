@@ -15,6 +15,7 @@
 #include "cli/progress.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
+#include "unspin/trace.h"
 
 namespace unspin::cli {
 namespace {
@@ -29,6 +30,7 @@ struct CommonOptions {
   bool same_source = false;
   bool no_adapt = false;
   double min_confidence = 0.5;
+  std::string archive;  // trace: restore by alignment when a source is found
 };
 
 void add_common_options(CLI::App* cmd, CommonOptions& o) {
@@ -47,6 +49,9 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--min-confidence", o.min_confidence,
                   "Apply only edits at least this likely (0..1, default 0.5)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--archive", o.archive,
+                  "Archive of originals (`unspin archive add`): when the text's source is found with high "
+                  "confidence, restore it from the source (rule UNSPIN_SOURCE), else use the decoder");
 }
 
 // Models are loaded on first use, so bad input is reported before (and
@@ -69,12 +74,32 @@ class Engine {
     }
     return *restorer_;
   }
+  // The archive path when a source is found, else the decoder; source()
+  // then names the source of the last document run.
+  DocumentResult run(std::string_view text) {
+    source_.reset();
+    if (!common_.archive.empty()) {
+      if (!tracer_) {
+        archive_ = open_archive(common_.archive, ArchiveAccess::kRead);
+        tracer_ = std::make_unique<Tracer>(*archive_, TraceOptions{});
+      }
+      if (auto found = tracer_->restore_from_source(text)) {
+        source_.emplace(found->source_id, found->source_score);
+        return std::move(found->result);
+      }
+    }
+    return restorer().run(text);
+  }
+  const std::optional<std::pair<std::string, double>>& source() const { return source_; }
 
  private:
   const CommonOptions& common_;
   RestoreOptions options_;
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
+  std::unique_ptr<archive::ArchiveStore> archive_;
+  std::unique_ptr<Tracer> tracer_;
+  std::optional<std::pair<std::string, double>> source_;
 };
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
@@ -115,7 +140,7 @@ int run_files(const CommonOptions& o, Engine& engine, Emit emit) {
     try {
       std::string text = read_input(file, engine.options().max_input_bytes);
       validate_input(text, engine.options().max_input_bytes);
-      DocumentResult result = engine.restorer().run(text);
+      DocumentResult result = engine.run(text);
       emit(file, text, result);
     } catch (const Error& e) {
       fail(file, e);
@@ -137,8 +162,9 @@ json result_json(std::string_view text, const DocumentResult& r, double threshol
     m["message"] = "Likely spun wording: \"" + e.spun + "\" probably replaced \"" + e.original + "\".";
     m["shortMessage"] = "spun wording";
     m["replacements"] = json::array({json{{"value", e.original}}});
-    m["rule"] = {{"id", "UNSPIN_SUBSTITUTION"},
-                 {"description", "Synonym substitution typical of article spinners"},
+    m["rule"] = {{"id", e.rule},
+                 {"description", e.rule == "UNSPIN_SOURCE" ? "Restored from the source found in the archive"
+                                                           : "Synonym substitution typical of article spinners"},
                  {"category", {{"id", "SPUN_TEXT"}, {"name", "Spun text"}}}};
     m["confidence"] = e.confidence;
     matches.push_back(std::move(m));
@@ -210,6 +236,7 @@ int run_check(const CommonOptions& o, bool as_json) {
                                         const DocumentResult& r) {
     if (as_json) {
       json j = result_json(text, r, engine.options().verdict_threshold);
+      if (engine.source()) j["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
       j["file"] = display_name(name);
       all.push_back(std::move(j));
     } else {
@@ -256,8 +283,9 @@ int run_check_jsonl(const CommonOptions& o) {
         }
         if (in.contains("id")) out["id"] = in["id"];
         const std::string text = in["text"].get<std::string>();
-        DocumentResult r = engine.restorer().run(text);
+        DocumentResult r = engine.run(text);
         json res = result_json(text, r, engine.options().verdict_threshold);
+        if (engine.source()) res["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
         for (auto it = res.begin(); it != res.end(); ++it) out[it.key()] = it.value();
       } catch (const json::exception& e) {
         std::cerr << "unspin: error: " << display_name(file) << ":" << line_no

@@ -8,7 +8,7 @@
 #include <random>
 #include <sstream>
 
-#include "archive/archive_store.h"
+#include "unspin/archive.h"
 #include "eval/corpus.h"
 #include "eval/score.h"
 #include "eval/spinner.h"

@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "archive/archive_store.h"
+#include "unspin/archive.h"
 #include "trace/fingerprint.h"
 #include "unspin/trace.h"
 

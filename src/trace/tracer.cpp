@@ -4,7 +4,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "archive/archive_store.h"
+#include "unspin/archive.h"
 #include "archive/sqlite_archive.h"
 #include "trace/align.h"
 #include "trace/fingerprint.h"

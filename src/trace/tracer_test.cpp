@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "archive/archive_store.h"
+#include "unspin/archive.h"
 #include "trace/documents_input.h"
 #include "unspin/error.h"
 

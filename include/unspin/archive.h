@@ -1,5 +1,6 @@
-// The archive of originals behind an interface, so that the embedded SQLite
-// file (SqliteArchive) can later be swapped for a shared server database.
+// The archive of originals behind an interface: the embedded SQLite file
+// (src/archive/sqlite_archive.h, unspin::open_archive) implements it today; a
+// shared server database can implement it later without touching trace.
 //
 // The store knows nothing about text analysis: a document arrives with its
 // retrieval features already computed (src/trace/fingerprint.h) and the store
