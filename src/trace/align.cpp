@@ -1,6 +1,7 @@
 #include "trace/align.h"
 
 #include <algorithm>
+#include <climits>
 #include <unordered_map>
 
 namespace unspin::trace {
@@ -8,29 +9,50 @@ namespace {
 
 using Seq = std::span<const std::uint64_t>;
 
-// LCS by dynamic programming on a[alo,ahi) x b[blo,bhi); appends matches in order.
+// LCS by dynamic programming on a[alo,ahi) x b[blo,bhi); appends matches in
+// order. Among the longest common subsequences it picks one with the fewest
+// gap openings (a run of skipped words on either side), so the differing
+// words of a substitution stay together: the score of a path is
+// matches * kMatch - openings, with kMatch larger than any count of openings.
+// best[s][i][j]: the best score of a[i..) x b[j..) when the previous move was
+// s (0 match/start, 1 skipped a word of a, 2 skipped a word of b).
 void lcs_dp(Seq a, std::size_t alo, std::size_t ahi, Seq b, std::size_t blo, std::size_t bhi,
             std::vector<WordMatch>& out) {
   const std::size_t n = ahi - alo, m = bhi - blo;
-  std::vector<std::uint32_t> dp((n + 1) * (m + 1), 0);
-  auto at = [&](std::size_t i, std::size_t j) -> std::uint32_t& { return dp[i * (m + 1) + j]; };
-  for (std::size_t i = n; i-- > 0;) {
-    for (std::size_t j = m; j-- > 0;) {
-      at(i, j) = a[alo + i] == b[blo + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+  const std::int64_t kMatch = static_cast<std::int64_t>(n + m + 2);
+  const std::size_t cells = (n + 1) * (m + 1);
+  std::vector<std::int64_t> best(3 * cells, 0);
+  auto at = [&](int s, std::size_t i, std::size_t j) -> std::int64_t& { return best[s * cells + i * (m + 1) + j]; };
+  constexpr std::int64_t kNone = INT64_MIN / 4;
+  for (std::size_t i = n + 1; i-- > 0;) {
+    for (std::size_t j = m + 1; j-- > 0;) {
+      if (i == n && j == m) continue;  // 0 in every state
+      const std::int64_t match = i < n && j < m && a[alo + i] == b[blo + j] ? kMatch + at(0, i + 1, j + 1) : kNone;
+      const std::int64_t skip_a_cont = i < n ? at(1, i + 1, j) : kNone;
+      const std::int64_t skip_b_cont = j < m ? at(2, i, j + 1) : kNone;
+      for (int s = 0; s < 3; ++s) {
+        const std::int64_t skip_a = i < n ? skip_a_cont - (s == 1 ? 0 : 1) : kNone;
+        const std::int64_t skip_b = j < m ? skip_b_cont - (s == 2 ? 0 : 1) : kNone;
+        at(s, i, j) = std::max({match, skip_a, skip_b});
+      }
     }
   }
-  // Walk forward: take a match whenever it is on an optimal path, so runs of
-  // differing words stay together at the front.
+  // Walk forward along an optimal path; a match wins ties.
   std::size_t i = 0, j = 0;
+  int s = 0;
   while (i < n && j < m) {
-    if (a[alo + i] == b[blo + j] && at(i, j) == at(i + 1, j + 1) + 1) {
+    const std::int64_t here = at(s, i, j);
+    if (a[alo + i] == b[blo + j] && here == kMatch + at(0, i + 1, j + 1)) {
       out.push_back({static_cast<std::uint32_t>(alo + i), static_cast<std::uint32_t>(blo + j)});
       ++i;
       ++j;
-    } else if (at(i + 1, j) >= at(i, j + 1)) {
+      s = 0;
+    } else if (here == at(1, i + 1, j) - (s == 1 ? 0 : 1)) {
       ++i;
+      s = 1;
     } else {
       ++j;
+      s = 2;
     }
   }
 }
@@ -148,12 +170,16 @@ RunSummary substitution_runs(const std::vector<WordMatch>& matches, std::size_t 
         run.spun_end = matches[0].spun + 1;
         run.source_end = matches[0].source + 1;
       }
-      if (!summary.substitutions.empty() && (summary.substitutions.back().spun_end > run.spun_begin ||
-                                             summary.substitutions.back().source_end > run.source_begin)) {
-        continue;  // would overlap the previous run
-      }
     }
     summary.substituted_words += spun_gap;
+    if (!summary.substitutions.empty() && (summary.substitutions.back().spun_end > run.spun_begin ||
+                                           summary.substitutions.back().source_end > run.source_begin)) {
+      // Widening reached back into the previous run: they become one.
+      WordRun& previous = summary.substitutions.back();
+      previous.spun_end = std::max(previous.spun_end, run.spun_end);
+      previous.source_end = std::max(previous.source_end, run.source_end);
+      continue;
+    }
     summary.substitutions.push_back(run);
   }
   return summary;

@@ -1,7 +1,7 @@
 // Word alignment of a spun copy to its source (internal).
 //
 // align_words() finds a longest common subsequence of the two word-hash
-// sequences: exactly (dynamic programming) on ranges of at most `max_cells`
+// sequences (among those, one with the fewest gap openings): exactly (dynamic programming) on ranges of at most `max_cells`
 // cells, and on larger ranges by first fixing words that occur once in both
 // ranges and lie in increasing order in both (the longest such chain, as in
 // patience diff), then recursing between them. Matched pairs are increasing
@@ -12,7 +12,8 @@
 // and the source words that differ. A run is a substitution when both sides
 // have at most `max_gap_words` words and at least one word between them; a
 // run with one empty side (an inserted or dropped word) is widened by the
-// match before it (or after it, at the start), so that it rewrites a span.
+// match before it (or after it, at the start), so that it rewrites a span;
+// a widened run that reaches into the previous run is merged with it.
 // Longer runs are left unaligned.
 #pragma once
 
@@ -29,7 +30,7 @@ struct WordMatch {
 };
 
 std::vector<WordMatch> align_words(std::span<const std::uint64_t> spun, std::span<const std::uint64_t> source,
-                                   std::size_t max_cells = 1u << 20);
+                                   std::size_t max_cells = 1u << 18);
 
 // Reference LCS (full DP, no anchoring), for tests: the length only.
 std::size_t lcs_length_reference(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b);

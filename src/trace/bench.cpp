@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -286,6 +287,12 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
       const auto restoration = tracer.restore_from_source(q.text);
       const std::vector<Edit> edits = restoration ? restoration->result.edits : std::vector<Edit>{};
       const eval::QualityCounts c = eval::score_document(q.text, q.gold, edits);
+      if (std::getenv("UNSPIN_TRACE_BENCH_DEBUG") && (c.correct_edits != c.edits || c.restored != c.gold)) {
+        std::fprintf(stderr, "--- %s: %zu/%zu edits correct, %zu/%zu gold restored\n", q.kind.c_str(), c.correct_edits,
+                     c.edits, c.restored, c.gold);
+        for (const Edit& e : edits) std::fprintf(stderr, "  edit [%u,%u) '%s' -> '%s'\n", e.cp_begin, e.cp_end, e.spun.c_str(), e.original.c_str());
+        for (const eval::GoldEdit& g : q.gold) std::fprintf(stderr, "  gold [%u,%u) '%s' -> '%s'\n", g.cp_begin, g.cp_end, g.spun.c_str(), g.original.c_str());
+      }
       k.gold += c.gold;
       k.restored += c.restored;
       k.edits += c.edits;

@@ -36,7 +36,12 @@ void FingerprintParams::validate() const {
 
 FeatureKind feature_kind(std::uint64_t feature) { return static_cast<FeatureKind>(feature >> 56); }
 
-std::vector<std::uint64_t> fingerprint(const std::vector<Word>& words, const FingerprintParams& params) {
+std::vector<std::uint64_t> fingerprint(const std::vector<Word>& units, const FingerprintParams& params) {
+  std::vector<Word> words;
+  words.reserve(units.size());
+  for (const Word& w : units) {
+    if (w.cls != WordClass::kPunct) words.push_back(w);
+  }
   std::vector<std::uint64_t> features;
   features.reserve(words.size() / 2 + 16);
 

@@ -75,24 +75,34 @@ RankedSource evaluate(const Analyzed& spun, std::string_view spun_text, const ar
   const trace::RunSummary runs =
       trace::substitution_runs(matches, spun.words.size(), source.words.size(), options.max_gap_words);
 
-  trace::SourceEvidence ev;
-  const double n = std::max<std::size_t>(spun.words.size(), 1);
-  ev.aligned = (runs.matched_words + runs.substituted_words) / n;
-  std::size_t balanced = runs.matched_words;
+  // Evidence over words and numbers (punctuation is aligned but not counted).
+  enum : std::uint8_t { kUnaligned, kMatched, kSubstituted, kSwapped };  // kSwapped: in a word-for-word run
+  std::vector<std::uint8_t> status(spun.words.size(), kUnaligned);
+  for (const auto& m : matches) status[m.spun] = kMatched;
   for (const auto& r : runs.substitutions) {
-    if (r.spun_end - r.spun_begin == r.source_end - r.source_begin) balanced += r.spun_end - r.spun_begin;
+    const bool word_for_word = r.spun_end - r.spun_begin == r.source_end - r.source_begin;
+    for (std::uint32_t i = r.spun_begin; i < r.spun_end; ++i) {
+      if (status[i] != kMatched) status[i] = word_for_word ? kSwapped : kSubstituted;
+    }
   }
-  ev.balanced = std::min(1.0, balanced / n);
+  std::size_t words = 0, matched = 0, substituted = 0, swapped = 0;
   std::size_t anchors = 0, content = 0, anchors_matched = 0, content_matched = 0;
-  for (const Word& w : spun.words) {
-    anchors += w.cls == WordClass::kAnchor;
-    content += w.cls == WordClass::kContent;
+  for (std::size_t i = 0; i < spun.words.size(); ++i) {
+    const WordClass cls = spun.words[i].cls;
+    if (cls == WordClass::kPunct) continue;
+    ++words;
+    matched += status[i] == kMatched;
+    substituted += status[i] == kSubstituted;
+    swapped += status[i] == kSwapped;
+    anchors += cls == WordClass::kAnchor;
+    content += cls == WordClass::kContent;
+    anchors_matched += cls == WordClass::kAnchor && status[i] == kMatched;
+    content_matched += cls == WordClass::kContent && status[i] == kMatched;
   }
-  for (const auto& m : matches) {
-    const WordClass cls = spun.words[m.spun].cls;
-    anchors_matched += cls == WordClass::kAnchor;
-    content_matched += cls == WordClass::kContent;
-  }
+  trace::SourceEvidence ev;
+  const double n = std::max<std::size_t>(words, 1);
+  ev.aligned = (matched + substituted + swapped) / n;
+  ev.balanced = (matched + swapped) / n;
   ev.anchors = anchors ? static_cast<double>(anchors_matched) / anchors : 0.5;
   ev.content = content ? static_cast<double>(content_matched) / content : 0.0;
 
@@ -100,7 +110,7 @@ RankedSource evaluate(const Analyzed& spun, std::string_view spun_text, const ar
   c.source.id = doc.id;
   c.source.score = trace::source_score(ev);
   c.source.aligned = ev.aligned;
-  c.source.matched_words = runs.matched_words;
+  c.source.matched_words = matched;
   c.source.balanced = ev.balanced;
   c.source.anchors = ev.anchors;
   c.source.content = ev.content;
@@ -163,7 +173,8 @@ struct Tracer::Impl {
     Analyzed spun;
     analyze(text, spun);
     const std::vector<std::uint64_t> features = trace::fingerprint(spun.words, params);
-    result.words = spun.words.size();
+    result.words = static_cast<std::size_t>(std::count_if(
+        spun.words.begin(), spun.words.end(), [](const Word& w) { return w.cls != WordClass::kPunct; }));
     result.features = features.size();
     std::vector<RankedSource> ranked;
     for (archive::DocKey key : candidates(features)) {

@@ -72,6 +72,10 @@ std::vector<Word> document_words(const TokenizedText& text) {
   for (std::uint32_t i = 0; i < text.tokens.size(); ++i) {
     const Token& t = text.tokens[i];
     if (t.sentence_start) opens_sentence = true;
+    if (t.kind == TokenKind::kPunct) {
+      words.push_back(Word{i, fnv1a64(t.text, 0x50554e43ull), WordClass::kPunct});
+      continue;
+    }
     if (t.kind != TokenKind::kWord && t.kind != TokenKind::kNumber) continue;
     const std::string folded = fold_word(t.text);
     WordClass cls = WordClass::kContent;

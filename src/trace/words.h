@@ -20,6 +20,7 @@ enum class WordClass : std::uint8_t {
   kAnchor,    // number; capitalised word not opening a sentence; all-caps word (not "I")
   kFunction,  // one of the closed-class English words (is_function_word)
   kContent,   // everything else
+  kPunct,     // a punctuation token: aligned (spinners keep punctuation), never fingerprinted
 };
 
 struct Word {
@@ -28,8 +29,9 @@ struct Word {
   WordClass cls;
 };
 
-// The words of `text` in order. `text` must outlive nothing here: Word holds
-// indices, not views.
+// The words, numbers and punctuation of `text` in order (the units of the
+// alignment; fingerprints use the words and numbers only). Word holds
+// token indices, not views.
 std::vector<Word> document_words(const TokenizedText& text);
 
 // Lowercase, ’ -> ': the form two words are compared in.

@@ -8,7 +8,9 @@ namespace {
 std::vector<WordClass> classes(std::string_view text) {
   const TokenizedText t = tokenize(text);
   std::vector<WordClass> out;
-  for (const Word& w : document_words(t)) out.push_back(w.cls);
+  for (const Word& w : document_words(t)) {
+    if (w.cls != WordClass::kPunct) out.push_back(w.cls);
+  }
   return out;
 }
 
@@ -20,6 +22,14 @@ TEST(Words, ClassesNamesNumbersFunctionWords) {
                             C::kFunction, C::kAnchor}));
   // A capitalised word opening the second sentence is not an anchor.
   EXPECT_EQ(classes("It rained. Prices rose."), (std::vector<C>{C::kFunction, C::kContent, C::kContent, C::kContent}));
+}
+
+TEST(Words, PunctuationIsAUnitOfItsOwn) {
+  const TokenizedText t = tokenize("a start. Start");
+  const auto units = document_words(t);
+  ASSERT_EQ(units.size(), 4u);
+  EXPECT_EQ(units[2].cls, WordClass::kPunct);
+  EXPECT_EQ(units[1].hash, units[3].hash);  // "start" and "Start" compare equal
 }
 
 TEST(Words, FoldingMakesCaseAndApostrophesEqual) {
