@@ -154,7 +154,7 @@ int run_remove(const std::string& path, const std::vector<std::string>& ids) {
 }  // namespace
 
 void add_archive_commands(CLI::App& app) {
-  CLI::App* arch = app.add_subcommand("archive", "Build and inspect the archive of originals that trace searches");
+  CLI::App* arch = app.add_subcommand("archive", "Build and inspect the archive of originals that trace searches (add, stats, verify, get, remove)");
   arch->require_subcommand(1);
 
   static AddOptions add_options;
@@ -190,6 +190,20 @@ void add_archive_commands(CLI::App& app) {
   verify->callback([] {
     const int status = run_verify(verify_archive);
     if (status != 0) throw CLI::RuntimeError(status);
+  });
+
+  static std::string get_archive, get_id;
+  CLI::App* get = arch->add_subcommand("get", "Print the text of the document with this id");
+  get->add_option("--archive", get_archive, "The archive file")->required();
+  get->add_option("id", get_id, "The document's id")->required();
+  get->callback([] {
+    auto store = open_archive(get_archive, ArchiveAccess::kRead);
+    const auto doc = store->document_by_id(get_id);
+    if (!doc) {
+      std::fprintf(stderr, "unspin: error: %s: no document with id %s\n", get_archive.c_str(), get_id.c_str());
+      throw CLI::RuntimeError(static_cast<int>(ErrorCode::kUsage));
+    }
+    std::fwrite(doc->text.data(), 1, doc->text.size(), stdout);
   });
 
   static std::string remove_archive;
