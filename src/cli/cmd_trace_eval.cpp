@@ -19,7 +19,9 @@ namespace {
 struct TraceEvalOptions {
   trace::BenchConfig config;
   std::string markdown;
+  std::string rows_csv;
   bool fit = false;
+  double l2 = 1.0;
 };
 
 void run_trace_eval(TraceEvalOptions& o) {
@@ -35,9 +37,16 @@ void run_trace_eval(TraceEvalOptions& o) {
     out << md;
     if (!out) throw Error(ErrorCode::kIo, "cannot write " + o.markdown);
   }
+  if (!o.rows_csv.empty()) {
+    std::ofstream csv(o.rows_csv);
+    csv << "label,aligned,balanced,anchors,content\n";
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+      csv << r.labels[i] << ',' << r.rows[i][1] << ',' << r.rows[i][2] << ',' << r.rows[i][3] << ',' << r.rows[i][4] << "\n";
+    }
+  }
   if (!o.fit) return;
   double loss = 0;
-  const std::vector<double> w = eval::fit_logistic(r.rows, r.labels, {}, 0.01, &loss);
+  const std::vector<double> w = eval::fit_logistic(r.rows, r.labels, {}, o.l2, &loss);
   std::printf("\nfitted on %zu candidates (%zu true sources), log loss %.4f\n", r.rows.size(),
               static_cast<std::size_t>(std::count(r.labels.begin(), r.labels.end(), 1)), loss);
   std::printf("kSourceScoreWeights = {");
@@ -70,6 +79,8 @@ void add_trace_eval_command(CLI::App& app) {
   cmd->add_option("--seed", o.config.seed, "Seed of the document choice and the spinners");
   cmd->add_option("--corpora", o.config.corpora_dir, "npm corpora folder (default: the one setup.sh fills)");
   cmd->add_option("--markdown", o.markdown, "Also write the table to this file");
+  cmd->add_option("--rows", o.rows_csv, "Write every candidate's evidence and label as CSV");
+  cmd->add_option("--l2", o.l2, "L2 penalty of the fit (default 1; larger = flatter, less confident scores)");
   cmd->add_flag("--fit", o.fit, "Run on the BUILD part and fit the source score's weights (src/trace/params.h)");
   cmd->callback([] { run_trace_eval(o); });
 }
