@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <utility>
 
@@ -71,7 +72,10 @@ struct SqliteArchive::Impl {
 
   Impl(const std::string& path, Access access) : db(path, mode_of(access)) {
     check_or_create(access);
-    db.exec("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+    // A writer keeps more of the index in memory: batch inserts touch pages
+    // all over it (the readers' default 64 MiB is plenty for queries).
+    db.exec(std::string("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=") +
+            (access == Access::kRead ? "-65536" : std::getenv("UNSPIN_ARCHIVE_CACHE_KIB") ? std::string("-") + std::getenv("UNSPIN_ARCHIVE_CACHE_KIB") : "-262144"));
     find_by_id = std::make_unique<Statement>(db, "SELECT key, features FROM documents WHERE id = ?1");
     select_postings = std::make_unique<Statement>(db, "SELECT doc FROM postings WHERE feature = ?1 LIMIT ?2");
     select_document = std::make_unique<Statement>(db, "SELECT key, id, text FROM documents WHERE key = ?1");

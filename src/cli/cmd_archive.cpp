@@ -25,7 +25,7 @@ struct AddOptions {
   std::string id;
   std::vector<std::string> files{"-"};
   std::string max_input = "64M";
-  std::size_t batch = 2000;
+  std::size_t batch = 10000;
 };
 
 // Adds documents in batches (one transaction each), reporting replaced ids
@@ -166,7 +166,7 @@ void add_archive_commands(CLI::App& app) {
                   "file is {\"id\": ..., \"text\": ...}")
       ->check(CLI::IsMember({"path", "jsonl"}));
   add->add_option("--id", add_options.id, "Id of the single document read from one file or standard input");
-  add->add_option("--batch", add_options.batch, "Documents per transaction (default 2000)")
+  add->add_option("--batch", add_options.batch, "Documents per transaction (default 10000)")
       ->check(CLI::Range(1, 1000000));
   add->add_option("--max-input-bytes", add_options.max_input,
                   "Refuse documents larger than this (default 64M; a JSON-lines file may be 64 times it)");

@@ -74,11 +74,17 @@ void add_trace_eval_command(CLI::App& app) {
   cmd->add_option("--distractors", o.config.distractors, "Archive size in documents (default 100000)");
   cmd->add_option("--originals", o.config.originals, "Originals queried as spun and clean copies (default 100)");
   cmd->add_option("--partial", o.config.partial, "Originals queried as partial copies (default 40)");
-  cmd->add_option("--unseen", o.config.unseen, "Queries whose source is not in the archive (default 200)");
+  cmd->add_option("--unseen", o.config.unseen, "Queries whose source is not in the archive (default 1000)");
   cmd->add_option("--candidates", o.config.candidates, "Documents re-ranked per query (default 12)");
   cmd->add_option("--seed", o.config.seed, "Seed of the document choice and the spinners");
   cmd->add_option("--corpora", o.config.corpora_dir, "npm corpora folder (default: the one setup.sh fills)");
   cmd->add_option("--markdown", o.markdown, "Also write the table to this file");
+  cmd->add_option("--batch", o.config.batch, "Documents per ingest transaction (default 10000)");
+  cmd->add_option("--anchor-gram", o.config.fingerprint.anchor_gram, "Fingerprint: anchors per feature (new archive)");
+  cmd->add_option("--skeleton-words", o.config.fingerprint.skeleton_words, "Fingerprint: words per skeleton shingle");
+  cmd->add_option("--skeleton-sample", o.config.fingerprint.skeleton_sample, "Fingerprint: keep 1 shingle in N");
+  cmd->add_option("--max-gap-words", o.config.max_gap_words, "Longest substitution run (words per side)");
+  cmd->add_option("--max-postings", o.config.max_postings, "Features in more documents than this do not vote");
   cmd->add_option("--rows", o.rows_csv, "Write every candidate's evidence and label as CSV");
   cmd->add_option("--l2", o.l2, "L2 penalty of the fit (default 1; larger = flatter, less confident scores)");
   cmd->add_flag("--fit", o.fit, "Run on the BUILD part and fit the source score's weights (src/trace/params.h)");

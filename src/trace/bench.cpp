@@ -13,6 +13,7 @@
 #include "eval/corpus.h"
 #include "eval/score.h"
 #include "eval/spinner.h"
+#include "trace/ingest.h"
 #include "trace/words.h"
 #include "unspin/error.h"
 #include "unspin/trace.h"
@@ -169,15 +170,15 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
     std::vector<ArchiveDocument> batch;
     auto flush = [&] {
       const auto t0 = Clock::now();
-      add_to_archive(*store, batch);
+      add_documents(*store, batch, 64u << 20, cfg.fingerprint);
       ingest_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       ingested += batch.size();
       batch.clear();
-      if (ingested % 20000 < 2000) log("ingested " + std::to_string(ingested));
+      if (ingested % 20000 < cfg.batch) log("ingested " + std::to_string(ingested));
     };
     auto push = [&](std::string id, std::string text) {
       batch.push_back(ArchiveDocument{std::move(id), std::move(text)});
-      if (batch.size() >= 2000) flush();
+      if (batch.size() >= cfg.batch) flush();
     };
     std::uniform_int_distribution<std::size_t> any(0, pool.size() - 1);
     auto all_originals = originals;
@@ -259,6 +260,8 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
   options.candidates = cfg.candidates;
   options.max_sources = cfg.candidates;
   options.min_score = 0;
+  options.max_gap_words = cfg.max_gap_words;
+  options.max_postings = cfg.max_postings;
   result.threshold = options.source_threshold;
   Tracer tracer(*store, options);
   std::map<std::string, KindFigures> kinds;

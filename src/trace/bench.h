@@ -23,6 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "trace/fingerprint.h"
+#include "unspin/trace.h"
+
 namespace unspin::trace {
 
 struct BenchConfig {
@@ -32,11 +35,15 @@ struct BenchConfig {
   std::size_t distractors = 100000;
   std::size_t originals = 100;     // queried as spun and clean copies
   std::size_t partial = 40;        // other originals, queried as partial copies
-  std::size_t unseen = 200;        // documents whose source is not in the archive
+  std::size_t unseen = 1000;       // documents whose source is not in the archive
   std::vector<double> rates{0.1, 0.3, 0.5, 0.8};
   bool fit_part = false;           // use the build part (for --fit) instead of eval
   std::uint64_t seed = 12;
   std::size_t candidates = 12;
+  std::size_t batch = 10000;          // documents per ingest transaction
+  FingerprintParams fingerprint;      // for a newly built archive
+  std::size_t max_gap_words = TraceOptions{}.max_gap_words;
+  std::size_t max_postings = TraceOptions{}.max_postings;
 };
 
 struct KindFigures {
