@@ -286,6 +286,7 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
     k.found += top1 && confident;
     k.false_source += !top1 && confident;
     if (q.source_id.empty()) result.unseen_top_scores.push_back(any ? r.sources[0].score : 0.0);
+    if (top1) result.true_source_scores.push_back(r.sources[0].score);
     if (q.has_gold) {
       const auto restoration = tracer.restore_from_source(q.text);
       const std::vector<Edit> edits = restoration ? restoration->result.edits : std::vector<Edit>{};
@@ -352,6 +353,13 @@ std::string BenchResult::markdown() const {
                 "p99 %.1f ms, max %.1f ms\n",
                 archive_documents, archive_bytes_per_document, ingest_docs_per_second,
                 ingest_docs_per_second == 0 ? " (archive reused, not measured)" : "", p50_ms, p99_ms, max_ms);
+  out << line;
+  std::snprintf(line, sizeof line,
+                "scores: texts whose source is not in the archive, best candidate: p50 %.4f, p99 %.4f, max %.4f; "
+                "true sources at top-1: min %.4f, p01 %.4f\n",
+                percentile(unseen_top_scores, 0.5), percentile(unseen_top_scores, 0.99),
+                percentile(unseen_top_scores, 1.0), percentile(true_source_scores, 0.0),
+                percentile(true_source_scores, 0.01));
   out << line;
   return out.str();
 }

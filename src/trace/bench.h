@@ -66,6 +66,7 @@ struct BenchResult {
   std::vector<std::vector<double>> rows;
   std::vector<int> labels;
   std::vector<double> unseen_top_scores;  // best score of every unseen query
+  std::vector<double> true_source_scores; // score of the true source when it is top-1
   std::string markdown() const;
 };
 
