@@ -94,6 +94,13 @@ if [[ $quick -eq 0 ]]; then
   speed_md="$(bash "$here/decode_speed.sh" "${speed_args[@]}" 2>&1)" || speed_md="decode_speed.sh failed: $speed_md"
 fi
 
+# Trace: source retrieval and restoration by alignment (bench/trace_bench.sh;
+# --quick: a 10,000-document archive instead of 100,000).
+echo "bench/run.sh: running bench/trace_bench.sh" >&2
+trace_args=(--build-dir "$build_dir")
+[[ $quick -eq 1 ]] && trace_args+=(--quick)
+trace_md="$(bash "$here/trace_bench.sh" "${trace_args[@]}" 2>"$tmp/trace.err")" || trace_md="trace_bench.sh failed: $(tail -5 "$tmp/trace.err")"
+
 cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
 cores="$(nproc 2>/dev/null || echo '?')"
 mem="$(free -h 2>/dev/null | awk '/^Mem:/ {print $2}')"
@@ -128,6 +135,10 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "## Speed of check and restore (bench/decode_speed.sh)"
   echo
   echo "$speed_md"
+  echo
+  echo "## Trace: source in an archive (bench/trace_bench.sh, docs/TRACE.md)"
+  echo
+  echo "$trace_md"
   echo
   echo "## Component benchmarks (Google Benchmark)"
   echo "$bench_md"
