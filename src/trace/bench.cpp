@@ -242,6 +242,23 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
     queries.push_back({"first half, " + std::string(eval::style_name(style)) + " 0.5", std::move(s.text),
                        "orig/" + std::to_string(originals.size() + i), true, std::move(s.edits)});
   }
+  // Harder partial copies: the last sentences of an original, from its last
+  // third but never before its half (a near neighbour holds the first half,
+  // which would make it an equally good source), and the first two
+  // sentences only (of the originals whose first half is in no near neighbour).
+  for (std::size_t i = 0; i < originals.size(); ++i) {
+    const Window& w = originals[i];
+    const std::size_t from = std::max(half_point(w), 2 * w.sentences.size() / 3);
+    const std::string text = join(w.sentences, std::min(from, w.sentences.size() - 1), w.sentences.size());
+    eval::SpinOutput s = eval::Spinner(spinner_data, styles[i % 3], 0.5, cfg.seed * 1000 + 700 + i).spin(text);
+    queries.push_back({"last third, spun 0.5", std::move(s.text), "orig/" + std::to_string(i), true, std::move(s.edits)});
+  }
+  for (std::size_t i = 0; i < partials.size(); ++i) {
+    const std::string text = join(partials[i].sentences, 0, 2);
+    eval::SpinOutput s = eval::Spinner(spinner_data, styles[i % 3], 0.5, cfg.seed * 1000 + 800 + i).spin(text);
+    queries.push_back({"first two sentences, spun 0.5", std::move(s.text),
+                       "orig/" + std::to_string(originals.size() + i), true, std::move(s.edits)});
+  }
   for (std::size_t i = 0; i < unseen.size(); ++i) {
     const std::string text = join(unseen[i].sentences, 0, unseen[i].sentences.size());
     if (i % 4 == 3) {
@@ -282,6 +299,14 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
     const bool any = !r.sources.empty();
     const bool top1 = any && r.sources[0].id == q.source_id;
     const bool confident = any && r.sources[0].score >= options.source_threshold;
+    if (std::getenv("UNSPIN_TRACE_BENCH_DEBUG") && !top1 && !q.source_id.empty()) {
+      std::fprintf(stderr, "--- top-1 wrong: %s, true %s\n", q.kind.c_str(), q.source_id.c_str());
+      for (std::size_t c = 0; c < r.sources.size() && c < 4; ++c) {
+        const TracedSource& s = r.sources[c];
+        std::fprintf(stderr, "  %s score %.4f aligned %.3f balanced %.3f anchors %.3f content %.3f\n", s.id.c_str(),
+                     s.score, s.aligned, s.balanced, s.anchors, s.content);
+      }
+    }
     k.top1 += top1;
     k.found += top1 && confident;
     k.false_source += !top1 && confident;
@@ -319,7 +344,7 @@ std::string BenchResult::markdown() const {
   out << "| queries | n | recall@1 | found (top-1 and score >= " << threshold
       << ") | wrong source above threshold | restoration recall | restoration precision |\n"
       << "|---|---:|---:|---:|---:|---:|---:|\n";
-  KindFigures spun_total{"all spun and partial copies"};
+  KindFigures spun_total{"spun and first-half copies (the bar)"};
   for (const KindFigures& k : kinds) {
     const double recall = k.gold ? static_cast<double>(k.restored) / k.gold : 1.0;
     const double precision = k.edits ? static_cast<double>(k.correct_edits) / k.edits : 1.0;
@@ -329,7 +354,10 @@ std::string BenchResult::markdown() const {
                   k.gold ? (std::to_string(recall).substr(0, 6)).c_str() : "–",
                   k.edits || k.gold ? (std::to_string(precision).substr(0, 6)).c_str() : "–");
     out << line;
-    if (k.kind != "clean copy" && k.kind != "source not in archive") {
+    // The bar: spun copies and first-half copies (the harder extra
+    // kinds are reported above but not in this total).
+    const bool extra = k.kind.rfind("last third", 0) == 0 || k.kind.rfind("first two", 0) == 0;
+    if (k.kind != "clean copy" && k.kind != "source not in archive" && !extra) {
       spun_total.queries += k.queries;
       spun_total.top1 += k.top1;
       spun_total.found += k.found;
