@@ -36,9 +36,13 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--models", o.models_dir,
                   "Folder with en-us.ulm and default.ulex (default: $UNSPIN_MODELS, else the "
                   "folder ./setup.sh fills)");
+  // One value per --lexicon, so that a positional "-" after it still means stdin.
   cmd->add_option("--lexicon", o.user_lexicons,
-                  "Extra lexicon stacked on the default: .ulex, TSV (original<TAB>spun) or a "
-                  "Problematic Paper Screener CSV; repeatable");
+                  "Extra lexicon stacked on the default: .ulex, TSV (original<TAB>spun[<TAB>prior]), "
+                  "a spinner's group table (original|alt1|alt2 per line, or spintax {a|b|c}) or a "
+                  "Problematic Paper Screener CSV; repeat the option for several")
+      ->allow_extra_args(false)
+      ->take_all();
   cmd->add_option("--max-input-bytes", o.max_input,
                   "Refuse inputs larger than this (default 64M; suffixes K, M, G)");
   cmd->add_flag("--same-source", o.same_source,
