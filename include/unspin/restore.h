@@ -28,10 +28,20 @@ struct ModelPaths {
   static ModelPaths in_folder(const std::string& folder);
 };
 
+// Which model file was used, for provenance (docs/SCHEMA.md §2).
+struct ModelInfo {
+  std::string role;      // "lm", "lexicon", "user_lexicon"
+  std::string path;
+  std::string checksum;  // hex FNV-1a of the file's size and first 64 KiB (header and its checksums)
+};
+
 struct Models {
   std::unique_ptr<LanguageModel> lm;
   LexiconStack lexicons;
-  static std::unique_ptr<Models> load(const ModelPaths& paths);
+  std::vector<ModelInfo> info;
+  // `reports`, when given, receives one import report per user lexicon.
+  static std::unique_ptr<Models> load(const ModelPaths& paths,
+                                      std::vector<UserLexiconReport>* reports = nullptr);
 };
 
 // The calibrated verdict threshold shipped with the fitted model (see
