@@ -41,6 +41,9 @@ ModelResult SpinnerModel::evaluate() const {
 ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subset,
                                           const std::vector<int>& unspun) const {
   const SpinnerModelParams& p = params_;
+  const auto evidence = [&](double delta) {
+    return std::pow(10.0, p.lm_temperature * p.delta_cap * std::tanh(delta / p.delta_cap));
+  };
   const std::size_t n_entries = entries_.size();
   std::vector<std::uint32_t> all;
   const std::vector<std::uint32_t>* occ = &subset;
@@ -83,7 +86,7 @@ ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subs
     std::fill(L.begin(), L.end(), 0.0);
     for (std::uint32_t i : *occ) {
       const Occurrence& o = occurrences_[i];
-      L[o.entry] += std::log10(1.0 + rho * std::pow(10.0, p.lm_temperature * o.delta));
+      L[o.entry] += std::log10(1.0 + rho * evidence(o.delta));
     }
     const double unspun_cost = std::log10(std::max(1.0 - rho, p.epsilon));
     std::fill(log_z.begin(), log_z.end(), -INFINITY);
@@ -135,11 +138,11 @@ ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subs
       double denom = 1.0;
       for (std::size_t j = start; j < end; ++j) {
         const Occurrence& o = occurrences_[order[j]];
-        denom += p_entry[k][o.entry] * p.rhos[k] * std::pow(10.0, p.lm_temperature * o.delta);
+        denom += p_entry[k][o.entry] * p.rhos[k] * evidence(o.delta);
       }
       for (std::size_t j = start; j < end; ++j) {
         const Occurrence& o = occurrences_[order[j]];
-        const double r = p_entry[k][o.entry] * p.rhos[k] * std::pow(10.0, p.lm_temperature * o.delta) / denom;
+        const double r = p_entry[k][o.entry] * p.rhos[k] * evidence(o.delta) / denom;
         result.posterior[order[j]] += p_rho[k] * r;
       }
     }

@@ -36,20 +36,24 @@ struct SpinnerModelParams {
   // log10 of the prior that a candidate pair is an active entry of the
   // spinner's table in a spun document, by the pair's strongest source.
   double log_active_user = -0.1;        // a user's spinner table (times its 1/k prior)
-  double log_active_paraphrase = -1.3;  // curated paraphrase table
-  double log_active_wordnet = -1.9;     // WordNet synonyms
-  double log_active_other = -2.4;       // other thesaurus relations, two hops
+  double log_active_paraphrase = -2.3;  // curated paraphrase table
+  double log_active_wordnet = -2.9;     // WordNet synonyms
+  double log_active_other = -3.4;       // other thesaurus relations, two hops
   double prior_exponent = 1.0;          // weight of log10(lexicon prior)
   double log_name_factor = -1.0;        // capitalised mid-sentence words (names) are spun less often
-  double lm_temperature = 1.0;          // lambda: weight of the LM's log10 ratio
+  double lm_temperature = 0.7;          // lambda: weight of the LM's log10 ratio
+  // The LM's ratio saturates at this many log10 units: a trigram model finds
+  // every rare word improbable, so beyond a point a larger ratio is no
+  // stronger evidence of spinning (delta_eff = cap * tanh(delta / cap)).
+  double delta_cap = 3.0;
   double epsilon = 0.03;                // an original left unspun under rho ~ 1
   std::array<double, 4> rhos{0.1, 0.3, 0.6, 0.97};
   std::array<double, 4> rho_weights{0.25, 0.25, 0.25, 0.25};
   double prior_spun_log10_odds = 0.0;   // prior odds that a document is spun
   // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias);
-  // documents P = sigmoid(det_scale * ln BF + det_bias + det_log_words * log10(words)).
-  double edit_scale = 1.0, edit_bias = 0.0;
-  double det_scale = 1.0, det_bias = 0.0, det_log_words = 0.0;
+  // documents P = sigmoid(det_scale * log10 BF + det_bias + det_log_words * log10(words)).
+  double edit_scale = 0.4919, edit_bias = -1.021;
+  double det_scale = 0.24615, det_bias = 0.86933, det_log_words = -0.42934;
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;
 };

@@ -10,6 +10,8 @@ namespace {
 SpinnerModelParams one_family(double rho) {
   SpinnerModelParams p;
   p.rhos = {rho, rho, rho, rho};
+  p.lm_temperature = 1.0;
+  p.delta_cap = 1e6;  // no saturation: the closed forms below
   return p;
 }
 

@@ -158,7 +158,6 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
       DocumentState doc = pipeline.prepare(sample.text);
       const auto decisions = pipeline.decode({&doc});
       for (const Decision& d : decisions[0]) {
-        if (d.raw < 1e-4) continue;  // far below any threshold: calibrating them adds nothing
         Edit edit{d.byte_begin, d.byte_end, 0, 0,
                   sample.text.substr(d.byte_begin, d.byte_end - d.byte_begin), d.arc->original, 1.0};
         const QualityCounts counts = score_document(sample.text, sample.gold, {edit});
