@@ -177,8 +177,11 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
   double best_loss = INFINITY;
   Fitted best;
   const decode::SpinnerModelParams base = decode::DecoderParams{}.model;
-  for (double shift : config.prior_shifts) {
-    for (double temperature : config.temperatures) {
+  const std::vector<double> shifts = config.calibrate_only ? std::vector<double>{0.0} : config.prior_shifts;
+  const std::vector<double> temperatures =
+      config.calibrate_only ? std::vector<double>{base.lm_temperature} : config.temperatures;
+  for (double shift : shifts) {
+    for (double temperature : temperatures) {
       decode::DecoderParams params;
       params.model.log_active_paraphrase = base.log_active_paraphrase + shift;
       params.model.log_active_wordnet = base.log_active_wordnet + shift;

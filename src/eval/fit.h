@@ -23,7 +23,8 @@ struct FitConfig {
   std::size_t docs = 40;  // excerpts per length
   std::uint64_t seed = 1000;  // distinct from the evaluation's seeds
   double l2 = 0.01;
-  std::vector<double> prior_shifts{-2.0, -3.0, -4.0};  // added to every non-user log10 prior
+  std::vector<double> prior_shifts{-2.0, -3.0, -4.0};  // relative to SpinnerModelParams defaults
+  bool calibrate_only = false;  // --calibrate-only: keep the shipped priors, refit the calibrations  // added to every non-user log10 prior
   std::vector<double> temperatures{0.4, 0.7};
 };
 
