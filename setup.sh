@@ -11,7 +11,7 @@ APT_PACKAGES=(
   # toolchain
   g++ cmake ninja-build pkg-config
   # libraries
-  libcli11-dev nlohmann-json3-dev zlib1g-dev libicu-dev libsphinxbase-dev
+  libcli11-dev nlohmann-json3-dev zlib1g-dev libicu-dev libsphinxbase-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test tools: strace proves a refused 2 GB input is never read
   strace

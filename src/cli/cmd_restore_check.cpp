@@ -16,6 +16,7 @@
 #include "report/report.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
+#include "unspin/trace.h"
 
 namespace unspin::cli {
 namespace {
@@ -34,6 +35,7 @@ struct CommonOptions {
   std::string allow_file;         // words and phrases never flagged
   std::string offsets = "codepoint";
   bool jsonl = false;
+  std::string archive;  // trace: restore by alignment when a source is found
 };
 
 void add_common_options(CLI::App* cmd, CommonOptions& o) {
@@ -65,6 +67,9 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--offsets", o.offsets,
                   "Offset unit in JSON: codepoint (default) or utf16 (as LanguageTool)")
       ->check(CLI::IsMember({"codepoint", "utf16"}));
+  cmd->add_option("--archive", o.archive,
+                  "Archive of originals (`unspin archive add`): when the text's source is found with high "
+                  "confidence, restore it from the source (rule UNSPIN_SOURCE), else use the decoder");
   cmd->add_flag("--jsonl", o.jsonl,
                 "Read one {\"id\", \"text\", \"url\"} object per line, write one result per line "
                 "(docs/SCHEMA.md)");
@@ -130,6 +135,23 @@ class Engine {
     return *restorer_;
   }
   const report::Provenance& provenance() const { return provenance_; }
+  // The archive path when a source is found, else the decoder; source()
+  // then names the source of the last document run.
+  DocumentResult run(std::string_view text) {
+    source_.reset();
+    if (!common_.archive.empty()) {
+      if (!tracer_) {
+        archive_ = open_archive(common_.archive, ArchiveAccess::kRead);
+        tracer_ = std::make_unique<Tracer>(*archive_, TraceOptions{});
+      }
+      if (auto found = tracer_->restore_from_source(text)) {
+        source_.emplace(found->source_id, found->source_score);
+        return std::move(found->result);
+      }
+    }
+    return restorer().run(text);
+  }
+  const std::optional<std::pair<std::string, double>>& source() const { return source_; }
 
  private:
   const CommonOptions& common_;
@@ -137,6 +159,9 @@ class Engine {
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
   report::Provenance provenance_;
+  std::unique_ptr<archive::ArchiveStore> archive_;
+  std::unique_ptr<Tracer> tracer_;
+  std::optional<std::pair<std::string, double>> source_;
 };
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
@@ -177,7 +202,7 @@ int run_files(const CommonOptions& o, Engine& engine, Emit emit) {
     try {
       std::string text = read_input(file, engine.options().max_input_bytes);
       validate_input(text, engine.options().max_input_bytes);
-      DocumentResult result = engine.restorer().run(text);
+      DocumentResult result = engine.run(text);
       emit(file, text, result);
     } catch (const Error& e) {
       fail(file, e);
@@ -255,6 +280,7 @@ int run_check(const CommonOptions& o, bool as_json) {
                                         const DocumentResult& r) {
     if (as_json) {
       json j = report::document_json(text, r, unit, &engine.provenance());
+      if (engine.source()) j["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
       j["file"] = display_name(name);
       all.push_back(std::move(j));
     } else {
@@ -319,9 +345,10 @@ int run_jsonl(const CommonOptions& o, bool restore) {
         }
         const std::string text = in["text"].get<std::string>();
         validate_input(text, engine.options().max_input_bytes);
-        DocumentResult r = engine.restorer().run(text);
+        DocumentResult r = engine.run(text);
         json res = restore ? report::restore_json(text, r, unit)
                            : report::document_json(text, r, unit, &engine.provenance());
+        if (engine.source()) res["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
         for (auto it = res.begin(); it != res.end(); ++it) out[it.key()] = it.value();
       } catch (const Error& e) {
         fail(e);

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   unspin::cli::add_lexicon_commands(app);
   unspin::cli::add_eval_commands(app);
   unspin::cli::add_fit_command(app);
+  unspin::cli::add_archive_commands(app);
+  unspin::cli::add_trace_command(app);
+  unspin::cli::add_trace_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -1,0 +1,124 @@
+// Trace a spun copy to its source in an archive of originals, and restore it
+// exactly from that source.
+//
+//   auto store = unspin::open_archive("news.db", unspin::ArchiveAccess::kRead);
+//   unspin::Tracer tracer(*store, {});
+//   unspin::TraceResult r = tracer.trace(spun_text);        // ranked sources
+//   auto restored = tracer.restore_from_source(spun_text);  // or std::nullopt
+//
+// Method (docs/TRACE.md): candidates come from an inverted index of features
+// spinners leave alone (the order of names and numbers, the function-word
+// skeleton); each candidate is re-ranked by a word alignment to the spun
+// text, which also yields the substitutions. A Tracer is not thread-safe
+// (the store's prepared statements are per connection): one per thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "unspin/archive.h"
+#include "unspin/restore.h"
+
+namespace unspin {
+
+enum class ArchiveAccess { kRead, kWrite, kCreateOrWrite };
+// Opens (or creates) the embedded SQLite archive. Throws unspin::Error:
+// kIo (missing, unreadable), kBadModel (not an unspin archive, newer schema).
+std::unique_ptr<archive::ArchiveStore> open_archive(const std::string& path, ArchiveAccess access);
+
+struct TraceOptions {
+  std::size_t max_input_bytes = 64u << 20;
+  std::size_t candidates = 12;       // documents re-ranked by alignment per query
+  std::size_t max_postings = 1000;   // features found in more documents are too common to vote
+  std::size_t max_gap_words = 8;     // longest substitution run (words, either side)
+  std::size_t max_sources = 3;       // sources reported per query
+  double min_score = 0.05;           // sources below this score are not reported
+  // Score at or above which a source counts as found (restore by alignment,
+  // `source` in check/restore JSON). See docs/TRACE.md for how it was set.
+  double source_threshold = 0.5;
+};
+
+struct TracedSubstitution {
+  std::uint32_t offset = 0, length = 0;            // span of the spun text, code points
+  std::uint32_t byte_offset = 0, byte_length = 0;  // the same span in bytes
+  std::string spun;                                // the spun text of the span
+  std::string original;                            // the source text it replaced
+  std::uint32_t source_offset = 0, source_length = 0;  // span in the source, code points
+};
+
+struct TracedSource {
+  std::string id;
+  double score = 0;        // 0..1: calibrated probability this is the source
+  double aligned = 0;      // share of the spun text's words aligned to the source
+  std::size_t matched_words = 0;  // spun words identical to their aligned source word
+  // The rest of the evidence behind `score` (docs/TRACE.md), each 0..1:
+  double balanced = 0;  // share of spun words matched or in a word-for-word substitution
+  double anchors = 0;   // share of the spun text's names and numbers matched (0.5 when none)
+  double content = 0;   // share of the spun text's content words matched
+  std::vector<TracedSubstitution> substitutions;  // in input order
+};
+
+struct TraceResult {
+  std::vector<TracedSource> sources;  // best first, score >= min_score
+  std::size_t words = 0;              // word tokens of the input
+  std::size_t features = 0;           // retrieval features of the input
+  std::size_t candidates = 0;         // documents re-ranked
+};
+
+// One (original, spun) pair the spinner made, with how often it was seen.
+struct TracedPair {
+  std::string original, spun;  // lowercase
+  std::size_t count = 0;       // times substituted in the traced texts
+  std::size_t original_seen = 0;  // times the original occurred in the aligned source text
+};
+
+struct SourceRestoration {
+  DocumentResult result;  // edits with rule "UNSPIN_SOURCE", restored text
+  std::string source_id;
+  double source_score = 0;
+};
+
+class Tracer {
+ public:
+  // Reads the archive's index parameters; throws Error(kBadModel) when the
+  // archive was indexed with parameters this version cannot query.
+  Tracer(archive::ArchiveStore& store, TraceOptions options);
+  ~Tracer();
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
+
+  // Validates the input (UTF-8, binary, size, empty: unspin::Error).
+  TraceResult trace(std::string_view text);
+  // The restoration by alignment with the best source, when it scores at
+  // least options.source_threshold; std::nullopt otherwise (fall back to the
+  // decoder). Every substitution becomes an Edit (rule "UNSPIN_SOURCE",
+  // confidence = the source's score).
+  std::optional<SourceRestoration> restore_from_source(std::string_view text);
+  // Substitution pairs of every text whose best source reaches the threshold
+  // (the spinner's table, for `unspin learn`), most frequent first.
+  std::vector<TracedPair> traced_pairs(const std::vector<std::string_view>& texts);
+
+  const TraceOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Ingest: computes each document's features with the archive's parameters
+// (fixing them on the first add) and adds the batch in one transaction.
+struct ArchiveDocument {
+  std::string id;
+  std::string text;
+};
+// Returns for each document whether it replaced one with the same id.
+// Throws Error(kUsage) for an empty id, and the input checks' errors for text.
+std::vector<bool> add_to_archive(archive::ArchiveStore& store, const std::vector<ArchiveDocument>& documents,
+                                 std::size_t max_input_bytes = 64u << 20);
+
+}  // namespace unspin

@@ -1,0 +1,151 @@
+#include "unspin/trace.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "unspin/archive.h"
+#include "trace/documents_input.h"
+#include "unspin/error.h"
+
+namespace unspin {
+namespace {
+
+const char* kOriginalA =
+    "The company's chief executive, Maria Lopez, told reporters in Chicago on Tuesday that prices had "
+    "risen by 12 percent during the past six months, including a sharp increase in the cost of fuel. "
+    "Lopez said the board of Norland Freight would meet again in March to decide whether to raise fares "
+    "on the routes to Denver and Omaha, which carried 40,000 passengers last year.";
+const char* kSpunA =
+    "The firm's chief govt, Maria Lopez, instructed reporters in Chicago on Tuesday that costs had "
+    "risen by 12 percent throughout the previous six months, together with a pointy enhance in the price of gasoline. "
+    "Lopez stated the panel of Norland Freight would meet once more in March to determine whether or not to lift fares "
+    "on the routes to Denver and Omaha, which carried 40,000 passengers final year.";
+const char* kOriginalB =
+    "Rain fell over the hills of Wales for three days, and the farmers of Powys counted 300 sheep lost to "
+    "the floods near Builth Wells while the River Wye rose to its highest level since 1998. Emergency crews "
+    "from Cardiff worked through the night, and the council opened two schools as shelters for families.";
+const char* kUnrelated =
+    "The orchestra of Vienna opened its season with a program of Brahms and Mahler, and the conductor, "
+    "Anton Weiss, said the hall had been restored after a fire in 2019 damaged the roof and the organ. "
+    "Tickets for the twelve concerts sold out within a week, the box office reported on Friday.";
+
+class TracerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("unspin_tracer_test_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db"))
+                .string();
+    std::filesystem::remove(path_);
+    store_ = open_archive(path_, ArchiveAccess::kCreateOrWrite);
+    add_to_archive(*store_, {{"a", kOriginalA}, {"b", kOriginalB}});
+  }
+  void TearDown() override {
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  }
+  std::string path_;
+  std::unique_ptr<archive::ArchiveStore> store_;
+};
+
+TEST_F(TracerTest, FindsTheSourceOfASpunCopyWithItsSubstitutions) {
+  Tracer tracer(*store_, {});
+  const TraceResult r = tracer.trace(kSpunA);
+  ASSERT_FALSE(r.sources.empty());
+  EXPECT_EQ(r.sources[0].id, "a");
+  EXPECT_GE(r.sources[0].score, tracer.options().source_threshold);
+  EXPECT_GT(r.sources[0].aligned, 0.95);
+  bool found_phrase = false;
+  const std::string spun = kSpunA, original = kOriginalA;
+  for (const TracedSubstitution& s : r.sources[0].substitutions) {
+    // Offsets point at the texts (ASCII here, so code points are bytes).
+    EXPECT_EQ(spun.substr(s.offset, s.length), s.spun);
+    EXPECT_EQ(original.substr(s.source_offset, s.source_length), s.original);
+    found_phrase |= s.spun == "together with" && s.original == "including";
+  }
+  EXPECT_TRUE(found_phrase);
+}
+
+TEST_F(TracerTest, RestoresTheOriginalExactlyFromTheSource) {
+  Tracer tracer(*store_, {});
+  auto restored = tracer.restore_from_source(kSpunA);
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_EQ(restored->source_id, "a");
+  EXPECT_EQ(restored->result.restored, kOriginalA);
+  ASSERT_FALSE(restored->result.edits.empty());
+  for (const Edit& e : restored->result.edits) EXPECT_EQ(e.rule, "UNSPIN_SOURCE");
+  EXPECT_TRUE(restored->result.spun);
+  // A clean copy restores to itself with no edit and is not called spun.
+  auto clean = tracer.restore_from_source(kOriginalB);
+  ASSERT_TRUE(clean.has_value());
+  EXPECT_TRUE(clean->result.edits.empty());
+  EXPECT_FALSE(clean->result.spun);
+}
+
+TEST_F(TracerTest, NoSourceForUnrelatedText) {
+  Tracer tracer(*store_, {});
+  const TraceResult r = tracer.trace(kUnrelated);
+  for (const TracedSource& s : r.sources) EXPECT_LT(s.score, tracer.options().source_threshold) << s.id;
+  EXPECT_FALSE(tracer.restore_from_source(kUnrelated).has_value());
+}
+
+TEST_F(TracerTest, TracedPairsAreTheSpinnersTable) {
+  Tracer tracer(*store_, {});
+  const auto pairs = tracer.traced_pairs({kSpunA, kUnrelated});
+  bool found = false;
+  for (const TracedPair& p : pairs) {
+    if (p.original == "including" && p.spun == "together with") {
+      found = true;
+      EXPECT_EQ(p.count, 1u);
+      EXPECT_EQ(p.original_seen, 1u);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(TracerTest, BadInputIsRefusedWithTheInputErrors) {
+  Tracer tracer(*store_, {});
+  try {
+    tracer.trace("\xff\xfe bad");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidUtf8);
+  }
+  EXPECT_THROW(add_to_archive(*store_, {{"", "text"}}), Error);
+}
+
+TEST_F(TracerTest, ReplacingADocumentChangesWhatIsFound) {
+  EXPECT_EQ(add_to_archive(*store_, {{"a", kUnrelated}}), std::vector<bool>{true});
+  Tracer tracer(*store_, {});
+  const TraceResult r = tracer.trace(kUnrelated);
+  ASSERT_FALSE(r.sources.empty());
+  EXPECT_EQ(r.sources[0].id, "a");
+  EXPECT_EQ(r.sources[0].matched_words, r.words);
+}
+
+TEST(DocumentLines, GoodAndBadLinesAreReportedInOrder) {
+  const std::string data =
+      "{\"id\": \"x\", \"text\": \"hello there\"}\n"
+      "\n"
+      "not json\n"
+      "{\"id\": 7, \"text\": \"seven\"}\n"
+      "{\"text\": \"no id\"}\n"
+      "{\"id\": \"e\", \"text\": \"\"}\n"
+      "[1,2]\n";
+  const auto lines = trace::parse_document_lines(data, 1 << 20);
+  ASSERT_EQ(lines.size(), 6u);
+  ASSERT_TRUE(lines[0].document.has_value());
+  EXPECT_EQ(lines[0].document->id, "x");
+  EXPECT_FALSE(lines[1].document.has_value());
+  EXPECT_EQ(lines[1].line, 3u);
+  ASSERT_TRUE(lines[2].document.has_value());
+  EXPECT_EQ(lines[2].document->id, "7");
+  EXPECT_FALSE(lines[3].document.has_value());
+  EXPECT_EQ(lines[4].error_code, ErrorCode::kEmptyInput);
+  EXPECT_FALSE(lines[5].document.has_value());
+}
+
+}  // namespace
+}  // namespace unspin

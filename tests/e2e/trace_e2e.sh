@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# End-to-end checks of archive add|stats|verify|get|remove, trace, and
+# restore/check --archive on the real binary.
+#   trace_e2e.sh UNSPIN MODELS_DIR CASE
+# Cases that run the decoder (restore_fallback) skip (exit 77) without models.
+set -u
+UNSPIN=$1
+MODELS=$2
+CASE=$3
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/unspin-trace-e2e.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+cd "$TMP"
+fail() { echo "FAIL [$CASE]: $*" >&2; echo "--- stdout:" >&2; head -c 3000 out >&2; echo "--- stderr:" >&2; head -c 3000 err >&2; exit 1; }
+run() { timeout 60 "$UNSPIN" "$@" >out 2>err; RC=$?; }
+expect_rc() { [ "$RC" -eq "$1" ] || fail "exit $RC, expected $1"; }
+
+cat >orig.txt <<'TXT'
+The company's chief executive, Maria Lopez, told reporters in Chicago on Tuesday that prices had risen by 12 percent during the past six months, including a sharp increase in the cost of fuel. Lopez said the board of Norland Freight would meet again in March to decide whether to raise fares on the routes to Denver and Omaha, which carried 40,000 passengers last year.
+TXT
+cat >spun.txt <<'TXT'
+The firm's chief govt, Maria Lopez, instructed reporters in Chicago on Tuesday that costs had risen by 12 percent throughout the previous six months, together with a pointy enhance in the price of gasoline. Lopez stated the panel of Norland Freight would meet once more in March to determine whether or not to lift fares on the routes to Denver and Omaha, which carried 40,000 passengers final year.
+TXT
+cat >other.txt <<'TXT'
+Rain fell over the hills of Wales for three days, and the farmers of Powys counted 300 sheep lost to the floods near Builth Wells while the River Wye rose to its highest level since 1998. Emergency crews from Cardiff worked through the night, and the council opened two schools as shelters for families.
+TXT
+cat >unrelated.txt <<'TXT'
+The orchestra of Vienna opened its season with a program of Brahms and Mahler, and the conductor, Anton Weiss, said the hall had been restored after a fire in 2019 damaged the roof and the organ. Tickets for the twelve concerts sold out within a week, the box office reported on Friday.
+TXT
+add_two() {
+  run archive add --archive a.db orig.txt other.txt; expect_rc 0
+}
+
+case "$CASE" in
+  add_stats_verify)
+    add_two
+    grep -q "added 2 documents" err || fail "no summary on stderr"
+    run archive add --archive a.db orig.txt; expect_rc 0
+    grep -qx "replaced orig.txt" out || fail "replacing an id is not reported"
+    run archive stats --archive a.db --json; expect_rc 0
+    grep -q '"documents": 2' out || fail "stats: expected 2 documents"
+    grep -q '"schema_version": 1' out || fail "stats: schema version"
+    run archive verify --archive a.db; expect_rc 0
+    run archive get --archive a.db orig.txt; expect_rc 0
+    cmp -s out orig.txt || fail "get: text differs"
+    ;;
+  jsonl)
+    printf '%s\n' '{"id": "a", "text": "Alpha Beta met Gamma in 1999 at Delta."}' 'not json' '{"id": "b", "text": "Epsilon and Zeta, 2001."}' >in.jsonl
+    run archive add --archive j.db --id-from jsonl in.jsonl; expect_rc 2
+    grep -q "in.jsonl:2" err || fail "bad line not reported with its line number"
+    run archive stats --archive j.db --json; grep -q '"documents": 2' out || fail "good lines not added"
+    ;;
+  remove)
+    add_two
+    run archive remove --archive a.db other.txt; expect_rc 0
+    grep -qx "removed other.txt" out || fail "remove not reported"
+    run archive remove --archive a.db other.txt; expect_rc 2
+    run archive stats --archive a.db --json; grep -q '"documents": 1' out || fail "not removed"
+    ;;
+  trace_json)
+    add_two
+    run trace --archive a.db --json spun.txt; expect_rc 0
+    grep -q '"id": "orig.txt"' out || fail "source not found"
+    for key in score aligned substitutions offset length spun original source_offset source_length; do
+      grep -q "\"$key\"" out || fail "JSON lacks $key"
+    done
+    grep -q '"original": "including"' out || fail "phrase substitution not reported"
+    run trace --archive a.db unrelated.txt; expect_rc 0
+    grep -q "no source found" out || fail "an unrelated text got a source"
+    ;;
+  restore_from_source)
+    add_two
+    run restore --archive a.db --models "$TMP/no-models" spun.txt; expect_rc 0
+    cmp -s out orig.txt || fail "restore --archive did not give the original"
+    run check --archive a.db --models "$TMP/no-models" --json spun.txt; expect_rc 0
+    grep -q '"source"' out || fail "check --json lacks the source object"
+    grep -q '"UNSPIN_SOURCE"' out || fail "edits lack rule UNSPIN_SOURCE"
+    ;;
+  restore_fallback)
+    [ -f "$MODELS/en-us.ulm" ] || exit 77
+    add_two
+    run restore --archive a.db --models "$MODELS" unrelated.txt; expect_rc 0
+    run check --archive a.db --models "$MODELS" --json unrelated.txt; expect_rc 0
+    grep -q '"source"' out && fail "source reported for a text with no source"
+    grep -q '"UNSPIN_SOURCE"' out && fail "UNSPIN_SOURCE edit without a source"
+    ;;
+  learn_table)
+    add_two
+    run trace --archive a.db --learn-table t.tsv spun.txt; expect_rc 0
+    grep -qP '^including\ttogether with\t1\.000  # count 1$' t.tsv || { cat t.tsv >&2; fail "learn table lacks the pair"; }
+    ;;
+  bad_input)
+    run trace --archive missing.db spun.txt; expect_rc 3
+    printf 'not a database at all, only text, long enough to fill a header........................' >fake.db
+    run trace --archive fake.db spun.txt; expect_rc 8
+    add_two
+    printf '\xff\xfe' >bad.txt
+    run trace --archive a.db bad.txt; expect_rc 4
+    run archive add --archive a.db bad.txt; expect_rc 4
+    : >empty.txt
+    run archive add --archive a.db empty.txt; expect_rc 7
+    run archive add --archive a.db - </dev/null; expect_rc 2
+    run archive add --archive a.db --id-from xml orig.txt; expect_rc 2
+    mkdir dir.db; run archive stats --archive dir.db; expect_rc 3
+    [ "$(wc -l <err)" -eq 1 ] || fail "expected one error line"
+    ;;
+  *) echo "unknown case $CASE" >&2; exit 2 ;;
+esac
+echo "PASS [$CASE]"
