@@ -28,21 +28,39 @@ struct ModelPaths {
   static ModelPaths in_folder(const std::string& folder);
 };
 
+// Which model file was used, for provenance (docs/SCHEMA.md §2).
+struct ModelInfo {
+  std::string role;      // "lm", "lexicon", "user_lexicon"
+  std::string path;
+  std::string checksum;  // hex FNV-1a of the file's size and first 64 KiB (header and its checksums)
+};
+
 struct Models {
   std::unique_ptr<LanguageModel> lm;
   LexiconStack lexicons;
-  static std::unique_ptr<Models> load(const ModelPaths& paths);
+  std::vector<ModelInfo> info;
+  // `reports`, when given, receives one import report per user lexicon.
+  static std::unique_ptr<Models> load(const ModelPaths& paths,
+                                      std::vector<UserLexiconReport>* reports = nullptr);
 };
+
+// The calibrated verdict threshold shipped with the fitted model (see
+// src/decode/params.h): the score at or above which a document is "spun".
+double default_verdict_threshold();
 
 struct RestoreOptions {
   std::size_t max_input_bytes = 64u << 20;  // larger input -> Error(kTooLarge)
-  int beam_width = 8;                       // hypotheses kept per lattice position
   int max_phrase_words = 4;                 // longest spun span considered
-  bool adapt = true;                        // re-estimate the channel per document
+  bool adapt = true;                        // re-score each span in its restored context
   double min_confidence = 0.5;              // edits below this posterior are not applied
-  // Score at or above which a document is "spun": the lowest at which no clean
-  // build-part document was flagged when the detection model was fitted.
-  double verdict_threshold = 0.86;
+  // Score at or above which a document is "spun"; negative = the calibrated default.
+  double verdict_threshold = -1;
+  // Words and phrases never flagged (case-insensitive, words joined by single spaces).
+  std::vector<std::string> allow;
+  // Fewer words than this: verdict "too short", score null.
+  std::size_t min_words_for_verdict = 20;
+  // Share of words the English LM knows below which the verdict is "not English".
+  double min_english_share = 0.6;
 };
 
 struct Edit {
@@ -51,16 +69,46 @@ struct Edit {
   std::string spun;                    // the input text of the span, as written
   std::string original;                // proposed original, cased to fit
   double confidence;                   // posterior probability the edit is right
-  std::string rule = "UNSPIN_SUBSTITUTION";  // or "UNSPIN_ARTICLE": a/an fixed next to an edit
+  // "UNSPIN_SUBSTITUTION"; "UNSPIN_TABLE" when the pair came from a user's
+  // spinner table; "UNSPIN_ARTICLE": a/an fixed next to an edit (docs/SCHEMA.md).
+  std::string rule = "UNSPIN_SUBSTITUTION";
+};
+
+enum class Verdict { kClean, kSpun, kTooShort, kNotEnglish };
+// "clean", "spun", "too short", "not English" (docs/SCHEMA.md).
+std::string_view verdict_name(Verdict verdict);
+
+// One piece of evidence behind the document score (docs/SCHEMA.md §4).
+struct Reason {
+  std::string kind;     // "table_entry", "span", "rate", "too_short", "not_english", "allowed"
+  std::string message;
+  double weight = 0;    // log10 Bayes factor it contributes
+  bool has_span = false;
+  std::uint32_t byte_begin = 0, byte_end = 0, cp_begin = 0, cp_end = 0;
+};
+
+struct ParagraphResult {
+  std::uint32_t byte_begin, byte_end, cp_begin, cp_end;
+  std::size_t words = 0;
+  bool has_score = false;
+  double score = 0;
+  Verdict verdict = Verdict::kClean;
 };
 
 struct DocumentResult {
+  bool has_score = true;     // false for "too short" and "not English"
   double score = 0;          // calibrated probability the document is spun
+  Verdict verdict = Verdict::kClean;
+  double threshold = 0;      // the threshold the verdict used
+  double log10_bayes_factor = 0;  // the spinner model's evidence, before calibration
   double spin_rate = 0;      // estimated fraction of eligible words substituted
-  bool spun = false;         // score >= RestoreOptions::verdict_threshold
+  bool spun = false;         // verdict == kSpun
   std::size_t tokens = 0;    // word tokens in the document
+  double english_share = 1;  // share of words the English LM knows
   std::vector<Edit> edits;   // in input order, non-overlapping
   std::string restored;      // input with the edits applied
+  std::vector<Reason> reasons;           // strongest first
+  std::vector<ParagraphResult> paragraphs;
 };
 
 class Restorer {

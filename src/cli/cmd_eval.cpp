@@ -39,6 +39,8 @@ struct SpinOptions {
   std::string gold;
   std::string spinner_data;
   std::string aiksaurus;
+  std::string table;        // --table: a user's group table for --style table
+  std::string write_table;  // --write-table: export the table style's groups
 };
 
 eval::SpinnerData load_spinner_data(const std::string& data_dir, const std::string& aiksaurus) {
@@ -68,7 +70,9 @@ void run_spin(const SpinOptions& o) {
   const eval::SpinStyle style = eval::parse_style(o.style);
   const std::string text = read_input(o.file, kDefaultMaxInputBytes);
   validate_input(text, kDefaultMaxInputBytes);
-  const eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
+  eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
+  if (!o.table.empty()) data.table = eval::GroupTable::parse(read_input(o.table, kDefaultMaxInputBytes), o.table);
+  if (!o.write_table.empty()) write_file(o.write_table, data.table.to_text());
   const eval::SpinOutput out = eval::Spinner(data, style, o.rate, o.seed).spin(text);
   if (!o.gold.empty()) write_file(o.gold, gold_json(o, out).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   std::fwrite(out.text.data(), 1, out.text.size(), stdout);
@@ -250,7 +254,12 @@ void add_eval_commands(CLI::App& app) {
   auto spin_opts = std::make_shared<SpinOptions>();
   CLI::App* spin = app.add_subcommand("spin", "Spin text with a simulated spinner and write its gold edit list");
   spin->add_option("file", spin_opts->file, "Input file; - (the default) reads standard input");
-  spin->add_option("--style", spin_opts->style, "thesaurus, phrase or tortured (default thesaurus)");
+  spin->add_option("--style", spin_opts->style, "thesaurus, phrase, tortured or table (default thesaurus)");
+  spin->add_option("--table", spin_opts->table,
+                   "With --style table: spin with this group table (original|alt1|alt2 per line) "
+                   "instead of the built-in one");
+  spin->add_option("--write-table", spin_opts->write_table,
+                   "Write the table style's groups (original|alt1|alt2 per line) to this file");
   spin->add_option("--rate", spin_opts->rate, "Fraction of eligible words/phrases replaced (default 0.3)")
       ->check(CLI::Range(0.0, 1.0));
   spin->add_option("--seed", spin_opts->seed, "Seed: fixes the spinner's table and its picks (default 1)");

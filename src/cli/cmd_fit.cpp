@@ -20,6 +20,8 @@ void add_fit_command(CLI::App& app) {
   fit->add_option("--corpora", corpora_dir, "npm corpora folder (default: $UNSPIN_CORPORA or ./corpora/node_modules)");
   fit->add_option("--docs", config.docs, "Excerpts per length (default 40)");
   fit->add_option("--seed", config.seed, "First spinner seed (default 1000; the evaluation uses others)");
+  fit->add_flag("--calibrate-only", config.calibrate_only,
+                "Keep the shipped priors and LM temperature; refit only the two calibrations");
   fit->callback([] {
     const ModelPaths paths = models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(models_dir);
     std::unique_ptr<Models> models = Models::load(paths);

@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/progress.h"
+#include "report/report.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
 #include "unspin/trace.h"
@@ -30,6 +31,10 @@ struct CommonOptions {
   bool same_source = false;
   bool no_adapt = false;
   double min_confidence = 0.5;
+  double threshold = -1;          // < 0: the calibrated default
+  std::string allow_file;         // words and phrases never flagged
+  std::string offsets = "codepoint";
+  bool jsonl = false;
   std::string archive;  // trace: restore by alignment when a source is found
 };
 
@@ -38,20 +43,54 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--models", o.models_dir,
                   "Folder with en-us.ulm and default.ulex (default: $UNSPIN_MODELS, else the "
                   "folder ./setup.sh fills)");
+  // One value per --lexicon, so that a positional "-" after it still means stdin.
   cmd->add_option("--lexicon", o.user_lexicons,
-                  "Extra lexicon stacked on the default: .ulex, TSV (original<TAB>spun) or a "
-                  "Problematic Paper Screener CSV; repeatable");
+                  "Extra lexicon stacked on the default: .ulex, TSV (original<TAB>spun[<TAB>prior]), "
+                  "a spinner's group table (original|alt1|alt2 per line, or spintax {a|b|c}) or a "
+                  "Problematic Paper Screener CSV; repeat the option for several")
+      ->allow_extra_args(false)
+      ->take_all();
   cmd->add_option("--max-input-bytes", o.max_input,
                   "Refuse inputs larger than this (default 64M; suffixes K, M, G)");
   cmd->add_flag("--same-source", o.same_source,
                 "The inputs come from one site or spinner: learn its table across all of them");
   cmd->add_flag("--no-adapt", o.no_adapt, "Do not re-estimate the spinner's table per document");
   cmd->add_option("--min-confidence", o.min_confidence,
-                  "Apply only edits at least this likely (0..1, default 0.5)")
+                  "Apply only edits at least this likely (0..1, default 0.5); the document score "
+                  "does not depend on it")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--threshold", o.threshold,
+                  "Score at or above which a document is called spun (default: the calibrated one)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--allow", o.allow_file,
+                  "File of words and phrases never flagged, one per line ('#' comments)");
+  cmd->add_option("--offsets", o.offsets,
+                  "Offset unit in JSON: codepoint (default) or utf16 (as LanguageTool)")
+      ->check(CLI::IsMember({"codepoint", "utf16"}));
   cmd->add_option("--archive", o.archive,
                   "Archive of originals (`unspin archive add`): when the text's source is found with high "
                   "confidence, restore it from the source (rule UNSPIN_SOURCE), else use the decoder");
+  cmd->add_flag("--jsonl", o.jsonl,
+                "Read one {\"id\", \"text\", \"url\"} object per line, write one result per line "
+                "(docs/SCHEMA.md)");
+}
+
+std::vector<std::string> read_allow_list(const std::string& path) {
+  std::vector<std::string> out;
+  if (path.empty()) return out;
+  const std::string data = read_input(path, 64u << 20);
+  std::size_t start = 0;
+  while (start < data.size()) {
+    std::size_t end = data.find('\n', start);
+    if (end == std::string::npos) end = data.size();
+    std::string line = data.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    out.push_back(line.substr(first));
+  }
+  return out;
 }
 
 // Models are loaded on first use, so bad input is reported before (and
@@ -62,6 +101,8 @@ class Engine {
     options_.max_input_bytes = parse_size(o.max_input);
     options_.adapt = !o.no_adapt;
     options_.min_confidence = o.min_confidence;
+    options_.verdict_threshold = o.threshold;
+    options_.allow = read_allow_list(o.allow_file);
   }
   const RestoreOptions& options() const { return options_; }
   const Restorer& restorer() {
@@ -69,11 +110,31 @@ class Engine {
       ModelPaths paths = common_.models_dir.empty() ? ModelPaths::defaults()
                                                     : ModelPaths::in_folder(common_.models_dir);
       paths.user_lexicons = common_.user_lexicons;
-      models_ = Models::load(paths);
+      std::vector<UserLexiconReport> reports;
+      models_ = Models::load(paths, &reports);
+      for (std::size_t i = 0; i < reports.size(); ++i) {
+        for (const std::string& w : reports[i].warnings) std::cerr << "unspin: warning: " << w << "\n";
+        if (reports[i].skipped > reports[i].warnings.size()) {
+          std::cerr << "unspin: warning: " << paths.user_lexicons[i] << ": "
+                    << reports[i].skipped - reports[i].warnings.size() << " more lines skipped\n";
+        }
+      }
       restorer_ = std::make_unique<Restorer>(*models_, options_);
+      provenance_.version = std::string(version());
+      provenance_.models = nlohmann::json::array();
+      for (const ModelInfo& m : models_->info) {
+        provenance_.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
+      }
+      provenance_.options = {{"min_confidence", options_.min_confidence},
+                             {"threshold", options_.verdict_threshold < 0 ? default_verdict_threshold()
+                                                                          : options_.verdict_threshold},
+                             {"allow", options_.allow.size()},
+                             {"adapt", options_.adapt},
+                             {"same_source", common_.same_source}};
     }
     return *restorer_;
   }
+  const report::Provenance& provenance() const { return provenance_; }
   // The archive path when a source is found, else the decoder; source()
   // then names the source of the last document run.
   DocumentResult run(std::string_view text) {
@@ -97,6 +158,7 @@ class Engine {
   RestoreOptions options_;
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
+  report::Provenance provenance_;
   std::unique_ptr<archive::ArchiveStore> archive_;
   std::unique_ptr<Tracer> tracer_;
   std::optional<std::pair<std::string, double>> source_;
@@ -151,38 +213,6 @@ int run_files(const CommonOptions& o, Engine& engine, Emit emit) {
 }
 
 
-json result_json(std::string_view text, const DocumentResult& r, double threshold) {
-  json matches = json::array();
-  for (const Edit& e : r.edits) {
-    json m;
-    m["offset"] = e.cp_begin;
-    m["length"] = e.cp_end - e.cp_begin;
-    m["byteOffset"] = e.byte_begin;
-    m["byteLength"] = e.byte_end - e.byte_begin;
-    m["message"] = "Likely spun wording: \"" + e.spun + "\" probably replaced \"" + e.original + "\".";
-    m["shortMessage"] = "spun wording";
-    m["replacements"] = json::array({json{{"value", e.original}}});
-    m["rule"] = {{"id", e.rule},
-                 {"description", e.rule == "UNSPIN_SOURCE" ? "Restored from the source found in the archive"
-                                                           : "Synonym substitution typical of article spinners"},
-                 {"category", {{"id", "SPUN_TEXT"}, {"name", "Spun text"}}}};
-    m["confidence"] = e.confidence;
-    matches.push_back(std::move(m));
-  }
-  json out;
-  out["software"] = {{"name", "unspin"}, {"version", std::string(version())}};
-  out["score"] = r.score;
-  out["verdict"] = r.spun ? "spun" : "clean";
-  out["threshold"] = threshold;
-  out["spin_rate"] = r.spin_rate;
-  out["tokens"] = r.tokens;
-  out["offset_unit"] = "codepoint";
-  out["matches"] = std::move(matches);
-  out["restored"] = r.restored;
-  (void)text;
-  return out;
-}
-
 // 1-based line and column (in code points) of a code-point offset.
 std::pair<std::size_t, std::size_t> line_col(std::string_view text, std::uint32_t cp_offset) {
   std::size_t line = 1, col = 1, cp = 0;
@@ -205,11 +235,24 @@ void print_report(const std::string& name, std::string_view text, const Document
   const char* red = color ? "\033[1;31m" : "";
   const char* green = color ? "\033[1;32m" : "";
   const char* bold = color ? "\033[1m" : "";
+  const char* dim = color ? "\033[2m" : "";
   const char* reset = color ? "\033[0m" : "";
-  std::printf("%s%s%s: %s%s%s (score %.3f, estimated spin rate %.0f%%, %zu edit%s in %zu words)\n",
-              bold, display_name(name).c_str(), reset, r.spun ? red : green,
-              r.spun ? "SPUN" : "CLEAN", reset, r.score, 100.0 * r.spin_rate, r.edits.size(),
-              r.edits.size() == 1 ? "" : "s", r.tokens);
+  const char* verdict = r.verdict == Verdict::kSpun       ? "LIKELY SPUN"
+                        : r.verdict == Verdict::kClean    ? "no sign of spinning"
+                        : r.verdict == Verdict::kTooShort ? "too short for a verdict"
+                                                          : "not English";
+  if (r.has_score) {
+    std::printf("%s%s%s: %s%s%s (score %.3f, threshold %.2f; estimated spin rate %.0f%%; %zu edit%s in %zu words)\n",
+                bold, display_name(name).c_str(), reset, r.spun ? red : green, verdict, reset, r.score,
+                r.threshold, 100.0 * r.spin_rate, r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
+  } else {
+    std::printf("%s%s%s: %s (%zu edit%s in %zu words)\n", bold, display_name(name).c_str(), reset, verdict,
+                r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
+  }
+  for (const Reason& reason : r.reasons) {
+    if (reason.kind == "rate") continue;
+    std::printf("  %swhy:%s %s\n", dim, reset, reason.message.c_str());
+  }
   for (const Edit& e : r.edits) {
     auto [line, col] = line_col(text, e.cp_begin);
     std::printf("  %zu:%zu  %s%s%s -> %s%s%s  (confidence %.2f)\n", line, col, red,
@@ -230,12 +273,13 @@ int run_restore(const CommonOptions& o) {
 
 int run_check(const CommonOptions& o, bool as_json) {
   Engine engine(o);
+  const report::OffsetUnit unit = report::parse_offset_unit(o.offsets);
   const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   json all = json::array();
   int status = run_files(o, engine, [&](const std::string& name, std::string_view text,
                                         const DocumentResult& r) {
     if (as_json) {
-      json j = result_json(text, r, engine.options().verdict_threshold);
+      json j = report::document_json(text, r, unit, &engine.provenance());
       if (engine.source()) j["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
       j["file"] = display_name(name);
       all.push_back(std::move(j));
@@ -245,15 +289,18 @@ int run_check(const CommonOptions& o, bool as_json) {
   });
   if (as_json) {
     if (all.empty()) return status;  // every input failed: errors are on stderr only
-    if (all.size() == 1) std::cout << all[0].dump(2) << "\n";
-    else std::cout << all.dump(2) << "\n";
+    if (all.size() == 1) std::cout << all[0].dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    else std::cout << all.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   }
   return status;
 }
 
-// --jsonl: one {"id":..., "text":...} object per input line, one result per output line.
-int run_check_jsonl(const CommonOptions& o) {
+// --jsonl (docs/SCHEMA.md §6): one {"id", "text", "url"} object per input
+// line; output line N answers input line N, with an error object for a blank
+// or malformed line.
+int run_jsonl(const CommonOptions& o, bool restore) {
   Engine engine(o);
+  const report::OffsetUnit unit = report::parse_offset_unit(o.offsets);
   int status = 0;
   for (const std::string& file : o.files) {
     std::string data;
@@ -274,28 +321,37 @@ int run_check_jsonl(const CommonOptions& o) {
       std::string_view line(data.data() + start, end - start);
       start = end + 1;
       ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       json out;
+      out["line"] = line_no;
+      auto fail = [&](const Error& e) {
+        std::cerr << "unspin: error: " << display_name(file) << ":" << line_no << ": " << e.what() << "\n";
+        out["error"] = report::error_json(e);
+        if (status == 0) status = static_cast<int>(e.code());
+      };
       try {
-        json in = json::parse(line);
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+          throw Error(ErrorCode::kUsage, "blank line; expected a JSON object with a string \"text\"");
+        }
+        json in;
+        try {
+          in = json::parse(line);
+        } catch (const json::exception& e) {
+          throw Error(ErrorCode::kUsage, std::string("not a JSON object: ") + e.what());
+        }
+        if (in.is_object() && in.contains("id")) out["id"] = in["id"];
+        if (in.is_object() && in.contains("url")) out["url"] = in["url"];
         if (!in.is_object() || !in.contains("text") || !in["text"].is_string()) {
           throw Error(ErrorCode::kUsage, "expected an object with a string \"text\"");
         }
-        if (in.contains("id")) out["id"] = in["id"];
         const std::string text = in["text"].get<std::string>();
+        validate_input(text, engine.options().max_input_bytes);
         DocumentResult r = engine.run(text);
-        json res = result_json(text, r, engine.options().verdict_threshold);
+        json res = restore ? report::restore_json(text, r, unit)
+                           : report::document_json(text, r, unit, &engine.provenance());
         if (engine.source()) res["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
         for (auto it = res.begin(); it != res.end(); ++it) out[it.key()] = it.value();
-      } catch (const json::exception& e) {
-        std::cerr << "unspin: error: " << display_name(file) << ":" << line_no
-                  << ": not a JSON object: " << e.what() << "\n";
-        out["error"] = {{"code", static_cast<int>(ErrorCode::kUsage)}, {"message", e.what()}, {"line", line_no}};
-        if (status == 0) status = static_cast<int>(ErrorCode::kUsage);
       } catch (const Error& e) {
-        std::cerr << "unspin: error: " << display_name(file) << ":" << line_no << ": " << e.what() << "\n";
-        out["error"] = {{"code", static_cast<int>(e.code())}, {"message", e.what()}, {"line", line_no}};
-        if (status == 0) status = static_cast<int>(e.code());
+        fail(e);
       }
       std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
       progress.advance();
@@ -312,22 +368,22 @@ void add_restore_check_commands(CLI::App& app) {
       "restore", "Print the text with spun wording restored to its likely original");
   add_common_options(restore, restore_options);
   restore->callback([] {
-    int status = run_restore(restore_options);
+    int status = restore_options.jsonl ? run_jsonl(restore_options, true) : run_restore(restore_options);
     if (status != 0) throw CLI::RuntimeError(status);
   });
 
   static CommonOptions check_options;
   static bool as_json = false;
-  static bool as_jsonl = false;
   CLI::App* check = app.add_subcommand(
-      "check", "Report how likely each document is spun, with each spun span and its original");
+      "check", "Report how likely each document is spun, with the evidence and each spun span's original");
   add_common_options(check, check_options);
   check->add_flag("--json", as_json,
-                  "Print a JSON object (LanguageTool-shaped matches; offsets in code points)");
-  check->add_flag("--jsonl", as_jsonl,
-                  "Read one {\"id\":..., \"text\":...} object per line, write one result per line");
+                  "Print a JSON object (docs/SCHEMA.md: LanguageTool-shaped matches, reasons, paragraphs)");
   check->callback([] {
-    int status = as_jsonl ? run_check_jsonl(check_options) : run_check(check_options, as_json);
+    if (as_json && check_options.jsonl) {
+      throw CLI::ValidationError("--json and --jsonl", "choose one: --jsonl already writes JSON, one line per input line");
+    }
+    int status = check_options.jsonl ? run_jsonl(check_options, false) : run_check(check_options, as_json);
     if (status != 0) throw CLI::RuntimeError(status);
   });
 }

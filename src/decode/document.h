@@ -17,6 +17,7 @@ struct WordItem {
   std::string suffix;     // "'s" / "’s" split off a possessive, else empty
   WordId lm_id;           // id of the full folded word (with its suffix)
   bool eligible;          // may be (part of) a spun span
+  bool name_like;         // capitalised mid-sentence: eligible, but spun less often a priori
   bool joins_next;        // the next word follows after whitespace only
 };
 
@@ -25,8 +26,9 @@ struct Sentence {
 };
 
 // Splits the tokens into sentences of word items. Numbers, punctuation and
-// symbols are not word items; proper names (capitalised mid-sentence),
-// acronyms and words with digits are not eligible.
+// symbols are not word items; acronyms, mixed-case words and words with
+// digits are not eligible. Capitalised words mid-sentence (names: "Wall
+// Street" -> "Wall Road") are eligible and marked name_like.
 std::vector<Sentence> build_sentences(const TokenizedText& text, const LanguageModel& lm);
 
 }  // namespace unspin::decode

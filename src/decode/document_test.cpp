@@ -21,7 +21,7 @@ TEST(Document, CurlyApostrophesLookUpLikeStraightOnesAndSurviveInSuffixes) {
   EXPECT_NE(words[3].lm_id, kUnknownWord);
 }
 
-TEST(Document, NamesAcronymsAndNumbersAreNotEligible) {
+TEST(Document, AcronymsAndNumbersAreNotEligibleNamesAreMarked) {
   testing::FakeBigramLm lm({"the"});
   TokenizedText text = tokenize("Stated the NASA team in Paris in 2024.");
   const std::vector<Sentence> sentences = build_sentences(text, lm);
@@ -31,7 +31,9 @@ TEST(Document, NamesAcronymsAndNumbersAreNotEligible) {
   EXPECT_TRUE(words[0].eligible);   // sentence start: capitalised but not a name
   EXPECT_TRUE(words[1].eligible);
   EXPECT_FALSE(words[2].eligible);  // NASA
-  EXPECT_FALSE(words[5].eligible);  // Paris
+  EXPECT_TRUE(words[5].eligible);   // Paris: spinners spin names word by word
+  EXPECT_TRUE(words[5].name_like);
+  EXPECT_FALSE(words[0].name_like);
 }
 
 }  // namespace

@@ -22,7 +22,6 @@ struct Arc {
   std::uint16_t sources = 0;
   float local_gain = 0;              // log10 LM gain over keeping, in the written context
   std::uint16_t alternatives = 0;    // how many candidates the lexicon proposed for the span
-  double channel = 0;                // log10 channel score relative to keeping (ChannelModel)
 };
 
 struct Lattice {

@@ -1,4 +1,8 @@
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+
+#include "common/checksum.h"
 
 #include "unspin/error.h"
 #include "unspin/restore.h"
@@ -17,12 +21,36 @@ ModelPaths ModelPaths::defaults() {
   return in_folder(env && *env ? env : UNSPIN_DEFAULT_MODELS_DIR);
 }
 
-std::unique_ptr<Models> Models::load(const ModelPaths& paths) {
+namespace {
+
+// Cheap identity of a model file: its size and first 64 KiB, which hold the
+// header with the body's checksum (the full check is `unspin lm|lexicon verify`).
+std::string file_checksum(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  in.clear();
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(head, size)));
+  return buf;
+}
+
+}  // namespace
+
+std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLexiconReport>* reports) {
   auto models = std::make_unique<Models>();
   models->lm = LanguageModel::open(paths.lm);
+  models->info.push_back({"lm", paths.lm, file_checksum(paths.lm)});
   models->lexicons.add(Lexicon::open(paths.lexicon));
+  models->info.push_back({"lexicon", paths.lexicon, file_checksum(paths.lexicon)});
   for (const std::string& user : paths.user_lexicons) {
-    models->lexicons.add(load_user_lexicon(user));
+    UserLexiconReport report;
+    models->lexicons.add(load_user_lexicon(user, &report));
+    models->info.push_back({"user_lexicon", user, file_checksum(user)});
+    if (reports) reports->push_back(std::move(report));
   }
   return models;
 }

@@ -12,10 +12,33 @@ bool starts_with_any(std::string_view word, std::initializer_list<std::string_vi
 
 // Casing of the spun span decides the casing of the original: a capitalised
 // first word (sentence start) capitalises the original; ALL CAPS stays.
-std::string cased(std::string_view spun_first_word, const std::string& original, bool whole_upper) {
+std::string cased(std::string_view spun_first_word, const std::string& original, bool whole_upper,
+                  bool every_word_capitalized) {
   if (whole_upper) return apply_casing(original, Casing::kUpper);
+  if (every_word_capitalized) {  // a name spun word by word: "Wall Road" -> "Wall Street"
+    std::string out;
+    std::size_t start = 0;
+    while (start <= original.size()) {
+      std::size_t space = original.find(' ', start);
+      if (space == std::string::npos) space = original.size();
+      if (!out.empty()) out += ' ';
+      out += apply_casing(original.substr(start, space - start), Casing::kCapitalized);
+      start = space + 1;
+    }
+    return out;
+  }
   if (casing_of(spun_first_word) == Casing::kCapitalized) return apply_casing(original, Casing::kCapitalized);
   return original;
+}
+
+bool all_capitalized(const TokenizedText& text, std::uint32_t first, std::uint32_t last) {
+  int words = 0;
+  for (std::uint32_t t = first; t <= last; ++t) {
+    if (text.tokens[t].kind != TokenKind::kWord) continue;
+    if (casing_of(text.tokens[t].text) != Casing::kCapitalized) return false;
+    ++words;
+  }
+  return words >= 2;
 }
 
 bool all_upper(const TokenizedText& text, std::uint32_t first, std::uint32_t last) {
@@ -47,7 +70,8 @@ void apply_edits(const TokenizedText& text, const std::vector<PlannedEdit>& plan
   for (const PlannedEdit& p : planned) {
     const Token& first = text.tokens[p.first_token];
     const Token& last = text.tokens[p.last_token];
-    std::string replacement = cased(first.text, p.original, all_upper(text, p.first_token, p.last_token));
+    std::string replacement = cased(first.text, p.original, all_upper(text, p.first_token, p.last_token),
+                                    all_capitalized(text, p.first_token, p.last_token));
 
     // a/an agreement: fix an article directly before the edit, as its own edit.
     if (p.first_token > 0) {
@@ -71,7 +95,7 @@ void apply_edits(const TokenizedText& text, const std::vector<PlannedEdit>& plan
     copied = last.byte_end;
     result->edits.push_back({first.byte_begin, last.byte_end, first.cp_begin, last.cp_end,
                              std::string(src.substr(first.byte_begin, last.byte_end - first.byte_begin)),
-                             replacement, p.confidence, "UNSPIN_SUBSTITUTION"});
+                             replacement, p.confidence, p.rule});
   }
   out.append(src.substr(copied));
   result->restored = std::move(out);

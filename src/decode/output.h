@@ -16,6 +16,7 @@ struct PlannedEdit {
   std::uint32_t first_token, last_token;  // inclusive token range replaced
   std::string original;                   // folded original words
   double confidence;
+  std::string rule = "UNSPIN_SUBSTITUTION";
 };
 
 // `planned` must be sorted by token and non-overlapping. Fills result->edits

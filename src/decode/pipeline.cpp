@@ -2,54 +2,72 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
-#include <unordered_set>
 
 #include "decode/output.h"
-#include "decode/viterbi.h"
 #include "unspin/text.h"
 
 namespace unspin::decode {
 namespace {
 
-using PairCounts = std::map<std::pair<std::string, std::string>, double>;
-
-double logit10(double p) {
-  p = std::clamp(p, 1e-4, 1 - 1e-4);
-  return std::log10(p / (1 - p));
-}
-
-bool spun_has_unknown(const Sentence& sentence, const Arc& arc) {
-  for (std::uint32_t w = arc.begin; w < arc.end; ++w) {
-    if (sentence.words[w].lm_id == kUnknownWord) return true;
-  }
-  return false;
-}
-
 std::size_t word_count(std::string_view phrase) {
   return static_cast<std::size_t>(std::count(phrase.begin(), phrase.end(), ' ')) + 1;
 }
 
-// Folded words of the document as written, with n-grams up to 4 words, to
-// tell whether a proposed original also occurs unspun.
-std::unordered_set<std::string> written_phrases(const DocumentState& doc) {
-  std::unordered_set<std::string> phrases;
-  for (const Sentence& s : doc.sentences) {
-    for (std::size_t i = 0; i < s.words.size(); ++i) {
-      std::string p;
-      for (std::size_t j = i; j < s.words.size() && j < i + 4; ++j) {
-        if (j > i) p += ' ';
-        p += s.words[j].lower + s.words[j].suffix;
-        phrases.insert(p);
-      }
+std::string fold_phrase(std::string_view phrase) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < phrase.size()) {
+    std::size_t end = phrase.find_first_of(" \t\r\n", start);
+    if (end == std::string_view::npos) end = phrase.size();
+    if (end > start) {
+      if (!out.empty()) out += ' ';
+      out += fold_case(phrase.substr(start, end - start));
     }
+    start = end + 1;
   }
-  return phrases;
+  return out;
+}
+
+// Paragraphs (docs/SCHEMA.md §5): blank-line separated; without blank lines,
+// one per line when lines are long (one paragraph per line is a common
+// export format), else the whole text.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> find_paragraphs(std::string_view text) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+  auto add = [&](std::size_t b, std::size_t e) {
+    while (b < e && (text[b] == ' ' || text[b] == '\n' || text[b] == '\r' || text[b] == '\t')) ++b;
+    while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\n' || text[e - 1] == '\r' || text[e - 1] == '\t')) --e;
+    if (e > b) out.emplace_back(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e));
+  };
+  bool blank_lines = false;
+  std::size_t lines = 0, start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != '\n') continue;
+    ++lines;
+    const std::string_view line = text.substr(start, i - start);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos && i < text.size()) blank_lines = true;
+    start = i + 1;
+  }
+  const bool long_lines = lines > 1 && text.size() / lines >= 200;
+  std::size_t para_start = 0;
+  start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != '\n') continue;
+    const std::string_view line = text.substr(start, i - start);
+    const bool blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
+    if ((blank_lines && blank) || (!blank_lines && long_lines)) {
+      add(para_start, blank_lines ? start : i);
+      para_start = i + 1;
+    }
+    start = i + 1;
+  }
+  add(para_start, text.size());
+  return out;
 }
 
 // Keeps, greedily by confidence, decisions whose spans do not overlap (within
-// a sentence, by word position); returns them in text order. Every kept
-// decision is a real alternative for its span; its confidence is its own.
+// a sentence, by word position); returns them in text order.
 std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions) {
   std::stable_sort(decisions.begin(), decisions.end(),
                    [](const Decision& a, const Decision& b) { return a.confidence > b.confidence; });
@@ -68,191 +86,306 @@ std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions) {
   return kept;
 }
 
+double logit(double p) {
+  p = std::clamp(p, 1e-12, 1 - 1e-12);
+  return std::log(p / (1 - p));
+}
+
+// The restored words of a sentence: for each position, the edit covering it
+// (index into `edits`), or -1.
+struct Restoration {
+  std::vector<int> cover;
+  std::vector<const Arc*> edits;
+};
+
+// log10 LM score of `middle` between the restored left context of `begin`
+// and the restored right context after `end` (2 words each side; </s> when
+// the sentence ends within them). Edits overlapping [begin, end) are ignored.
+double context_score(const Sentence& s, const LanguageModel& lm, const Restoration& r,
+                     std::uint32_t begin, std::uint32_t end, const std::vector<WordId>& middle) {
+  WordId left[2];
+  int n_left = 0;
+  for (int p = static_cast<int>(begin) - 1; p >= 0 && n_left < 2;) {
+    const int e = r.cover[p];
+    if (e >= 0 && r.edits[e]->end <= begin) {
+      const auto& ids = r.edits[e]->ids;
+      for (auto it = ids.rbegin(); it != ids.rend() && n_left < 2; ++it) left[n_left++] = *it;
+      p = static_cast<int>(r.edits[e]->begin) - 1;
+    } else {
+      left[n_left++] = s.words[p].lm_id;
+      --p;
+    }
+  }
+  LmState state = lm.begin_sentence(), next;
+  for (int i = n_left - 1; i >= 0; --i) {
+    lm.score(state, left[i], &next);
+    state = next;
+  }
+  double total = 0;
+  for (WordId id : middle) {
+    total += lm.score(state, id, &next);
+    state = next;
+  }
+  int n_right = 0;
+  std::uint32_t p = end;
+  while (p < s.words.size() && n_right < 2) {
+    const int e = r.cover[p];
+    if (e >= 0 && r.edits[e]->begin >= end) {
+      for (WordId id : r.edits[e]->ids) {
+        if (n_right >= 2) break;
+        total += lm.score(state, id, &next);
+        state = next;
+        ++n_right;
+      }
+      p = r.edits[e]->end;
+    } else {
+      total += lm.score(state, s.words[p].lm_id, &next);
+      state = next;
+      ++n_right;
+      ++p;
+    }
+  }
+  if (p >= s.words.size()) total += lm.score(state, lm.end_sentence_id(), &next);
+  return total;
+}
+
 }  // namespace
 
 Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params)
     : models_(models), options_(options), params_(params) {
   lattice_options_.max_span_words = options.max_phrase_words;
+  if (options_.verdict_threshold < 0) options_.verdict_threshold = params_.verdict_threshold;
+  for (const std::string& a : options.allow) {
+    std::string folded = fold_phrase(a);
+    if (!folded.empty()) allow_.insert(std::move(folded));
+  }
+}
+
+double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
+  const SpinnerModelParams& p = params_.model;
+  const double prior = std::max(arc.prior, 1e-6f);
+  double q;
+  if (arc.sources & kSourceUser) {
+    q = p.log_active_user + std::log10(prior);
+  } else {
+    const double base = (arc.sources & kSourceParaphrase)       ? p.log_active_paraphrase
+                        : (arc.sources & kSourceWordNetSynonym) ? p.log_active_wordnet
+                                                                : p.log_active_other;
+    q = base + p.prior_exponent * std::log10(prior);
+  }
+  for (std::uint32_t w = arc.begin; w < arc.end; ++w) {
+    if (sentence.words[w].name_like) {
+      q += p.log_name_factor;
+      break;
+    }
+  }
+  return q;
 }
 
 DocumentState Pipeline::prepare(std::string_view text) const {
   DocumentState doc;
+  doc.model = SpinnerModel(params_.model);
   doc.text = tokenize(text);
   doc.sentences = build_sentences(doc.text, *models_.lm);
   doc.lattices.reserve(doc.sentences.size());
   for (const Sentence& sentence : doc.sentences) {
     doc.lattices.push_back(build_lattice(sentence, models_.lexicons, *models_.lm, lattice_options_));
     doc.words += sentence.words.size();
-    for (const WordItem& w : sentence.words) doc.eligible += w.eligible;
-  }
-  std::size_t suspicious = 0;
-  for (const Lattice& lattice : doc.lattices) {
-    for (const auto& arcs : lattice.arcs_from) {
-      suspicious += std::any_of(arcs.begin(), arcs.end(), [](const Arc& a) { return a.local_gain >= 1.5f; });
+    for (const WordItem& w : sentence.words) {
+      doc.eligible += w.eligible;
+      doc.known_words += w.lm_id != kUnknownWord;
+    }
+    for (std::size_t i = 0; i < sentence.words.size(); ++i) {
+      std::string phrase;
+      for (std::size_t j = i; j < sentence.words.size() && j < i + 4; ++j) {
+        if (j > i) phrase += ' ';
+        phrase += sentence.words[j].lower + sentence.words[j].suffix;
+        ++doc.written[phrase];
+      }
     }
   }
-  doc.suspicious_rate = doc.eligible ? static_cast<double>(suspicious) / doc.eligible : 0.0;
+  if (!allow_.empty()) {
+    for (Lattice& lattice : doc.lattices) {
+      for (auto& arcs : lattice.arcs_from) {
+        std::erase_if(arcs, [&](const Arc& a) {
+          if (!allow_.count(a.spun)) return false;
+          if (std::find(doc.allowed_seen.begin(), doc.allowed_seen.end(), a.spun) == doc.allowed_seen.end()) {
+            doc.allowed_seen.push_back(a.spun);
+          }
+          return true;
+        });
+      }
+    }
+  }
+  doc.paragraphs = find_paragraphs(text);
+  build_model(doc);
   return doc;
 }
 
-std::vector<Decision> Pipeline::decode_pass(DocumentState& doc, const ChannelModel& channel) const {
-  const LanguageModel& lm = *models_.lm;
-  std::vector<Decision> decisions;
-  std::unordered_set<std::string> written;
-  bool written_ready = false;
-  PairCounts repeats;
-  for (std::size_t s = 0; s < doc.sentences.size(); ++s) {
+void Pipeline::build_model(DocumentState& doc) const {
+  // Occurrences of the same written span (sentence, begin, end) compete.
+  std::unordered_map<std::uint64_t, std::uint32_t> spans;
+  for (std::uint32_t s = 0; s < doc.sentences.size(); ++s) {
     const Sentence& sentence = doc.sentences[s];
-    Lattice& lattice = doc.lattices[s];
-    if (std::all_of(lattice.arcs_from.begin(), lattice.arcs_from.end(),
-                    [](const auto& arcs) { return arcs.empty(); })) {
-      continue;
-    }
-    if (!written_ready) {
-      written = written_phrases(doc);
-      written_ready = true;
-    }
-    channel.score(lattice, lm);
-    const Path path = best_path(sentence, lattice, lm, options_.beam_width);
-    // Margins of the arcs on the best path: over keeping the span, and over
-    // the best other original for it, with every other decision unchanged.
-    std::map<const Arc*, std::pair<double, double>> on_path;
-    for (std::size_t k = 0; k < path.steps.size(); ++k) {
-      const Step& step = path.steps[k];
-      if (step.arc < 0) continue;
-      const Arc& arc = lattice.arcs_from[step.begin][step.arc];
-      std::vector<Step> keep(path.steps.begin(), path.steps.begin() + k);
-      for (std::uint32_t w = arc.begin; w < arc.end; ++w) keep.push_back({w, -1});
-      keep.insert(keep.end(), path.steps.begin() + k + 1, path.steps.end());
-      const double margin = path.score - score_path(sentence, lattice, lm, keep);
-      double best_other = -1e30;
-      const auto& arcs = lattice.arcs_from[step.begin];
-      for (int a = 0; a < static_cast<int>(arcs.size()); ++a) {
-        if (a == step.arc || arcs[a].end != arc.end) continue;
-        std::vector<Step> swap = path.steps;
-        swap[k].arc = a;
-        best_other = std::max(best_other, score_path(sentence, lattice, lm, swap));
-      }
-      on_path[&arc] = {margin, path.score - best_other};
-    }
-    // Every arc is a candidate decision: the edit model, not the search
-    // alone, decides (the search's verdict is one of its features).
-    for (const auto& arcs : lattice.arcs_from) {
-      for (std::size_t i = 0; i < arcs.size(); ++i) {
-        const Arc& arc = arcs[i];
-        Decision d;
-        d.sentence = s;
-        d.arc = &arc;
-        d.byte_begin = doc.text.tokens[sentence.words[arc.begin].token].byte_begin;
-        d.byte_end = doc.text.tokens[sentence.words[arc.end - 1].token].byte_end;
-        auto it = on_path.find(&arc);
-        d.margin = it == on_path.end() ? 0.0 : it->second.first;
-        EditFeatures& f = d.features;
-        f.fill(0);
-        f[kBias] = 1;
-        if (it != on_path.end()) {
-          f[kOnPath] = 1;
-          f[kMargin] = std::clamp(it->second.first, -8.0, 8.0);
-          f[kAltGap] = std::clamp(it->second.second, -5.0, 5.0);
-        }
-        f[kLocalGain] = std::clamp<double>(arc.local_gain, -5, 8);
-        // Arcs of a span are sorted by local gain: the lead over the runner-up.
-        double runner_up = -5;
-        for (std::size_t j = 0; j < arcs.size(); ++j) {
-          if (j != i && arcs[j].end == arc.end) runner_up = std::max<double>(runner_up, arcs[j].local_gain);
-        }
-        f[kGainLead] = std::clamp<double>(arc.local_gain - runner_up, -8, 8);
-        std::vector<WordId> spun_ids;
-        for (std::uint32_t w = arc.begin; w < arc.end; ++w) spun_ids.push_back(sentence.words[w].lm_id);
-        f[kFrequencyGain] = std::clamp(unigram_log10(lm, arc.ids) - unigram_log10(lm, spun_ids), -8.0, 8.0);
-        f[kLogPrior] = std::log10(std::max(arc.prior, 1e-6f));
-        // kSpunUnknown stays 0: the simulated spinners never produce words the
-        // LM does not know (real ones do: "govt"), so a weight fitted on them
-        // would only learn "never touch an unknown word".
-        (void)spun_has_unknown;
-        f[kLengthChange] = std::abs(static_cast<double>(word_count(arc.original)) -
-                                    static_cast<double>(arc.end - arc.begin));
-        f[kDocSpinLogit] = logit10(doc.suspicious_rate);
-        f[kOriginalInDoc] = written.count(arc.original) ? 1 : 0;
-        f[kFromParaphrase] = (arc.sources & kSourceParaphrase) ? 1 : 0;
-        f[kFromWordNet] = (arc.sources & kSourceWordNetSynonym) ? 1 : 0;
-        f[kLogAlternatives] = std::log10(std::max<double>(1, arc.alternatives));
-        repeats[{arc.spun, arc.original}] += 1;
-        decisions.push_back(std::move(d));
+    for (const auto& arcs : doc.lattices[s].arcs_from) {
+      for (const Arc& arc : arcs) {
+        const std::uint64_t key = (std::uint64_t{s} << 32) | (std::uint64_t{arc.begin} << 16) | arc.end;
+        const std::uint32_t span = spans.emplace(key, static_cast<std::uint32_t>(spans.size())).first->second;
+        Entry e;
+        e.original = arc.original;
+        e.spun = arc.spun;
+        e.log10_prior = log10_prior(arc, sentence);
+        auto it = doc.written.find(arc.original);
+        e.unspun = it == doc.written.end() ? 0 : it->second;
+        const std::uint32_t entry = doc.model.add_entry(std::move(e));
+        doc.model.add_occurrence({entry, span, arc.local_gain});
+        doc.arcs.push_back({s, &arc});
       }
     }
   }
-  for (Decision& d : decisions) {
-    d.features[kPairRepeats] = std::log2(repeats[{d.arc->spun, d.arc->original}]);
-    d.confidence = sigmoid(dot(params_.edit_weights, d.features));
+}
+
+// Iterated conditional scoring: each occurrence's LM evidence is recomputed
+// with its neighbours as currently restored, so that two adjacent spun words
+// ("pointy enhance") are judged against each other's originals.
+void Pipeline::refine_context(DocumentState& doc) const {
+  const LanguageModel& lm = *models_.lm;
+  std::vector<Restoration> restorations(doc.sentences.size());
+  for (std::size_t s = 0; s < doc.sentences.size(); ++s) {
+    restorations[s].cover.assign(doc.sentences[s].words.size(), -1);
   }
-  return decisions;
+  // The current best restoration: non-overlapping occurrences above 1/2.
+  std::vector<std::uint32_t> order(doc.arcs.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return doc.result.posterior[a] > doc.result.posterior[b]; });
+  for (std::uint32_t i : order) {
+    if (doc.result.posterior[i] < 0.5) break;
+    const ArcRef& ref = doc.arcs[i];
+    Restoration& r = restorations[ref.sentence];
+    bool free = true;
+    for (std::uint32_t w = ref.arc->begin; w < ref.arc->end && free; ++w) free = r.cover[w] < 0;
+    if (!free) continue;
+    const int id = static_cast<int>(r.edits.size());
+    r.edits.push_back(ref.arc);
+    for (std::uint32_t w = ref.arc->begin; w < ref.arc->end; ++w) r.cover[w] = id;
+  }
+  // Re-score every occurrence whose neighbourhood changed.
+  std::vector<WordId> kept;
+  for (std::uint32_t i = 0; i < doc.arcs.size(); ++i) {
+    const ArcRef& ref = doc.arcs[i];
+    const Restoration& r = restorations[ref.sentence];
+    if (r.edits.empty()) continue;
+    const Arc& arc = *ref.arc;
+    const Sentence& s = doc.sentences[ref.sentence];
+    const std::uint32_t lo = arc.begin >= 2 ? arc.begin - 2 : 0;
+    const std::uint32_t hi = std::min<std::uint32_t>(s.words.size(), arc.end + 2);
+    bool changed = false;
+    for (std::uint32_t w = lo; w < hi && !changed; ++w) {
+      if (w >= arc.begin && w < arc.end) continue;
+      const int e = r.cover[w];
+      changed = e >= 0 && (r.edits[e]->end <= arc.begin || r.edits[e]->begin >= arc.end);
+    }
+    if (!changed) continue;
+    kept.clear();
+    for (std::uint32_t w = arc.begin; w < arc.end; ++w) kept.push_back(s.words[w].lm_id);
+    const double gain = context_score(s, lm, r, arc.begin, arc.end, arc.ids) -
+                        context_score(s, lm, r, arc.begin, arc.end, kept);
+    doc.model.occurrences()[i].delta = gain;
+  }
+}
+
+void Pipeline::pool_same_source(const std::vector<DocumentState*>& docs) const {
+  // Site table T(o -> s): with prior t = q / site_apply, an entry of the
+  // site's table is applied in each document with probability site_apply.
+  // Each document's prior becomes P(T = 1 | the other documents) * site_apply.
+  const double apply = params_.model.site_apply;
+  std::unordered_map<std::string, double> total_log_factor;
+  std::vector<std::vector<double>> doc_factor(docs.size());
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    DocumentState& doc = *docs[d];
+    const auto& entries = doc.model.entries();
+    doc_factor[d].assign(entries.size(), 0.0);
+    // Per-entry evidence in this document: log10 of P(x_d | T=1) / P(x_d | T=0),
+    // from the entry's posterior odds against its own prior.
+    for (std::size_t e = 0; e < entries.size(); ++e) {
+      const double q = std::pow(10.0, std::min(entries[e].log10_prior, std::log10(0.95)));
+      const double post = std::clamp(doc.result.entry_posterior[e], 1e-9, 1 - 1e-9);
+      const double lr = (post / (1 - post)) / (q / (1 - q));  // 10^L relative to not active
+      const double factor = std::log10((1 - apply) + apply * lr);
+      doc_factor[d][e] = factor;
+      total_log_factor[entries[e].original + '\t' + entries[e].spun] += factor;
+    }
+  }
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    DocumentState& doc = *docs[d];
+    auto& entries = doc.model.entries();
+    for (std::size_t e = 0; e < entries.size(); ++e) {
+      const double q = std::pow(10.0, std::min(entries[e].log10_prior, std::log10(0.95)));
+      const double t = std::min(q / apply, 0.95);
+      const double others = total_log_factor[entries[e].original + '\t' + entries[e].spun] - doc_factor[d][e];
+      const double odds = std::log10(t / (1 - t)) + std::clamp(others, -30.0, 30.0);
+      const double p_table = 1.0 / (1.0 + std::pow(10.0, -odds));
+      entries[e].site_log10_adjust = std::log10(std::max(p_table * apply, 1e-12)) - entries[e].log10_prior;
+    }
+  }
+}
+
+std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
+  const SpinnerModelParams& p = params_.model;
+  std::vector<Decision> out;
+  out.reserve(doc.arcs.size());
+  for (std::uint32_t i = 0; i < doc.arcs.size(); ++i) {
+    const ArcRef& ref = doc.arcs[i];
+    const Sentence& sentence = doc.sentences[ref.sentence];
+    Decision d;
+    d.sentence = ref.sentence;
+    d.arc = ref.arc;
+    d.occurrence = i;
+    d.byte_begin = doc.text.tokens[sentence.words[ref.arc->begin].token].byte_begin;
+    d.byte_end = doc.text.tokens[sentence.words[ref.arc->end - 1].token].byte_end;
+    d.raw = doc.result.posterior[i];
+    d.confidence = sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
+    out.push_back(d);
+  }
+  return out;
 }
 
 std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentState*>& docs) const {
-  ChannelModel channel(params_.channel);
-  std::vector<std::vector<Decision>> per_doc;
-  std::size_t eligible = 0;
-  for (DocumentState* doc : docs) {
-    per_doc.push_back(decode_pass(*doc, channel));
-    eligible += doc->eligible;
-    double expected = 0;
-    for (const Decision& d : select_non_overlapping(per_doc.back())) expected += d.confidence * (d.arc->end - d.arc->begin);
-    doc->first_pass_rate = doc->eligible ? expected / doc->eligible : 0.0;
+  for (DocumentState* doc : docs) doc->result = doc->model.evaluate();
+  if (docs.size() > 1) {
+    pool_same_source(docs);
+    for (DocumentState* doc : docs) doc->result = doc->model.evaluate();
   }
-  if (!options_.adapt) return per_doc;
-  PairCounts pairs;
-  double expected = 0;
-  for (const auto& decisions : per_doc) {
-    for (const Decision& d : select_non_overlapping(decisions)) {
-      pairs[{d.arc->spun, d.arc->original}] += d.confidence;
-      expected += d.confidence * (d.arc->end - d.arc->begin);
+  if (options_.adapt) {
+    for (DocumentState* doc : docs) {
+      refine_context(*doc);
+      doc->result = doc->model.evaluate();
+    }
+    if (docs.size() > 1) {
+      pool_same_source(docs);
+      for (DocumentState* doc : docs) doc->result = doc->model.evaluate();
     }
   }
-  const double rate = eligible ? expected / eligible : 0.0;
-  channel.adapt(rate, pairs);
-  for (std::size_t i = 0; i < docs.size(); ++i) per_doc[i] = decode_pass(*docs[i], channel);
+  std::vector<std::vector<Decision>> per_doc;
+  per_doc.reserve(docs.size());
+  for (DocumentState* doc : docs) per_doc.push_back(decisions_of(*doc));
   return per_doc;
 }
 
-DetectionFeatures Pipeline::detection_features(const DocumentState& doc,
-                                               const std::vector<Decision>& all) const {
-  const std::vector<Decision> decisions = select_non_overlapping(all);
-  double expected = 0, gain = 0, confidence = 0;
-  std::size_t applied = 0;
-  for (const Decision& d : decisions) {
-    expected += d.confidence * (d.arc->end - d.arc->begin);
-    if (d.confidence < options_.min_confidence) continue;
-    ++applied;
-    gain += std::min(d.margin, 8.0);
-    confidence += d.confidence;
-  }
-  const double rate = doc.eligible ? std::clamp(expected / doc.eligible, 1e-4, 0.9) : 1e-4;
-  const double words = std::max<double>(1, doc.words);
-  DetectionFeatures f{};
-  f[kDetBias] = 1;
-  f[kDetSpinLogit] = std::log(rate / (1 - rate));
-  f[kDetGainPerWord] = gain / words;
-  f[kDetEditsPerWord] = applied / words;
-  f[kDetMeanConfidence] = applied ? confidence / applied : 0;
-  f[kDetLogWords] = std::log10(words);
-  const double first = std::clamp(doc.first_pass_rate, 1e-4, 0.9);
-  f[kDetFirstPassLogit] = std::log(first / (1 - first));
-  const double suspicious = std::clamp(doc.suspicious_rate, 1e-4, 0.9);
-  f[kDetSuspiciousLogit] = std::log(suspicious / (1 - suspicious));
-  std::vector<double> margins;
-  for (const Decision& d : decisions) margins.push_back(std::min(d.margin, 8.0));
-  std::sort(margins.rbegin(), margins.rend());
-  double top = 0;
-  for (std::size_t i = 0; i < 5; ++i) top += i < margins.size() ? margins[i] : 0.0;
-  f[kDetTopMargins] = top / 5;
-  return f;
+double Pipeline::calibrated_score(double log10_bf, std::size_t words) const {
+  const SpinnerModelParams& p = params_.model;
+  return sigmoid(p.det_scale * log10_bf + p.det_bias +
+                 p.det_log_words * std::log10(std::max<double>(1, words)));
 }
 
 DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& all) const {
   const std::vector<Decision> decisions = select_non_overlapping(all);
   DocumentResult result;
   result.tokens = doc.words;
+  result.threshold = options_.verdict_threshold;
+  result.log10_bayes_factor = doc.result.log10_bf;
+  result.english_share = doc.words ? static_cast<double>(doc.known_words) / doc.words : 0.0;
   double expected = 0;
   std::vector<PlannedEdit> planned;
   for (const Decision& d : decisions) {
@@ -260,12 +393,123 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
     if (d.confidence < options_.min_confidence) continue;
     const Sentence& sentence = doc.sentences[d.sentence];
     planned.push_back({sentence.words[d.arc->begin].token, sentence.words[d.arc->end - 1].token,
-                       d.arc->original, d.confidence});
+                       d.arc->original, d.confidence,
+                       (d.arc->sources & kSourceUser) ? "UNSPIN_TABLE" : "UNSPIN_SUBSTITUTION"});
   }
   result.spin_rate = doc.eligible ? std::min(1.0, expected / doc.eligible) : 0.0;
-  result.score = sigmoid(dot(params_.detection_weights, detection_features(doc, all)));
-  result.spun = result.score >= options_.verdict_threshold;
   apply_edits(doc.text, planned, &result);
+
+  auto add_reason = [&](std::string kind, std::string message, double weight) {
+    result.reasons.push_back({std::move(kind), std::move(message), weight});
+  };
+  char buf[512];
+  if (doc.words > 0 && result.english_share < options_.min_english_share) {
+    result.has_score = false;
+    result.verdict = Verdict::kNotEnglish;
+    std::snprintf(buf, sizeof buf, "only %.0f%% of the words are English words the language model knows",
+                  100 * result.english_share);
+    add_reason("not_english", buf, 0);
+  } else if (doc.words < options_.min_words_for_verdict) {
+    result.has_score = false;
+    result.verdict = Verdict::kTooShort;
+    std::snprintf(buf, sizeof buf, "only %zu words: too short for a verdict (at least %zu needed)", doc.words,
+                  options_.min_words_for_verdict);
+    add_reason("too_short", buf, 0);
+  } else {
+    result.score = calibrated_score(doc.result.log10_bf, doc.words);
+    result.verdict = result.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
+  }
+  result.spun = result.verdict == Verdict::kSpun;
+
+  // Reasons: the table entries the model relies on, strongest first, then spans.
+  const auto& entries = doc.model.entries();
+  std::vector<std::pair<double, std::uint32_t>> strong;
+  for (std::uint32_t e = 0; e < entries.size(); ++e) {
+    if (doc.result.entry_posterior[e] >= 0.5 && doc.result.entry_log10_z[e] > 0.3) {
+      strong.emplace_back(doc.result.entry_log10_z[e], e);
+    }
+  }
+  std::sort(strong.rbegin(), strong.rend());
+  std::unordered_map<std::string, int> spun_counts;
+  for (const Decision& d : decisions) {
+    if (d.confidence >= options_.min_confidence) ++spun_counts[d.arc->spun + '\t' + d.arc->original];
+  }
+  std::unordered_set<std::string> originals_seen;
+  for (const auto& [weight, e] : strong) {
+    if (result.reasons.size() >= 6) break;
+    const Entry& entry = entries[e];
+    if (!originals_seen.insert(entry.original).second) continue;
+    const int n = spun_counts[entry.spun + '\t' + entry.original];
+    if (n == 0) continue;
+    if (entry.unspun == 0 && n >= 2) {
+      std::snprintf(buf, sizeof buf, "'%s' never appears; '%s' %d times", entry.original.c_str(),
+                    entry.spun.c_str(), n);
+    } else {
+      std::snprintf(buf, sizeof buf, "'%s' (%d time%s) reads like a spinner's replacement for '%s'",
+                    entry.spun.c_str(), n, n == 1 ? "" : "s", entry.original.c_str());
+    }
+    add_reason("table_entry", buf, weight);
+  }
+  std::vector<const Decision*> spans;
+  for (const Decision& d : decisions) {
+    if (d.confidence >= options_.min_confidence) spans.push_back(&d);
+  }
+  std::stable_sort(spans.begin(), spans.end(), [&](const Decision* a, const Decision* b) {
+    return doc.model.occurrences()[a->occurrence].delta > doc.model.occurrences()[b->occurrence].delta;
+  });
+  for (std::size_t i = 0; i < spans.size() && i < 3; ++i) {
+    const Decision& d = *spans[i];
+    const double delta = doc.model.occurrences()[d.occurrence].delta;
+    if (delta < 1.0) break;
+    std::snprintf(buf, sizeof buf, "'%s' is %.0fx less likely English here than '%s'", d.arc->spun.c_str(),
+                  std::min(std::pow(10.0, delta), 1e9), d.arc->original.c_str());
+    Reason r{"span", buf, delta, true, d.byte_begin, d.byte_end, 0, 0};
+    const Sentence& s = doc.sentences[d.sentence];
+    r.cp_begin = doc.text.tokens[s.words[d.arc->begin].token].cp_begin;
+    r.cp_end = doc.text.tokens[s.words[d.arc->end - 1].token].cp_end;
+    result.reasons.push_back(std::move(r));
+  }
+  if (result.has_score) {
+    std::snprintf(buf, sizeof buf, "about %.0f%% of eligible words look substituted", 100 * result.spin_rate);
+    add_reason("rate", buf, doc.result.log10_bf);
+  }
+  for (const std::string& a : doc.allowed_seen) add_reason("allowed", "'" + a + "' is on the allow list", 0);
+
+  // Paragraphs: the same model on each paragraph's occurrences.
+  const auto& occ = doc.model.occurrences();
+  for (const auto& [pb, pe] : doc.paragraphs) {
+    ParagraphResult para{pb, pe, 0, 0};
+    std::vector<std::uint32_t> subset;
+    for (std::uint32_t i = 0; i < occ.size(); ++i) {
+      const ArcRef& ref = doc.arcs[i];
+      const std::uint32_t b = doc.text.tokens[doc.sentences[ref.sentence].words[ref.arc->begin].token].byte_begin;
+      if (b >= pb && b < pe) subset.push_back(i);
+    }
+    std::size_t words = 0;
+    bool first = true;
+    for (const Token& t : doc.text.tokens) {
+      if (t.byte_begin < pb || t.byte_begin >= pe) continue;
+      if (first) {
+        para.cp_begin = t.cp_begin;
+        first = false;
+      }
+      para.cp_end = t.cp_end;
+      words += t.kind == TokenKind::kWord;
+    }
+    para.words = words;
+    if (result.has_score && words >= options_.min_words_for_verdict) {
+      // Originals written unspun anywhere in the document still count against an entry.
+      std::vector<int> unspun(entries.size());
+      for (std::size_t e = 0; e < entries.size(); ++e) unspun[e] = entries[e].unspun;
+      const ModelResult r = subset.empty() ? ModelResult{} : doc.model.evaluate_subset(subset, unspun);
+      para.has_score = true;
+      para.score = calibrated_score(r.log10_bf, words);
+      para.verdict = para.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
+    } else {
+      para.verdict = result.verdict == Verdict::kNotEnglish ? Verdict::kNotEnglish : Verdict::kTooShort;
+    }
+    result.paragraphs.push_back(para);
+  }
   return result;
 }
 

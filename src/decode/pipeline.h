@@ -1,40 +1,59 @@
 // The decoder's stages for one or more documents, exposed to the library's
-// own tools (the evaluation harness fits the edit and detection models on
+// own tools (the evaluation harness fits the spinner model's calibration on
 // them). Users go through unspin::Restorer.
+//
+//   prepare  tokens -> sentences -> lattice of candidate originals per span,
+//            each scored by the LM in the written context (Delta)
+//   decode   the spinner model (decode/spinner_model.h) over the document's
+//            candidate entries; then each span is re-scored in the context of
+//            its neighbours' restorations and the model evaluated again;
+//            with several documents of one source, entries pool their evidence
+//   finish   non-overlapping edits above min_confidence, restored text,
+//            calibrated document score, verdict, reasons, paragraph scores
 #pragma once
 
-#include <array>
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
-#include "decode/channel.h"
 #include "decode/document.h"
 #include "decode/lattice.h"
 #include "decode/params.h"
+#include "decode/spinner_model.h"
 #include "unspin/restore.h"
 
 namespace unspin::decode {
+
+struct ArcRef {
+  std::uint32_t sentence;
+  const Arc* arc;
+};
 
 struct DocumentState {
   TokenizedText text;
   std::vector<Sentence> sentences;
   std::vector<Lattice> lattices;
-  std::size_t eligible = 0, words = 0;
-  double first_pass_rate = 0;  // expected substitutions per eligible word, first pass
-  // Share of eligible words some candidate original beats by >= 1.5 log10 in
-  // the written context: a model-free measure of how improbable the text is.
-  double suspicious_rate = 0;
+  std::size_t eligible = 0, words = 0, known_words = 0;
+  std::unordered_map<std::string, int> written;  // folded n-grams of <= 4 words as written -> count
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> paragraphs;  // byte ranges
+  std::vector<std::string> allowed_seen;  // --allow entries that silenced a span
+  SpinnerModel model{SpinnerModelParams{}};
+  std::vector<ArcRef> arcs;  // parallel to model.occurrences()
+  ModelResult result;
 };
 
-// An edit the search chose, with the evidence the edit model weighs.
+// A candidate edit: one occurrence of the model, with its posterior.
 struct Decision {
   std::size_t sentence;
   const Arc* arc;
+  std::uint32_t occurrence;            // index into the document's model occurrences
   std::uint32_t byte_begin, byte_end;  // spun span in the input
-  EditFeatures features;
-  double margin;      // log10 path-score gain over keeping the span
-  double confidence;  // edit model's posterior that the edit is right
+  double raw;         // the model's posterior
+  double confidence;  // calibrated posterior that the edit is right
 };
 
 class Pipeline {
@@ -42,23 +61,27 @@ class Pipeline {
   Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params);
 
   DocumentState prepare(std::string_view text) const;
-  // Decodes, estimates the spinner from the first pass (pooled over `docs`),
-  // decodes again; returns every candidate decision of each document (all
-  // lattice arcs, scored; overlapping ones are resolved by finish()).
+  // Evaluates the spinner model on each document (pooled over `docs` when
+  // there are several: one source) and returns every candidate decision.
   std::vector<std::vector<Decision>> decode(const std::vector<DocumentState*>& docs) const;
   // Applies decisions above the confidence threshold; scores the document.
   DocumentResult finish(const DocumentState& doc, const std::vector<Decision>& decisions) const;
-  // The detection model's inputs for a decoded document.
-  DetectionFeatures detection_features(const DocumentState& doc,
-                                       const std::vector<Decision>& decisions) const;
+  // Calibrated P(spun) for a document's Bayes factor and length.
+  double calibrated_score(double log10_bf, std::size_t words) const;
+  const DecoderParams& params() const { return params_; }
 
  private:
-  std::vector<Decision> decode_pass(DocumentState& doc, const ChannelModel& channel) const;
+  void build_model(DocumentState& doc) const;
+  void refine_context(DocumentState& doc) const;
+  void pool_same_source(const std::vector<DocumentState*>& docs) const;
+  std::vector<Decision> decisions_of(const DocumentState& doc) const;
+  double log10_prior(const Arc& arc, const Sentence& sentence) const;
 
   const Models& models_;
   RestoreOptions options_;
   DecoderParams params_;
   LatticeOptions lattice_options_;
+  std::unordered_set<std::string> allow_;
 };
 
 }  // namespace unspin::decode

@@ -4,6 +4,18 @@
 
 namespace unspin {
 
+double default_verdict_threshold() { return decode::DecoderParams{}.verdict_threshold; }
+
+std::string_view verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kClean: return "clean";
+    case Verdict::kSpun: return "spun";
+    case Verdict::kTooShort: return "too short";
+    case Verdict::kNotEnglish: return "not English";
+  }
+  return "clean";
+}
+
 struct Restorer::Impl {
   RestoreOptions options;
   decode::Pipeline pipeline;

@@ -39,12 +39,6 @@ std::vector<double> solve(std::vector<std::vector<double>> a, std::vector<double
   return x;
 }
 
-decode::DetectionFeatures to_array(const std::vector<double>& row) {
-  decode::DetectionFeatures f{};
-  std::copy(row.begin(), row.end(), f.begin());
-  return f;
-}
-
 struct Sample {
   std::string text;
   std::vector<GoldEdit> gold;
@@ -106,15 +100,19 @@ std::vector<double> fit_logistic(const std::vector<std::vector<double>>& rows,
 
 std::string FitResult::summary() const {
   std::ostringstream out;
-  out.precision(4);
-  out << "edit model: " << edit_samples << " chosen edits (" << edit_positives
-      << " right), log loss " << edit_log_loss << "\n  edit_weights = {";
-  for (std::size_t i = 0; i < edit_weights.size(); ++i) out << (i ? ", " : "") << edit_weights[i];
-  out << "};\ndetection model: " << detection_samples << " documents (" << detection_positives
-      << " spun), log loss " << detection_log_loss << "\n  detection_weights = {";
-  for (std::size_t i = 0; i < detection_weights.size(); ++i) out << (i ? ", " : "") << detection_weights[i];
-  out << "};\n  verdict_threshold = " << verdict_threshold << " (no clean fitting document above it; "
-      << 100 * recall_at_threshold << "% of spun ones above)\n";
+  out.precision(5);
+  out << "structure: log_active_paraphrase = " << log_active_paraphrase << ", log_active_wordnet = "
+      << log_active_wordnet << ", log_active_other = " << log_active_other
+      << ", lm_temperature = " << lm_temperature << "\n";
+  out << "edit calibration: " << edit_samples << " candidate edits (" << edit_positives
+      << " right), log loss " << edit_log_loss << "\n  edit_scale = " << edit_scale
+      << ", edit_bias = " << edit_bias << "\n";
+  out << "detection calibration: " << detection_samples << " documents (" << detection_positives
+      << " spun), log loss " << detection_log_loss << "\n  det_scale = " << det_scale
+      << ", det_bias = " << det_bias << ", det_log_words = " << det_log_words << "\n";
+  out << "  verdict_threshold = " << verdict_threshold << " (" << 100 * clean_flagged_share
+      << "% of clean fitting documents at or above it; " << 100 * recall_at_threshold
+      << "% of spun ones)\n";
   return out.str();
 }
 
@@ -140,15 +138,22 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
 
   RestoreOptions options;
   FitResult result;
-  decode::DecoderParams params;
-
-  // 1. Edit model: every edit the search chooses, labelled right or wrong.
-  // Twice: the edits chosen in the second pass depend on the edit model
-  // (through adaptation), so the second round fits on what it will see.
-  for (int round = 0; round < 2; ++round) {
+  // Structural parameters by grid search (shift of every non-user prior,
+  // LM temperature), each scored by the log loss of its calibrated edits
+  // plus that of its calibrated documents; then the calibration of the best.
+  struct Fitted {
+    std::vector<std::vector<double>> edit_rows, det_rows;
+    std::vector<int> edit_labels, det_labels;
+    std::vector<double> det_weights;
+  };
+  std::size_t clean = 0;
+  for (const Sample& sample : samples) clean += !sample.spun;
+  // Clean documents weigh as much in total as spun ones: a false alarm on a
+  // human-written document is the costlier error.
+  const double clean_weight = clean ? static_cast<double>(samples.size() - clean) / clean : 1.0;
+  auto collect = [&](const decode::DecoderParams& params) {
+    Fitted f;
     Pipeline pipeline(models, options, params);
-    std::vector<std::vector<double>> rows;
-    std::vector<int> labels;
     for (const Sample& sample : samples) {
       DocumentState doc = pipeline.prepare(sample.text);
       const auto decisions = pipeline.decode({&doc});
@@ -156,54 +161,92 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
         Edit edit{d.byte_begin, d.byte_end, 0, 0,
                   sample.text.substr(d.byte_begin, d.byte_end - d.byte_begin), d.arc->original, 1.0};
         const QualityCounts counts = score_document(sample.text, sample.gold, {edit});
-        rows.emplace_back(d.features.begin(), d.features.end());
-        labels.push_back(counts.correct_edits == 1 ? 1 : 0);
+        const double p = std::clamp(d.raw, 1e-9, 1 - 1e-9);
+        f.edit_rows.push_back({1.0, std::log(p / (1 - p))});
+        f.edit_labels.push_back(counts.correct_edits == 1 ? 1 : 0);
+      }
+      if (doc.words >= options.min_words_for_verdict) {
+        f.det_rows.push_back({1.0, std::clamp(doc.result.log10_bf, -50.0, 50.0), std::log10(std::max<double>(1, doc.words))});
+        f.det_labels.push_back(sample.spun ? 1 : 0);
+        f.det_weights.push_back(sample.spun ? 1.0 : clean_weight);
       }
     }
-    result.edit_samples = rows.size();
-    result.edit_positives = 0;
-    for (int l : labels) result.edit_positives += l;
-    const std::vector<double> w = fit_logistic(rows, labels, {}, config.l2, &result.edit_log_loss);
-    std::copy(w.begin(), w.end(), result.edit_weights.begin());
-    params.edit_weights = result.edit_weights;
-    log("fit: edit model round " + std::to_string(round + 1) + " from " + std::to_string(rows.size()) +
-        " chosen edits (" + std::to_string(result.edit_positives) + " right)");
+    return f;
+  };
+  decode::DecoderParams best_params;
+  double best_loss = INFINITY;
+  Fitted best;
+  const decode::SpinnerModelParams base = decode::DecoderParams{}.model;
+  const std::vector<double> shifts = config.calibrate_only ? std::vector<double>{0.0} : config.prior_shifts;
+  const std::vector<double> temperatures =
+      config.calibrate_only ? std::vector<double>{base.lm_temperature} : config.temperatures;
+  for (double shift : shifts) {
+    for (double temperature : temperatures) {
+      decode::DecoderParams params;
+      params.model.log_active_paraphrase = base.log_active_paraphrase + shift;
+      params.model.log_active_wordnet = base.log_active_wordnet + shift;
+      params.model.log_active_other = base.log_active_other + shift;
+      params.model.lm_temperature = temperature;
+      params.model.edit_scale = 1;
+      params.model.edit_bias = 0;
+      Fitted f = collect(params);
+      double edit_loss = 0, det_loss = 0;
+      if (!f.edit_rows.empty()) fit_logistic(f.edit_rows, f.edit_labels, {}, config.l2, &edit_loss);
+      // Per-edit loss over all candidates above 1e-4, scaled to per-document units.
+      edit_loss *= static_cast<double>(f.edit_rows.size()) / std::max<std::size_t>(1, samples.size());
+      fit_logistic(f.det_rows, f.det_labels, f.det_weights, config.l2, &det_loss);
+      log("fit: shift " + std::to_string(shift) + " temperature " + std::to_string(temperature) +
+          ": edit loss/doc " + std::to_string(edit_loss) + ", detection loss " + std::to_string(det_loss));
+      if (edit_loss + det_loss < best_loss) {
+        best_loss = edit_loss + det_loss;
+        best_params = params;
+        best = std::move(f);
+      }
+    }
   }
+  result.log_active_paraphrase = best_params.model.log_active_paraphrase;
+  result.log_active_wordnet = best_params.model.log_active_wordnet;
+  result.log_active_other = best_params.model.log_active_other;
+  result.lm_temperature = best_params.model.lm_temperature;
+  auto& edit_rows = best.edit_rows;
+  auto& edit_labels = best.edit_labels;
+  auto& det_rows = best.det_rows;
+  auto& det_labels = best.det_labels;
+  auto& det_weights = best.det_weights;
+  result.edit_samples = edit_rows.size();
+  for (int l : edit_labels) result.edit_positives += l;
+  const std::vector<double> we = fit_logistic(edit_rows, edit_labels, {}, config.l2, &result.edit_log_loss);
+  result.edit_bias = we[0];
+  result.edit_scale = we[1];
+  log("fit: edit calibration from " + std::to_string(edit_rows.size()) + " candidate edits");
 
-  // 2. Detection model, with the fitted edit model in the loop.
-  {
-    Pipeline pipeline(models, options, params);
-    std::vector<std::vector<double>> rows;
-    std::vector<int> labels;
-    std::vector<double> weights;
-    std::size_t clean = 0;
-    for (const Sample& sample : samples) clean += !sample.spun;
-    // Clean documents weigh as much in total as spun ones: a false alarm on a
-    // human-written document is the costlier error.
-    const double clean_weight = clean ? static_cast<double>(samples.size() - clean) / clean : 1.0;
-    for (const Sample& sample : samples) {
-      weights.push_back(sample.spun ? 1.0 : clean_weight);
-      DocumentState doc = pipeline.prepare(sample.text);
-      const auto decisions = pipeline.decode({&doc});
-      const auto f = pipeline.detection_features(doc, decisions[0]);
-      rows.emplace_back(f.begin(), f.end());
-      labels.push_back(sample.spun ? 1 : 0);
-    }
-    result.detection_samples = rows.size();
-    for (int l : labels) result.detection_positives += l;
-    const std::vector<double> w = fit_logistic(rows, labels, weights, config.l2, &result.detection_log_loss);
-    std::copy(w.begin(), w.end(), result.detection_weights.begin());
-    double max_clean = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (!labels[i]) max_clean = std::max(max_clean, decode::sigmoid(decode::dot(result.detection_weights, to_array(rows[i]))));
-    }
-    result.verdict_threshold = std::max(0.5, std::nextafter(max_clean, 1.0));
-    std::size_t flagged = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (labels[i] && decode::sigmoid(decode::dot(result.detection_weights, to_array(rows[i]))) >= result.verdict_threshold) ++flagged;
-    }
-    result.recall_at_threshold = result.detection_positives ? static_cast<double>(flagged) / result.detection_positives : 0;
+  result.detection_samples = det_rows.size();
+  for (int l : det_labels) result.detection_positives += l;
+  const std::vector<double> wd = fit_logistic(det_rows, det_labels, det_weights, config.l2, &result.detection_log_loss);
+  result.det_bias = wd[0];
+  result.det_scale = wd[1];
+  result.det_log_words = wd[2];
+  // The verdict threshold: at least 0.5, and high enough that at most 0.25%
+  // of clean fitting documents reach it (the bar is 0.5% on unseen text).
+  std::vector<double> clean_scores;
+  std::vector<double> spun_scores;
+  for (std::size_t i = 0; i < det_rows.size(); ++i) {
+    const double z = wd[0] + wd[1] * det_rows[i][1] + wd[2] * det_rows[i][2];
+    (det_labels[i] ? spun_scores : clean_scores).push_back(decode::sigmoid(z));
   }
+  std::sort(clean_scores.begin(), clean_scores.end());
+  double threshold = 0.5;
+  if (!clean_scores.empty()) {
+    const std::size_t allowed = clean_scores.size() / 400;
+    const double above = clean_scores[clean_scores.size() - 1 - std::min(allowed, clean_scores.size() - 1)];
+    threshold = std::max(threshold, std::nextafter(above, 1.0));
+  }
+  result.verdict_threshold = std::min(threshold, 0.999);
+  std::size_t flagged = 0, clean_flagged = 0;
+  for (double sc : spun_scores) flagged += sc >= result.verdict_threshold;
+  for (double sc : clean_scores) clean_flagged += sc >= result.verdict_threshold;
+  result.recall_at_threshold = spun_scores.empty() ? 0 : static_cast<double>(flagged) / spun_scores.size();
+  result.clean_flagged_share = clean_scores.empty() ? 0 : static_cast<double>(clean_flagged) / clean_scores.size();
   return result;
 }
 

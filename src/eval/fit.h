@@ -1,4 +1,4 @@
-// Fitting the decoder's edit model and detection model on simulated spinning
+// Fitting the spinner model's calibration (edits and documents) on simulated spinning
 // of the BUILD part of the corpora (never the eval part). The output is the
 // weights to ship in src/decode/params.h, with the figures they reach on
 // the data they were fitted on (the honest figures come from `unspin eval`).
@@ -17,17 +17,21 @@
 namespace unspin::eval {
 
 struct FitConfig {
-  std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured};
-  std::vector<double> rates{0.05, 0.1, 0.2, 0.4, 0.8};
+  std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured, SpinStyle::kTable};
+  std::vector<double> rates{0.05, 0.1, 0.2, 0.4, 0.8, 1.0};
   std::vector<std::size_t> lengths{100, 300, 800};
   std::size_t docs = 40;  // excerpts per length
   std::uint64_t seed = 1000;  // distinct from the evaluation's seeds
   double l2 = 0.01;
+  std::vector<double> prior_shifts{-2.0, -3.0, -4.0};  // relative to SpinnerModelParams defaults
+  bool calibrate_only = false;  // --calibrate-only: keep the shipped priors, refit the calibrations  // added to every non-user log10 prior
+  std::vector<double> temperatures{0.4, 0.7};
 };
 
 struct FitResult {
-  decode::EditFeatures edit_weights{};
-  decode::DetectionFeatures detection_weights{};
+  double log_active_paraphrase = 0, log_active_wordnet = 0, log_active_other = 0, lm_temperature = 1;
+  double edit_scale = 1, edit_bias = 0;                     // SpinnerModelParams
+  double det_scale = 1, det_bias = 0, det_log_words = 0;   // SpinnerModelParams
   std::size_t edit_samples = 0, edit_positives = 0;
   std::size_t detection_samples = 0, detection_positives = 0;
   double edit_log_loss = 0, detection_log_loss = 0;
@@ -35,6 +39,7 @@ struct FitResult {
   // ship it as RestoreOptions::verdict_threshold.
   double verdict_threshold = 0.5;
   double recall_at_threshold = 0;  // share of spun fitting documents flagged at it
+  double clean_flagged_share = 0;  // share of clean fitting documents flagged at it
   std::string summary() const;  // weights as C++ initialisers, plus the counts
 };
 

@@ -82,6 +82,7 @@ std::string_view style_name(SpinStyle style) {
     case SpinStyle::kThesaurus: return "thesaurus";
     case SpinStyle::kPhrase: return "phrase";
     case SpinStyle::kTortured: return "tortured";
+    case SpinStyle::kTable: return "table";
   }
   return "?";
 }
@@ -90,8 +91,9 @@ SpinStyle parse_style(std::string_view name) {
   if (name == "thesaurus") return SpinStyle::kThesaurus;
   if (name == "phrase") return SpinStyle::kPhrase;
   if (name == "tortured") return SpinStyle::kTortured;
+  if (name == "table") return SpinStyle::kTable;
   throw Error(ErrorCode::kUsage, "unknown spin style \"" + std::string(name) +
-                                     "\"; use thesaurus, phrase or tortured");
+                                     "\"; use thesaurus, phrase, tortured or table");
 }
 
 PhraseTable PhraseTable::parse(std::string_view content, const std::string& name) {
@@ -173,7 +175,11 @@ SpinnerData SpinnerData::load(const std::string& data_dir, const std::string& ai
   for_each_line(read_text_file(data_dir + "/never_spin.txt", "the spinners' function words"),
                 [&](std::string_view line, int) { d.never_spin.insert(lower_ascii(line)); });
   for_each_line(read_text_file(data_dir + "/spinner_vocab.txt", "the spinners' vocabulary"),
-                [&](std::string_view line, int) { d.vocabulary.insert(lower_ascii(line.substr(0, line.find('\t')))); });
+                [&](std::string_view line, int) {
+                  std::string word = lower_ascii(line.substr(0, line.find('\t')));
+                  if (d.vocabulary.insert(word).second) d.vocabulary_by_count.push_back(std::move(word));
+                });
+  d.table = GroupTable::generate(d, kTableSeed);
   return d;
 }
 
@@ -315,6 +321,7 @@ std::vector<Spinner::Item> Spinner::eligible_items(std::string_view text) const 
 }
 
 SpinOutput Spinner::spin(std::string_view text) const {
+  if (style_ == SpinStyle::kTable) return spin_with_table(data_.table, text, rate_, seed_);
   SpinOutput out;
   std::vector<Item> items = eligible_items(text);
   out.eligible = items.size();
@@ -330,11 +337,20 @@ SpinOutput Spinner::spin(std::string_view text) const {
   order.resize(chosen_count);
   std::sort(order.begin(), order.end());
 
-  const Scan scan = scan_text(text);
+  std::vector<Replacement> chosen;
+  chosen.reserve(order.size());
+  for (std::size_t idx : order) chosen.push_back({items[idx].first_word, items[idx].last_word, items[idx].replacement});
+  SpinOutput applied = apply_replacements(text, scan_text(text), chosen);
+  applied.eligible = out.eligible;
+  return applied;
+}
+
+SpinOutput apply_replacements(std::string_view text, const Scan& scan,
+                              const std::vector<Replacement>& replacements) {
+  SpinOutput out;
   std::size_t copied = 0;            // bytes of `text` already emitted
   std::int64_t cp_shift = 0;         // code points gained so far by replacements
-  for (std::size_t idx : order) {
-    const Item& item = items[idx];
+  for (const Replacement& item : replacements) {
     const ScanWord& first = scan.words[item.first_word];
     const ScanWord& last = scan.words[item.last_word];
     out.text.append(text.substr(copied, first.byte_begin - copied));

@@ -7,6 +7,9 @@
 //   tortured   data/spinner/tortured_terms.txt (hand-written technical terms) and
 //              tortured_collocations.txt (frequent build-part bigrams): multiword
 //              terms taken apart, each word replaced by an Aiksaurus synonym
+//   table      the phrase-table family of content farms (eval/spin_table.h):
+//              groups applied in order, every occurrence, one choice per
+//              document, names spun word by word; `rate` is the intensity
 // The table a spinner uses is fixed by its seed (one word always becomes the
 // same substitute, as with a real spinner); which eligible items are replaced
 // is drawn from the seed as well. Exactly round(rate * eligible) items are
@@ -22,13 +25,15 @@
 #include <vector>
 
 #include "eval/morph.h"
+#include "eval/scan.h"
+#include "eval/spin_table.h"
 #include "eval/thesaurus.h"
 
 namespace unspin::eval {
 
-enum class SpinStyle : std::uint8_t { kThesaurus, kPhrase, kTortured };
+enum class SpinStyle : std::uint8_t { kThesaurus, kPhrase, kTortured, kTable };
 std::string_view style_name(SpinStyle style);
-// "thesaurus", "phrase", "tortured"; throws unspin::Error(kUsage) otherwise.
+// "thesaurus", "phrase", "tortured", "table"; throws unspin::Error(kUsage) otherwise.
 SpinStyle parse_style(std::string_view name);
 
 // One substitution, located in the spun text.
@@ -54,6 +59,7 @@ class PhraseTable {
   static PhraseTable parse(std::string_view content, const std::string& name);
   void add(std::string key, std::vector<std::string> substitutes);
   const std::vector<std::string>* find(std::string_view key) const;
+  const std::unordered_map<std::string, std::vector<std::string>>& entries() const { return table_; }
   int max_words() const { return max_words_; }
   std::size_t size() const { return table_.size(); }
 
@@ -73,6 +79,9 @@ struct SpinnerData {
   // least 3 times in the build part of the corpora (spinner_vocab.txt, made by
   // `unspin eval corpus --part build --vocab`). Empty = no restriction.
   std::unordered_set<std::string> vocabulary;
+  std::vector<std::string> vocabulary_by_count;  // the same words, most frequent first
+  // The table style's groups: GroupTable::generate, or a user's table (`unspin spin --table`).
+  GroupTable table;
 
   // data_dir holds phrase_table.tsv, tortured_terms.txt, irregular_forms.tsv,
   // never_spin.txt, spinner_vocab.txt; aiksaurus_dir holds words.dat and meanings.dat.
@@ -104,6 +113,16 @@ class Spinner {
   std::unordered_map<std::string, std::pair<std::string, Form>> term_forms_;
   int max_term_words_ = 0;
 };
+
+// One replacement planned by a spinner: words [first_word, last_word] of a
+// Scan become `replacement` (lowercase; re-cased to the first word's shape).
+struct Replacement {
+  std::size_t first_word, last_word;
+  std::string replacement;
+};
+// Writes the spun text and its gold edits; `replacements` sorted, non-overlapping.
+SpinOutput apply_replacements(std::string_view text, const Scan& scan,
+                              const std::vector<Replacement>& replacements);
 
 // Applies gold edits backwards to the spun text: returns the original.
 // Throws Error(kBadData) when an edit's span or spun text does not fit.

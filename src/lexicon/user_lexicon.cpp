@@ -1,7 +1,9 @@
 #include "lexicon/user_lexicon.h"
 
 #include <charconv>
+#include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 #include "common/checksum.h"
 #include "lexicon/candidate_table.h"
@@ -52,7 +54,7 @@ std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& o
     }
     std::string_view rest = line.substr(tab + 1);
     const std::size_t tab2 = rest.find('\t');
-    float prior = 1.0f;
+    float prior = 0.0f;  // 0: not given, filled in below
     if (tab2 != std::string_view::npos) {
       std::string_view p = rest.substr(tab2 + 1);
       while (!p.empty() && p.back() == ' ') p.remove_suffix(1);
@@ -75,6 +77,71 @@ std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& o
       pairs.push_back({std::move(original), std::move(spun), prior});
     }
   }
+  std::unordered_map<std::string, int> spun_forms;
+  for (const UserPair& p : pairs) ++spun_forms[p.original];
+  for (UserPair& p : pairs) {
+    if (p.prior == 0.0f) p.prior = 1.0f / static_cast<float>(spun_forms[p.original]);
+  }
+  return pairs;
+}
+
+std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin,
+                                        UserLexiconReport* report) {
+  std::vector<UserPair> pairs;
+  text = strip_bom(text);
+  std::size_t lineno = 0;
+  auto skip = [&](const std::string& why) {
+    if (report) ++report->skipped;
+    warn(report, origin + ":" + std::to_string(lineno) + ": " + why);
+  };
+  auto add_group = [&](std::string_view group) {
+    std::vector<std::string> members;
+    std::size_t start = 0;
+    while (start <= group.size()) {
+      std::size_t bar = group.find('|', start);
+      if (bar == std::string_view::npos) bar = group.size();
+      std::string phrase = normalize_phrase(group.substr(start, bar - start));
+      if (!phrase.empty() && word_count(phrase) <= 8 &&
+          std::find(members.begin(), members.end(), phrase) == members.end()) {
+        members.push_back(std::move(phrase));
+      }
+      start = bar + 1;
+    }
+    if (members.size() < 2) {
+      skip("a group needs an original and at least one different alternative");
+      return;
+    }
+    const float prior = 1.0f / static_cast<float>(members.size() - 1);
+    for (std::size_t i = 1; i < members.size(); ++i) pairs.push_back({members[0], members[i], prior});
+  };
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++lineno;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    if (line[first] != '{') {
+      add_group(line.substr(first));
+      continue;
+    }
+    // Spintax: every top-level {...} on the line is a group.
+    for (std::size_t open = line.find('{'); open != std::string_view::npos; open = line.find('{', open)) {
+      const std::size_t close = line.find('}', open);
+      const std::size_t nested = line.find('{', open + 1);
+      if (close == std::string_view::npos) {
+        skip("unclosed '{'");
+        break;
+      }
+      if (nested != std::string_view::npos && nested < close) {
+        skip("nested spintax is not supported");
+        break;
+      }
+      add_group(line.substr(open + 1, close - open - 1));
+      open = close + 1;
+    }
+  }
   return pairs;
 }
 
@@ -86,6 +153,18 @@ UserFormat detect_user_format(std::string_view head) {
   const std::string_view first_line = head.substr(0, head.find('\n'));
   if (first_line.find("Fingerprint - Tortured Phrase") != std::string_view::npos) {
     return UserFormat::kPpsCsv;
+  }
+  // The first content line decides: a TAB means TSV, else '|' or '{' a group table.
+  std::string_view rest = head;
+  while (!rest.empty()) {
+    const std::size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    const std::size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    if (line.find('\t') != std::string_view::npos) return UserFormat::kTsv;
+    if (line.find('|') != std::string_view::npos || line[first] == '{') return UserFormat::kGroups;
+    return UserFormat::kTsv;
   }
   return UserFormat::kTsv;
 }
@@ -101,8 +180,9 @@ std::string compile_user_lexicon(std::string_view text, const std::string& origi
   if (format == UserFormat::kUlex) {
     throw Error(ErrorCode::kBadData, origin + ": already a compiled .ulex lexicon");
   }
-  std::vector<UserPair> pairs = format == UserFormat::kPpsCsv ? parse_pps_csv(text, origin, r)
-                                                              : parse_user_tsv(text, origin, r);
+  std::vector<UserPair> pairs = format == UserFormat::kPpsCsv  ? parse_pps_csv(text, origin, r)
+                                : format == UserFormat::kGroups ? parse_group_table(text, origin, r)
+                                                                : parse_user_tsv(text, origin, r);
   if (pairs.empty()) {
     std::string why = r->warnings.empty() ? "it is empty" : "first problem: " + r->warnings.front();
     throw Error(ErrorCode::kBadData,

@@ -20,7 +20,8 @@ inline constexpr std::size_t kMaxWarnings = 200;
 void warn(UserLexiconReport* report, std::string message);
 
 // `original<TAB>spun[<TAB>prior]`, '#' comments, blank lines. Bad lines are
-// skipped and reported, never fatal.
+// skipped and reported, never fatal. Without a prior column a pair gets
+// 1/k, k being the number of spun forms the file lists for its original.
 std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& origin,
                                      UserLexiconReport* report);
 
@@ -30,7 +31,15 @@ std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& o
 std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& origin,
                                     UserLexiconReport* report);
 
-enum class UserFormat { kUlex, kTsv, kPpsCsv };
+// A spinner's own table: one group per line, "original|alt1|alt2" (the
+// WordPress auto-spinner format; the first alternative is the original), or
+// spintax "{original|alt1|alt2}" (any number of groups per line, not nested).
+// Each alternative becomes a pair with prior 1/k (k alternatives): the
+// chance a spinner holding the group picks that one.
+std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin,
+                                        UserLexiconReport* report);
+
+enum class UserFormat { kUlex, kTsv, kPpsCsv, kGroups };
 UserFormat detect_user_format(std::string_view head);
 
 // Parses TSV or CSV text and returns the .ulex image of its pairs (source

@@ -111,3 +111,44 @@ TEST(Coverage, CountsPairsWhoseOriginalIsACandidate) {
 
 }  // namespace
 }  // namespace unspin::lexicon
+
+namespace unspin::lexicon {
+namespace {
+
+TEST(UserGroups, PipeGroupsFirstIsOriginalPriorOneOverK) {
+  UserLexiconReport report;
+  const std::string text = "# a spinner table\nsaid|stated|mentioned\nyou should|it's best to\nlonely\n";
+  const std::vector<UserPair> pairs = parse_group_table(text, "t.txt", &report);
+  ASSERT_EQ(pairs.size(), 3u);
+  EXPECT_EQ(pairs[0].original, "said");
+  EXPECT_EQ(pairs[0].spun, "stated");
+  EXPECT_FLOAT_EQ(pairs[0].prior, 0.5f);
+  EXPECT_EQ(pairs[2].original, "you should");
+  EXPECT_FLOAT_EQ(pairs[2].prior, 1.0f);
+  EXPECT_EQ(report.skipped, 1u);  // "lonely": no alternative
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_NE(report.warnings[0].find("t.txt:4"), std::string::npos);
+  EXPECT_EQ(detect_user_format(text), UserFormat::kGroups);
+}
+
+TEST(UserGroups, SpintaxGroupsAndNestingRefused) {
+  UserLexiconReport report;
+  const std::string text = "{wall street|wall road} and {fine|advantageous|great}\n{a|{b|c}}\n";
+  const std::vector<UserPair> pairs = parse_group_table(text, "s.txt", &report);
+  ASSERT_EQ(pairs.size(), 3u);
+  EXPECT_EQ(pairs[0].original, "wall street");
+  EXPECT_EQ(pairs[0].spun, "wall road");
+  EXPECT_EQ(pairs[2].spun, "great");
+  EXPECT_EQ(report.skipped, 1u);
+  EXPECT_EQ(detect_user_format(text), UserFormat::kGroups);
+}
+
+TEST(UserTsv, PriorDefaultsToOneOverSpunForms) {
+  const std::vector<UserPair> pairs = parse_user_tsv("said\tstated\nsaid\tnoted\ntold\tinstructed\n", "p.tsv", nullptr);
+  ASSERT_EQ(pairs.size(), 3u);
+  EXPECT_FLOAT_EQ(pairs[0].prior, 0.5f);
+  EXPECT_FLOAT_EQ(pairs[2].prior, 1.0f);
+}
+
+}  // namespace
+}  // namespace unspin::lexicon

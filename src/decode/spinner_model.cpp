@@ -1,0 +1,155 @@
+#include "decode/spinner_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace unspin::decode {
+
+double log10_sum_exp10(double a, double b) {
+  if (a < b) std::swap(a, b);
+  if (b == -INFINITY) return a;
+  return a + std::log10(1.0 + std::pow(10.0, b - a));
+}
+
+std::uint32_t SpinnerModel::add_entry(Entry entry) {
+  const std::string key = entry.original + '\t' + entry.spun;
+  auto it = index_.find(key);
+  if (it != index_.end()) {
+    Entry& e = entries_[it->second];
+    e.log10_prior = std::max(e.log10_prior, entry.log10_prior);
+    return it->second;
+  }
+  auto group = groups_.emplace(entry.original, static_cast<std::uint32_t>(groups_.size())).first;
+  entry.original_group = group->second;
+  const auto id = static_cast<std::uint32_t>(entries_.size());
+  entries_.push_back(std::move(entry));
+  index_.emplace(key, id);
+  return id;
+}
+
+std::uint32_t SpinnerModel::entry_index(const std::string& original, const std::string& spun) const {
+  auto it = index_.find(original + '\t' + spun);
+  return it == index_.end() ? UINT32_MAX : it->second;
+}
+
+ModelResult SpinnerModel::evaluate() const {
+  std::vector<int> unspun(entries_.size());
+  for (std::size_t e = 0; e < entries_.size(); ++e) unspun[e] = entries_[e].unspun;
+  return evaluate_subset({}, unspun);
+}
+
+ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subset,
+                                          const std::vector<int>& unspun) const {
+  const SpinnerModelParams& p = params_;
+  const auto evidence = [&](double delta) {
+    return std::pow(10.0, p.lm_temperature * p.delta_cap * std::tanh(delta / p.delta_cap));
+  };
+  const std::size_t n_entries = entries_.size();
+  std::vector<std::uint32_t> all;
+  const std::vector<std::uint32_t>* occ = &subset;
+  if (subset.empty()) {
+    all.resize(occurrences_.size());
+    for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+    occ = &all;
+  }
+  ModelResult result;
+  result.posterior.assign(occurrences_.size(), 0.0);
+  result.entry_posterior.assign(n_entries, 0.0);
+  result.entry_log10_z.assign(n_entries, 0.0);
+  if (occ->empty()) return result;
+
+  std::vector<char> touched(n_entries, 0);
+  for (std::uint32_t i : *occ) touched[occurrences_[i].entry] = 1;
+  std::size_t n_groups = 0;
+  for (const Entry& e : entries_) n_groups = std::max<std::size_t>(n_groups, e.original_group + 1);
+
+  // Prior q_e, scaled so that the active alternatives of one original sum to < 1.
+  std::vector<double> log_q(n_entries, -INFINITY);
+  std::vector<double> group_q(n_groups, 0.0);
+  for (std::size_t e = 0; e < n_entries; ++e) {
+    if (!touched[e]) continue;
+    log_q[e] = std::min(entries_[e].log10_prior + entries_[e].site_log10_adjust, std::log10(0.95));
+    group_q[entries_[e].original_group] += std::pow(10.0, log_q[e]);
+  }
+  for (std::size_t e = 0; e < n_entries; ++e) {
+    const double sum = touched[e] ? group_q[entries_[e].original_group] : 0.0;
+    if (sum > 0.95) log_q[e] += std::log10(0.95 / sum);
+  }
+  for (double& q : group_q) q = std::min(q, 0.95);
+
+  const std::size_t k_count = p.rhos.size();
+  std::vector<double> log_bf(k_count, 0.0);
+  std::vector<std::vector<double>> p_entry(k_count, std::vector<double>(n_entries, 0.0));
+  std::vector<double> L(n_entries), log_z(n_groups);
+  for (std::size_t k = 0; k < k_count; ++k) {
+    const double rho = p.rhos[k];
+    std::fill(L.begin(), L.end(), 0.0);
+    for (std::uint32_t i : *occ) {
+      const Occurrence& o = occurrences_[i];
+      L[o.entry] += std::log10(1.0 + rho * evidence(o.delta));
+    }
+    const double unspun_cost = std::log10(std::max(1.0 - rho, p.epsilon));
+    std::fill(log_z.begin(), log_z.end(), -INFINITY);
+    std::vector<char> group_seen(n_groups, 0);
+    for (std::size_t e = 0; e < n_entries; ++e) {
+      if (!touched[e]) continue;
+      L[e] += unspun[e] * unspun_cost;
+      const std::uint32_t g = entries_[e].original_group;
+      if (!group_seen[g]) {
+        group_seen[g] = 1;
+        log_z[g] = std::log10(1.0 - group_q[g]);
+      }
+      log_z[g] = log10_sum_exp10(log_z[g], log_q[e] + L[e]);
+    }
+    for (std::size_t g = 0; g < n_groups; ++g) {
+      if (group_seen[g]) log_bf[k] += log_z[g];
+    }
+    for (std::size_t e = 0; e < n_entries; ++e) {
+      if (!touched[e]) continue;
+      p_entry[k][e] = std::pow(10.0, log_q[e] + L[e] - log_z[entries_[e].original_group]);
+      if (k + 1 == k_count) result.entry_log10_z[e] = log_z[entries_[e].original_group];
+    }
+  }
+  // Mixture over spinner families (rho).
+  double mix = -INFINITY;
+  for (std::size_t k = 0; k < k_count; ++k) mix = log10_sum_exp10(mix, std::log10(p.rhos.size() ? p.rho_weights[k] : 1) + log_bf[k]);
+  result.log10_bf = mix;
+  std::vector<double> p_rho(k_count);
+  for (std::size_t k = 0; k < k_count; ++k) {
+    p_rho[k] = std::pow(10.0, std::log10(p.rho_weights[k]) + log_bf[k] - mix);
+    result.expected_rho += p_rho[k] * p.rhos[k];
+  }
+  const double odds = std::clamp(mix + p.prior_spun_log10_odds, -30.0, 30.0);
+  result.p_spun = 1.0 / (1.0 + std::pow(10.0, -odds));
+  for (std::size_t e = 0; e < n_entries; ++e) {
+    for (std::size_t k = 0; k < k_count; ++k) result.entry_posterior[e] += p_rho[k] * p_entry[k][e];
+  }
+
+  // Occurrences compete within a span: posterior of each original.
+  std::vector<std::uint32_t> order = *occ;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return occurrences_[a].span < occurrences_[b].span;
+  });
+  for (std::size_t start = 0; start < order.size();) {
+    std::size_t end = start;
+    while (end < order.size() && occurrences_[order[end]].span == occurrences_[order[start]].span) ++end;
+    for (std::size_t k = 0; k < k_count; ++k) {
+      if (p_rho[k] < 1e-9) continue;
+      double denom = 1.0;
+      for (std::size_t j = start; j < end; ++j) {
+        const Occurrence& o = occurrences_[order[j]];
+        denom += p_entry[k][o.entry] * p.rhos[k] * evidence(o.delta);
+      }
+      for (std::size_t j = start; j < end; ++j) {
+        const Occurrence& o = occurrences_[order[j]];
+        const double r = p_entry[k][o.entry] * p.rhos[k] * evidence(o.delta) / denom;
+        result.posterior[order[j]] += p_rho[k] * r;
+      }
+    }
+    for (std::size_t j = start; j < end; ++j) result.posterior[order[j]] *= result.p_spun;
+    start = end;
+  }
+  return result;
+}
+
+}  // namespace unspin::decode

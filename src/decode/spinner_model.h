@@ -1,0 +1,116 @@
+// The spinner model: the spinner's table as a latent variable of the document
+// (docs/ARCHITECTURE.md, "The spinner model"; shared/docs/SPINNER-MODEL.md).
+//
+// Generative story. A writer produces clean text y (P_LM). A spinner holds a
+// table; for this document each entry o -> s is active or not, and an active
+// entry turns each occurrence of o into s with probability rho (rho ~ 1: the
+// phrase-table family, which replaces every occurrence; rho < 1: SpinBot-like
+// swapping at a rate). Clean text is the empty table.
+//
+// For a candidate entry e = (o -> s) seen in document x:
+//   L_e = sum over occurrences i of s   log10(1 + rho * 10^(lambda * Delta_i))
+//       + n_unspun(o) * log10(max(1 - rho, epsilon))
+// where Delta_i = log10 P_LM(context with o) - log10 P_LM(context as written)
+// and n_unspun(o) counts o still written as o. With prior q_e that the entry
+// is active (from where the pair came from: a user's spinner table, the
+// curated paraphrases, WordNet, ...), one active alternative per original:
+//   Z_o = (1 - sum_e q_e) + sum_e q_e 10^(L_e),   P(e active | x) = q_e 10^(L_e) / Z_o
+//   log10 BF(x | rho) = sum_o log10 Z_o     (spun with this table vs clean)
+// rho is unknown: a mixture over a few values (spinner families). An
+// occurrence's posterior of having been o:
+//   P(a_i = o | x) = P(spun | x) * sum_rho P(rho | x, spun) *
+//                    P(e) rho 10^(lambda Delta_i) / (1 + sum_{e' at this span} P(e') rho 10^(lambda Delta_i'))
+// Every occurrence of a form shares P(e), so repeats agree unless their LM
+// evidence differs. Detection is the same Bayes factor, calibrated.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace unspin::decode {
+
+struct SpinnerModelParams {
+  // log10 of the prior that a candidate pair is an active entry of the
+  // spinner's table in a spun document, by the pair's strongest source.
+  double log_active_user = -0.1;        // a user's spinner table (times its 1/k prior)
+  double log_active_paraphrase = -2.3;  // curated paraphrase table
+  double log_active_wordnet = -2.9;     // WordNet synonyms
+  double log_active_other = -3.4;       // other thesaurus relations, two hops
+  double prior_exponent = 1.0;          // weight of log10(lexicon prior)
+  double log_name_factor = -1.0;        // capitalised mid-sentence words (names) are spun less often
+  double lm_temperature = 0.7;          // lambda: weight of the LM's log10 ratio
+  // The LM's ratio saturates at this many log10 units: a trigram model finds
+  // every rare word improbable, so beyond a point a larger ratio is no
+  // stronger evidence of spinning (delta_eff = cap * tanh(delta / cap)).
+  double delta_cap = 3.0;
+  double epsilon = 0.03;                // an original left unspun under rho ~ 1
+  std::array<double, 4> rhos{0.1, 0.3, 0.6, 0.97};
+  std::array<double, 4> rho_weights{0.25, 0.25, 0.25, 0.25};
+  double prior_spun_log10_odds = 0.0;   // prior odds that a document is spun
+  // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias);
+  // documents P = sigmoid(det_scale * log10 BF + det_bias + det_log_words * log10(words)).
+  double edit_scale = 0.4919, edit_bias = -1.021;
+  double det_scale = 0.24615, det_bias = 0.86933, det_log_words = -0.42934;
+  // With --same-source: the chance an entry of the site's table is applied in one document.
+  double site_apply = 0.8;
+};
+
+// One occurrence of a candidate replacement: arc `arc` of the document says
+// the written span could have been `original`.
+struct Occurrence {
+  std::uint32_t entry;  // index into SpinnerModel::entries()
+  std::uint32_t span;   // occurrences with the same span id compete (same words)
+  double delta;         // log10 LM gain of the original over the written span, in context
+};
+
+struct Entry {
+  std::string original, spun;  // folded phrases
+  double log10_prior;          // log10 q_e (before site pooling)
+  double site_log10_adjust = 0;  // added by same-source pooling
+  int unspun = 0;              // occurrences of `original` written as it is
+  std::uint32_t original_group = 0;  // entries with the same original share one choice
+};
+
+struct ModelResult {
+  double log10_bf = 0;            // log10 P(x | spun) / P(x | clean)
+  double p_spun = 0;              // with the prior odds, before calibration
+  std::vector<double> posterior;  // per occurrence: P(a_i = original | x)
+  std::vector<double> entry_posterior;  // per entry: P(active | x, spun), mixed over rho
+  std::vector<double> entry_log10_z;    // per entry's original group: log10 Z_o (reasons)
+  double expected_rho = 0;
+};
+
+class SpinnerModel {
+ public:
+  explicit SpinnerModel(const SpinnerModelParams& params) : params_(params) {}
+
+  std::uint32_t add_entry(Entry entry);  // merged by (original, spun)
+  std::uint32_t entry_index(const std::string& original, const std::string& spun) const;
+  void add_occurrence(Occurrence occurrence) { occurrences_.push_back(occurrence); }
+  std::vector<Entry>& entries() { return entries_; }
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::vector<Occurrence>& occurrences() { return occurrences_; }
+  const std::vector<Occurrence>& occurrences() const { return occurrences_; }
+
+  // Evaluates the model on all occurrences, or (subset non-empty) on the
+  // given occurrence indices with `unspun_override` (per entry) as counts.
+  ModelResult evaluate() const;
+  ModelResult evaluate_subset(const std::vector<std::uint32_t>& subset,
+                              const std::vector<int>& unspun_counts) const;
+  // log10 L_e under one rho for the occurrences in `subset` (empty = all).
+  const SpinnerModelParams& params() const { return params_; }
+
+ private:
+  SpinnerModelParams params_;
+  std::vector<Entry> entries_;
+  std::vector<Occurrence> occurrences_;
+  std::unordered_map<std::string, std::uint32_t> index_;   // original \t spun -> entry
+  std::unordered_map<std::string, std::uint32_t> groups_;  // original -> group id
+};
+
+double log10_sum_exp10(double a, double b);
+
+}  // namespace unspin::decode

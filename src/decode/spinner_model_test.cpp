@@ -1,0 +1,90 @@
+#include "decode/spinner_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace unspin::decode {
+namespace {
+
+SpinnerModelParams one_family(double rho) {
+  SpinnerModelParams p;
+  p.rhos = {rho, rho, rho, rho};
+  p.lm_temperature = 1.0;
+  p.delta_cap = 1e6;  // no saturation: the closed forms below
+  return p;
+}
+
+TEST(SpinnerModel, SingleEntryMatchesClosedForm) {
+  SpinnerModel m(one_family(0.5));
+  const std::uint32_t e = m.add_entry({"said", "stated", std::log10(0.1)});
+  m.add_occurrence({e, 0, 1.0});
+  m.add_occurrence({e, 1, 1.0});
+  const ModelResult r = m.evaluate();
+  // L = 2 log10(1 + 0.5 * 10); Z = 0.9 + 0.1 * 10^L.
+  const double L = 2 * std::log10(6.0);
+  const double z = 0.9 + 0.1 * std::pow(10.0, L);
+  EXPECT_NEAR(r.log10_bf, std::log10(z), 1e-9);
+  const double p_entry = 0.1 * std::pow(10.0, L) / z;
+  EXPECT_NEAR(r.entry_posterior[e], p_entry, 1e-9);
+  const double p_spun = 1 / (1 + 1 / z);
+  EXPECT_NEAR(r.posterior[0], p_spun * p_entry * 5 / (1 + p_entry * 5), 1e-9);
+  EXPECT_NEAR(r.posterior[0], r.posterior[1], 1e-12);  // repeats agree
+}
+
+TEST(SpinnerModel, OriginalWrittenUnspunLowersTheEntryUnderEveryOccurrenceFamily) {
+  SpinnerModel with(one_family(0.97)), without(one_family(0.97));
+  for (SpinnerModel* m : {&with, &without}) {
+    const std::uint32_t e = m->add_entry({"said", "stated", std::log10(0.3), 0, m == &with ? 3 : 0});
+    m->add_occurrence({e, 0, 0.8});
+  }
+  const ModelResult a = with.evaluate(), b = without.evaluate();
+  EXPECT_LT(a.entry_posterior[0], 0.01);
+  EXPECT_GT(b.entry_posterior[0], 0.5);
+  EXPECT_LT(a.log10_bf, 0.0);  // a "said"-rich document is evidence of clean text
+  EXPECT_GT(b.log10_bf, 0.0);
+}
+
+TEST(SpinnerModel, OneAlternativePerOriginal) {
+  SpinnerModel m(one_family(0.97));
+  const std::uint32_t a = m.add_entry({"said", "stated", std::log10(0.4)});
+  const std::uint32_t b = m.add_entry({"said", "noted", std::log10(0.4)});
+  m.add_occurrence({a, 0, 1.5});
+  m.add_occurrence({b, 1, 1.5});
+  m.add_occurrence({b, 2, 1.5});
+  const ModelResult r = m.evaluate();
+  EXPECT_NEAR(r.entry_posterior[a] + r.entry_posterior[b], 1.0, 0.05);
+  EXPECT_GT(r.entry_posterior[b], r.entry_posterior[a]);
+}
+
+TEST(SpinnerModel, CompetingOriginalsShareASpan) {
+  SpinnerModel m(one_family(0.97));
+  const std::uint32_t a = m.add_entry({"problems", "issues", std::log10(0.5)});
+  const std::uint32_t b = m.add_entry({"matters", "issues", std::log10(0.5)});
+  m.add_occurrence({a, 0, 2.0});
+  m.add_occurrence({b, 0, 1.0});
+  const ModelResult r = m.evaluate();
+  EXPECT_LE(r.posterior[0] + r.posterior[1], 1.0 + 1e-9);
+  EXPECT_GT(r.posterior[0], r.posterior[1]);
+}
+
+TEST(SpinnerModel, SubsetUsesOnlyItsOccurrences) {
+  SpinnerModel m(one_family(0.5));
+  const std::uint32_t e = m.add_entry({"said", "stated", std::log10(0.1)});
+  m.add_occurrence({e, 0, 2.0});
+  m.add_occurrence({e, 1, 2.0});
+  const ModelResult all = m.evaluate();
+  const ModelResult one = m.evaluate_subset({0}, {0});
+  EXPECT_LT(one.log10_bf, all.log10_bf);
+  EXPECT_EQ(one.posterior[1], 0.0);
+}
+
+TEST(SpinnerModel, EmptyDocumentIsNeutral) {
+  SpinnerModel m{SpinnerModelParams{}};
+  const ModelResult r = m.evaluate();
+  EXPECT_EQ(r.log10_bf, 0.0);
+  EXPECT_TRUE(r.posterior.empty());
+}
+
+}  // namespace
+}  // namespace unspin::decode

@@ -1,0 +1,188 @@
+#include "report/report.h"
+
+#include <algorithm>
+
+#include "unspin/text.h"
+
+namespace unspin::report {
+
+using nlohmann::json;
+
+OffsetUnit parse_offset_unit(std::string_view name) {
+  if (name == "codepoint") return OffsetUnit::kCodePoint;
+  if (name == "utf16") return OffsetUnit::kUtf16;
+  throw Error(ErrorCode::kUsage, "unknown offset unit \"" + std::string(name) + "\"; use codepoint or utf16");
+}
+
+std::uint32_t OffsetMapper::at(std::uint32_t byte) {
+  byte = std::min<std::uint32_t>(byte, static_cast<std::uint32_t>(text_.size()));
+  if (byte < byte_) {
+    byte_ = 0;
+    units_ = 0;
+  }
+  while (byte_ < byte) {
+    const unsigned char c = static_cast<unsigned char>(text_[byte_]);
+    std::uint32_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if ((c & 0xC0) == 0x80) len = 1;  // stray continuation byte (input is validated; be safe)
+    units_ += (unit_ == OffsetUnit::kUtf16 && len == 4) ? 2 : 1;
+    byte_ += len;
+  }
+  return units_;
+}
+
+std::string_view error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kUsage: return "usage";
+    case ErrorCode::kIo: return "io";
+    case ErrorCode::kInvalidUtf8: return "invalid_utf8";
+    case ErrorCode::kBinaryInput: return "binary";
+    case ErrorCode::kTooLarge: return "too_large";
+    case ErrorCode::kEmptyInput: return "empty";
+    case ErrorCode::kBadModel: return "bad_model";
+    case ErrorCode::kBadData: return "bad_data";
+    case ErrorCode::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+json error_json(const Error& error) {
+  return {{"code", error_code_name(error.code())}, {"exit_code", static_cast<int>(error.code())},
+          {"message", error.what()}};
+}
+
+namespace {
+
+std::string_view unit_name(OffsetUnit unit) { return unit == OffsetUnit::kUtf16 ? "utf16" : "codepoint"; }
+
+// Byte range of the sentence holding byte `at`.
+std::pair<std::uint32_t, std::uint32_t> sentence_of(const TokenizedText& t, std::uint32_t at) {
+  std::uint32_t begin = 0, end = static_cast<std::uint32_t>(t.source.size());
+  for (std::size_t i = 0; i < t.tokens.size(); ++i) {
+    const Token& tok = t.tokens[i];
+    if (!tok.sentence_start) continue;
+    if (tok.byte_begin <= at) begin = tok.byte_begin;
+    else {
+      end = tok.byte_begin;
+      break;
+    }
+  }
+  while (end > begin && (t.source[end - 1] == ' ' || t.source[end - 1] == '\n' || t.source[end - 1] == '\r')) --end;
+  return {begin, end};
+}
+
+// Moves a byte offset back (or forward) by up to n code points.
+std::uint32_t step_code_points(std::string_view s, std::uint32_t at, int n) {
+  while (n > 0 && at > 0) {
+    --at;
+    while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+    --n;
+  }
+  while (n < 0 && at < s.size()) {
+    ++at;
+    while (at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) ++at;
+    ++n;
+  }
+  return at;
+}
+
+json edit_core(const Edit& e, OffsetMapper& map) {
+  const std::uint32_t begin = map.at(e.byte_begin);
+  const std::uint32_t end = map.at(e.byte_end);
+  return {{"offset", begin}, {"length", end - begin}, {"byteOffset", e.byte_begin},
+          {"byteLength", e.byte_end - e.byte_begin}, {"spun", e.spun}, {"original", e.original},
+          {"confidence", e.confidence}, {"rule", e.rule}};
+}
+
+std::string_view rule_description(std::string_view id) {
+  if (id == "UNSPIN_TABLE") return "Replacement listed in the given spinner table";
+  if (id == "UNSPIN_ARTICLE") return "Article changed to agree with a restored word";
+  if (id == "UNSPIN_SOURCE") return "Restored by alignment with the source in the archive";
+  return "Word or phrase substitution typical of article spinners";
+}
+
+}  // namespace
+
+json restore_json(std::string_view text, const DocumentResult& r, OffsetUnit unit) {
+  OffsetMapper map(text, unit);
+  json edits = json::array();
+  for (const Edit& e : r.edits) edits.push_back(edit_core(e, map));
+  return {{"restored", r.restored}, {"edits", std::move(edits)}, {"offset_unit", unit_name(unit)}};
+}
+
+json document_json(std::string_view text, const DocumentResult& r, OffsetUnit unit,
+                   const Provenance* provenance) {
+  const TokenizedText tokens = tokenize(text);
+  OffsetMapper map(text, unit);
+  json matches = json::array();
+  for (const Edit& e : r.edits) {
+    const std::uint32_t begin = map.at(e.byte_begin);
+    const std::uint32_t end = map.at(e.byte_end);
+    json m;
+    m["offset"] = begin;
+    m["length"] = end - begin;
+    m["byteOffset"] = e.byte_begin;
+    m["byteLength"] = e.byte_end - e.byte_begin;
+    m["message"] = e.rule == "UNSPIN_ARTICLE"
+                       ? "Article adjusted to the restored word: \"" + e.spun + "\" -> \"" + e.original + "\"."
+                       : "Possibly spun: \"" + e.spun + "\" is likely a replacement for \"" + e.original + "\".";
+    m["shortMessage"] = "possibly spun";
+    m["replacements"] = json::array({json{{"value", e.original}}});
+    m["rule"] = {{"id", e.rule},
+                 {"description", rule_description(e.rule)},
+                 {"issueType", "style"},
+                 {"category", {{"id", "SPUN_TEXT"}, {"name", "Spun text"}}}};
+    m["confidence"] = e.confidence;
+    m["spun"] = e.spun;
+    m["original"] = e.original;
+    const std::uint32_t ctx_begin = step_code_points(text, e.byte_begin, 40);
+    const std::uint32_t ctx_end = step_code_points(text, e.byte_end, -40);
+    OffsetMapper local(text.substr(ctx_begin, ctx_end - ctx_begin), unit);
+    const std::uint32_t in_ctx = local.at(e.byte_begin - ctx_begin);
+    m["context"] = {{"text", std::string(text.substr(ctx_begin, ctx_end - ctx_begin))},
+                    {"offset", in_ctx},
+                    {"length", local.at(e.byte_end - ctx_begin) - in_ctx}};
+    const auto [sb, se] = sentence_of(tokens, e.byte_begin);
+    m["sentence"] = std::string(text.substr(sb, se - sb));
+    matches.push_back(std::move(m));
+  }
+  json reasons = json::array();
+  for (const Reason& reason : r.reasons) {
+    json j{{"kind", reason.kind}, {"message", reason.message}, {"weight", reason.weight}};
+    if (reason.has_span) {
+      const std::uint32_t b = map.at(reason.byte_begin);
+      j["offset"] = b;
+      j["length"] = map.at(reason.byte_end) - b;
+    }
+    reasons.push_back(std::move(j));
+  }
+  json paragraphs = json::array();
+  for (const ParagraphResult& p : r.paragraphs) {
+    const std::uint32_t b = map.at(p.byte_begin);
+    paragraphs.push_back({{"offset", b},
+                          {"length", map.at(p.byte_end) - b},
+                          {"words", p.words},
+                          {"score", p.has_score ? json(p.score) : json(nullptr)},
+                          {"verdict", verdict_name(p.verdict)}});
+  }
+  json out;
+  out["software"] = {{"name", "unspin"}, {"version", std::string(version())}};
+  out["language"] = {{"code", "en"}, {"name", "English"}, {"detected", r.english_share}};
+  out["offset_unit"] = unit_name(unit);
+  out["score"] = r.has_score ? json(r.score) : json(nullptr);
+  out["verdict"] = verdict_name(r.verdict);
+  out["threshold"] = r.threshold;
+  out["spin_rate"] = r.spin_rate;
+  out["words"] = r.tokens;
+  out["tokens"] = r.tokens;
+  out["matches"] = std::move(matches);
+  out["reasons"] = std::move(reasons);
+  out["paragraphs"] = std::move(paragraphs);
+  out["restored"] = r.restored;
+  if (provenance) {
+    out["provenance"] = {{"version", provenance->version}, {"models", provenance->models},
+                         {"options", provenance->options}};
+  }
+  return out;
+}
+
+}  // namespace unspin::report

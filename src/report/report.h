@@ -1,0 +1,50 @@
+// The one place a check result becomes JSON (docs/SCHEMA.md): the CLI's
+// --json and --jsonl, and later the service and the Python module, all call
+// these functions, so every interface keeps the same contract.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "unspin/error.h"
+#include "unspin/restore.h"
+
+namespace unspin::report {
+
+enum class OffsetUnit { kCodePoint, kUtf16 };
+// "codepoint" / "utf16"; throws Error(kUsage) otherwise.
+OffsetUnit parse_offset_unit(std::string_view name);
+
+struct Provenance {
+  std::string version;
+  nlohmann::json models = nlohmann::json::array();  // [{role, path, checksum}]
+  nlohmann::json options = nlohmann::json::object();
+};
+
+// The document result of docs/SCHEMA.md §2 for `text` (the input the result
+// was computed on).
+nlohmann::json document_json(std::string_view text, const DocumentResult& result, OffsetUnit unit,
+                             const Provenance* provenance);
+// restore --jsonl / POST /v1/restore (SCHEMA §6): {"restored", "edits"}.
+nlohmann::json restore_json(std::string_view text, const DocumentResult& result, OffsetUnit unit);
+// {"code", "exit_code", "message"} (SCHEMA §7).
+nlohmann::json error_json(const Error& error);
+std::string_view error_code_name(ErrorCode code);
+
+// Maps byte offsets of a UTF-8 text to code points or UTF-16 units;
+// ascending queries are linear overall.
+class OffsetMapper {
+ public:
+  OffsetMapper(std::string_view text, OffsetUnit unit) : text_(text), unit_(unit) {}
+  std::uint32_t at(std::uint32_t byte);
+
+ private:
+  std::string_view text_;
+  OffsetUnit unit_;
+  std::uint32_t byte_ = 0, units_ = 0;
+};
+
+}  // namespace unspin::report
