@@ -60,6 +60,7 @@ struct TracedSource {
   double balanced = 0;  // share of spun words matched or in a word-for-word substitution
   double anchors = 0;   // share of the spun text's names and numbers matched (0.5 when none)
   double content = 0;   // share of the spun text's content words matched
+  double weakest_quarter = 0;  // `aligned` of the least aligned quarter of the spun text
   std::vector<TracedSubstitution> substitutions;  // in input order
 };
 

@@ -39,9 +39,9 @@ void run_trace_eval(TraceEvalOptions& o) {
   }
   if (!o.rows_csv.empty()) {
     std::ofstream csv(o.rows_csv);
-    csv << "label,aligned,balanced,anchors,content\n";
+    csv << "label,aligned,balanced,anchors,content,weakest_quarter\n";
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
-      csv << r.labels[i] << ',' << r.rows[i][1] << ',' << r.rows[i][2] << ',' << r.rows[i][3] << ',' << r.rows[i][4] << "\n";
+      csv << r.labels[i] << ',' << r.rows[i][1] << ',' << r.rows[i][2] << ',' << r.rows[i][3] << ',' << r.rows[i][4] << ',' << r.rows[i][5] << "\n";
     }
   }
   if (!o.fit) return;
@@ -51,7 +51,7 @@ void run_trace_eval(TraceEvalOptions& o) {
               static_cast<std::size_t>(std::count(r.labels.begin(), r.labels.end(), 1)), loss);
   std::printf("kSourceScoreWeights = {");
   for (std::size_t i = 0; i < w.size(); ++i) std::printf("%s%.3f", i ? ", " : "", w[i]);
-  std::printf("};  // bias, aligned, balanced, anchors, content\n");
+  std::printf("};  // bias, aligned, balanced, anchors, content, weakest_quarter\n");
   // The threshold: the lowest score >= 0.5 above every wrong candidate's score under the fitted weights.
   double worst_negative = 0;
   for (std::size_t i = 0; i < r.rows.size(); ++i) {

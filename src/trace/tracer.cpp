@@ -1,5 +1,6 @@
 // unspin::Tracer: retrieval by features, re-ranking by alignment.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -85,11 +86,17 @@ RankedSource evaluate(const Analyzed& spun, std::string_view spun_text, const ar
       if (status[i] != kMatched) status[i] = word_for_word ? kSwapped : kSubstituted;
     }
   }
+  std::size_t total_words = 0;
+  for (const Word& w : spun.words) total_words += w.cls != WordClass::kPunct;
+  std::array<std::size_t, 4> quarter_words{}, quarter_aligned{};
   std::size_t words = 0, matched = 0, substituted = 0, swapped = 0;
   std::size_t anchors = 0, content = 0, anchors_matched = 0, content_matched = 0;
   for (std::size_t i = 0; i < spun.words.size(); ++i) {
     const WordClass cls = spun.words[i].cls;
     if (cls == WordClass::kPunct) continue;
+    const std::size_t quarter = std::min<std::size_t>(3, words * 4 / std::max<std::size_t>(total_words, 1));
+    ++quarter_words[quarter];
+    quarter_aligned[quarter] += status[i] != kUnaligned;
     ++words;
     matched += status[i] == kMatched;
     substituted += status[i] == kSubstituted;
@@ -105,6 +112,12 @@ RankedSource evaluate(const Analyzed& spun, std::string_view spun_text, const ar
   ev.balanced = (matched + swapped) / n;
   ev.anchors = anchors ? static_cast<double>(anchors_matched) / anchors : 0.5;
   ev.content = content ? static_cast<double>(content_matched) / content : 0.0;
+  ev.weakest_quarter = ev.aligned;
+  for (std::size_t q = 0; q < 4; ++q) {
+    if (quarter_words[q] > 0) {
+      ev.weakest_quarter = std::min(ev.weakest_quarter, static_cast<double>(quarter_aligned[q]) / quarter_words[q]);
+    }
+  }
 
   c.logit = trace::source_logit(ev);
   c.source.id = doc.id;
@@ -114,6 +127,7 @@ RankedSource evaluate(const Analyzed& spun, std::string_view spun_text, const ar
   c.source.balanced = ev.balanced;
   c.source.anchors = ev.anchors;
   c.source.content = ev.content;
+  c.source.weakest_quarter = ev.weakest_quarter;
   c.runs = runs.substitutions;
   for (const trace::WordRun& r : runs.substitutions) {
     const Token& sb = spun.tokens.tokens[spun.words[r.spun_begin].token];
