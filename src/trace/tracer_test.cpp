@@ -68,6 +68,23 @@ TEST_F(TracerTest, FindsTheSourceOfASpunCopyWithItsSubstitutions) {
   EXPECT_TRUE(found_phrase);
 }
 
+TEST_F(TracerTest, ADocumentSharingOnlyHalfTheTextRanksBelowTheSource) {
+  // The original's first sentence joined to another text: a near neighbour.
+  const std::string a = kOriginalA;
+  const std::string half = a.substr(0, a.find("fuel.") + 5) + " " + kOriginalB;
+  add_to_archive(*store_, {{"near", half}});
+  TraceOptions options;
+  options.min_score = 0;
+  Tracer tracer(*store_, options);
+  const TraceResult r = tracer.trace(kSpunA);
+  ASSERT_GE(r.sources.size(), 2u);
+  EXPECT_EQ(r.sources[0].id, "a");
+  EXPECT_EQ(r.sources[1].id, "near");
+  EXPECT_LT(r.sources[1].weakest_quarter, 0.5);
+  EXPECT_GT(r.sources[0].weakest_quarter, 0.9);
+  EXPECT_LT(r.sources[1].score, r.sources[0].score);
+}
+
 TEST_F(TracerTest, RestoresTheOriginalExactlyFromTheSource) {
   Tracer tracer(*store_, {});
   auto restored = tracer.restore_from_source(kSpunA);
