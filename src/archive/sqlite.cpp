@@ -36,9 +36,9 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
 
 Database::~Database() { sqlite3_close(db_); }
 
-void Database::fail(std::string_view what, ErrorCode code) const {
+void Database::fail(std::string_view what) const {
   const int rc = sqlite3_extended_errcode(db_);
-  ErrorCode mapped = code;
+  ErrorCode mapped = ErrorCode::kInternal;
   // Disk full, permissions, locking and read errors are I/O; a file that is
   // not a database or is damaged is a bad data file.
   const int primary = rc & 0xff;

@@ -34,7 +34,9 @@ class Database {
   std::int64_t changes() const;
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
-  [[noreturn]] void fail(std::string_view what, ErrorCode code = ErrorCode::kBadModel) const;
+  // Throws the database's last error: kIo for I/O, disk full, permissions and
+  // locks; kBadModel for a damaged or foreign file; kInternal otherwise (a bug).
+  [[noreturn]] void fail(std::string_view what) const;
 
  private:
   sqlite3* db_ = nullptr;
