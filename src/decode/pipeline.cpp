@@ -345,7 +345,9 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     d.byte_begin = doc.text.tokens[sentence.words[ref.arc->begin].token].byte_begin;
     d.byte_end = doc.text.tokens[sentence.words[ref.arc->end - 1].token].byte_end;
     d.raw = doc.result.posterior[i];
-    d.confidence = sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
+    d.confidence = (ref.arc->sources & kSourceUser)
+                       ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
+                       : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
     out.push_back(d);
   }
   return out;

@@ -50,9 +50,12 @@ struct SpinnerModelParams {
   std::array<double, 4> rhos{0.1, 0.3, 0.6, 0.97};
   std::array<double, 4> rho_weights{0.25, 0.25, 0.25, 0.25};
   double prior_spun_log10_odds = 0.0;   // prior odds that a document is spun
-  // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias);
+  // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias),
+  // with their own scale and bias when the pair came from a user's spinner table
+  // (the model's raw posterior is differently reliable there);
   // documents P = sigmoid(det_scale * log10 BF + det_bias + det_log_words * log10(words)).
   double edit_scale = 0.4919, edit_bias = -1.021;
+  double user_edit_scale = 0.4919, user_edit_bias = -1.021;
   double det_scale = 0.24615, det_bias = 0.86933, det_log_words = -0.42934;
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;

@@ -28,7 +28,7 @@ class System {
 };
 
 // The product: unspin::Restorer (edits, DocumentResult::score and ::spun).
-std::unique_ptr<System> make_decoder_system(const Restorer& restorer);
+std::unique_ptr<System> make_decoder_system(const Restorer& restorer, std::string name = "unspin");
 // Baseline (a): exact matches of a fixed screening list.
 std::unique_ptr<System> make_screening_system(ScreeningList list);
 // Baseline (b): each word -> its lexicon candidate of highest unigram
