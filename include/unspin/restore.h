@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "unspin/lexicon.h"
@@ -39,6 +40,10 @@ struct Models {
   std::unique_ptr<LanguageModel> lm;
   LexiconStack lexicons;
   std::vector<ModelInfo> info;
+  // Originals listed in user lexicons (TSV, group tables), with the summed
+  // prior of their spun forms: the spinner model knows these table entries
+  // even where none of their spun forms occurs.
+  std::unordered_map<std::string, float> user_originals;
   // `reports`, when given, receives one import report per user lexicon.
   static std::unique_ptr<Models> load(const ModelPaths& paths,
                                       std::vector<UserLexiconReport>* reports = nullptr);

@@ -173,7 +173,9 @@ double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
                                                                 : p.log_active_other;
     q = base + p.prior_exponent * std::log10(prior);
   }
-  for (std::uint32_t w = arc.begin; w < arc.end; ++w) {
+  // Names are spun less often than other words by generic spinners; a user's
+  // table is applied to capitalised words like any other.
+  for (std::uint32_t w = arc.begin; w < arc.end && !(arc.sources & kSourceUser); ++w) {
     if (sentence.words[w].name_like) {
       q += p.log_name_factor;
       break;
@@ -237,10 +239,32 @@ void Pipeline::build_model(DocumentState& doc) const {
         e.log10_prior = log10_prior(arc, sentence);
         auto it = doc.written.find(arc.original);
         e.unspun = it == doc.written.end() ? 0 : it->second;
+        e.spun_contains_original = (' ' + arc.spun + ' ').find(' ' + arc.original + ' ') != std::string::npos;
+        if (e.spun_contains_original) {
+          // Occurrences of the original inside the spun form are not unspun originals.
+          auto spun_count = doc.written.find(arc.spun);
+          if (spun_count != doc.written.end()) e.unspun = std::max(0, e.unspun - spun_count->second);
+        }
         const std::uint32_t entry = doc.model.add_entry(std::move(e));
         doc.model.add_occurrence({entry, span, arc.local_gain});
         doc.arcs.push_back({s, &arc});
       }
+    }
+  }
+  // Originals of a user's table written in the document (see add_known_original).
+  if (!models_.user_originals.empty()) {
+    std::unordered_map<std::string, int> inside_spun;  // original -> occurrences inside its spun forms
+    for (const Entry& e : doc.model.entries()) {
+      if (!e.spun_contains_original) continue;
+      auto it = doc.written.find(e.spun);
+      if (it != doc.written.end()) inside_spun[e.original] += it->second;
+    }
+    const double active = std::pow(10.0, params_.model.log_active_user);
+    for (const auto& [phrase, count] : doc.written) {
+      auto it = models_.user_originals.find(phrase);
+      if (it == models_.user_originals.end()) continue;
+      const int unspun = count - inside_spun[phrase];
+      if (unspun > 0) doc.model.add_known_original(phrase, active * it->second, unspun);
     }
   }
 }

@@ -169,6 +169,15 @@ UserFormat detect_user_format(std::string_view head) {
   return UserFormat::kTsv;
 }
 
+std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin,
+                                       UserLexiconReport* report) {
+  const UserFormat format = detect_user_format(text);
+  return format == UserFormat::kPpsCsv  ? parse_pps_csv(text, origin, report)
+         : format == UserFormat::kGroups ? parse_group_table(text, origin, report)
+         : format == UserFormat::kTsv    ? parse_user_tsv(text, origin, report)
+                                         : std::vector<UserPair>{};
+}
+
 std::string compile_user_lexicon(std::string_view text, const std::string& origin,
                                  UserLexiconReport* report) {
   UserLexiconReport local;
@@ -180,9 +189,7 @@ std::string compile_user_lexicon(std::string_view text, const std::string& origi
   if (format == UserFormat::kUlex) {
     throw Error(ErrorCode::kBadData, origin + ": already a compiled .ulex lexicon");
   }
-  std::vector<UserPair> pairs = format == UserFormat::kPpsCsv  ? parse_pps_csv(text, origin, r)
-                                : format == UserFormat::kGroups ? parse_group_table(text, origin, r)
-                                                                : parse_user_tsv(text, origin, r);
+  std::vector<UserPair> pairs = parse_user_pairs(text, origin, r);
   if (pairs.empty()) {
     std::string why = r->warnings.empty() ? "it is empty" : "first problem: " + r->warnings.front();
     throw Error(ErrorCode::kBadData,
