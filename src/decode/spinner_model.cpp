@@ -70,7 +70,6 @@ ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subs
   result.posterior.assign(occurrences_.size(), 0.0);
   result.entry_posterior.assign(n_entries, 0.0);
   result.entry_log10_z.assign(n_entries, 0.0);
-  if (occ->empty()) return result;
 
   std::vector<char> touched(n_entries, 0);
   for (std::uint32_t i : *occ) touched[occurrences_[i].entry] = 1;

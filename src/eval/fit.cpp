@@ -43,6 +43,7 @@ struct Sample {
   std::string text;
   std::vector<GoldEdit> gold;
   bool spun;
+  SpinStyle style = SpinStyle::kThesaurus;
 };
 
 }  // namespace
@@ -179,7 +180,7 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
         for (double rate : config.rates) {
           SpinOutput spun = Spinner(spinner_data, style, rate, ++seed).spin(excerpt.text);
           if (spun.edits.empty()) continue;
-          samples.push_back({std::move(spun.text), std::move(spun.edits), true});
+          samples.push_back({std::move(spun.text), std::move(spun.edits), true, style});
         }
       }
     }
@@ -200,6 +201,8 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
     Collected c;
     Pipeline pipeline(m, options, params);
     for (const Sample& sample : samples) {
+      // The table given: its own spinner's documents, and clean ones.
+      if (table_style_only && sample.spun && sample.style != SpinStyle::kTable) continue;
       DocumentState doc = pipeline.prepare(sample.text);
       const auto decisions = pipeline.decode({&doc});
       if (sample.spun) c.gold += sample.gold.size();
