@@ -272,6 +272,9 @@ void Pipeline::build_model(DocumentState& doc) const {
 // Iterated conditional scoring: each occurrence's LM evidence is recomputed
 // with its neighbours as currently restored, so that two adjacent spun words
 // ("pointy enhance") are judged against each other's originals.
+// Occurrences at least this likely are restored in their neighbours' context.
+constexpr double kContextThreshold = 0.5;
+
 void Pipeline::refine_context(DocumentState& doc) const {
   const LanguageModel& lm = *models_.lm;
   std::vector<Restoration> restorations(doc.sentences.size());
@@ -284,7 +287,7 @@ void Pipeline::refine_context(DocumentState& doc) const {
   std::stable_sort(order.begin(), order.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return doc.result.posterior[a] > doc.result.posterior[b]; });
   for (std::uint32_t i : order) {
-    if (doc.result.posterior[i] < 0.5) break;
+    if (doc.result.posterior[i] < kContextThreshold) break;
     const ArcRef& ref = doc.arcs[i];
     Restoration& r = restorations[ref.sentence];
     bool free = true;

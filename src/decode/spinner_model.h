@@ -55,9 +55,9 @@ struct SpinnerModelParams {
   // with their own scale and bias when the pair came from a user's spinner table
   // (the model's raw posterior is differently reliable there);
   // documents P = sigmoid(det_scale * log10 BF + det_bias + det_log_words * log10(words)).
-  double edit_scale = 0.4919, edit_bias = -1.021;
-  double user_edit_scale = 0.4919, user_edit_bias = -1.021;
-  double det_scale = 0.24615, det_bias = 0.86933, det_log_words = -0.42934;
+  double edit_scale = 0.583, edit_bias = -1.8534;
+  double user_edit_scale = 0.80074, user_edit_bias = 0.12595;
+  double det_scale = 0.17013, det_bias = 2.1897, det_log_words = -1.0685;
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;
 };

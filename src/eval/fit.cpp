@@ -1,6 +1,8 @@
 #include "eval/fit.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "decode/pipeline.h"
@@ -157,6 +159,11 @@ std::pair<double, double> operating_point(std::vector<std::pair<double, const Sc
     if (i + 1 < ranked.size() && ranked[i + 1].first == ranked[i].first) continue;
     const bool precise = tp + fp == 0 || static_cast<double>(tp) / (tp + fp) >= 0.95;
     const bool quiet = clean_tokens == 0 || 1000.0 * fp_clean / clean_tokens <= 0.5;
+    if (std::getenv("UNSPIN_FIT_TRACE") && (i % 2000 == 0 || i + 1 == ranked.size())) {
+      std::fprintf(stderr, "  at %.4f: recall %.3f precision %.3f clean false/1k %.2f\n", ranked[i].first,
+                   gold ? double(tp) / gold : 0.0, tp + fp ? double(tp) / (tp + fp) : 1.0,
+                   clean_tokens ? 1000.0 * fp_clean / clean_tokens : 0.0);
+    }
     if (precise && quiet && gold) {
       best_recall = static_cast<double>(tp) / gold;
       best_threshold = ranked[i].first;
@@ -270,7 +277,9 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
       log("fit: shift " + std::to_string(shift) + " temperature " + std::to_string(temperature) +
           ": recall at the operating point " + std::to_string(recall_plain) + " (default lexicon), " +
           std::to_string(recall_table) + " (table given)");
-      const double objective = recall_plain + recall_table;
+      // Both modes are the product (unknown spinner, and the spinner's table
+      // given): the geometric mean keeps either from being traded away.
+      const double objective = table_models ? std::sqrt(recall_plain * recall_table) : recall_plain;
       if (objective > best_objective) {
         best_objective = objective;
         best_params = params;

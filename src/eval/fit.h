@@ -25,7 +25,7 @@ struct FitConfig {
   double l2 = 0.01;
   std::vector<double> prior_shifts{-1.0, 0.0, 1.0};  // relative to SpinnerModelParams defaults
   bool calibrate_only = false;  // --calibrate-only: keep the shipped priors, refit the calibrations  // added to every non-user log10 prior
-  std::vector<double> temperatures{0.7, 1.0};
+  std::vector<double> temperatures{0.5, 0.7, 1.0};
 };
 
 struct FitResult {

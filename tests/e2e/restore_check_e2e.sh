@@ -20,12 +20,14 @@ case $CASE in
     grep -q '"verdict": "clean"' "$TMP/json" || fail "clean text not judged clean: $(head -c 400 "$TMP/json")"
     ;;
   spun_restored)
-    # The bundled spun example gets edits; everything outside them is untouched.
-    u check --json "$SRC/examples/spun-news.txt" >"$TMP/json" || fail "exit $?"
-    grep -q '"offset_unit": "codepoint"' "$TMP/json" || fail "no offset_unit"
-    grep -q '"rule"' "$TMP/json" || fail "no matches"
-    grep -q '"replacements"' "$TMP/json" || fail "no replacements"
-    u restore "$SRC/examples/spun-news.txt" >"$TMP/out" || fail "exit $?"
+    # The bundled spun example, with its spinner's table given: edits in the
+    # documented shape; everything outside them is untouched.
+    u check --json --lexicon "$SRC/examples/spinner-table.txt" "$SRC/examples/spun-news.txt" >"$TMP/json" || fail "exit $?"
+    for field in '"offset_unit": "codepoint"' '"verdict"' '"reasons"' '"paragraphs"' '"provenance"' \
+                 '"rule"' '"replacements"' '"UNSPIN_TABLE"'; do
+      grep -q "$field" "$TMP/json" || fail "no $field in $(cat "$TMP/json")"
+    done
+    u restore --lexicon "$SRC/examples/spinner-table.txt" "$SRC/examples/spun-news.txt" >"$TMP/out" || fail "exit $?"
     cmp -s "$TMP/out" "$SRC/examples/spun-news.txt" && fail "nothing restored"
     [ "$(wc -l <"$TMP/out")" = "$(wc -l <"$SRC/examples/spun-news.txt")" ] || fail "line count changed"
     # Outside the edits nothing changes: the restored text keeps every word
