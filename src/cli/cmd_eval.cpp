@@ -91,7 +91,7 @@ struct EvalOptions {
   std::string json_out, markdown_out, floors;
   std::string models_dir, corpora, spinner_data, aiksaurus, screening_list;
   std::vector<std::string> sources = eval::kNewsSources;
-  std::vector<std::string> systems{"unspin", "screening-list", "thesaurus+unigram"};
+  std::vector<std::string> systems{"unspin", "unspin+table", "screening-list", "thesaurus+unigram"};
   double unigram_margin = 1.0;
   std::string part = "eval";  // --part build: develop on the build part, report on eval
 };
@@ -301,8 +301,8 @@ void add_eval_commands(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
   CLI::App* ev = app.add_subcommand("eval", "Measure restoration, detection and speed on held-out spun text");
   ev->add_flag("--quick", o->quick, "Small run for CI (lengths 100 and 300 words, 8 excerpts each)");
-  ev->add_option("--styles", o->styles, "Spinner styles (default: thesaurus phrase tortured)");
-  ev->add_option("--rates", o->rates, "Spin rates (default: 0.1 0.3 0.6)");
+  ev->add_option("--styles", o->styles, "Spinner styles (default: thesaurus phrase tortured table)");
+  ev->add_option("--rates", o->rates, "Spin rates (default: 0.1 0.3 0.6 1; for the table style, its intensity)");
   ev->add_option("--lengths", o->lengths, "Excerpt lengths in words (default: 100 300 1000)");
   ev->add_option("--docs", o->docs, "Excerpts per length (default 30; --quick 8)");
   ev->add_option("--seed", o->seed, "Seed of the spinners (default 1)");
@@ -316,7 +316,7 @@ void add_eval_commands(CLI::App& app) {
   ev->add_option("--models", o->models_dir, "Folder with en-us.ulm and default.ulex");
   ev->add_option("--corpora", o->corpora, "npm corpora folder (default: $UNSPIN_CORPORA or the setup.sh folder)");
   ev->add_option("--sources", o->sources, "Corpus sources: brown-press sotu nlp-corpus (default: brown-press sotu)");
-  ev->add_option("--systems", o->systems, "Systems to run (default: unspin screening-list thesaurus+unigram)");
+  ev->add_option("--systems", o->systems, "Systems to run (default: unspin unspin+table screening-list thesaurus+unigram)");
   ev->add_option("--screening-list", o->screening_list, "Baseline (a)'s list (default data/spinner/screening_list.tsv)");
   ev->add_option("--unigram-margin", o->unigram_margin, "Baseline (b): log10 frequency gain needed (default 1)");
   ev->add_option("--spinner-data", o->spinner_data, "Folder of the spinners' tables (default data/spinner)");

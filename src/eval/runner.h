@@ -45,8 +45,8 @@ using CoverageFn = std::function<bool(const std::string& spun, const std::string
 CoverageFn lexicon_coverage(const LexiconStack& lexicons);
 
 struct EvalConfig {
-  std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured};
-  std::vector<double> rates{0.1, 0.3, 0.6};
+  std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured, SpinStyle::kTable};
+  std::vector<double> rates{0.1, 0.3, 0.6, 1.0};
   std::vector<std::size_t> lengths{100, 300, 1000};
   std::size_t docs = 30;  // excerpts per length
   std::uint64_t seed = 1;
