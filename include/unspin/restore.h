@@ -116,6 +116,13 @@ struct DocumentResult {
   std::vector<ParagraphResult> paragraphs;
 };
 
+// One entry of a spinner's table learned from documents (`unspin learn`).
+struct LearnedPair {
+  std::string original, spun;  // folded phrases
+  double prior = 0;            // learned probability that the spinner's table holds the pair
+  std::size_t count = 0;       // occurrences restored with it (posterior >= 1/2)
+};
+
 class Restorer {
  public:
   Restorer(const Models& models, RestoreOptions options);
@@ -128,6 +135,12 @@ class Restorer {
   // Documents from one source share a spinner: its table is estimated
   // across all of them before decoding each (--same-source).
   std::vector<DocumentResult> run_same_source(const std::vector<std::string_view>& texts) const;
+  // The spinner table the model estimates from the texts: entries with a
+  // posterior of at least `min_prior`, strongest first. With `same_source`
+  // the texts share one table (pooled), else each is estimated alone and the
+  // pair's prior is its mean over the texts where it occurs.
+  std::vector<LearnedPair> learn(const std::vector<std::string_view>& texts, bool same_source,
+                                 double min_prior = 0.5) const;
 
  private:
   struct Impl;

@@ -47,6 +47,14 @@ std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& o
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const std::size_t first = line.find_first_not_of(" \t");
     if (first == std::string_view::npos || line[first] == '#') continue;
+    // A trailing comment after whitespace ("... 0.9  # count 12", as `unspin learn` writes).
+    for (std::size_t hash = line.find('#'); hash != std::string_view::npos; hash = line.find('#', hash + 1)) {
+      if (hash > 0 && (line[hash - 1] == ' ' || line[hash - 1] == '\t')) {
+        line = line.substr(0, hash);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+        break;
+      }
+    }
     const std::size_t tab = line.find('\t');
     if (tab == std::string_view::npos) {
       skip("no TAB: expected original<TAB>spun");
