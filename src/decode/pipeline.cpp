@@ -161,6 +161,20 @@ Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const De
   }
 }
 
+double Pipeline::unigram_log10(const std::vector<WordId>& ids) const {
+  const LanguageModel& lm = *models_.lm;
+  LmState out;
+  double total = 0;
+  for (WordId id : ids) total += lm.score(lm.null_context(), id, &out);
+  return total;
+}
+
+double Pipeline::unigram_log10(const Sentence& sentence, std::uint32_t begin, std::uint32_t end) const {
+  std::vector<WordId> ids;
+  for (std::uint32_t w = begin; w < end; ++w) ids.push_back(sentence.words[w].lm_id);
+  return unigram_log10(ids);
+}
+
 double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
   const SpinnerModelParams& p = params_.model;
   const double prior = std::max(arc.prior, 1e-6f);
@@ -237,6 +251,7 @@ void Pipeline::build_model(DocumentState& doc) const {
         e.original = arc.original;
         e.spun = arc.spun;
         e.log10_prior = log10_prior(arc, sentence);
+        e.unigram_gain = unigram_log10(arc.ids) - unigram_log10(sentence, arc.begin, arc.end);
         auto it = doc.written.find(arc.original);
         e.unspun = it == doc.written.end() ? 0 : it->second;
         e.spun_contains_original = (' ' + arc.spun + ' ').find(' ' + arc.original + ' ') != std::string::npos;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace unspin::decode {
 
@@ -111,13 +112,21 @@ ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subs
   std::vector<double> log_bf(k_count, 0.0);
   std::vector<std::vector<double>> p_entry(k_count, std::vector<double>(n_entries, 0.0));
   std::vector<double> L(n_entries), log_z(n_groups);
+  std::vector<int> seen(n_entries);
   for (std::size_t k = 0; k < k_count; ++k) {
     const double rho = p.rhos[k];
     std::fill(L.begin(), L.end(), 0.0);
+    // Words are bursty: a writer who chose a word once uses it again, and so
+    // does one whose word a spinner replaced. So the choice of word (the
+    // unigram part of Delta) is evidence once per entry; each further
+    // occurrence adds only how much better the original fits its context.
+    std::fill(seen.begin(), seen.end(), 0);
     for (std::uint32_t i : *occ) {
       const Occurrence& o = occurrences_[i];
-      const double natural = entries_[o.entry].spun_contains_original ? std::max(1.0 - rho, p.epsilon) : 1.0;
-      L[o.entry] += std::log10(natural + rho * evidence(o.delta));
+      const Entry& entry = entries_[o.entry];
+      const double natural = entry.spun_contains_original ? std::max(1.0 - rho, p.epsilon) : 1.0;
+      const double delta = seen[o.entry]++ ? o.delta - entry.unigram_gain : o.delta;
+      L[o.entry] += std::log10(natural + rho * evidence(delta));
     }
     const double unspun_cost = std::log10(std::max(1.0 - rho, p.epsilon));
     for (std::size_t g = 0; g < n_groups; ++g) {

@@ -74,6 +74,7 @@ struct Entry {
   std::string original, spun;  // folded phrases
   double log10_prior;          // log10 q_e (before site pooling)
   double site_log10_adjust = 0;  // added by same-source pooling
+  double unigram_gain = 0;     // log10 P(original) - log10 P(spun), no context (the word choice)
   int unspun = 0;              // occurrences of `original` written as it is, outside `spun`
   // `spun` contains `original` ("some" -> "some of the"): a spinner applying
   // the entry would have replaced the original inside a natural occurrence of

@@ -274,9 +274,14 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
         w_user = calibrate(with_table, true);
         std::tie(recall_table, threshold_table) = evaluate(with_table, calibrate(with_table, false), w_user);
       }
+      std::vector<DetectionSample> det;
+      for (std::size_t i = 0; i < plain.det_rows.size(); ++i) {
+        det.push_back({plain.det_rows[i][1], plain.det_labels[i] == 1, false});
+      }
       log("fit: shift " + std::to_string(shift) + " temperature " + std::to_string(temperature) +
           ": recall at the operating point " + std::to_string(recall_plain) + " (default lexicon), " +
-          std::to_string(recall_table) + " (table given)");
+          std::to_string(recall_table) + " (table given); detection AUC of the Bayes factor " +
+          std::to_string(detection_figures(det).auc));
       // Both modes are the product (unknown spinner, and the spinner's table
       // given): the geometric mean keeps either from being traded away.
       const double objective = table_models ? std::sqrt(recall_plain * recall_table) : recall_plain;
