@@ -35,7 +35,9 @@ TEST(SpinnerModel, SingleEntryMatchesClosedForm) {
 TEST(SpinnerModel, OriginalWrittenUnspunLowersTheEntryUnderEveryOccurrenceFamily) {
   SpinnerModel with(one_family(0.97)), without(one_family(0.97));
   for (SpinnerModel* m : {&with, &without}) {
-    const std::uint32_t e = m->add_entry({"said", "stated", std::log10(0.3), 0, m == &with ? 3 : 0});
+    Entry entry{"said", "stated", std::log10(0.3)};
+    entry.unspun = m == &with ? 3 : 0;
+    const std::uint32_t e = m->add_entry(entry);
     m->add_occurrence({e, 0, 0.8});
   }
   const ModelResult a = with.evaluate(), b = without.evaluate();
