@@ -51,6 +51,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 eval_args=(eval --json "$tmp/eval.json" --markdown "$tmp/eval.md")
+[[ $quick -eq 0 ]] && eval_args+=(--plots "$here")
 [[ $quick -eq 1 ]] && eval_args+=(--quick)
 [[ -n "$models" ]] && eval_args+=(--models "$models")
 [[ $check -eq 1 ]] && eval_args+=(--check-floors "$here/floors.json")

@@ -20,6 +20,7 @@
 #include "cli/input.h"
 #include "cli/progress.h"
 #include "eval/corpus.h"
+#include "eval/plots.h"
 #include "eval/report.h"
 #include "eval/runner.h"
 #include "eval/scan.h"
@@ -94,7 +95,16 @@ struct EvalOptions {
   std::vector<std::string> systems{"unspin", "unspin+table", "screening-list", "thesaurus+unigram"};
   double unigram_margin = 1.0;
   std::string part = "eval";  // --part build: develop on the build part, report on eval
+  std::string plots;          // --plots DIR: SVG figures
 };
+
+// The decoder runs with a low edit threshold; the runner applies the shipped
+// one (0.5) and the others of the precision-recall curve.
+RestoreOptions graded_options() {
+  RestoreOptions o;
+  o.min_confidence = 0.05;
+  return o;
+}
 
 // Keeps the second model set and restorer of "unspin+table" alive for the run.
 struct TableGiven {
@@ -119,7 +129,7 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
   };
   for (const std::string& name : o.systems) {
     if (name == "unspin") {
-      restorer = std::make_unique<Restorer>(*need_models(), RestoreOptions{});
+      restorer = std::make_unique<Restorer>(*need_models(), graded_options());
       out.push_back(eval::make_decoder_system(*restorer));
     } else if (name == "unspin+table") {
       // The decoder given the table style's own groups as a user lexicon
@@ -133,7 +143,7 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
       ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
       paths.user_lexicons = {table_given.table_path};
       table_given.models = Models::load(paths);
-      table_given.restorer = std::make_unique<Restorer>(*table_given.models, RestoreOptions{});
+      table_given.restorer = std::make_unique<Restorer>(*table_given.models, graded_options());
       out.push_back(eval::make_decoder_system(*table_given.restorer, "unspin+table"));
     } else if (name == "screening-list") {
       const std::string path = o.screening_list.empty()
@@ -206,6 +216,13 @@ int run_eval(const EvalOptions& o) {
 
   const json j = eval::results_json(results);
   if (!o.json_out.empty()) write_file(o.json_out, j.dump(2) + "\n");
+  if (!o.plots.empty()) {
+    for (const std::string& name : results.system_names) {
+      if (name.rfind("unspin", 0) != 0) continue;
+      write_file(o.plots + "/pr-" + name + ".svg", eval::precision_recall_svg(results, name));
+      write_file(o.plots + "/reliability-" + name + ".svg", eval::reliability_svg(results, name));
+    }
+  }
   const std::string md = eval::results_markdown(results);
   if (!o.markdown_out.empty()) write_file(o.markdown_out, md);
   else std::cout << md;
@@ -306,6 +323,7 @@ void add_eval_commands(CLI::App& app) {
   ev->add_option("--lengths", o->lengths, "Excerpt lengths in words (default: 100 300 1000)");
   ev->add_option("--docs", o->docs, "Excerpts per length (default 30; --quick 8)");
   ev->add_option("--seed", o->seed, "Seed of the spinners (default 1)");
+  ev->add_option("--plots", o->plots, "Write SVG figures (precision-recall, reliability) into this folder");
   ev->add_option("--part", o->part,
                  "Corpus part: eval (default; the reported figures) or build (for development: "
                  "the part every fitted parameter comes from)")

@@ -66,8 +66,8 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> find_paragraphs(std::string
   return out;
 }
 
-// Keeps, greedily by confidence, decisions whose spans do not overlap (within
-// a sentence, by word position); returns them in text order.
+}  // namespace
+
 std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions) {
   std::stable_sort(decisions.begin(), decisions.end(),
                    [](const Decision& a, const Decision& b) { return a.confidence > b.confidence; });
@@ -85,6 +85,8 @@ std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions) {
   std::sort(kept.begin(), kept.end(), [](const Decision& a, const Decision& b) { return a.byte_begin < b.byte_begin; });
   return kept;
 }
+
+namespace {
 
 double logit(double p) {
   p = std::clamp(p, 1e-12, 1 - 1e-12);

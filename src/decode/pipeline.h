@@ -56,6 +56,11 @@ struct Decision {
   double confidence;  // calibrated posterior that the edit is right
 };
 
+// Keeps, greedily by confidence, decisions whose spans do not overlap (within
+// a sentence, by word position); returns them in text order. These are the
+// edits a document can get (finish() then applies those above min_confidence).
+std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions);
+
 class Pipeline {
  public:
   Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params);

@@ -214,7 +214,12 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
       const auto decisions = pipeline.decode({&doc});
       if (sample.spun) c.gold += sample.gold.size();
       else c.clean_tokens += doc.words;
-      for (const Decision& d : decisions[0]) {
+      // The edits a document can get: calibrate what the user sees, after
+      // overlapping alternatives are resolved (by raw posterior: the
+      // calibration is monotone within a source).
+      std::vector<Decision> ranked = decisions[0];
+      for (Decision& d : ranked) d.confidence = d.raw;
+      for (const Decision& d : decode::select_non_overlapping(std::move(ranked))) {
         if (d.raw < 1e-6) continue;  // never near any threshold
         Edit edit{d.byte_begin, d.byte_end, 0, 0,
                   sample.text.substr(d.byte_begin, d.byte_end - d.byte_begin), d.arc->original, 1.0};

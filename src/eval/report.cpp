@@ -1,5 +1,8 @@
 #include "eval/report.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <cstdio>
 #include <set>
 
@@ -69,6 +72,43 @@ bool spun_cell(const CellKey& k) { return k.style != "clean"; }
 
 }  // namespace
 
+std::vector<ReliabilityBin> reliability_bins(const std::vector<std::pair<double, bool>>& samples) {
+  std::vector<ReliabilityBin> bins(10);
+  for (std::size_t b = 0; b < bins.size(); ++b) {
+    bins[b].lo = b / 10.0;
+    bins[b].hi = (b + 1) / 10.0;
+  }
+  for (const auto& [p, truth] : samples) {
+    const std::size_t b = std::min<std::size_t>(9, static_cast<std::size_t>(std::max(0.0, p) * 10));
+    bins[b].n += 1;
+    bins[b].mean += p;
+    bins[b].observed += truth;
+  }
+  for (ReliabilityBin& b : bins) {
+    if (b.n) {
+      b.mean /= b.n;
+      b.observed /= b.n;
+    }
+  }
+  return bins;
+}
+
+double reliability_max_gap(const std::vector<ReliabilityBin>& bins, std::size_t min_n) {
+  double gap = 0;
+  for (const ReliabilityBin& b : bins) {
+    if (b.n >= min_n) gap = std::max(gap, std::abs(b.observed - b.mean));
+  }
+  return gap;
+}
+
+std::vector<std::pair<double, bool>> document_scores(const SystemResults& r) {
+  std::vector<std::pair<double, bool>> out;
+  for (const auto& [key, samples] : r.detection) {
+    for (const DetectionSample& s : samples) out.emplace_back(s.score, s.spun_truth);
+  }
+  return out;
+}
+
 json results_json(const EvalResults& res) {
   json out;
   json styles = json::array();
@@ -112,7 +152,26 @@ json results_json(const EvalResults& res) {
       summary[p + "style/" + style + "/recall"] = q.recall();
       summary[p + "style/" + style + "/precision"] = q.precision();
       summary[p + "style/" + style + "/f1"] = q.f1();
+      if (res.coverage_measured) {
+        summary[p + "style/" + style + "/covered_recall"] = q.covered_recall();
+        summary[p + "style/" + style + "/uncovered_recall"] = q.uncovered_recall();
+        summary[p + "style/" + style + "/covered_precision"] = q.covered_precision();
+      }
     }
+    if (res.coverage_measured) {
+      summary[p + "overall/covered_recall"] = overall.covered_recall();
+      summary[p + "overall/covered_precision"] = overall.covered_precision();
+    }
+    if (!r.edit_confidences.empty()) {
+      summary[p + "reliability/edits_max_gap"] = reliability_max_gap(reliability_bins(r.edit_confidences), 100);
+      json curve = json::array();
+      for (const auto& [key, q] : r.curve) {
+        curve.push_back({{"style", key.first}, {"threshold", key.second}, {"precision", q.precision()},
+                         {"recall", q.recall()}, {"false_per_1k_tokens", q.false_per_1k_tokens()}});
+      }
+      out["curves"][name] = std::move(curve);
+    }
+    summary[p + "reliability/documents_max_gap"] = reliability_max_gap(reliability_bins(document_scores(r)), 100);
     summary[p + "speed/mb_per_s"] = r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0.0;
     out["speed"][name] = {{"bytes", r.bytes}, {"seconds", r.seconds},
                           {"mb_per_s", r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0.0}};
@@ -209,6 +268,75 @@ std::string results_markdown(const EvalResults& res) {
               [&](const CellKey& k) { return spun_cell(k) && k.length == length; });
     }
     det_row("**all**", "**all**", "**all**", spun_cell);
+  }
+
+  if (res.coverage_measured) {
+    md += "\n### Restoration split by whether the original is among the candidates\n\n"
+          "Recall on the substitutions whose original the lexicon stack proposes (covered) and on the others; "
+          "precision over the edits that touch only covered substitutions.\n\n"
+          "| system | style | covered share | recall (covered) | precision (covered) | recall (not covered) |\n"
+          "|---|---|---|---|---|---|\n";
+    for (const std::string& name : res.system_names) {
+      const SystemResults& r = res.systems.at(name);
+      auto split_row = [&](const std::string& style, auto pred) {
+        const QualityCounts q = sum_quality(r, pred);
+        row({name, style, pct(q.gold ? double(q.covered_gold) / q.gold : 0.0), pct(q.covered_recall()),
+             pct(q.covered_precision()), pct(q.uncovered_recall())});
+      };
+      for (SpinStyle s : res.config.styles) {
+        const std::string style(style_name(s));
+        split_row(style, [&](const CellKey& k) { return k.style == style; });
+      }
+      split_row("**all**", spun_cell);
+    }
+  }
+  bool any_graded = false;
+  for (const std::string& name : res.system_names) any_graded |= !res.systems.at(name).edit_confidences.empty();
+  if (any_graded) {
+    md += "\n### Precision and recall by edit threshold (`--min-confidence`; shipped: " +
+          fmt("%.2f", res.config.min_confidence) + ")\n\n| system | style |";
+    for (double t : res.config.curve_thresholds) md += " >= " + fmt("%.2f", t) + " |";
+    md += "\n|---|---|";
+    for (std::size_t i = 0; i < res.config.curve_thresholds.size(); ++i) md += "---|";
+    md += "\n";
+    for (const std::string& name : res.system_names) {
+      const SystemResults& r = res.systems.at(name);
+      if (r.edit_confidences.empty()) continue;
+      std::vector<std::string> styles;
+      for (SpinStyle s : res.config.styles) styles.emplace_back(style_name(s));
+      styles.emplace_back("clean");
+      for (const std::string& style : styles) {
+        std::string line = "| " + name + " | " + style + " |";
+        for (double t : res.config.curve_thresholds) {
+          auto it = r.curve.find({style, t});
+          if (it == r.curve.end()) {
+            line += " |";
+          } else if (style == "clean") {
+            line += " " + fmt("%.2f", it->second.false_per_1k_tokens()) + " false/1k |";
+          } else {
+            line += " R " + pct(it->second.recall()) + ", P " + pct(it->second.precision()) + " |";
+          }
+        }
+        md += line + "\n";
+      }
+    }
+    md += "\n### Reliability of edit confidences (every edit at >= 0.05, spun and clean text)\n\n"
+          "| system | bin | edits | mean confidence | share right |\n|---|---|---|---|---|\n";
+    for (const std::string& name : res.system_names) {
+      const SystemResults& r = res.systems.at(name);
+      if (r.edit_confidences.empty()) continue;
+      for (const ReliabilityBin& b : reliability_bins(r.edit_confidences)) {
+        row({name, fmt("%.1f", b.lo) + "-" + fmt("%.1f", b.hi), std::to_string(b.n),
+             b.n ? fmt("%.3f", b.mean) : "", b.n ? fmt("%.3f", b.observed) : ""});
+      }
+    }
+  }
+  md += "\n### Reliability of document scores\n\n| system | bin | documents | mean score | share spun |\n|---|---|---|---|---|\n";
+  for (const std::string& name : res.system_names) {
+    for (const ReliabilityBin& b : reliability_bins(document_scores(res.systems.at(name)))) {
+      row({name, fmt("%.1f", b.lo) + "-" + fmt("%.1f", b.hi), std::to_string(b.n),
+           b.n ? fmt("%.3f", b.mean) : "", b.n ? fmt("%.3f", b.observed) : ""});
+    }
   }
 
   md += "\n### Speed of this run\n\n| system | MB processed | seconds | MB/s |\n|---|---|---|---|\n";

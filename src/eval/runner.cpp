@@ -19,7 +19,7 @@ class DecoderSystem final : public System {
   std::string name() const override { return name_; }
   SystemOutput run(std::string_view text) const override {
     DocumentResult r = restorer_.run(text);
-    return {std::move(r.edits), r.score, r.spun};
+    return {std::move(r.edits), r.score, r.spun, true};
   }
 
  private:
@@ -165,14 +165,33 @@ EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_
     results.excerpts[length] = list.size();
   }
 
-  auto run_one = [&](const CellKey& key, std::string_view text, const std::vector<GoldEdit>& gold) {
+  auto run_one = [&](const CellKey& key, std::string_view text, const std::vector<GoldEdit>& gold,
+                     const std::vector<bool>& covered) {
     for (const System* s : systems) {
       SystemResults& r = results.systems[s->name()];
       const auto t0 = Clock::now();
       SystemOutput out = s->run(text);
       r.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       r.bytes += text.size();
-      r.quality[key].add(score_document(text, gold, out.edits));
+      if (out.graded) {
+        std::vector<int> correct;
+        score_document(text, gold, out.edits, &covered, &correct);
+        for (std::size_t i = 0; i < out.edits.size(); ++i) {
+          if (correct[i] >= 0) r.edit_confidences.emplace_back(out.edits[i].confidence, correct[i] == 1);
+        }
+        auto at_least = [&](double t) {
+          std::vector<Edit> kept;
+          for (const Edit& e : out.edits) {
+            if (e.confidence >= t) kept.push_back(e);
+          }
+          return kept;
+        };
+        for (double t : config.curve_thresholds) {
+          r.curve[{key.style, t}].add(score_document(text, gold, at_least(t), &covered));
+        }
+        out.edits = at_least(config.min_confidence);
+      }
+      r.quality[key].add(score_document(text, gold, out.edits, &covered));
       const bool is_spun = key.style != "clean";
       if (!is_spun || !gold.empty()) r.detection[key].push_back({out.score, is_spun, out.spun});
     }
@@ -180,7 +199,7 @@ EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_
   };
 
   for (const auto& [length, list] : excerpts) {
-    for (const Excerpt& ex : list) run_one({"clean", 0.0, length}, ex.text, {});
+    for (const Excerpt& ex : list) run_one({"clean", 0.0, length}, ex.text, {}, {});
     for (SpinStyle style : config.styles) {
       for (double rate : config.rates) {
         const CellKey key{std::string(style_name(style)), rate, length};
@@ -188,13 +207,17 @@ EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_
           const std::uint64_t seed =
               stable_hash(ex.id + "|" + std::string(style_name(style)) + "|" + std::to_string(rate), config.seed);
           const SpinOutput spun = Spinner(spinner_data, style, rate, seed).spin(ex.text);
+          std::vector<bool> covered(spun.edits.size(), false);
           if (coverage) {
             QualityCounts& c = results.coverage[key];
             c.docs += 1;
             c.gold += spun.edits.size();
-            for (const GoldEdit& g : spun.edits) c.covered += coverage(spun_key(g.spun), comparable(g.original));
+            for (std::size_t g = 0; g < spun.edits.size(); ++g) {
+              covered[g] = coverage(spun_key(spun.edits[g].spun), comparable(spun.edits[g].original));
+              c.covered += covered[g];
+            }
           }
-          run_one(key, spun.text, spun.edits);
+          run_one(key, spun.text, spun.edits, covered);
         }
       }
     }

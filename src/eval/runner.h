@@ -50,6 +50,8 @@ struct EvalConfig {
   std::vector<std::size_t> lengths{100, 300, 1000};
   std::size_t docs = 30;  // excerpts per length
   std::uint64_t seed = 1;
+  double min_confidence = 0.5;  // graded systems' shipped edit threshold
+  std::vector<double> curve_thresholds{0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95};
 };
 
 // One table cell: style "clean" with rate 0 holds the unspun excerpts.
@@ -62,6 +64,11 @@ struct CellKey {
 
 struct SystemResults {
   std::map<CellKey, QualityCounts> quality;
+  // Graded systems: counts per (style, threshold) for the precision-recall
+  // curve ("clean" holds the false edits on clean text), and every edit's
+  // (confidence, correct) for the reliability table.
+  std::map<std::pair<std::string, double>, QualityCounts> curve;
+  std::vector<std::pair<double, bool>> edit_confidences;
   std::map<CellKey, std::vector<DetectionSample>> detection;  // spun docs with >= 1 gold edit; clean docs
   double seconds = 0;
   std::size_t bytes = 0;

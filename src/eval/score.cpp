@@ -19,6 +19,10 @@ void QualityCounts::add(const QualityCounts& o) {
   wrong_edits += o.wrong_edits;
   false_edits += o.false_edits;
   covered += o.covered;
+  covered_gold += o.covered_gold;
+  covered_restored += o.covered_restored;
+  covered_edits += o.covered_edits;
+  covered_correct_edits += o.covered_correct_edits;
 }
 
 double QualityCounts::precision() const { return edits == 0 ? 1.0 : double(correct_edits) / edits; }
@@ -31,6 +35,15 @@ double QualityCounts::false_per_1k_tokens() const {
   return tokens == 0 ? 0.0 : 1000.0 * double(false_edits) / tokens;
 }
 double QualityCounts::coverage() const { return gold == 0 ? 0.0 : double(covered) / gold; }
+double QualityCounts::covered_recall() const {
+  return covered_gold == 0 ? 0.0 : double(covered_restored) / covered_gold;
+}
+double QualityCounts::uncovered_recall() const {
+  return gold == covered_gold ? 0.0 : double(restored - covered_restored) / double(gold - covered_gold);
+}
+double QualityCounts::covered_precision() const {
+  return covered_edits == 0 ? 1.0 : double(covered_correct_edits) / covered_edits;
+}
 
 std::string comparable(std::string_view text) {
   std::string out;
@@ -72,11 +85,15 @@ std::string rewrite(std::string_view text, std::uint32_t lo, std::uint32_t hi, c
 }  // namespace
 
 QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>& gold,
-                             const std::vector<Edit>& edits) {
+                             const std::vector<Edit>& edits, const std::vector<bool>* gold_covered,
+                             std::vector<int>* edit_correct) {
   QualityCounts q;
   q.docs = 1;
   q.tokens = count_words(spun);
   q.gold = gold.size();
+  if (edit_correct) edit_correct->assign(edits.size(), -1);
+  auto covered = [&](std::size_t g) { return gold_covered && g < gold_covered->size() && (*gold_covered)[g]; };
+  for (std::size_t g = 0; g < gold.size(); ++g) q.covered_gold += covered(g);
   std::vector<Span> spans;
   for (std::size_t i = 0; i < gold.size(); ++i) spans.push_back({gold[i].byte_begin, gold[i].byte_end, true, i});
   for (std::size_t i = 0; i < edits.size(); ++i) {
@@ -104,10 +121,19 @@ QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>&
       (spans[j].gold ? n_gold : n_sys)++;
       ++j;
     }
+    auto mark = [&](int value) {
+      for (std::size_t k = i; k < j; ++k) {
+        if (!spans[k].gold && edit_correct) (*edit_correct)[spans[k].index] = value;
+      }
+    };
+    std::size_t n_covered = 0;
+    for (std::size_t k = i; k < j; ++k) n_covered += spans[k].gold && covered(spans[k].index);
+    const bool all_covered = n_gold > 0 && n_covered == n_gold;
     if (n_sys == 0) {
       q.missed += n_gold;
     } else if (n_gold == 0) {
       q.false_edits += n_sys;
+      mark(0);
     } else {
       std::vector<Repl> sys_repl, gold_repl;
       bool overlapping_system_edits = false;
@@ -128,9 +154,15 @@ QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>&
       if (right) {
         q.restored += n_gold;
         q.correct_edits += n_sys;
+        q.covered_restored += n_covered;
       } else {
         q.changed += n_gold;
         q.wrong_edits += n_sys;
+      }
+      mark(right ? 1 : 0);
+      if (all_covered) {
+        q.covered_edits += n_sys;
+        if (right) q.covered_correct_edits += n_sys;
       }
     }
     i = j;

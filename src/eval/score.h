@@ -28,6 +28,10 @@ struct SystemOutput {
   std::vector<Edit> edits;  // spans in the input, non-overlapping
   double score = 0;         // higher = more likely spun
   bool spun = false;        // the system's verdict at its shipped threshold
+  // The edits carry calibrated confidences and include those below the
+  // shipped threshold (the decoder run at a low --min-confidence): the runner
+  // applies the thresholds, for the precision-recall curve and reliability.
+  bool graded = false;
 };
 
 struct QualityCounts {
@@ -35,6 +39,10 @@ struct QualityCounts {
   std::size_t gold = 0, restored = 0, changed = 0, missed = 0;
   std::size_t edits = 0, correct_edits = 0, wrong_edits = 0, false_edits = 0;
   std::size_t covered = 0;  // gold edits whose original is among the lexicon's candidates
+  // With per-gold coverage given to score_document: the same counts for the
+  // gold edits whose original is a candidate, and the system edits that touch
+  // only such gold edits.
+  std::size_t covered_gold = 0, covered_restored = 0, covered_edits = 0, covered_correct_edits = 0;
 
   void add(const QualityCounts& other);
   double precision() const;  // correct / edits (1 when no edits)
@@ -42,12 +50,21 @@ struct QualityCounts {
   double f1() const;
   double false_per_1k_tokens() const;
   double coverage() const;   // covered / gold
+  double covered_recall() const;     // covered_restored / covered_gold
+  double uncovered_recall() const;   // the rest
+  double covered_precision() const;  // covered_correct_edits / covered_edits
 };
 
 // Scores one document. `tokens` is added to the counts as the document's size.
 // Throws Error(kInternal) when an edit lies outside the text.
+// `gold_covered` (optional, parallel to `gold`): whether each gold edit's
+// original is among the candidates. `edit_correct` (optional): per system
+// edit, 1 when it is correct, 0 when wrong or false, -1 when it rewrites its
+// span to itself (ignored).
 QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>& gold,
-                             const std::vector<Edit>& edits);
+                             const std::vector<Edit>& edits,
+                             const std::vector<bool>* gold_covered = nullptr,
+                             std::vector<int>* edit_correct = nullptr);
 
 struct DetectionSample {
   double score;
