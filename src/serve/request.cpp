@@ -158,7 +158,8 @@ std::uint32_t AnnotatedText::document_offset(std::uint32_t checked, bool is_end)
     if (p.is_text) return p.document_begin + (checked - p.checked_begin);
     return is_end ? p.document_end : p.document_begin;
   }
-  return document_units_;
+  // Not inside any piece: the end of an empty span at 0, or a start at the end.
+  return is_end && checked == 0 ? 0 : document_units_;
 }
 
 AnnotatedText parse_annotation(std::string_view data_json) {

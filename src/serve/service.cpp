@@ -213,6 +213,7 @@ std::string http_code_name(int status) {
 thread_local Clock::time_point t_request_start;
 thread_local bool t_request_started = false;
 thread_local std::size_t t_request_bytes = 0;
+thread_local std::size_t t_streamed_bytes = 0;  // a chunked answer's bytes (res.body is empty)
 thread_local std::string t_error_code;
 
 std::string timestamp() {
@@ -435,6 +436,7 @@ struct Service::Impl {
           });
           const std::string out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
           t_request_bytes = data->size();
+          t_streamed_bytes += out.size();
           return sink.write(out.data(), out.size());
          } catch (const std::exception& e) {  // out of memory mid-stream: end the answer short
           std::fprintf(stderr, "unspin serve: /v1/batch stopped at line %zu: %s\n", *line_number, e.what());
@@ -462,6 +464,7 @@ struct Service::Impl {
       t_request_start = Clock::now();
       t_request_started = true;
       t_request_bytes = 0;
+      t_streamed_bytes = 0;
       t_error_code.clear();
       return httplib::Server::HandlerResponse::Unhandled;
     });
@@ -552,7 +555,7 @@ struct Service::Impl {
     t_request_started = false;
     const std::string route = route_of(req.path);
     const std::size_t bytes_in = t_request_bytes ? t_request_bytes : req.body.size();
-    const std::size_t bytes_out = res.body.size();
+    const std::size_t bytes_out = res.body.empty() ? t_streamed_bytes : res.body.size();
     metrics.record_request(route, res.status, seconds, bytes_in, bytes_out);
     if (res.status >= 400) metrics.record_error(route, t_error_code.empty() ? http_code_name(res.status) : t_error_code);
     if (!options.access_log) return;
