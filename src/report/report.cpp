@@ -166,7 +166,11 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   }
   json out;
   out["software"] = {{"name", "unspin"}, {"version", std::string(version())}};
-  out["language"] = {{"code", "en"}, {"name", "English"}, {"detected", r.english_share}};
+  // LanguageTool's detectedLanguage beside SCHEMA's own `detected` (issue 13).
+  out["language"] = {{"code", "en"},
+                     {"name", "English"},
+                     {"detected", r.english_share},
+                     {"detectedLanguage", {{"name", "English"}, {"code", "en"}, {"confidence", r.english_share}}}};
   out["offset_unit"] = unit_name(unit);
   out["score"] = r.has_score ? json(r.score) : json(nullptr);
   out["verdict"] = verdict_name(r.verdict);
