@@ -50,17 +50,20 @@ cat "$tmp"/corpus/*.txt >"$tmp/clean.txt"
 "$unspin" spin --style table --rate 0.5 --seed 13 "${model_args[@]}" "$tmp/clean.txt" >"$tmp/spun.txt" 2>/dev/null \
   || cp "$tmp/clean.txt" "$tmp/spun.txt"
 "$PY" - "$tmp" "$docs" <<'EOF'
-import json, sys
+import json, re, sys
 tmp, n = sys.argv[1], int(sys.argv[2])
-def chunks(path):
+def chunks(path):  # whole sentences up to ~2 KB; a line break where the corpus has one
     out, cur = [], ""
-    for para in open(path, encoding="utf-8").read().split("\n"):
-        if not para.strip():
-            continue
-        cur += para + "\n\n"
-        if len(cur.encode()) >= 2000:
-            out.append(cur)
-            cur = ""
+    for line in open(path, encoding="utf-8").read().split("\n"):
+        for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+            if not sentence:
+                continue
+            if cur and len((cur + sentence).encode()) > 2048:
+                out.append(cur.rstrip() + "\n")
+                cur = ""
+            cur += sentence + " "
+        if cur:
+            cur = cur.rstrip() + "\n\n"
     return out
 clean, spun = chunks(tmp + "/clean.txt"), chunks(tmp + "/spun.txt")
 docs = [(spun if i % 2 else clean)[i] for i in range(min(n, len(clean), len(spun)))]
@@ -76,6 +79,7 @@ print(len(docs), sum(len(d.encode()) for d in docs), file=open(tmp + "/docs.info
 EOF
 read -r ndocs nbytes <"$tmp/docs.info"
 
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 # The CLI on the same documents: one process (it decodes one document at a
 # time), and one process per core on an equal share (all cores).
 cores=$(nproc)
@@ -120,18 +124,23 @@ wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s --latency -s "$tmp/check.
 rss_after=$(rss "$server_pid" VmRSS)
 rss_peak=$(rss "$server_pid" VmHWM)
 curl -s "$url/metrics" >"$tmp/metrics.txt"
-# The HTTP layer alone: GET /healthz (no decoding) for 5 s.
+# The HTTP layer alone: GET /healthz (no decoding) for 5 s, once the server
+# has finished the documents of connections wrk dropped at its end.
+for _ in $(seq 1 100); do
+  curl -s "$url/metrics" | grep -qE '^unspin_(decoding|waiting) [1-9]' || break
+  sleep 0.2
+done
 wrk -t2 -c"$connections" -d5s --latency "$url/healthz" >"$tmp/wrk-health.txt" 2>&1
 kill -TERM "$server_pid"
 wait "$server_pid" || true
 server_pid=""
 
 "$PY" - "$tmp" "$seconds" "$connections" "$ndocs" "$nbytes" "$cli_one" "$cli_all" "$cores" \
-  "$rss_before" "$rss_after" "$rss_peak" <<'EOF'
+  "$rss_before" "$rss_after" "$rss_peak" "$load_before" <<'EOF'
 import re, sys
 tmp, seconds, conns, ndocs, nbytes = sys.argv[1], float(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 cli_one, cli_all, cores = float(sys.argv[6]), float(sys.argv[7]), sys.argv[8]
-rss_before, rss_after, rss_peak = sys.argv[9:12]
+rss_before, rss_after, rss_peak, load_before = sys.argv[9:13]
 
 def wrk(path):
     text = open(path).read()
@@ -162,7 +171,8 @@ ratio = server_mbs / cli_all if cli_all else float("nan")
 print(f"wrk `-t2 -c{conns} -d{int(seconds)}s --timeout 60s` on `POST /v1/check`, {ndocs} documents of ~2 KB "
       f"({nbytes / ndocs / 1000:.1f} KB on average; half spun by `unspin spin --style table --rate 0.5`), "
       f"server `unspin serve --max-connections 256` with one decode thread per core ({cores}); "
-      f"all on 127.0.0.1, the load generator on the same {cores} cores.")
+      f"all on 127.0.0.1, the load generator on the same {cores} cores; load average before the run {load_before} "
+      f"(other work on the machine shares the cores).")
 print()
 print("| figure | value |")
 print("|---|---|")

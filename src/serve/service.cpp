@@ -2,7 +2,9 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -78,7 +80,9 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   bool shutdown_ = false;
 };
 
-// At most `slots` documents decoded at once, at most `max_waiting` waiting.
+// At most `slots` documents decoded at once, at most `max_waiting` waiting;
+// waiters get slots in arrival order (first come, first served), so that
+// under load no request starves and tail latency stays close to the queue's length.
 class DecodeSlots {
  public:
   DecodeSlots(unsigned slots, std::size_t max_waiting, Metrics& metrics)
@@ -103,19 +107,25 @@ class DecodeSlots {
   // (a batch's later lines): wait as long as it takes, whatever the queue.
   std::optional<Ticket> acquire(Clock::duration timeout, bool admitted = false) {
     std::unique_lock lock(mutex_);
-    if (free_ == 0 || waiting_ > 0) {
-      if (waiting_ >= max_waiting_ && !admitted) return std::nullopt;
-      ++waiting_;
-      metrics_.waiting.store(static_cast<long>(waiting_));
+    if (free_ == 0 || !waiters_.empty()) {
+      if (waiters_.size() >= max_waiting_ && !admitted) return std::nullopt;
+      const std::uint64_t me = next_waiter_++;
+      waiters_.push_back(me);
+      metrics_.waiting.store(static_cast<long>(waiters_.size()));
+      auto my_turn = [&] { return free_ > 0 && waiters_.front() == me; };
       bool got = true;
-      if (admitted) freed_.wait(lock, [&] { return free_ > 0; });
-      else got = freed_.wait_for(lock, timeout, [&] { return free_ > 0; });
-      --waiting_;
-      metrics_.waiting.store(static_cast<long>(waiting_));
-      if (!got) return std::nullopt;
+      if (admitted) freed_.wait(lock, my_turn);
+      else got = freed_.wait_for(lock, timeout, my_turn);
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), me));
+      metrics_.waiting.store(static_cast<long>(waiters_.size()));
+      if (!got) {
+        freed_.notify_all();  // the next in line may be able to go now
+        return std::nullopt;
+      }
     }
     --free_;
     metrics_.decoding.fetch_add(1);
+    if (free_ > 0 && !waiters_.empty()) freed_.notify_all();
     return Ticket(this);
   }
 
@@ -126,12 +136,13 @@ class DecodeSlots {
       ++free_;
     }
     metrics_.decoding.fetch_sub(1);
-    freed_.notify_one();
+    freed_.notify_all();  // only the first in line proceeds
   }
   std::mutex mutex_;
   std::condition_variable freed_;
   unsigned free_;
-  std::size_t waiting_ = 0;
+  std::deque<std::uint64_t> waiters_;  // arrival order
+  std::uint64_t next_waiter_ = 0;
   const std::size_t max_waiting_;
   Metrics& metrics_;
 };
@@ -238,6 +249,7 @@ struct Service::Impl {
   httplib::Server server;
   std::mutex log_mutex;
   int port = -1;
+  int listen_fd = -1;  // the listening socket, to raise httplib's listen backlog of 5
 
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
@@ -455,6 +467,14 @@ struct Service::Impl {
     const unsigned connections = std::max(1u, options.max_connections);
     server.new_task_queue = [connections] { return new BoundedTaskQueue(connections); };
     server.set_payload_max_length(options.max_body);
+    // httplib listens with a backlog of 5: under a burst of connections the
+    // kernel drops SYNs and clients retry after 1, 3, 7 s. Keep its
+    // SO_REUSEADDR and remember the socket; bind() raises the backlog.
+    server.set_socket_options([this](int fd) {
+      int yes = 1;
+      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_fd = fd;
+    });
     server.set_read_timeout(options.read_timeout_seconds, 0);
     server.set_write_timeout(options.write_timeout_seconds, 0);
     server.set_keep_alive_timeout(options.keep_alive_seconds);
@@ -569,6 +589,8 @@ struct Service::Impl {
   }
 };
 
+constexpr int kListenBacklog = 1024;
+
 Service::Service(ServeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Service::~Service() = default;
 
@@ -581,6 +603,7 @@ int Service::bind() {
                                     " (in use, or not an address of this machine); choose another --port or --host");
   }
   impl_->port = port;
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, kListenBacklog);  // Linux: updates the backlog
   return port;
 }
 
