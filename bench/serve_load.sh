@@ -87,12 +87,18 @@ t0=$(date +%s.%N)
 "$unspin" check --jsonl "${model_args[@]}" "$tmp/docs.jsonl" >/dev/null
 t1=$(date +%s.%N)
 split -n "l/$cores" "$tmp/docs.jsonl" "$tmp/part."
-t2=$(date +%s.%N)
-for part in "$tmp"/part.*; do "$unspin" check --jsonl "${model_args[@]}" "$part" >/dev/null & done
-wait
-t3=$(date +%s.%N)
+# all_cores: seconds for one process per core on an equal share each.
+all_cores() {
+  local start end
+  start=$(date +%s.%N)
+  for part in "$tmp"/part.*; do "$unspin" check --jsonl "${model_args[@]}" "$part" >/dev/null & done
+  wait
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+cli_all_seconds_before=$(all_cores)
 cli_one=$(echo "$nbytes / ($t1 - $t0) / 1000000" | bc -l)
-cli_all=$(echo "$nbytes / ($t3 - $t2) / 1000000" | bc -l)
+cli_all_before=$(echo "$nbytes / $cli_all_seconds_before / 1000000" | bc -l)
 
 # The server, warmed up, then wrk.
 "$unspin" serve --port 0 --quiet --max-connections 256 "${model_args[@]}" 2>"$tmp/server.log" &
@@ -123,6 +129,7 @@ EOF
 wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s --latency -s "$tmp/check.lua" "$url/v1/check" >"$tmp/wrk.txt" 2>&1
 rss_after=$(rss "$server_pid" VmRSS)
 rss_peak=$(rss "$server_pid" VmHWM)
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 curl -s "$url/metrics" >"$tmp/metrics.txt"
 # The HTTP layer alone: GET /healthz (no decoding) for 5 s, once the server
 # has finished the documents of connections wrk dropped at its end.
@@ -134,13 +141,17 @@ wrk -t2 -c"$connections" -d5s --latency "$url/healthz" >"$tmp/wrk-health.txt" 2>
 kill -TERM "$server_pid"
 wait "$server_pid" || true
 server_pid=""
+# The CLI on all cores again, after the load: the machine's other work varies.
+cli_all_after=$(echo "$nbytes / $(all_cores) / 1000000" | bc -l)
+cli_all=$(echo "($cli_all_before + $cli_all_after) / 2" | bc -l)
 
 "$PY" - "$tmp" "$seconds" "$connections" "$ndocs" "$nbytes" "$cli_one" "$cli_all" "$cores" \
-  "$rss_before" "$rss_after" "$rss_peak" "$load_before" <<'EOF'
+  "$rss_before" "$rss_after" "$rss_peak" "$load_before" "$load_after" "$cli_all_before" "$cli_all_after" <<'EOF'
 import re, sys
 tmp, seconds, conns, ndocs, nbytes = sys.argv[1], float(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 cli_one, cli_all, cores = float(sys.argv[6]), float(sys.argv[7]), sys.argv[8]
-rss_before, rss_after, rss_peak, load_before = sys.argv[9:13]
+rss_before, rss_after, rss_peak, load_before, load_after = sys.argv[9:14]
+cli_all_before, cli_all_after = float(sys.argv[14]), float(sys.argv[15])
 
 def wrk(path):
     text = open(path).read()
@@ -171,7 +182,7 @@ ratio = server_mbs / cli_all if cli_all else float("nan")
 print(f"wrk `-t2 -c{conns} -d{int(seconds)}s --timeout 60s` on `POST /v1/check`, {ndocs} documents of ~2 KB "
       f"({nbytes / ndocs / 1000:.1f} KB on average; half spun by `unspin spin --style table --rate 0.5`), "
       f"server `unspin serve --max-connections 256` with one decode thread per core ({cores}); "
-      f"all on 127.0.0.1, the load generator on the same {cores} cores; load average before the run {load_before} "
+      f"all on 127.0.0.1, the load generator on the same {cores} cores; load average {load_before} before and {load_after} after the wrk run "
       f"(other work on the machine shares the cores).")
 print()
 print("| figure | value |")
@@ -182,8 +193,9 @@ print(f"| server answers by status | {', '.join(f'{s}: {n}' for s, n in served)}
 print(f"| latency p50 / p90 / p99 | {p.get('50')} / {p.get('90')} / **{p.get('99')}** |")
 print(f"| text checked by the server | {server_mbs:.3f} MB/s |")
 print(f"| `unspin check --jsonl`, one process | {cli_one:.3f} MB/s |")
-print(f"| `unspin check --jsonl`, {cores} processes (all cores) | {cli_all:.3f} MB/s |")
-print(f"| server / CLI on all cores | **{100 * ratio:.0f}%** (bar: at least 80%) |")
+print(f"| `unspin check --jsonl`, {cores} processes (all cores), before / after the wrk run | "
+      f"{cli_all_before:.3f} / {cli_all_after:.3f} MB/s, mean {cli_all:.3f} |")
+print(f"| server / CLI on all cores (mean) | **{100 * ratio:.0f}%** (bar: at least 80%) |")
 print(f"| server resident memory before / after / peak | {rss_before} / {rss_after} / {rss_peak} MiB |")
 print(f"| HTTP layer alone: `GET /healthz`, same connections, 5 s | {hrps:.0f} requests/s, p99 {hp.get('99')}, {herrors} errors ({errors_detail}) |")
 EOF
