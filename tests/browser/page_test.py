@@ -78,6 +78,11 @@ try:
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1280,1500", "--lang=en-US"):
         options.add_argument(arg)
+    downloads = os.path.join(out_dir, "serve-page-downloads")
+    shutil.rmtree(downloads, ignore_errors=True)
+    os.makedirs(downloads)
+    options.add_experimental_option("prefs", {"download.default_directory": downloads,
+                                              "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
     driver.set_page_load_timeout(30)
     wait = WebDriverWait(driver, 30)
@@ -141,6 +146,27 @@ try:
     expect(tip.is_displayed() and want[0][1] in tip.text, f"focus tip {tip.text!r}")
     ActionChains(driver).move_to_element(first).perform()
     driver.save_screenshot(os.path.join(out_dir, "serve-page.png"))
+
+    # Download: the file holds the restored text.
+    driver.find_element(By.ID, "download-button").click()
+    saved = os.path.join(downloads, "restored.txt")
+    for _ in range(50):
+        if os.path.exists(saved) and os.path.getsize(saved) > 0:
+            break
+        time.sleep(0.1)
+    expect(os.path.exists(saved) and open(saved, encoding="utf-8").read() == restored,
+           "the downloaded file is not the restored text")
+
+    # Open a file with the file button (keyboard reachable input): checked at once.
+    clean_path = os.path.abspath(os.path.join(source, "examples", "clean-news.txt"))
+    driver.find_element(By.ID, "clear-button").click()
+    driver.find_element(By.ID, "file-input").send_keys(clean_path)
+    wait.until(lambda d: d.find_element(By.ID, "status").text.startswith(("Checked", "Error")))
+    clean = open(clean_path, encoding="utf-8").read()
+    expect(driver.find_element(By.ID, "input-text").get_attribute("value") == clean, "the file was not loaded")
+    clean_expected = json.loads(cli("check", "--json", "--offsets", "utf16", text=clean))
+    expect(marks() == [[m["spun"], m["replacements"][0]["value"]] for m in clean_expected["matches"]],
+           "the opened file's highlights differ from check --json")
 
     # Emoji (2 UTF-16 units) and CJK before the spun words: the same spans.
     prefixed = "😀 中文の記事 🎉 " + spun
