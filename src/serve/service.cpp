@@ -579,11 +579,19 @@ struct Service::Impl {
     metrics.record_request(route, res.status, seconds, bytes_in, bytes_out);
     if (res.status >= 400) metrics.record_error(route, t_error_code.empty() ? http_code_name(res.status) : t_error_code);
     if (!options.access_log) return;
+    // The client's method and path, cut and with anything but printable
+    // ASCII (or a quote) replaced: one log line per request, whatever was sent.
+    auto printable = [](const std::string& s, std::size_t max) {
+      std::string out = s.substr(0, max);
+      for (char& c : out) {
+        if (c < 0x21 || c > 0x7E || c == '"') c = '?';
+      }
+      return out;
+    };
     char line[512];
-    std::snprintf(line, sizeof line, "%s %s %s \"%.*s %.*s\" %d %zu %zu %.1fms\n", timestamp().c_str(),
-                  req.remote_addr.c_str(), route.c_str(), static_cast<int>(std::min<std::size_t>(req.method.size(), 16)),
-                  req.method.c_str(), static_cast<int>(std::min<std::size_t>(req.path.size(), 200)), req.path.c_str(),
-                  res.status, bytes_in, bytes_out, seconds * 1000);
+    std::snprintf(line, sizeof line, "%s %s %s \"%s %s\" %d %zu %zu %.1fms\n", timestamp().c_str(),
+                  req.remote_addr.c_str(), route.c_str(), printable(req.method, 16).c_str(),
+                  printable(req.path, 200).c_str(), res.status, bytes_in, bytes_out, seconds * 1000);
     std::lock_guard lock(log_mutex);
     std::fputs(line, stderr);
   }

@@ -11,6 +11,7 @@
 #   native_api             /v1/check, /v1/restore, /v1/batch against the CLI on the same text
 #   bad_requests           malformed HTTP, JSON and forms: 4xx with bodies, the server lives on
 #   graceful_shutdown      SIGTERM during a request: it finishes with 200, the server exits 0
+#   startup_errors         missing models (exit 8), a port in use (exit 3), bad options (exit 2)
 # Skips (exit 77) when the models are not built or curl is missing.
 set -u
 UNSPIN=$1 MODELS=$2 SRC=$3 CASE=$4
@@ -176,6 +177,19 @@ EOF
     [ "$rc" = 0 ] || fail "server exit status $rc after SIGTERM"
     grep -q 'SIGTERM received' "$TMP/server.log" || fail "no shutdown message"
     grep -q '"POST /v1/check" 200' "$TMP/server.log" || fail "no access log line for the in-flight request"
+    ;;
+
+  startup_errors)
+    "$UNSPIN" serve --port 0 --models "$TMP/no-models" 2>"$TMP/err"; rc=$?
+    [ "$rc" = 8 ] && grep -q 'setup.sh' "$TMP/err" || fail "missing models: exit $rc, $(cat "$TMP/err")"
+    start_server --quiet
+    "$UNSPIN" serve --port "$PORT" --models "$MODELS" 2>"$TMP/err"; rc=$?
+    [ "$rc" = 3 ] && grep -q 'cannot listen' "$TMP/err" || fail "port in use: exit $rc, $(cat "$TMP/err")"
+    "$UNSPIN" serve --port 70000 --models "$MODELS" 2>"$TMP/err"; rc=$?
+    [ "$rc" = 2 ] || fail "--port 70000: exit $rc"
+    "$UNSPIN" serve --max-body 12Q --models "$MODELS" 2>"$TMP/err"; rc=$?
+    [ "$rc" = 2 ] || fail "--max-body 12Q: exit $rc, $(cat "$TMP/err")"
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$(URL /healthz)")" = 200 ] || fail "the first server stopped answering"
     ;;
 
   *) echo "unknown case $CASE" >&2; exit 2 ;;
