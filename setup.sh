@@ -59,5 +59,7 @@ echo "==> Example: unspin check examples/spun-news.txt"
 "$BUILD_DIR/bin/unspin" check examples/spun-news.txt
 echo "==> Example: unspin restore examples/spun-news.txt"
 "$BUILD_DIR/bin/unspin" restore examples/spun-news.txt
+echo "==> Example, with the spinner's table given: unspin restore --lexicon examples/spinner-table.txt examples/spun-news.txt"
+"$BUILD_DIR/bin/unspin" restore --lexicon examples/spinner-table.txt examples/spun-news.txt
 echo
 echo "Done. The CLI is $BUILD_DIR/bin/unspin; run the tests with ./test.sh"

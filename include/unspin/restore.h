@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "unspin/lexicon.h"
@@ -39,6 +40,10 @@ struct Models {
   std::unique_ptr<LanguageModel> lm;
   LexiconStack lexicons;
   std::vector<ModelInfo> info;
+  // Originals listed in user lexicons (TSV, group tables), with the summed
+  // prior of their spun forms: the spinner model knows these table entries
+  // even where none of their spun forms occurs.
+  std::unordered_map<std::string, float> user_originals;
   // `reports`, when given, receives one import report per user lexicon.
   static std::unique_ptr<Models> load(const ModelPaths& paths,
                                       std::vector<UserLexiconReport>* reports = nullptr);
@@ -111,6 +116,13 @@ struct DocumentResult {
   std::vector<ParagraphResult> paragraphs;
 };
 
+// One entry of a spinner's table learned from documents (`unspin learn`).
+struct LearnedPair {
+  std::string original, spun;  // folded phrases
+  double prior = 0;            // learned probability that the spinner's table holds the pair
+  std::size_t count = 0;       // occurrences restored with it (posterior >= 1/2)
+};
+
 class Restorer {
  public:
   Restorer(const Models& models, RestoreOptions options);
@@ -123,6 +135,12 @@ class Restorer {
   // Documents from one source share a spinner: its table is estimated
   // across all of them before decoding each (--same-source).
   std::vector<DocumentResult> run_same_source(const std::vector<std::string_view>& texts) const;
+  // The spinner table the model estimates from the texts: entries with a
+  // posterior of at least `min_prior`, strongest first. With `same_source`
+  // the texts share one table (pooled), else each is estimated alone and the
+  // pair's prior is its mean over the texts where it occurs.
+  std::vector<LearnedPair> learn(const std::vector<std::string_view>& texts, bool same_source,
+                                 double min_prior = 0.5) const;
 
  private:
   struct Impl;

@@ -1,6 +1,8 @@
 // `unspin spin` (simulated spinners with gold edits) and `unspin eval`
 // (the measuring instrument: restoration, detection, speed; `eval corpus`
 // lists and extracts the held-out split).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -89,12 +91,24 @@ struct EvalOptions {
   std::string json_out, markdown_out, floors;
   std::string models_dir, corpora, spinner_data, aiksaurus, screening_list;
   std::vector<std::string> sources = eval::kNewsSources;
-  std::vector<std::string> systems{"unspin", "screening-list", "thesaurus+unigram"};
+  std::vector<std::string> systems{"unspin", "unspin+table", "screening-list", "thesaurus+unigram"};
   double unigram_margin = 1.0;
+  std::string part = "eval";  // --part build: develop on the build part, report on eval
 };
 
-std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, std::unique_ptr<Models>& models,
-                                                        std::unique_ptr<Restorer>& restorer) {
+// Keeps the second model set and restorer of "unspin+table" alive for the run.
+struct TableGiven {
+  std::string table_path;
+  std::unique_ptr<Models> models;
+  std::unique_ptr<Restorer> restorer;
+  ~TableGiven() {
+    if (!table_path.empty()) std::remove(table_path.c_str());
+  }
+};
+
+std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, const eval::SpinnerData& data,
+                                                        std::unique_ptr<Models>& models,
+                                                        std::unique_ptr<Restorer>& restorer, TableGiven& table_given) {
   std::vector<std::unique_ptr<eval::System>> out;
   auto need_models = [&] {
     if (!models) {
@@ -107,6 +121,20 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, st
     if (name == "unspin") {
       restorer = std::make_unique<Restorer>(*need_models(), RestoreOptions{});
       out.push_back(eval::make_decoder_system(*restorer));
+    } else if (name == "unspin+table") {
+      // The decoder given the table style's own groups as a user lexicon
+      // (what a user holding the spinner's table passes with --lexicon).
+      char path[] = "/tmp/unspin-eval-table-XXXXXX";
+      const int fd = ::mkstemp(path);
+      if (fd < 0) throw Error(ErrorCode::kIo, "cannot create a temporary file for the table");
+      ::close(fd);
+      table_given.table_path = path;
+      write_file(table_given.table_path, data.table.to_text());
+      ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+      paths.user_lexicons = {table_given.table_path};
+      table_given.models = Models::load(paths);
+      table_given.restorer = std::make_unique<Restorer>(*table_given.models, RestoreOptions{});
+      out.push_back(eval::make_decoder_system(*table_given.restorer, "unspin+table"));
     } else if (name == "screening-list") {
       const std::string path = o.screening_list.empty()
                                    ? (o.spinner_data.empty() ? eval::SpinnerData::default_data_dir() : o.spinner_data) +
@@ -116,7 +144,7 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, st
     } else if (name == "thesaurus+unigram") {
       out.push_back(eval::make_unigram_system(*need_models(), o.unigram_margin));
     } else {
-      throw Error(ErrorCode::kUsage, "unknown system \"" + name + "\"; use unspin, screening-list or thesaurus+unigram");
+      throw Error(ErrorCode::kUsage, "unknown system \"" + name + "\"; use unspin, unspin+table, screening-list or thesaurus+unigram");
     }
   }
   return out;
@@ -151,7 +179,8 @@ int run_eval(const EvalOptions& o) {
   }
   const eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
   const std::vector<eval::CorpusDoc> docs = eval::select_part(
-      eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources), eval::Part::kEval);
+      eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources),
+      o.part == "build" ? eval::Part::kBuild : eval::Part::kEval);
   std::map<std::size_t, std::vector<eval::Excerpt>> excerpts;
   for (std::size_t len : config.lengths) {
     excerpts[len] = eval::make_excerpts(docs, len, config.docs);
@@ -162,7 +191,8 @@ int run_eval(const EvalOptions& o) {
 
   std::unique_ptr<Models> models;
   std::unique_ptr<Restorer> restorer;
-  const auto systems = make_systems(o, models, restorer);
+  TableGiven table_given;
+  const auto systems = make_systems(o, data, models, restorer, table_given);
   std::vector<const eval::System*> views;
   for (const auto& s : systems) views.push_back(s.get());
   eval::CoverageFn coverage;
@@ -271,18 +301,22 @@ void add_eval_commands(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
   CLI::App* ev = app.add_subcommand("eval", "Measure restoration, detection and speed on held-out spun text");
   ev->add_flag("--quick", o->quick, "Small run for CI (lengths 100 and 300 words, 8 excerpts each)");
-  ev->add_option("--styles", o->styles, "Spinner styles (default: thesaurus phrase tortured)");
-  ev->add_option("--rates", o->rates, "Spin rates (default: 0.1 0.3 0.6)");
+  ev->add_option("--styles", o->styles, "Spinner styles (default: thesaurus phrase tortured table)");
+  ev->add_option("--rates", o->rates, "Spin rates (default: 0.1 0.3 0.6 1; for the table style, its intensity)");
   ev->add_option("--lengths", o->lengths, "Excerpt lengths in words (default: 100 300 1000)");
   ev->add_option("--docs", o->docs, "Excerpts per length (default 30; --quick 8)");
   ev->add_option("--seed", o->seed, "Seed of the spinners (default 1)");
+  ev->add_option("--part", o->part,
+                 "Corpus part: eval (default; the reported figures) or build (for development: "
+                 "the part every fitted parameter comes from)")
+      ->check(CLI::IsMember({"eval", "build"}));
   ev->add_option("--json", o->json_out, "Write full results as JSON to this file");
   ev->add_option("--markdown", o->markdown_out, "Write the tables to this file instead of standard output");
   ev->add_option("--check-floors", o->floors, "Exit 1 when a figure falls below its floor in this JSON file");
   ev->add_option("--models", o->models_dir, "Folder with en-us.ulm and default.ulex");
   ev->add_option("--corpora", o->corpora, "npm corpora folder (default: $UNSPIN_CORPORA or the setup.sh folder)");
   ev->add_option("--sources", o->sources, "Corpus sources: brown-press sotu nlp-corpus (default: brown-press sotu)");
-  ev->add_option("--systems", o->systems, "Systems to run (default: unspin screening-list thesaurus+unigram)");
+  ev->add_option("--systems", o->systems, "Systems to run (default: unspin unspin+table screening-list thesaurus+unigram)");
   ev->add_option("--screening-list", o->screening_list, "Baseline (a)'s list (default data/spinner/screening_list.tsv)");
   ev->add_option("--unigram-margin", o->unigram_margin, "Baseline (b): log10 frequency gain needed (default 1)");
   ev->add_option("--spinner-data", o->spinner_data, "Folder of the spinners' tables (default data/spinner)");

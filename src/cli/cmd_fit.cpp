@@ -2,9 +2,12 @@
 // spinning of the BUILD part of the corpora and prints the weights to ship.
 #include <iostream>
 
+#include <unistd.h>
+
 #include "cli/commands.h"
 #include "eval/corpus.h"
 #include "eval/fit.h"
+#include "unspin/error.h"
 #include "unspin/restore.h"
 
 namespace unspin::cli {
@@ -30,8 +33,23 @@ void add_fit_command(CLI::App& app) {
     std::vector<eval::CorpusDoc> docs = eval::select_part(
         eval::load_corpus(corpora_dir.empty() ? eval::default_corpora_dir() : corpora_dir, eval::kAllSources),
         eval::Part::kBuild);
+    // The "table given" case: the table style's groups as a user lexicon.
+    char table_path[] = "/tmp/unspin-fit-table-XXXXXX";
+    const int fd = ::mkstemp(table_path);
+    if (fd < 0) throw Error(ErrorCode::kIo, "cannot create a temporary file for the table");
+    const std::string table = spinner_data.table.to_text();
+    const bool written = ::write(fd, table.data(), table.size()) == static_cast<ssize_t>(table.size());
+    ::close(fd);
+    std::unique_ptr<Models> table_models;
+    if (written) {
+      ModelPaths with_table = paths;
+      with_table.user_lexicons = {table_path};
+      table_models = Models::load(with_table);
+    }
+    ::unlink(table_path);
     const eval::FitResult result = eval::fit_decoder(
-        *models, spinner_data, docs, config, [](const std::string& line) { std::cerr << line << "\n"; });
+        *models, table_models.get(), spinner_data, docs, config,
+        [](const std::string& line) { std::cerr << line << "\n"; });
     std::cout << result.summary();
   });
 }

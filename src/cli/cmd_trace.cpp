@@ -13,6 +13,7 @@
 #include "unspin/archive.h"
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "cli/learned_table.h"
 #include "cli/progress.h"
 #include "unspin/error.h"
 #include "unspin/trace.h"
@@ -65,18 +66,15 @@ void print_human(const std::string& file, const TraceResult& r, double threshold
 // The same TSV `unspin learn` writes: original<TAB>spun<TAB>prior  # count N,
 // prior = the share of the original's occurrences in the aligned sources
 // that the spinner replaced by this spun form.
-void write_learn_table(const std::string& path, const std::vector<TracedPair>& pairs, std::size_t traced) {
-  std::ofstream out(path, std::ios::binary);
-  out << "# spinner table learned by `unspin trace --learn-table` from " << traced
-      << " traced text(s): original<TAB>spun<TAB>prior  # count N\n";
-  for (const TracedPair& p : pairs) {
+void write_learn_table(const std::string& path, const std::vector<TracedPair>& traced, std::size_t texts) {
+  std::vector<LearnedPair> pairs;
+  for (const TracedPair& p : traced) {
     const double prior = p.original_seen ? std::min(1.0, static_cast<double>(p.count) / p.original_seen) : 1.0;
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.3f", prior);
-    out << p.original << '\t' << p.spun << '\t' << buffer << "  # count " << p.count << "\n";
+    pairs.push_back({p.original, p.spun, prior, p.count});
   }
-  out.close();
-  if (!out) throw Error(ErrorCode::kIo, "cannot write " + path);
+  write_learned_table(path, "spinner table learned by `unspin trace --learn-table` from " + std::to_string(texts) +
+                                " traced text(s)",
+                      pairs);
 }
 
 int run_trace(const TraceCliOptions& o) {

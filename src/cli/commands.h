@@ -8,6 +8,7 @@
 namespace unspin::cli {
 
 void add_restore_check_commands(CLI::App& app);  // restore, check
+void add_learn_command(CLI::App& app);           // learn
 void add_lm_commands(CLI::App& app);             // lm ...
 void add_lexicon_commands(CLI::App& app);        // lexicon ...
 void add_eval_commands(CLI::App& app);           // spin, eval

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     std::cout << "unspin " << unspin::version() << "\n";
   });
   unspin::cli::add_restore_check_commands(app);
+  unspin::cli::add_learn_command(app);
   unspin::cli::add_lm_commands(app);
   unspin::cli::add_lexicon_commands(app);
   unspin::cli::add_eval_commands(app);

@@ -1,8 +1,11 @@
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 
 #include "common/checksum.h"
+#include "lexicon/user_lexicon.h"
 
 #include "unspin/error.h"
 #include "unspin/restore.h"
@@ -50,6 +53,14 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     UserLexiconReport report;
     models->lexicons.add(load_user_lexicon(user, &report));
     models->info.push_back({"user_lexicon", user, file_checksum(user)});
+    std::ifstream in(user, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (lexicon::detect_user_format(text) != lexicon::UserFormat::kUlex) {
+      for (const lexicon::UserPair& pair : lexicon::parse_user_pairs(text, user, nullptr)) {
+        float& total = models->user_originals[pair.original];
+        total = std::min(1.0f, total + pair.prior);
+      }
+    }
     if (reports) reports->push_back(std::move(report));
   }
   return models;

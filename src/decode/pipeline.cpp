@@ -161,6 +161,20 @@ Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const De
   }
 }
 
+double Pipeline::unigram_log10(const std::vector<WordId>& ids) const {
+  const LanguageModel& lm = *models_.lm;
+  LmState out;
+  double total = 0;
+  for (WordId id : ids) total += lm.score(lm.null_context(), id, &out);
+  return total;
+}
+
+double Pipeline::unigram_log10(const Sentence& sentence, std::uint32_t begin, std::uint32_t end) const {
+  std::vector<WordId> ids;
+  for (std::uint32_t w = begin; w < end; ++w) ids.push_back(sentence.words[w].lm_id);
+  return unigram_log10(ids);
+}
+
 double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
   const SpinnerModelParams& p = params_.model;
   const double prior = std::max(arc.prior, 1e-6f);
@@ -173,7 +187,9 @@ double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
                                                                 : p.log_active_other;
     q = base + p.prior_exponent * std::log10(prior);
   }
-  for (std::uint32_t w = arc.begin; w < arc.end; ++w) {
+  // Names are spun less often than other words by generic spinners; a user's
+  // table is applied to capitalised words like any other.
+  for (std::uint32_t w = arc.begin; w < arc.end && !(arc.sources & kSourceUser); ++w) {
     if (sentence.words[w].name_like) {
       q += p.log_name_factor;
       break;
@@ -235,12 +251,35 @@ void Pipeline::build_model(DocumentState& doc) const {
         e.original = arc.original;
         e.spun = arc.spun;
         e.log10_prior = log10_prior(arc, sentence);
+        e.unigram_gain = unigram_log10(arc.ids) - unigram_log10(sentence, arc.begin, arc.end);
         auto it = doc.written.find(arc.original);
         e.unspun = it == doc.written.end() ? 0 : it->second;
+        e.spun_contains_original = (' ' + arc.spun + ' ').find(' ' + arc.original + ' ') != std::string::npos;
+        if (e.spun_contains_original) {
+          // Occurrences of the original inside the spun form are not unspun originals.
+          auto spun_count = doc.written.find(arc.spun);
+          if (spun_count != doc.written.end()) e.unspun = std::max(0, e.unspun - spun_count->second);
+        }
         const std::uint32_t entry = doc.model.add_entry(std::move(e));
         doc.model.add_occurrence({entry, span, arc.local_gain});
         doc.arcs.push_back({s, &arc});
       }
+    }
+  }
+  // Originals of a user's table written in the document (see add_known_original).
+  if (!models_.user_originals.empty()) {
+    std::unordered_map<std::string, int> inside_spun;  // original -> occurrences inside its spun forms
+    for (const Entry& e : doc.model.entries()) {
+      if (!e.spun_contains_original) continue;
+      auto it = doc.written.find(e.spun);
+      if (it != doc.written.end()) inside_spun[e.original] += it->second;
+    }
+    const double active = std::pow(10.0, params_.model.log_active_user);
+    for (const auto& [phrase, count] : doc.written) {
+      auto it = models_.user_originals.find(phrase);
+      if (it == models_.user_originals.end()) continue;
+      const int unspun = count - inside_spun[phrase];
+      if (unspun > 0) doc.model.add_known_original(phrase, active * it->second, unspun);
     }
   }
 }
@@ -248,6 +287,9 @@ void Pipeline::build_model(DocumentState& doc) const {
 // Iterated conditional scoring: each occurrence's LM evidence is recomputed
 // with its neighbours as currently restored, so that two adjacent spun words
 // ("pointy enhance") are judged against each other's originals.
+// Occurrences at least this likely are restored in their neighbours' context.
+constexpr double kContextThreshold = 0.5;
+
 void Pipeline::refine_context(DocumentState& doc) const {
   const LanguageModel& lm = *models_.lm;
   std::vector<Restoration> restorations(doc.sentences.size());
@@ -260,7 +302,7 @@ void Pipeline::refine_context(DocumentState& doc) const {
   std::stable_sort(order.begin(), order.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return doc.result.posterior[a] > doc.result.posterior[b]; });
   for (std::uint32_t i : order) {
-    if (doc.result.posterior[i] < 0.5) break;
+    if (doc.result.posterior[i] < kContextThreshold) break;
     const ArcRef& ref = doc.arcs[i];
     Restoration& r = restorations[ref.sentence];
     bool free = true;
@@ -345,7 +387,9 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     d.byte_begin = doc.text.tokens[sentence.words[ref.arc->begin].token].byte_begin;
     d.byte_end = doc.text.tokens[sentence.words[ref.arc->end - 1].token].byte_end;
     d.raw = doc.result.posterior[i];
-    d.confidence = sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
+    d.confidence = (ref.arc->sources & kSourceUser)
+                       ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
+                       : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
     out.push_back(d);
   }
   return out;

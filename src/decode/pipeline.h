@@ -76,6 +76,8 @@ class Pipeline {
   void pool_same_source(const std::vector<DocumentState*>& docs) const;
   std::vector<Decision> decisions_of(const DocumentState& doc) const;
   double log10_prior(const Arc& arc, const Sentence& sentence) const;
+  double unigram_log10(const std::vector<WordId>& ids) const;
+  double unigram_log10(const Sentence& sentence, std::uint32_t begin, std::uint32_t end) const;
 
   const Models& models_;
   RestoreOptions options_;

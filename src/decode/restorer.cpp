@@ -2,6 +2,9 @@
 #include "decode/pipeline.h"
 #include "unspin/restore.h"
 
+#include <algorithm>
+#include <map>
+
 namespace unspin {
 
 double default_verdict_threshold() { return decode::DecoderParams{}.verdict_threshold; }
@@ -45,6 +48,58 @@ std::vector<DocumentResult> Restorer::run_same_source(
   std::vector<DocumentResult> results;
   for (std::size_t i = 0; i < docs.size(); ++i) results.push_back(impl_->pipeline.finish(docs[i], decisions[i]));
   return results;
+}
+
+std::vector<LearnedPair> Restorer::learn(const std::vector<std::string_view>& texts, bool same_source,
+                                         double min_prior) const {
+  std::vector<decode::DocumentState> docs;
+  docs.reserve(texts.size());
+  for (std::string_view t : texts) {
+    validate_input(t, impl_->options.max_input_bytes);
+    docs.push_back(impl_->pipeline.prepare(t));
+  }
+  struct Sum {
+    double prior_sum = 0, prior_max = 0;
+    std::size_t docs = 0, count = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Sum> sums;
+  auto collect = [&](decode::DocumentState& doc, const std::vector<decode::Decision>& decisions) {
+    const auto& entries = doc.model.entries();
+    std::vector<std::size_t> counts(entries.size(), 0);
+    for (const decode::Decision& d : decisions) {
+      if (d.raw >= 0.5) ++counts[doc.model.occurrences()[d.occurrence].entry];
+    }
+    for (std::size_t e = 0; e < entries.size(); ++e) {
+      if (doc.result.entry_posterior[e] <= 0) continue;
+      Sum& sum = sums[{entries[e].original, entries[e].spun}];
+      sum.prior_sum += doc.result.entry_posterior[e];
+      sum.prior_max = std::max(sum.prior_max, doc.result.entry_posterior[e]);
+      sum.docs += 1;
+      sum.count += counts[e];
+    }
+  };
+  if (same_source) {
+    std::vector<decode::DocumentState*> pointers;
+    for (decode::DocumentState& d : docs) pointers.push_back(&d);
+    const auto decisions = impl_->pipeline.decode(pointers);
+    // One table, pooled: each document's posterior already carries the
+    // others' evidence; the pair's prior is the strongest of them.
+    for (std::size_t i = 0; i < docs.size(); ++i) collect(docs[i], decisions[i]);
+  } else {
+    for (decode::DocumentState& d : docs) {
+      const auto decisions = impl_->pipeline.decode({&d});
+      collect(d, decisions[0]);
+    }
+  }
+  std::vector<LearnedPair> out;
+  for (const auto& [key, sum] : sums) {
+    const double prior = same_source ? sum.prior_max : sum.prior_sum / static_cast<double>(sum.docs);
+    if (prior >= min_prior && sum.count > 0) out.push_back({key.first, key.second, prior, sum.count});
+  }
+  std::sort(out.begin(), out.end(), [](const LearnedPair& a, const LearnedPair& b) {
+    return a.prior != b.prior ? a.prior > b.prior : a.count > b.count;
+  });
+  return out;
 }
 
 }  // namespace unspin

@@ -8,10 +8,11 @@
 // swapping at a rate). Clean text is the empty table.
 //
 // For a candidate entry e = (o -> s) seen in document x:
-//   L_e = sum over occurrences i of s   log10(1 + rho * 10^(lambda * Delta_i))
+//   L_e = sum over occurrences i of s   log10(nu + rho * 10^(lambda * Delta_i))
 //       + n_unspun(o) * log10(max(1 - rho, epsilon))
-// where Delta_i = log10 P_LM(context with o) - log10 P_LM(context as written)
-// and n_unspun(o) counts o still written as o. With prior q_e that the entry
+// where Delta_i = log10 P_LM(context with o) - log10 P_LM(context as written),
+// n_unspun(o) counts o still written as o, and nu = 1, or max(1 - rho,
+// epsilon) when s contains o (the spinner would have rewritten a natural s). With prior q_e that the entry
 // is active (from where the pair came from: a user's spinner table, the
 // curated paraphrases, WordNet, ...), one active alternative per original:
 //   Z_o = (1 - sum_e q_e) + sum_e q_e 10^(L_e),   P(e active | x) = q_e 10^(L_e) / Z_o
@@ -50,10 +51,13 @@ struct SpinnerModelParams {
   std::array<double, 4> rhos{0.1, 0.3, 0.6, 0.97};
   std::array<double, 4> rho_weights{0.25, 0.25, 0.25, 0.25};
   double prior_spun_log10_odds = 0.0;   // prior odds that a document is spun
-  // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias);
+  // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias),
+  // with their own scale and bias when the pair came from a user's spinner table
+  // (the model's raw posterior is differently reliable there);
   // documents P = sigmoid(det_scale * log10 BF + det_bias + det_log_words * log10(words)).
-  double edit_scale = 0.4919, edit_bias = -1.021;
-  double det_scale = 0.24615, det_bias = 0.86933, det_log_words = -0.42934;
+  double edit_scale = 0.583, edit_bias = -1.8534;
+  double user_edit_scale = 0.80074, user_edit_bias = 0.12595;
+  double det_scale = 0.17013, det_bias = 2.1897, det_log_words = -1.0685;
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;
 };
@@ -70,7 +74,13 @@ struct Entry {
   std::string original, spun;  // folded phrases
   double log10_prior;          // log10 q_e (before site pooling)
   double site_log10_adjust = 0;  // added by same-source pooling
-  int unspun = 0;              // occurrences of `original` written as it is
+  double unigram_gain = 0;     // log10 P(original) - log10 P(spun), no context (the word choice)
+  int unspun = 0;              // occurrences of `original` written as it is, outside `spun`
+  // `spun` contains `original` ("some" -> "some of the"): a spinner applying
+  // the entry would have replaced the original inside a natural occurrence of
+  // `spun` too, so under this entry a written `spun` is natural only with
+  // probability max(1 - rho, epsilon).
+  bool spun_contains_original = false;
   std::uint32_t original_group = 0;  // entries with the same original share one choice
 };
 
@@ -88,6 +98,13 @@ class SpinnerModel {
   explicit SpinnerModel(const SpinnerModelParams& params) : params_(params) {}
 
   std::uint32_t add_entry(Entry entry);  // merged by (original, spun)
+  // An original whose spinner-table entry is known (a user's table): its
+  // alternatives together have prior `q_total` of being active, and it is
+  // written unspun `unspun` times. Alternatives that do not occur in the
+  // document still explain nothing, so each written original counts against
+  // them: this is how a clean document full of a table's originals shows
+  // that no spinner with that table touched it.
+  void add_known_original(const std::string& original, double q_total, int unspun);
   std::uint32_t entry_index(const std::string& original, const std::string& spun) const;
   void add_occurrence(Occurrence occurrence) { occurrences_.push_back(occurrence); }
   std::vector<Entry>& entries() { return entries_; }
@@ -109,6 +126,9 @@ class SpinnerModel {
   std::vector<Occurrence> occurrences_;
   std::unordered_map<std::string, std::uint32_t> index_;   // original \t spun -> entry
   std::unordered_map<std::string, std::uint32_t> groups_;  // original -> group id
+  std::vector<double> group_total_;  // per group: known total prior of its alternatives, or -1
+  std::vector<int> group_unspun_;    // per group: written occurrences of the original
+  std::uint32_t group_of(const std::string& original);
 };
 
 double log10_sum_exp10(double a, double b);

@@ -35,7 +35,9 @@ TEST(SpinnerModel, SingleEntryMatchesClosedForm) {
 TEST(SpinnerModel, OriginalWrittenUnspunLowersTheEntryUnderEveryOccurrenceFamily) {
   SpinnerModel with(one_family(0.97)), without(one_family(0.97));
   for (SpinnerModel* m : {&with, &without}) {
-    const std::uint32_t e = m->add_entry({"said", "stated", std::log10(0.3), 0, m == &with ? 3 : 0});
+    Entry entry{"said", "stated", std::log10(0.3)};
+    entry.unspun = m == &with ? 3 : 0;
+    const std::uint32_t e = m->add_entry(entry);
     m->add_occurrence({e, 0, 0.8});
   }
   const ModelResult a = with.evaluate(), b = without.evaluate();
@@ -79,10 +81,33 @@ TEST(SpinnerModel, SubsetUsesOnlyItsOccurrences) {
   EXPECT_EQ(one.posterior[1], 0.0);
 }
 
+TEST(SpinnerModel, KnownOriginalWrittenUnspunIsEvidenceOfClean) {
+  SpinnerModel m(one_family(0.97));
+  m.add_known_original("said", 0.8, 3);
+  const ModelResult r = m.evaluate();
+  // Z = (1 - 0.8) + 0.8 * 0.03^3: a table that holds "said" would have replaced it.
+  EXPECT_NEAR(r.log10_bf, std::log10(0.2 + 0.8 * std::pow(0.03, 3)), 1e-9);
+}
+
+TEST(SpinnerModel, SpunFormContainingItsOriginalIsRarelyNatural) {
+  double posterior[2];
+  for (int contains = 0; contains < 2; ++contains) {
+    SpinnerModel m(one_family(0.97));
+    Entry e{"some", "some of the", std::log10(0.5)};
+    e.spun_contains_original = contains == 1;
+    const std::uint32_t id = m.add_entry(e);
+    m.add_occurrence({id, 0, 0.5});
+    const ModelResult r = m.evaluate();
+    posterior[contains] = r.posterior[0] / r.p_spun;
+  }
+  // Under its entry a natural "some of the" would have become "some of the of the".
+  EXPECT_GT(posterior[1], posterior[0] + 0.05);
+}
+
 TEST(SpinnerModel, EmptyDocumentIsNeutral) {
   SpinnerModel m{SpinnerModelParams{}};
   const ModelResult r = m.evaluate();
-  EXPECT_EQ(r.log10_bf, 0.0);
+  EXPECT_NEAR(r.log10_bf, 0.0, 1e-12);
   EXPECT_TRUE(r.posterior.empty());
 }
 

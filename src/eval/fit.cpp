@@ -1,6 +1,8 @@
 #include "eval/fit.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "decode/pipeline.h"
@@ -43,6 +45,7 @@ struct Sample {
   std::string text;
   std::vector<GoldEdit> gold;
   bool spun;
+  SpinStyle style = SpinStyle::kThesaurus;
 };
 
 }  // namespace
@@ -104,9 +107,12 @@ std::string FitResult::summary() const {
   out << "structure: log_active_paraphrase = " << log_active_paraphrase << ", log_active_wordnet = "
       << log_active_wordnet << ", log_active_other = " << log_active_other
       << ", lm_temperature = " << lm_temperature << "\n";
-  out << "edit calibration: " << edit_samples << " candidate edits (" << edit_positives
-      << " right), log loss " << edit_log_loss << "\n  edit_scale = " << edit_scale
-      << ", edit_bias = " << edit_bias << "\n";
+  out << "edit calibration: " << edit_samples << " candidate edits (" << edit_positives << " right)"
+      << "\n  edit_scale = " << edit_scale << ", edit_bias = " << edit_bias
+      << "\n  user_edit_scale = " << user_edit_scale << ", user_edit_bias = " << user_edit_bias << "\n";
+  out << "operating point (precision >= 0.95, <= 0.5 false edits per 1k clean tokens):\n"
+      << "  default lexicon: recall " << recall_default << " at confidence >= " << threshold_default << "\n"
+      << "  table given:     recall " << recall_table << " at confidence >= " << threshold_table << "\n";
   out << "detection calibration: " << detection_samples << " documents (" << detection_positives
       << " spun), log loss " << detection_log_loss << "\n  det_scale = " << det_scale
       << ", det_bias = " << det_bias << ", det_log_words = " << det_log_words << "\n";
@@ -116,7 +122,59 @@ std::string FitResult::summary() const {
   return out.str();
 }
 
-FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
+namespace {
+
+struct Scored {
+  double raw;
+  bool user;
+  bool right;
+  bool on_clean;
+};
+
+struct Collected {
+  std::vector<Scored> candidates;
+  std::size_t gold = 0, clean_tokens = 0;
+  std::vector<std::vector<double>> det_rows;
+  std::vector<int> det_labels;
+};
+
+double logit_of(double p) {
+  p = std::clamp(p, 1e-9, 1 - 1e-9);
+  return std::log(p / (1 - p));
+}
+
+// Recall at the operating point: candidates by confidence, the lowest
+// threshold at which precision on spun text stays >= 0.95 and false edits on
+// clean text <= 0.5 per 1,000 tokens.
+std::pair<double, double> operating_point(std::vector<std::pair<double, const Scored*>> ranked,
+                                          std::size_t gold, std::size_t clean_tokens) {
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::size_t tp = 0, fp = 0, fp_clean = 0;
+  double best_recall = 0, best_threshold = 1;
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    const Scored& c = *ranked[i].second;
+    if (c.on_clean) ++fp_clean;
+    else if (c.right) ++tp;
+    else ++fp;
+    if (i + 1 < ranked.size() && ranked[i + 1].first == ranked[i].first) continue;
+    const bool precise = tp + fp == 0 || static_cast<double>(tp) / (tp + fp) >= 0.95;
+    const bool quiet = clean_tokens == 0 || 1000.0 * fp_clean / clean_tokens <= 0.5;
+    if (std::getenv("UNSPIN_FIT_TRACE") && (i % 2000 == 0 || i + 1 == ranked.size())) {
+      std::fprintf(stderr, "  at %.4f: recall %.3f precision %.3f clean false/1k %.2f\n", ranked[i].first,
+                   gold ? double(tp) / gold : 0.0, tp + fp ? double(tp) / (tp + fp) : 1.0,
+                   clean_tokens ? 1000.0 * fp_clean / clean_tokens : 0.0);
+    }
+    if (precise && quiet && gold) {
+      best_recall = static_cast<double>(tp) / gold;
+      best_threshold = ranked[i].first;
+    }
+  }
+  return {best_recall, best_threshold};
+}
+
+}  // namespace
+
+FitResult fit_decoder(const Models& models, const Models* table_models, const SpinnerData& spinner_data,
                       const std::vector<CorpusDoc>& build_docs, const FitConfig& config,
                       const std::function<void(const std::string&)>& log) {
   // The samples: clean excerpts and spun copies of them, of several lengths.
@@ -129,7 +187,7 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
         for (double rate : config.rates) {
           SpinOutput spun = Spinner(spinner_data, style, rate, ++seed).spin(excerpt.text);
           if (spun.edits.empty()) continue;
-          samples.push_back({std::move(spun.text), std::move(spun.edits), true});
+          samples.push_back({std::move(spun.text), std::move(spun.edits), true, style});
         }
       }
     }
@@ -138,48 +196,67 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
 
   RestoreOptions options;
   FitResult result;
-  // Structural parameters by grid search (shift of every non-user prior,
-  // LM temperature), each scored by the log loss of its calibrated edits
-  // plus that of its calibrated documents; then the calibration of the best.
-  struct Fitted {
-    std::vector<std::vector<double>> edit_rows, det_rows;
-    std::vector<int> edit_labels, det_labels;
-    std::vector<double> det_weights;
-  };
   std::size_t clean = 0;
   for (const Sample& sample : samples) clean += !sample.spun;
   // Clean documents weigh as much in total as spun ones: a false alarm on a
   // human-written document is the costlier error.
   const double clean_weight = clean ? static_cast<double>(samples.size() - clean) / clean : 1.0;
-  auto collect = [&](const decode::DecoderParams& params) {
-    Fitted f;
-    Pipeline pipeline(models, options, params);
+  std::vector<double> det_weights;
+  for (const Sample& sample : samples) det_weights.push_back(sample.spun ? 1.0 : clean_weight);
+
+  auto collect = [&](const decode::DecoderParams& params, const Models& m, bool table_style_only) {
+    Collected c;
+    Pipeline pipeline(m, options, params);
     for (const Sample& sample : samples) {
+      // The table given: its own spinner's documents, and clean ones.
+      if (table_style_only && sample.spun && sample.style != SpinStyle::kTable) continue;
       DocumentState doc = pipeline.prepare(sample.text);
       const auto decisions = pipeline.decode({&doc});
+      if (sample.spun) c.gold += sample.gold.size();
+      else c.clean_tokens += doc.words;
       for (const Decision& d : decisions[0]) {
+        if (d.raw < 1e-6) continue;  // never near any threshold
         Edit edit{d.byte_begin, d.byte_end, 0, 0,
                   sample.text.substr(d.byte_begin, d.byte_end - d.byte_begin), d.arc->original, 1.0};
-        const QualityCounts counts = score_document(sample.text, sample.gold, {edit});
-        const double p = std::clamp(d.raw, 1e-9, 1 - 1e-9);
-        f.edit_rows.push_back({1.0, std::log(p / (1 - p))});
-        f.edit_labels.push_back(counts.correct_edits == 1 ? 1 : 0);
+        const bool right = sample.spun && score_document(sample.text, sample.gold, {edit}).correct_edits == 1;
+        c.candidates.push_back({d.raw, (d.arc->sources & kSourceUser) != 0, right, !sample.spun});
       }
-      if (doc.words >= options.min_words_for_verdict) {
-        f.det_rows.push_back({1.0, std::clamp(doc.result.log10_bf, -50.0, 50.0), std::log10(std::max<double>(1, doc.words))});
-        f.det_labels.push_back(sample.spun ? 1 : 0);
-        f.det_weights.push_back(sample.spun ? 1.0 : clean_weight);
+      if (!table_style_only) {
+        c.det_rows.push_back({1.0, std::clamp(doc.result.log10_bf, -50.0, 50.0),
+                              std::log10(std::max<double>(1, doc.words))});
+        c.det_labels.push_back(sample.spun ? 1 : 0);
       }
     }
-    return f;
+    return c;
   };
+  // Platt calibration of one source's candidates: {bias, scale}.
+  auto calibrate = [&](const Collected& c, bool user) {
+    std::vector<std::vector<double>> rows;
+    std::vector<int> labels;
+    for (const Scored& s : c.candidates) {
+      if (s.user != user) continue;
+      rows.push_back({1.0, logit_of(s.raw)});
+      labels.push_back(s.right ? 1 : 0);
+    }
+    if (rows.size() < 50) return std::vector<double>{-1.0, 0.5};
+    return fit_logistic(rows, labels, {}, config.l2, nullptr);
+  };
+  auto evaluate = [&](const Collected& c, const std::vector<double>& plain, const std::vector<double>& user) {
+    std::vector<std::pair<double, const Scored*>> ranked;
+    for (const Scored& s : c.candidates) {
+      const auto& w = s.user ? user : plain;
+      ranked.emplace_back(decode::sigmoid(w[0] + w[1] * logit_of(s.raw)), &s);
+    }
+    return operating_point(std::move(ranked), c.gold, c.clean_tokens);
+  };
+
   decode::DecoderParams best_params;
-  double best_loss = INFINITY;
-  Fitted best;
+  double best_objective = -1;
   const decode::SpinnerModelParams base = decode::DecoderParams{}.model;
   const std::vector<double> shifts = config.calibrate_only ? std::vector<double>{0.0} : config.prior_shifts;
   const std::vector<double> temperatures =
       config.calibrate_only ? std::vector<double>{base.lm_temperature} : config.temperatures;
+  Collected best_default;
   for (double shift : shifts) {
     for (double temperature : temperatures) {
       decode::DecoderParams params;
@@ -187,20 +264,39 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
       params.model.log_active_wordnet = base.log_active_wordnet + shift;
       params.model.log_active_other = base.log_active_other + shift;
       params.model.lm_temperature = temperature;
-      params.model.edit_scale = 1;
-      params.model.edit_bias = 0;
-      Fitted f = collect(params);
-      double edit_loss = 0, det_loss = 0;
-      if (!f.edit_rows.empty()) fit_logistic(f.edit_rows, f.edit_labels, {}, config.l2, &edit_loss);
-      // Per-edit loss over all candidates above 1e-4, scaled to per-document units.
-      edit_loss *= static_cast<double>(f.edit_rows.size()) / std::max<std::size_t>(1, samples.size());
-      fit_logistic(f.det_rows, f.det_labels, f.det_weights, config.l2, &det_loss);
+      Collected plain = collect(params, models, false);
+      const std::vector<double> w_plain = calibrate(plain, false);
+      const auto [recall_plain, threshold_plain] = evaluate(plain, w_plain, w_plain);
+      double recall_table = 0, threshold_table = 1;
+      std::vector<double> w_user{-1.0, 0.5};
+      if (table_models) {
+        Collected with_table = collect(params, *table_models, true);
+        w_user = calibrate(with_table, true);
+        std::tie(recall_table, threshold_table) = evaluate(with_table, calibrate(with_table, false), w_user);
+      }
+      std::vector<DetectionSample> det;
+      for (std::size_t i = 0; i < plain.det_rows.size(); ++i) {
+        det.push_back({plain.det_rows[i][1], plain.det_labels[i] == 1, false});
+      }
       log("fit: shift " + std::to_string(shift) + " temperature " + std::to_string(temperature) +
-          ": edit loss/doc " + std::to_string(edit_loss) + ", detection loss " + std::to_string(det_loss));
-      if (edit_loss + det_loss < best_loss) {
-        best_loss = edit_loss + det_loss;
+          ": recall at the operating point " + std::to_string(recall_plain) + " (default lexicon), " +
+          std::to_string(recall_table) + " (table given); detection AUC of the Bayes factor " +
+          std::to_string(detection_figures(det).auc));
+      // Both modes are the product (unknown spinner, and the spinner's table
+      // given): the geometric mean keeps either from being traded away.
+      const double objective = table_models ? std::sqrt(recall_plain * recall_table) : recall_plain;
+      if (objective > best_objective) {
+        best_objective = objective;
         best_params = params;
-        best = std::move(f);
+        best_params.model.edit_bias = w_plain[0];
+        best_params.model.edit_scale = w_plain[1];
+        best_params.model.user_edit_bias = w_user[0];
+        best_params.model.user_edit_scale = w_user[1];
+        result.recall_default = recall_plain;
+        result.threshold_default = threshold_plain;
+        result.recall_table = recall_table;
+        result.threshold_table = threshold_table;
+        best_default = std::move(plain);
       }
     }
   }
@@ -208,18 +304,15 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
   result.log_active_wordnet = best_params.model.log_active_wordnet;
   result.log_active_other = best_params.model.log_active_other;
   result.lm_temperature = best_params.model.lm_temperature;
-  auto& edit_rows = best.edit_rows;
-  auto& edit_labels = best.edit_labels;
-  auto& det_rows = best.det_rows;
-  auto& det_labels = best.det_labels;
-  auto& det_weights = best.det_weights;
-  result.edit_samples = edit_rows.size();
-  for (int l : edit_labels) result.edit_positives += l;
-  const std::vector<double> we = fit_logistic(edit_rows, edit_labels, {}, config.l2, &result.edit_log_loss);
-  result.edit_bias = we[0];
-  result.edit_scale = we[1];
-  log("fit: edit calibration from " + std::to_string(edit_rows.size()) + " candidate edits");
+  result.edit_bias = best_params.model.edit_bias;
+  result.edit_scale = best_params.model.edit_scale;
+  result.user_edit_bias = best_params.model.user_edit_bias;
+  result.user_edit_scale = best_params.model.user_edit_scale;
+  result.edit_samples = best_default.candidates.size();
+  for (const Scored& s : best_default.candidates) result.edit_positives += s.right;
 
+  auto& det_rows = best_default.det_rows;
+  auto& det_labels = best_default.det_labels;
   result.detection_samples = det_rows.size();
   for (int l : det_labels) result.detection_positives += l;
   const std::vector<double> wd = fit_logistic(det_rows, det_labels, det_weights, config.l2, &result.detection_log_loss);
@@ -228,8 +321,7 @@ FitResult fit_decoder(const Models& models, const SpinnerData& spinner_data,
   result.det_log_words = wd[2];
   // The verdict threshold: at least 0.5, and high enough that at most 0.25%
   // of clean fitting documents reach it (the bar is 0.5% on unseen text).
-  std::vector<double> clean_scores;
-  std::vector<double> spun_scores;
+  std::vector<double> clean_scores, spun_scores;
   for (std::size_t i = 0; i < det_rows.size(); ++i) {
     const double z = wd[0] + wd[1] * det_rows[i][1] + wd[2] * det_rows[i][2];
     (det_labels[i] ? spun_scores : clean_scores).push_back(decode::sigmoid(z));

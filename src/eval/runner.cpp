@@ -15,8 +15,8 @@ using Clock = std::chrono::steady_clock;
 
 class DecoderSystem final : public System {
  public:
-  explicit DecoderSystem(const Restorer& r) : restorer_(r) {}
-  std::string name() const override { return "unspin"; }
+  DecoderSystem(const Restorer& r, std::string name) : restorer_(r), name_(std::move(name)) {}
+  std::string name() const override { return name_; }
   SystemOutput run(std::string_view text) const override {
     DocumentResult r = restorer_.run(text);
     return {std::move(r.edits), r.score, r.spun};
@@ -24,6 +24,7 @@ class DecoderSystem final : public System {
 
  private:
   const Restorer& restorer_;
+  std::string name_;
 };
 
 class ScreeningSystem final : public System {
@@ -98,8 +99,8 @@ std::string spun_key(std::string_view span) { return comparable(span); }
 
 }  // namespace
 
-std::unique_ptr<System> make_decoder_system(const Restorer& restorer) {
-  return std::make_unique<DecoderSystem>(restorer);
+std::unique_ptr<System> make_decoder_system(const Restorer& restorer, std::string name) {
+  return std::make_unique<DecoderSystem>(restorer, std::move(name));
 }
 std::unique_ptr<System> make_screening_system(ScreeningList list) {
   return std::make_unique<ScreeningSystem>(std::move(list));

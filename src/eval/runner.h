@@ -28,7 +28,7 @@ class System {
 };
 
 // The product: unspin::Restorer (edits, DocumentResult::score and ::spun).
-std::unique_ptr<System> make_decoder_system(const Restorer& restorer);
+std::unique_ptr<System> make_decoder_system(const Restorer& restorer, std::string name = "unspin");
 // Baseline (a): exact matches of a fixed screening list.
 std::unique_ptr<System> make_screening_system(ScreeningList list);
 // Baseline (b): each word -> its lexicon candidate of highest unigram
@@ -45,8 +45,8 @@ using CoverageFn = std::function<bool(const std::string& spun, const std::string
 CoverageFn lexicon_coverage(const LexiconStack& lexicons);
 
 struct EvalConfig {
-  std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured};
-  std::vector<double> rates{0.1, 0.3, 0.6};
+  std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured, SpinStyle::kTable};
+  std::vector<double> rates{0.1, 0.3, 0.6, 1.0};
   std::vector<std::size_t> lengths{100, 300, 1000};
   std::size_t docs = 30;  // excerpts per length
   std::uint64_t seed = 1;

@@ -47,6 +47,14 @@ std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& o
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const std::size_t first = line.find_first_not_of(" \t");
     if (first == std::string_view::npos || line[first] == '#') continue;
+    // A trailing comment after whitespace ("... 0.9  # count 12", as `unspin learn` writes).
+    for (std::size_t hash = line.find('#'); hash != std::string_view::npos; hash = line.find('#', hash + 1)) {
+      if (hash > 0 && (line[hash - 1] == ' ' || line[hash - 1] == '\t')) {
+        line = line.substr(0, hash);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+        break;
+      }
+    }
     const std::size_t tab = line.find('\t');
     if (tab == std::string_view::npos) {
       skip("no TAB: expected original<TAB>spun");
@@ -169,6 +177,15 @@ UserFormat detect_user_format(std::string_view head) {
   return UserFormat::kTsv;
 }
 
+std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin,
+                                       UserLexiconReport* report) {
+  const UserFormat format = detect_user_format(text);
+  return format == UserFormat::kPpsCsv  ? parse_pps_csv(text, origin, report)
+         : format == UserFormat::kGroups ? parse_group_table(text, origin, report)
+         : format == UserFormat::kTsv    ? parse_user_tsv(text, origin, report)
+                                         : std::vector<UserPair>{};
+}
+
 std::string compile_user_lexicon(std::string_view text, const std::string& origin,
                                  UserLexiconReport* report) {
   UserLexiconReport local;
@@ -180,9 +197,7 @@ std::string compile_user_lexicon(std::string_view text, const std::string& origi
   if (format == UserFormat::kUlex) {
     throw Error(ErrorCode::kBadData, origin + ": already a compiled .ulex lexicon");
   }
-  std::vector<UserPair> pairs = format == UserFormat::kPpsCsv  ? parse_pps_csv(text, origin, r)
-                                : format == UserFormat::kGroups ? parse_group_table(text, origin, r)
-                                                                : parse_user_tsv(text, origin, r);
+  std::vector<UserPair> pairs = parse_user_pairs(text, origin, r);
   if (pairs.empty()) {
     std::string why = r->warnings.empty() ? "it is empty" : "first problem: " + r->warnings.front();
     throw Error(ErrorCode::kBadData,

@@ -42,6 +42,10 @@ std::vector<UserPair> parse_group_table(std::string_view text, const std::string
 enum class UserFormat { kUlex, kTsv, kPpsCsv, kGroups };
 UserFormat detect_user_format(std::string_view head);
 
+// The pairs of a TSV, group table or Paper Screener CSV, by content.
+std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin,
+                                       UserLexiconReport* report);
+
 // Parses TSV or CSV text and returns the .ulex image of its pairs (source
 // kSourceUser). Throws Error(kBadData) when no usable pair is found.
 std::string compile_user_lexicon(std::string_view text, const std::string& origin,

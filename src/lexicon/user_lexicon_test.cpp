@@ -143,6 +143,16 @@ TEST(UserGroups, SpintaxGroupsAndNestingRefused) {
   EXPECT_EQ(detect_user_format(text), UserFormat::kGroups);
 }
 
+TEST(UserTsv, TrailingCommentAfterThePrior) {
+  UserLexiconReport report;
+  const std::vector<UserPair> pairs =
+      parse_user_tsv("said\tstated\t0.9  # count 12\ntold\tinstructed # a note\n", "l.tsv", &report);
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_FLOAT_EQ(pairs[0].prior, 0.9f);
+  EXPECT_EQ(pairs[1].spun, "instructed");
+  EXPECT_EQ(report.skipped, 0u);
+}
+
 TEST(UserTsv, PriorDefaultsToOneOverSpunForms) {
   const std::vector<UserPair> pairs = parse_user_tsv("said\tstated\nsaid\tnoted\ntold\tinstructed\n", "p.tsv", nullptr);
   ASSERT_EQ(pairs.size(), 3u);

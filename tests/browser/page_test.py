@@ -3,7 +3,7 @@
 
     page_test.py UNSPIN MODELS_DIR SOURCE_DIR OUT_DIR
 
-Starts `unspin serve` on a free loopback port, pastes a spun paragraph
+Starts `unspin serve` (with examples/spinner-table.txt) on a free loopback port, pastes a spun paragraph
 (examples/spun-news.txt) into the page, checks with Ctrl+Enter, and checks
 that the highlighted spans and the restored text are what `unspin check
 --json` and `unspin restore` print for the same text; then the view toggles,
@@ -58,12 +58,17 @@ def expect(condition, message):
         print("FAIL:", message)
 
 
+# The example spinner table, for the server and the CLI alike: with it the
+# spun example has edits to show (the decoder alone restores few).
+TABLE = ["--lexicon", os.path.join(source, "examples", "spinner-table.txt")]
+
+
 def cli(*args, text):
-    return subprocess.run([unspin, *args, "--models", models, "-"], input=text.encode(),
+    return subprocess.run([unspin, *args, "--models", models, *TABLE, "-"], input=text.encode(),
                           capture_output=True, check=True).stdout.decode()
 
 
-server = subprocess.Popen([unspin, "serve", "--port", "0", "--quiet", "--models", models],
+server = subprocess.Popen([unspin, "serve", "--port", "0", "--quiet", "--models", models, *TABLE],
                           stderr=subprocess.PIPE, text=True)
 driver = None
 try:

@@ -20,12 +20,14 @@ case $CASE in
     grep -q '"verdict": "clean"' "$TMP/json" || fail "clean text not judged clean: $(head -c 400 "$TMP/json")"
     ;;
   spun_restored)
-    # The bundled spun example gets edits; everything outside them is untouched.
-    u check --json "$SRC/examples/spun-news.txt" >"$TMP/json" || fail "exit $?"
-    grep -q '"offset_unit": "codepoint"' "$TMP/json" || fail "no offset_unit"
-    grep -q '"rule"' "$TMP/json" || fail "no matches"
-    grep -q '"replacements"' "$TMP/json" || fail "no replacements"
-    u restore "$SRC/examples/spun-news.txt" >"$TMP/out" || fail "exit $?"
+    # The bundled spun example, with its spinner's table given: edits in the
+    # documented shape; everything outside them is untouched.
+    u check --json --lexicon "$SRC/examples/spinner-table.txt" "$SRC/examples/spun-news.txt" >"$TMP/json" || fail "exit $?"
+    for field in '"offset_unit": "codepoint"' '"verdict"' '"reasons"' '"paragraphs"' '"provenance"' \
+                 '"rule"' '"replacements"' '"UNSPIN_TABLE"'; do
+      grep -q "$field" "$TMP/json" || fail "no $field in $(cat "$TMP/json")"
+    done
+    u restore --lexicon "$SRC/examples/spinner-table.txt" "$SRC/examples/spun-news.txt" >"$TMP/out" || fail "exit $?"
     cmp -s "$TMP/out" "$SRC/examples/spun-news.txt" && fail "nothing restored"
     [ "$(wc -l <"$TMP/out")" = "$(wc -l <"$SRC/examples/spun-news.txt")" ] || fail "line count changed"
     # Outside the edits nothing changes: the restored text keeps every word
@@ -63,6 +65,37 @@ case $CASE in
   same_source)
     u restore --same-source "$SRC/examples/spun-news.txt" "$SRC/examples/clean-news.txt" >"$TMP/out" || fail "exit $?"
     [ "$(grep -c '^==> ' "$TMP/out")" = 2 ] || fail "expected two headed documents"
+    ;;
+  jsonl_contract)
+    # docs/SCHEMA.md §6: a blank line answers with an error object on its own
+    # line; --json with --jsonl is a usage error; restore --jsonl gives edits.
+    printf '{"id": 1, "url": "http://x", "text": "The firm stated that costs rose."}\n\n{"id": 2, "text": "Plain words."}\n' >"$TMP/in"
+    u check --jsonl "$TMP/in" >"$TMP/out" 2>/dev/null
+    [ "$(wc -l <"$TMP/out")" = 3 ] || fail "expected 3 output lines"
+    sed -n 2p "$TMP/out" | grep -q '"line":2' || fail "blank line not answered as line 2"
+    sed -n 2p "$TMP/out" | grep -q '"exit_code":2' || fail "blank line error lacks exit_code"
+    head -1 "$TMP/out" | grep -q '"url":"http://x"' || fail "url not echoed"
+    u check --json --jsonl "$TMP/in" >/dev/null 2>&1; [ $? = 2 ] || fail "--json with --jsonl should exit 2"
+    u restore --jsonl --lexicon "$SRC/examples/spinner-table.txt" "$TMP/in" >"$TMP/out" 2>/dev/null
+    head -1 "$TMP/out" | grep -q '"restored":"The company said' || fail "restore --jsonl: $(head -1 "$TMP/out")"
+    head -1 "$TMP/out" | grep -q '"edits":\[{' || fail "restore --jsonl has no edits"
+    ;;
+  verdicts)
+    printf 'The firm stated it.\n' >"$TMP/in"
+    u check --json "$TMP/in" | grep -q '"verdict": "too short"' || fail "4 words should be too short"
+    u check --json "$TMP/in" | grep -q '"score": null' || fail "too short should have a null score"
+    printf 'Der Präsident sagte heute in Berlin, dass die Regierung neue Maßnahmen gegen die steigenden Preise plant und die Bürger entlasten will.\n' >"$TMP/in"
+    u check --json "$TMP/in" | grep -q '"verdict": "not English"' || fail "German should be not English"
+    u check --json --min-confidence 0.01 "$SRC/examples/clean-news.txt" | grep '"score"' | head -1 >"$TMP/a"
+    u check --json --min-confidence 0.9 "$SRC/examples/clean-news.txt" | grep '"score"' | head -1 >"$TMP/b"
+    cmp -s "$TMP/a" "$TMP/b" || fail "the score depends on --min-confidence"
+    ;;
+  learn)
+    # A learned table is a lexicon unspin reads back.
+    u learn --lexicon "$SRC/examples/spinner-table.txt" --min-prior 0.3 "$SRC/examples/spun-news.txt" >"$TMP/table.tsv" || fail "exit $?"
+    grep -q "^said	stated	" "$TMP/table.tsv" || fail "said -> stated not learned: $(cat "$TMP/table.tsv")"
+    u restore --lexicon "$TMP/table.tsv" "$SRC/examples/spun-news.txt" 2>"$TMP/err" >/dev/null || fail "learned table not readable"
+    [ ! -s "$TMP/err" ] || fail "learned table gave warnings: $(cat "$TMP/err")"
     ;;
   *) fail "unknown case" ;;
 esac
