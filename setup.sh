@@ -11,10 +11,10 @@ APT_PACKAGES=(
   # toolchain
   g++ cmake ninja-build pkg-config
   # libraries
-  libcli11-dev nlohmann-json3-dev zlib1g-dev libicu-dev libsphinxbase-dev libsqlite3-dev
+  libcli11-dev nlohmann-json3-dev zlib1g-dev libicu-dev libsphinxbase-dev libsqlite3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # test tools: strace proves a refused 2 GB input is never read
-  strace
+  # test tools: strace proves a refused 2 GB input is never read; curl drives the service's e2e tests
+  strace curl
   # embedded data (see README "Models and licences")
   pocketsphinx-en-us wordnet-base mythes-en-us libaiksaurus-1.2-data
 )

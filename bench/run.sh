@@ -95,6 +95,20 @@ if [[ $quick -eq 0 ]]; then
   speed_md="$(bash "$here/decode_speed.sh" "${speed_args[@]}" 2>&1)" || speed_md="decode_speed.sh failed: $speed_md"
 fi
 
+# The HTTP service under load: wrk, 200 connections, 30 s on loopback
+# (bench/serve_load.sh; skipped by --quick and without wrk).
+serve_md="(skipped in --quick runs)"
+if [[ $quick -eq 0 ]]; then
+  if command -v wrk >/dev/null; then
+    echo "bench/run.sh: running bench/serve_load.sh" >&2
+    serve_args=(--build-dir "$build_dir")
+    [[ -n "$models" ]] && serve_args+=(--models "$models")
+    serve_md="$(bash "$here/serve_load.sh" "${serve_args[@]}" 2>"$tmp/serve.err")" || serve_md="serve_load.sh failed: $(tail -5 "$tmp/serve.err")"
+  else
+    serve_md="(skipped: wrk is not installed; tests/setup_test_tools.sh installs it)"
+  fi
+fi
+
 # Trace: source retrieval and restoration by alignment (bench/trace_bench.sh;
 # --quick: a 10,000-document archive instead of 100,000).
 echo "bench/run.sh: running bench/trace_bench.sh" >&2
@@ -136,6 +150,10 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "## Speed of check and restore (bench/decode_speed.sh)"
   echo
   echo "$speed_md"
+  echo
+  echo "## The HTTP service under load (bench/serve_load.sh)"
+  echo
+  echo "$serve_md"
   echo
   echo "## Trace: source in an archive (bench/trace_bench.sh, docs/TRACE.md)"
   echo

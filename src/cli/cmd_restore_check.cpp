@@ -75,24 +75,6 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                 "(docs/SCHEMA.md)");
 }
 
-std::vector<std::string> read_allow_list(const std::string& path) {
-  std::vector<std::string> out;
-  if (path.empty()) return out;
-  const std::string data = read_input(path, 64u << 20);
-  std::size_t start = 0;
-  while (start < data.size()) {
-    std::size_t end = data.find('\n', start);
-    if (end == std::string::npos) end = data.size();
-    std::string line = data.substr(start, end - start);
-    start = end + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const std::size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#') continue;
-    out.push_back(line.substr(first));
-  }
-  return out;
-}
-
 // Models are loaded on first use, so bad input is reported before (and
 // without) touching the models, and a run over unreadable files is instant.
 class Engine {
@@ -321,38 +303,19 @@ int run_jsonl(const CommonOptions& o, bool restore) {
       std::string_view line(data.data() + start, end - start);
       start = end + 1;
       ++line_no;
-      json out;
-      out["line"] = line_no;
-      auto fail = [&](const Error& e) {
-        std::cerr << "unspin: error: " << display_name(file) << ":" << line_no << ": " << e.what() << "\n";
-        out["error"] = report::error_json(e);
-        if (status == 0) status = static_cast<int>(e.code());
-      };
-      try {
-        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
-          throw Error(ErrorCode::kUsage, "blank line; expected a JSON object with a string \"text\"");
-        }
-        json in;
-        try {
-          in = json::parse(line);
-        } catch (const json::exception& e) {
-          throw Error(ErrorCode::kUsage, std::string("not a JSON object: ") + e.what());
-        }
-        if (in.is_object() && in.contains("id")) out["id"] = in["id"];
-        if (in.is_object() && in.contains("url")) out["url"] = in["url"];
-        if (!in.is_object() || !in.contains("text") || !in["text"].is_string()) {
-          throw Error(ErrorCode::kUsage, "expected an object with a string \"text\"");
-        }
-        const std::string text = in["text"].get<std::string>();
+      report::JsonlAnswer answer = report::answer_jsonl_line(line, line_no, [&](const std::string& text) {
         validate_input(text, engine.options().max_input_bytes);
         DocumentResult r = engine.run(text);
         json res = restore ? report::restore_json(text, r, unit)
                            : report::document_json(text, r, unit, &engine.provenance());
         if (engine.source()) res["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
-        for (auto it = res.begin(); it != res.end(); ++it) out[it.key()] = it.value();
-      } catch (const Error& e) {
-        fail(e);
+        return res;
+      });
+      if (answer.error) {
+        std::cerr << "unspin: error: " << display_name(file) << ":" << line_no << ": " << answer.error->what() << "\n";
+        if (status == 0) status = static_cast<int>(answer.error->code());
       }
+      const json& out = answer.out;
       std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
       progress.advance();
     }

@@ -16,5 +16,6 @@ void add_fit_command(CLI::App& app);             // eval fit (after add_eval_com
 void add_archive_commands(CLI::App& app);        // archive add|stats|verify|remove
 void add_trace_command(CLI::App& app);           // trace
 void add_trace_eval_command(CLI::App& app);      // eval trace (after add_eval_commands)
+void add_serve_command(CLI::App& app);           // serve
 
 }  // namespace unspin::cli

@@ -81,4 +81,22 @@ std::size_t parse_size(const std::string& text) {
   return static_cast<std::size_t>(value << shift);
 }
 
+std::vector<std::string> read_allow_list(const std::string& path) {
+  std::vector<std::string> out;
+  if (path.empty()) return out;
+  const std::string data = read_input(path, 64u << 20);
+  std::size_t start = 0;
+  while (start < data.size()) {
+    std::size_t end = data.find('\n', start);
+    if (end == std::string::npos) end = data.size();
+    std::string line = data.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    out.push_back(line.substr(first));
+  }
+  return out;
+}
+
 }  // namespace unspin::cli

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace unspin::cli {
 
@@ -16,5 +17,9 @@ std::string read_input(const std::string& path, std::size_t max_bytes);
 
 // "64M", "2G", "1000" -> bytes; throws Error(kUsage) on junk.
 std::size_t parse_size(const std::string& text);
+
+// An --allow file: words and phrases never flagged, one per line; blank
+// lines and '#' comments skipped. Empty path: empty list.
+std::vector<std::string> read_allow_list(const std::string& path);
 
 }  // namespace unspin::cli

@@ -166,7 +166,11 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   }
   json out;
   out["software"] = {{"name", "unspin"}, {"version", std::string(version())}};
-  out["language"] = {{"code", "en"}, {"name", "English"}, {"detected", r.english_share}};
+  // LanguageTool's detectedLanguage beside SCHEMA's own `detected` (issue 13).
+  out["language"] = {{"code", "en"},
+                     {"name", "English"},
+                     {"detected", r.english_share},
+                     {"detectedLanguage", {{"name", "English"}, {"code", "en"}, {"confidence", r.english_share}}}};
   out["offset_unit"] = unit_name(unit);
   out["score"] = r.has_score ? json(r.score) : json(nullptr);
   out["verdict"] = verdict_name(r.verdict);
@@ -183,6 +187,35 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
                          {"options", provenance->options}};
   }
   return out;
+}
+
+JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
+                              const std::function<json(const std::string& text)>& compute) {
+  JsonlAnswer answer;
+  json& out = answer.out;
+  out["line"] = line_number;
+  try {
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      throw Error(ErrorCode::kUsage, "blank line; expected a JSON object with a string \"text\"");
+    }
+    json in;
+    try {
+      in = json::parse(line);
+    } catch (const json::exception& e) {
+      throw Error(ErrorCode::kUsage, std::string("not a JSON object: ") + e.what());
+    }
+    if (in.is_object() && in.contains("id")) out["id"] = in["id"];
+    if (in.is_object() && in.contains("url")) out["url"] = in["url"];
+    if (!in.is_object() || !in.contains("text") || !in["text"].is_string()) {
+      throw Error(ErrorCode::kUsage, "expected an object with a string \"text\"");
+    }
+    json result = compute(in["text"].get<std::string>());
+    for (auto it = result.begin(); it != result.end(); ++it) out[it.key()] = it.value();
+  } catch (const Error& e) {
+    out["error"] = error_json(e);
+    answer.error = e;
+  }
+  return answer;
 }
 
 }  // namespace unspin::report

@@ -3,6 +3,8 @@
 // these functions, so every interface keeps the same contract.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,19 @@ nlohmann::json restore_json(std::string_view text, const DocumentResult& result,
 // {"code", "exit_code", "message"} (SCHEMA §7).
 nlohmann::json error_json(const Error& error);
 std::string_view error_code_name(ErrorCode code);
+
+// One line of a JSON-lines batch (SCHEMA §6: `check --jsonl`, `restore
+// --jsonl`, POST /v1/batch). `line` is {"id", "text", "url"?}; `compute`
+// turns its text into the result object (document_json or restore_json, and
+// may throw Error). The answer is {"line", "id"?, "url"?, ...result} or, for
+// a blank or malformed line or a failed compute, {"line", "id"?, "url"?,
+// "error": {code, exit_code, message}}; `error` then holds the Error.
+struct JsonlAnswer {
+  nlohmann::json out;
+  std::optional<Error> error;
+};
+JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
+                              const std::function<nlohmann::json(const std::string& text)>& compute);
 
 // Maps byte offsets of a UTF-8 text to code points or UTF-16 units;
 // ascending queries are linear overall.
