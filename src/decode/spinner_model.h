@@ -55,9 +55,9 @@ struct SpinnerModelParams {
   // with their own scale and bias when the pair came from a user's spinner table
   // (the model's raw posterior is differently reliable there);
   // documents P = sigmoid(det_scale * log10 BF + det_bias + det_log_words * log10(words)).
-  double edit_scale = 0.583, edit_bias = -1.8534;
-  double user_edit_scale = 0.80074, user_edit_bias = 0.12595;
-  double det_scale = 0.17013, det_bias = 2.1897, det_log_words = -1.0685;
+  double edit_scale = 0.6429, edit_bias = -1.7863;
+  double user_edit_scale = 0.84465, user_edit_bias = 0.23311;
+  double det_scale = 0.21718, det_bias = 1.5165, det_log_words = -0.78266;
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;
 };

@@ -181,7 +181,12 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
   std::vector<Sample> samples;
   std::uint64_t seed = config.seed;
   for (std::size_t length : config.lengths) {
-    for (const Excerpt& excerpt : make_excerpts(build_docs, length, config.docs)) {
+    // Clean documents decide the false-edit constraint and the verdict
+    // threshold: many more of them than of spun copies per excerpt.
+    const std::vector<Excerpt> excerpts = make_excerpts(build_docs, length, config.docs + config.clean_docs);
+    for (std::size_t i = config.docs; i < excerpts.size(); ++i) samples.push_back({excerpts[i].text, {}, false});
+    for (std::size_t i = 0; i < std::min(config.docs, excerpts.size()); ++i) {
+      const Excerpt& excerpt = excerpts[i];
       samples.push_back({excerpt.text, {}, false});
       for (SpinStyle style : config.styles) {
         for (double rate : config.rates) {

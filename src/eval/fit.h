@@ -20,7 +20,8 @@ struct FitConfig {
   std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured, SpinStyle::kTable};
   std::vector<double> rates{0.05, 0.1, 0.2, 0.4, 0.8, 1.0};
   std::vector<std::size_t> lengths{100, 300, 800};
-  std::size_t docs = 40;  // excerpts per length
+  std::size_t docs = 40;  // excerpts per length, each clean and spun
+  std::size_t clean_docs = 80;  // further excerpts per length, clean only
   std::uint64_t seed = 1000;  // distinct from the evaluation's seeds
   double l2 = 0.01;
   std::vector<double> prior_shifts{-1.0, 0.0, 1.0};  // relative to SpinnerModelParams defaults
