@@ -146,6 +146,14 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "## Quality and detection"
   echo
   cat "$tmp/eval.md"
+  if [[ $quick -eq 0 ]]; then
+    echo
+    echo "Figures (written by this run beside this file): precision-recall by edit threshold per style"
+    echo "([unspin](pr-unspin.svg), [unspin+table](pr-unspin+table.svg)) and reliability of edit confidences"
+    echo "and document scores ([unspin](reliability-unspin.svg), [unspin+table](reliability-unspin+table.svg))."
+    echo "The document reliability is over the evaluation's own mix (16 spun copies per clean excerpt),"
+    echo "not the 50/50 weighting the score is calibrated to, so its observed shares lie above the diagonal."
+  fi
   echo
   echo "## Speed of check and restore (bench/decode_speed.sh)"
   echo
