@@ -9,43 +9,6 @@
 namespace unspin::eval {
 namespace {
 
-int words_in(std::string_view phrase) {
-  return phrase.empty() ? 0 : 1 + static_cast<int>(std::count(phrase.begin(), phrase.end(), ' '));
-}
-
-bool plain_phrase(std::string_view s) {
-  if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool ok = (c >= 'a' && c <= 'z') || c == '-' || c == '\'' || (c == ' ' && s[i + 1] != ' ');
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Two words belong to one match when only spaces or one line break separate them.
-bool joinable(std::string_view gap) {
-  if (gap.empty()) return false;
-  int newlines = 0;
-  for (char c : gap) {
-    if (c == '\n') ++newlines;
-    else if (c != ' ' && c != '\t' && c != '\r') return false;
-  }
-  return newlines <= 1;
-}
-
-bool in_vocabulary(const SpinnerData& data, std::string_view phrase) {
-  if (data.vocabulary.empty()) return true;
-  std::size_t start = 0;
-  while (start <= phrase.size()) {
-    std::size_t space = phrase.find(' ', start);
-    if (space == std::string_view::npos) space = phrase.size();
-    if (!data.vocabulary.count(std::string(phrase.substr(start, space - start)))) return false;
-    start = space + 1;
-  }
-  return true;
-}
-
 // Up to `count` substitutes a spinner's dictionary would list for a word:
 // Aiksaurus synonyms of its headline senses, then of any sense (wrong senses
 // included), inflected like the word; a rotation drawn from the seed picks
@@ -60,10 +23,10 @@ std::vector<std::string> word_alternatives(const SpinnerData& data, std::string_
           pass == 0 ? data.thesaurus.core_synonyms(a.lemma) : data.thesaurus.synonyms(a.lemma);
       if (!syn) continue;
       for (const std::string& s : *syn) {
-        if (words_in(s) > (a.form == Form::kBase ? 2 : 1)) continue;
-        if (!plain_phrase(s) || s.find(a.lemma) != std::string::npos || !in_vocabulary(data, s)) continue;
+        if (word_count(s) > (a.form == Form::kBase ? 2 : 1)) continue;
+        if (!is_phrase_text(s) || s.find(a.lemma) != std::string::npos || !data.in_vocabulary(s)) continue;
         std::string inflected = data.morphology.inflect(s, a.form);
-        if (inflected == word || (a.form != Form::kBase && !in_vocabulary(data, inflected))) continue;
+        if (inflected == word || (a.form != Form::kBase && !data.in_vocabulary(inflected))) continue;
         if (std::find(usable.begin(), usable.end(), inflected) == usable.end()) usable.push_back(std::move(inflected));
         if (usable.size() >= 8) break;
       }
@@ -83,7 +46,7 @@ std::vector<std::string> word_alternatives(const SpinnerData& data, std::string_
 void GroupTable::add(SpinGroup group) {
   if (group.original.empty() || group.alternatives.empty()) return;
   if (!index_.emplace(group.original, static_cast<int>(groups_.size())).second) return;
-  max_words_ = std::max(max_words_, words_in(group.original));
+  max_words_ = std::max(max_words_, word_count(group.original));
   groups_.push_back(std::move(group));
 }
 
@@ -118,7 +81,7 @@ GroupTable GroupTable::parse(std::string_view content, const std::string& name) 
       std::size_t bar = line.find('|', start);
       if (bar == std::string_view::npos) bar = line.size();
       std::string piece = lower_ascii(line.substr(start, bar - start));
-      if (!plain_phrase(piece)) {
+      if (!is_phrase_text(piece)) {
         throw Error(ErrorCode::kBadData, name + ":" + std::to_string(line_no) + ": \"" + piece +
                                              "\" must be words of a-z, ' or - joined by single spaces");
       }
@@ -145,7 +108,7 @@ GroupTable GroupTable::generate(const SpinnerData& data, std::uint64_t seed) {
   std::size_t taken = 0;
   for (const std::string& word : data.vocabulary_by_count) {
     if (taken >= kWords) break;
-    if (word.size() < 3 || data.never_spin.count(word) || !plain_phrase(word)) continue;
+    if (word.size() < 3 || data.never_spin.count(word) || !is_phrase_text(word)) continue;
     std::vector<std::string> alts = word_alternatives(data, word, 1 + stable_hash(word, seed ^ 1) % 3, seed);
     if (alts.empty()) continue;
     groups.push_back({word, std::move(alts)});
@@ -164,7 +127,7 @@ GroupTable GroupTable::generate(const SpinnerData& data, std::uint64_t seed) {
       if (!data.never_spin.count(w)) subs = word_alternatives(data, w, 2, seed ^ 2);
       for (int k = 0; k < 2; ++k) {
         if (!alts[k].empty()) alts[k] += ' ';
-        const bool use = k < static_cast<int>(subs.size()) && words_in(subs[k]) == 1;
+        const bool use = k < static_cast<int>(subs.size()) && word_count(subs[k]) == 1;
         alts[k] += use ? subs[k] : w;
         changed[k] |= use;
       }
@@ -211,7 +174,7 @@ SpinOutput spin_with_table(const GroupTable& table, std::string_view text, doubl
     if (!matchable(i, true)) continue;
     key.clear();
     for (std::size_t k = i; k < words.size() && static_cast<int>(k - i) < table.max_words(); ++k) {
-      if (k > i && (!matchable(k, false) || !joinable(scan.gap_before(k)))) break;
+      if (k > i && (!matchable(k, false) || !joinable_gap(scan.gap_before(k)))) break;
       if (k > i) key += ' ';
       key += lower_ascii(scan.word(k));
       const int g = table.find(key);

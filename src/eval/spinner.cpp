@@ -44,6 +44,8 @@ void for_each_line(std::string_view content, F f) {
   }
 }
 
+}  // namespace
+
 bool is_phrase_text(std::string_view s) {
   if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -58,7 +60,6 @@ int word_count(std::string_view phrase) {
   return phrase.empty() ? 0 : 1 + static_cast<int>(std::count(phrase.begin(), phrase.end(), ' '));
 }
 
-// Two words may form one phrase when only plain spaces or one line break separate them.
 bool joinable_gap(std::string_view gap) {
   if (gap.empty()) return false;
   int newlines = 0;
@@ -68,8 +69,6 @@ bool joinable_gap(std::string_view gap) {
   }
   return newlines <= 1;
 }
-
-}  // namespace
 
 std::uint64_t stable_hash(std::string_view s, std::uint64_t seed) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -203,13 +202,13 @@ Spinner::Spinner(const SpinnerData& data, SpinStyle style, double rate, std::uin
 }
 
 // True when every word of the phrase is in the spinners' vocabulary (or there is none).
-bool Spinner::in_vocabulary(std::string_view phrase) const {
-  if (data_.vocabulary.empty()) return true;
+bool SpinnerData::in_vocabulary(std::string_view phrase) const {
+  if (vocabulary.empty()) return true;
   std::size_t start = 0;
   while (start <= phrase.size()) {
     std::size_t space = phrase.find(' ', start);
     if (space == std::string_view::npos) space = phrase.size();
-    if (!data_.vocabulary.count(std::string(phrase.substr(start, space - start)))) return false;
+    if (!vocabulary.count(std::string(phrase.substr(start, space - start)))) return false;
     start = space + 1;
   }
   return true;
@@ -231,7 +230,7 @@ std::string Spinner::thesaurus_substitute(std::string_view word, bool allow_phra
       const int words = word_count(s);
       if (words > (allow_phrase && a.form == Form::kBase ? 2 : 1)) continue;
       if (!is_phrase_text(s) || s.find(a.lemma) != std::string::npos) continue;
-      if (!in_vocabulary(s)) continue;
+      if (!data_.in_vocabulary(s)) continue;
       usable.push_back(&s);
     }
     if (usable.empty()) continue;
@@ -241,7 +240,7 @@ std::string Spinner::thesaurus_substitute(std::string_view word, bool allow_phra
     const std::string& pick = *usable[stable_hash(a.lemma, seed_) % std::min(kChoices, usable.size())];
     std::string inflected = data_.morphology.inflect(pick, a.form);
     // An inflected form no one writes ("breakthroughed") marks a noun picked for a verb.
-    if (inflected != word && (a.form == Form::kBase || in_vocabulary(inflected))) return inflected;
+    if (inflected != word && (a.form == Form::kBase || data_.in_vocabulary(inflected))) return inflected;
     }
   }
   return {};

@@ -86,6 +86,8 @@ struct SpinnerData {
   // data_dir holds phrase_table.tsv, tortured_terms.txt, irregular_forms.tsv,
   // never_spin.txt, spinner_vocab.txt; aiksaurus_dir holds words.dat and meanings.dat.
   static SpinnerData load(const std::string& data_dir, const std::string& aiksaurus_dir);
+  // True when every word of the phrase is in `vocabulary` (or there is none).
+  bool in_vocabulary(std::string_view phrase) const;
   // Default locations: $UNSPIN_SPINNER_DATA or the source tree's data/spinner,
   // and /usr/share/aiksaurus.
   static std::string default_data_dir();
@@ -103,7 +105,6 @@ class Spinner {
   std::vector<Item> eligible_items(std::string_view text) const;
   std::string thesaurus_substitute(std::string_view lower_word, bool allow_phrase) const;
   std::string tortured_substitute(std::string_view term, Form last_form) const;
-  bool in_vocabulary(std::string_view phrase) const;
 
   const SpinnerData& data_;
   SpinStyle style_;
@@ -123,6 +124,12 @@ struct Replacement {
 // Writes the spun text and its gold edits; `replacements` sorted, non-overlapping.
 SpinOutput apply_replacements(std::string_view text, const Scan& scan,
                               const std::vector<Replacement>& replacements);
+
+// Lowercase words of a-z, ' or - joined by single spaces (a table phrase).
+bool is_phrase_text(std::string_view s);
+int word_count(std::string_view phrase);
+// Two words may form one phrase when only plain spaces or one line break separate them.
+bool joinable_gap(std::string_view gap);
 
 // Applies gold edits backwards to the spun text: returns the original.
 // Throws Error(kBadData) when an edit's span or spun text does not fit.
