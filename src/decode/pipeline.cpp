@@ -521,35 +521,37 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   }
   for (const std::string& a : doc.allowed_seen) add_reason("allowed", "'" + a + "' is on the allow list", 0);
 
-  // Paragraphs: the same model on each paragraph's occurrences.
+  // Paragraphs: the same model on each paragraph's occurrences (tokens and
+  // occurrences are in text order: one linear pass).
   const auto& occ = doc.model.occurrences();
+  std::size_t next_token = 0, next_occ = 0;
   for (const auto& [pb, pe] : doc.paragraphs) {
     ParagraphResult para{pb, pe, 0, 0};
-    std::vector<std::uint32_t> subset;
-    for (std::uint32_t i = 0; i < occ.size(); ++i) {
-      const ArcRef& ref = doc.arcs[i];
-      const std::uint32_t b = doc.text.tokens[doc.sentences[ref.sentence].words[ref.arc->begin].token].byte_begin;
-      if (b >= pb && b < pe) subset.push_back(i);
-    }
-    std::size_t words = 0;
+    while (next_token < doc.text.tokens.size() && doc.text.tokens[next_token].byte_begin < pb) ++next_token;
     bool first = true;
-    for (const Token& t : doc.text.tokens) {
-      if (t.byte_begin < pb || t.byte_begin >= pe) continue;
+    for (; next_token < doc.text.tokens.size() && doc.text.tokens[next_token].byte_begin < pe; ++next_token) {
+      const Token& t = doc.text.tokens[next_token];
       if (first) {
         para.cp_begin = t.cp_begin;
         first = false;
       }
       para.cp_end = t.cp_end;
-      words += t.kind == TokenKind::kWord;
+      para.words += t.kind == TokenKind::kWord;
     }
-    para.words = words;
-    if (result.has_score && words >= options_.min_words_for_verdict) {
+    std::vector<std::uint32_t> subset;
+    auto occ_begin = [&](std::size_t i) {
+      const ArcRef& ref = doc.arcs[i];
+      return doc.text.tokens[doc.sentences[ref.sentence].words[ref.arc->begin].token].byte_begin;
+    };
+    while (next_occ < occ.size() && occ_begin(next_occ) < pb) ++next_occ;
+    for (; next_occ < occ.size() && occ_begin(next_occ) < pe; ++next_occ) {
+      subset.push_back(static_cast<std::uint32_t>(next_occ));
+    }
+    if (result.has_score && para.words >= options_.min_words_for_verdict) {
       // Originals written unspun anywhere in the document still count against an entry.
-      std::vector<int> unspun(entries.size());
-      for (std::size_t e = 0; e < entries.size(); ++e) unspun[e] = entries[e].unspun;
-      const ModelResult r = subset.empty() ? ModelResult{} : doc.model.evaluate_subset(subset, unspun);
+      const ModelResult r = subset.empty() ? ModelResult{} : doc.model.restricted_to(subset).evaluate();
       para.has_score = true;
-      para.score = calibrated_score(r.log10_bf, words);
+      para.score = calibrated_score(r.log10_bf, para.words);
       para.verdict = para.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
     } else {
       para.verdict = result.verdict == Verdict::kNotEnglish ? Verdict::kNotEnglish : Verdict::kTooShort;

@@ -47,26 +47,32 @@ std::uint32_t SpinnerModel::entry_index(const std::string& original, const std::
   return it == index_.end() ? UINT32_MAX : it->second;
 }
 
-ModelResult SpinnerModel::evaluate() const {
-  std::vector<int> unspun(entries_.size());
-  for (std::size_t e = 0; e < entries_.size(); ++e) unspun[e] = entries_[e].unspun;
-  return evaluate_subset({}, unspun);
+SpinnerModel SpinnerModel::restricted_to(const std::vector<std::uint32_t>& occurrences) const {
+  SpinnerModel sub(params_);
+  std::unordered_map<std::uint32_t, std::uint32_t> entry_map;
+  for (std::uint32_t i : occurrences) {
+    const Occurrence& o = occurrences_[i];
+    auto it = entry_map.find(o.entry);
+    if (it == entry_map.end()) {
+      const Entry& e = entries_[o.entry];
+      it = entry_map.emplace(o.entry, sub.add_entry(e)).first;
+      const std::uint32_t g = e.original_group;
+      if (group_total_[g] > 0) sub.add_known_original(e.original, group_total_[g], group_unspun_[g]);
+    }
+    sub.add_occurrence({it->second, o.span, o.delta});
+  }
+  return sub;
 }
 
-ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subset,
-                                          const std::vector<int>& unspun) const {
+ModelResult SpinnerModel::evaluate() const {
   const SpinnerModelParams& p = params_;
   const auto evidence = [&](double delta) {
     return std::pow(10.0, p.lm_temperature * p.delta_cap * std::tanh(delta / p.delta_cap));
   };
   const std::size_t n_entries = entries_.size();
-  std::vector<std::uint32_t> all;
-  const std::vector<std::uint32_t>* occ = &subset;
-  if (subset.empty()) {
-    all.resize(occurrences_.size());
-    for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
-    occ = &all;
-  }
+  std::vector<std::uint32_t> all(occurrences_.size());
+  for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+  const std::vector<std::uint32_t>* occ = &all;
   ModelResult result;
   result.posterior.assign(occurrences_.size(), 0.0);
   result.entry_posterior.assign(n_entries, 0.0);
@@ -75,16 +81,13 @@ ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subs
   std::vector<char> touched(n_entries, 0);
   for (std::uint32_t i : *occ) touched[occurrences_[i].entry] = 1;
   const std::size_t n_groups = group_total_.size();
-  // Groups in the model: those with an occurring entry, and (whole document
-  // only) known originals written unspun.
+  // Groups in the model: those with an occurring entry, and known originals written unspun.
   std::vector<char> group_in(n_groups, 0);
   for (std::size_t e = 0; e < n_entries; ++e) {
     if (touched[e]) group_in[entries_[e].original_group] = 1;
   }
-  if (subset.empty()) {
-    for (std::size_t g = 0; g < n_groups; ++g) {
-      if (group_total_[g] > 0 && group_unspun_[g] > 0) group_in[g] = 1;
-    }
+  for (std::size_t g = 0; g < n_groups; ++g) {
+    if (group_total_[g] > 0 && group_unspun_[g] > 0) group_in[g] = 1;
   }
 
   // Prior q_e, scaled so that the active alternatives of one original sum to < 1.
@@ -138,7 +141,7 @@ ModelResult SpinnerModel::evaluate_subset(const std::vector<std::uint32_t>& subs
     }
     for (std::size_t e = 0; e < n_entries; ++e) {
       if (!touched[e]) continue;
-      L[e] += unspun[e] * unspun_cost;
+      L[e] += entries_[e].unspun * unspun_cost;
       const std::uint32_t g = entries_[e].original_group;
       log_z[g] = log10_sum_exp10(log_z[g], log_q[e] + L[e]);
     }

@@ -112,12 +112,11 @@ class SpinnerModel {
   std::vector<Occurrence>& occurrences() { return occurrences_; }
   const std::vector<Occurrence>& occurrences() const { return occurrences_; }
 
-  // Evaluates the model on all occurrences, or (subset non-empty) on the
-  // given occurrence indices with `unspun_override` (per entry) as counts.
   ModelResult evaluate() const;
-  ModelResult evaluate_subset(const std::vector<std::uint32_t>& subset,
-                              const std::vector<int>& unspun_counts) const;
-  // log10 L_e under one rho for the occurrences in `subset` (empty = all).
+  // The model of part of the document (a paragraph): those occurrences, their
+  // entries with the document's unspun counts, their originals' known totals.
+  // Its size is that of the part, so scoring every paragraph stays linear.
+  SpinnerModel restricted_to(const std::vector<std::uint32_t>& occurrences) const;
   const SpinnerModelParams& params() const { return params_; }
 
  private:
