@@ -419,10 +419,17 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
   return per_doc;
 }
 
-double Pipeline::calibrated_score(double log10_bf, std::size_t words) const {
+DetectionEvidence detection_evidence(const ModelResult& r, std::size_t words) {
+  const double w = std::max<double>(1, words);
+  double active = 0;
+  for (double p : r.entry_posterior) active += p;
+  return {std::clamp(r.log10_bf, -50.0, 50.0), std::log10(w), std::log10(std::max(active, 0.01) / w)};
+}
+
+double Pipeline::calibrated_score(const DetectionEvidence& e) const {
   const SpinnerModelParams& p = params_.model;
-  return sigmoid(p.det_scale * log10_bf + p.det_bias +
-                 p.det_log_words * std::log10(std::max<double>(1, words)));
+  return sigmoid(p.det_bias + p.det_scale * e.log10_bf + p.det_log_words * e.log10_words +
+                 p.det_active_per_word * e.log10_active_per_word);
 }
 
 DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& all) const {
@@ -462,7 +469,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
                   options_.min_words_for_verdict);
     add_reason("too_short", buf, 0);
   } else {
-    result.score = calibrated_score(doc.result.log10_bf, doc.words);
+    result.score = calibrated_score(detection_evidence(doc.result, doc.words));
     result.verdict = result.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
   }
   result.spun = result.verdict == Verdict::kSpun;
@@ -551,7 +558,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
       // Originals written unspun anywhere in the document still count against an entry.
       const ModelResult r = subset.empty() ? ModelResult{} : doc.model.restricted_to(subset).evaluate();
       para.has_score = true;
-      para.score = calibrated_score(r.log10_bf, para.words);
+      para.score = calibrated_score(detection_evidence(r, para.words));
       para.verdict = para.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
     } else {
       para.verdict = result.verdict == Verdict::kNotEnglish ? Verdict::kNotEnglish : Verdict::kTooShort;

@@ -61,6 +61,14 @@ struct Decision {
 // edits a document can get (finish() then applies those above min_confidence).
 std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions);
 
+// What the document score is calibrated on: the spinner model's Bayes
+// factor, the length, and the expected number of active table entries per
+// word (how much of the text the estimated table explains).
+struct DetectionEvidence {
+  double log10_bf, log10_words, log10_active_per_word;
+};
+DetectionEvidence detection_evidence(const ModelResult& result, std::size_t words);
+
 class Pipeline {
  public:
   Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params);
@@ -71,8 +79,8 @@ class Pipeline {
   std::vector<std::vector<Decision>> decode(const std::vector<DocumentState*>& docs) const;
   // Applies decisions above the confidence threshold; scores the document.
   DocumentResult finish(const DocumentState& doc, const std::vector<Decision>& decisions) const;
-  // Calibrated P(spun) for a document's Bayes factor and length.
-  double calibrated_score(double log10_bf, std::size_t words) const;
+  // Calibrated P(spun) from the model's evidence about a document.
+  double calibrated_score(const DetectionEvidence& evidence) const;
   const DecoderParams& params() const { return params_; }
 
  private:

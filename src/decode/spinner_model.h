@@ -54,10 +54,12 @@ struct SpinnerModelParams {
   // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias),
   // with their own scale and bias when the pair came from a user's spinner table
   // (the model's raw posterior is differently reliable there);
-  // documents P = sigmoid(det_scale * log10 BF + det_bias + det_log_words * log10(words)).
+  // documents P = sigmoid(det_bias + det_scale * log10 BF + det_log_words * log10(words)
+  //                       + det_active_per_word * log10(expected active entries / words)).
   double edit_scale = 0.6429, edit_bias = -1.7863;
   double user_edit_scale = 0.84465, user_edit_bias = 0.23311;
-  double det_scale = 0.21718, det_bias = 1.5165, det_log_words = -0.78266;
+  double det_scale = 0.0034609, det_bias = 11.641, det_log_words = -0.92274;
+  double det_active_per_word = 4.4453;
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;
 };

@@ -115,7 +115,8 @@ std::string FitResult::summary() const {
       << "  table given:     recall " << recall_table << " at confidence >= " << threshold_table << "\n";
   out << "detection calibration: " << detection_samples << " documents (" << detection_positives
       << " spun), log loss " << detection_log_loss << "\n  det_scale = " << det_scale
-      << ", det_bias = " << det_bias << ", det_log_words = " << det_log_words << "\n";
+      << ", det_bias = " << det_bias << ", det_log_words = " << det_log_words
+      << ", det_active_per_word = " << det_active_per_word << "\n";
   out << "  verdict_threshold = " << verdict_threshold << " (" << 100 * clean_flagged_share
       << "% of clean fitting documents at or above it; " << 100 * recall_at_threshold
       << "% of spun ones)\n";
@@ -232,8 +233,8 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
         c.candidates.push_back({d.raw, (d.arc->sources & kSourceUser) != 0, right, !sample.spun});
       }
       if (!table_style_only) {
-        c.det_rows.push_back({1.0, std::clamp(doc.result.log10_bf, -50.0, 50.0),
-                              std::log10(std::max<double>(1, doc.words))});
+        const decode::DetectionEvidence e = decode::detection_evidence(doc.result, doc.words);
+        c.det_rows.push_back({1.0, e.log10_bf, e.log10_words, e.log10_active_per_word});
         c.det_labels.push_back(sample.spun ? 1 : 0);
       }
     }
@@ -329,11 +330,12 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
   result.det_bias = wd[0];
   result.det_scale = wd[1];
   result.det_log_words = wd[2];
+  result.det_active_per_word = wd[3];
   // The verdict threshold: at least 0.5, and high enough that at most 0.25%
   // of clean fitting documents reach it (the bar is 0.5% on unseen text).
   std::vector<double> clean_scores, spun_scores;
   for (std::size_t i = 0; i < det_rows.size(); ++i) {
-    const double z = wd[0] + wd[1] * det_rows[i][1] + wd[2] * det_rows[i][2];
+    const double z = wd[0] + wd[1] * det_rows[i][1] + wd[2] * det_rows[i][2] + wd[3] * det_rows[i][3];
     (det_labels[i] ? spun_scores : clean_scores).push_back(decode::sigmoid(z));
   }
   std::sort(clean_scores.begin(), clean_scores.end());

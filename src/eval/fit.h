@@ -36,7 +36,7 @@ struct FitResult {
   // Recall at precision >= 0.95 and <= 0.5 clean false edits per 1k tokens,
   // and the calibrated confidence there, without and with the table given.
   double recall_default = 0, threshold_default = 1, recall_table = 0, threshold_table = 1;
-  double det_scale = 1, det_bias = 0, det_log_words = 0;   // SpinnerModelParams
+  double det_scale = 1, det_bias = 0, det_log_words = 0, det_active_per_word = 0;  // SpinnerModelParams
   std::size_t edit_samples = 0, edit_positives = 0;
   std::size_t detection_samples = 0, detection_positives = 0;
   double edit_log_loss = 0, detection_log_loss = 0;
