@@ -66,6 +66,9 @@ struct RestoreOptions {
   std::size_t min_words_for_verdict = 20;
   // Share of words the English LM knows below which the verdict is "not English".
   double min_english_share = 0.6;
+  // Share of tokens that are words below which the text is not prose (code,
+  // markup, data): verdict "not English" too.
+  double min_word_share = 0.6;
 };
 
 struct Edit {

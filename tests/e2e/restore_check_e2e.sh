@@ -86,6 +86,7 @@ case $CASE in
     u check --json "$TMP/in" | grep -q '"score": null' || fail "too short should have a null score"
     printf 'Der Präsident sagte heute in Berlin, dass die Regierung neue Maßnahmen gegen die steigenden Preise plant und die Bürger entlasten will.\n' >"$TMP/in"
     u check --json "$TMP/in" | grep -q '"verdict": "not English"' || fail "German should be not English"
+    u check --json "$SRC/src/decode/pipeline.cpp" | grep -q '"verdict": "not English"' || fail "source code should be not English"
     u check --json --min-confidence 0.01 "$SRC/examples/clean-news.txt" | grep '"score"' | head -1 >"$TMP/a"
     u check --json --min-confidence 0.9 "$SRC/examples/clean-news.txt" | grep '"score"' | head -1 >"$TMP/b"
     cmp -s "$TMP/a" "$TMP/b" || fail "the score depends on --min-confidence"
