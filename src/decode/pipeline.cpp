@@ -68,6 +68,18 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> find_paragraphs(std::string
 
 }  // namespace
 
+double interpolate_curve(const std::vector<std::pair<double, double>>& knots, double x) {
+  if (knots.empty()) return x;
+  if (x <= knots.front().first) return knots.front().second;
+  if (x >= knots.back().first) return knots.back().second;
+  const auto hi = std::lower_bound(knots.begin(), knots.end(), x,
+                                   [](const std::pair<double, double>& k, double v) { return k.first < v; });
+  const auto lo = hi - 1;
+  const double span = hi->first - lo->first;
+  const double t = span > 0 ? (x - lo->first) / span : 0.0;
+  return lo->second + t * (hi->second - lo->second);
+}
+
 std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions) {
   std::stable_sort(decisions.begin(), decisions.end(),
                    [](const Decision& a, const Decision& b) { return a.confidence > b.confidence; });
@@ -389,9 +401,11 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     d.byte_begin = doc.text.tokens[sentence.words[ref.arc->begin].token].byte_begin;
     d.byte_end = doc.text.tokens[sentence.words[ref.arc->end - 1].token].byte_end;
     d.raw = doc.result.posterior[i];
-    d.confidence = (ref.arc->sources & kSourceUser)
-                       ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
-                       : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
+    const bool user = (ref.arc->sources & kSourceUser) != 0;
+    const auto& curve = user ? p.user_edit_curve : p.edit_curve;
+    d.confidence = !curve.empty() ? interpolate_curve(curve, d.raw)
+                   : user         ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
+                                  : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
     out.push_back(d);
   }
   return out;

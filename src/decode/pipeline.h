@@ -61,6 +61,10 @@ struct Decision {
 // edits a document can get (finish() then applies those above min_confidence).
 std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions);
 
+// Piecewise-linear interpolation through increasing knots (x, y), constant
+// beyond the ends: the isotonic calibration curve.
+double interpolate_curve(const std::vector<std::pair<double, double>>& knots, double x);
+
 // What the document score is calibrated on: the spinner model's Bayes
 // factor, the length, and the expected number of active table entries per
 // word (how much of the text the estimated table explains).

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace unspin::decode {
@@ -58,6 +59,10 @@ struct SpinnerModelParams {
   //                       + det_active_per_word * log10(expected active entries / words)).
   double edit_scale = 0.6429, edit_bias = -1.7863;
   double user_edit_scale = 0.84465, user_edit_bias = 0.23311;
+  // When fitted, isotonic calibration replaces the Platt form: knots
+  // (raw posterior, P(right)), increasing, linear in between.
+  std::vector<std::pair<double, double>> edit_curve = {{1.0018e-06, 0.001}, {0.00026171, 0.0036866}, {0.0010154, 0.0036866}, {0.0021763, 0.0055553}, {0.0043106, 0.0080803}, {0.0085297, 0.010612}, {0.016389, 0.015807}, {0.029645, 0.019714}, {0.052732, 0.024868}, {0.089019, 0.027523}, {0.14386, 0.046301}, {0.21872, 0.046301}, {0.30851, 0.071211}, {0.40715, 0.075556}, {0.51567, 0.11176}, {0.62683, 0.16879}, {0.7262, 0.23312}, {0.81947, 0.4008}, {0.89333, 0.56185}, {0.94275, 0.68}, {0.96666, 0.81784}, {0.98606, 0.99}, {0.99037, 0.99}, {0.99139, 0.99}};
+  std::vector<std::pair<double, double>> user_edit_curve = {{1.0004e-06, 0.001}, {0.00013694, 0.0064103}, {0.0065697, 0.011516}, {0.070128, 0.13864}, {0.26599, 0.40385}, {0.47484, 0.48309}, {0.61053, 0.64887}, {0.73578, 0.74331}, {0.82969, 0.88584}, {0.88873, 0.88821}, {0.92565, 0.91259}, {0.95019, 0.93363}, {0.96403, 0.97577}, {0.97284, 0.97577}, {0.9797, 0.98398}, {0.98324, 0.98995}, {0.98606, 0.99}, {0.98832, 0.99}, {0.98984, 0.99}, {0.99094, 0.99}, {0.99685, 0.99}, {0.99921, 0.99}, {0.99956, 0.99}, {0.99971, 0.99}};
   double det_scale = 0.0034609, det_bias = 11.641, det_log_words = -0.92274;
   double det_active_per_word = 4.4453;
   // With --same-source: the chance an entry of the site's table is applied in one document.

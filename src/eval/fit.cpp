@@ -110,6 +110,13 @@ std::string FitResult::summary() const {
   out << "edit calibration: " << edit_samples << " candidate edits (" << edit_positives << " right)"
       << "\n  edit_scale = " << edit_scale << ", edit_bias = " << edit_bias
       << "\n  user_edit_scale = " << user_edit_scale << ", user_edit_bias = " << user_edit_bias << "\n";
+  auto curve = [&](const char* name, const std::vector<std::pair<double, double>>& knots) {
+    out << "  " << name << " = {";
+    for (std::size_t i = 0; i < knots.size(); ++i) out << (i ? ", " : "") << "{" << knots[i].first << ", " << knots[i].second << "}";
+    out << "};\n";
+  };
+  curve("edit_curve", edit_curve);
+  curve("user_edit_curve", user_edit_curve);
   out << "operating point (precision >= 0.95, <= 0.5 false edits per 1k clean tokens):\n"
       << "  default lexicon: recall " << recall_default << " at confidence >= " << threshold_default << "\n"
       << "  table given:     recall " << recall_table << " at confidence >= " << threshold_table << "\n";
@@ -171,6 +178,47 @@ std::pair<double, double> operating_point(std::vector<std::pair<double, const Sc
     }
   }
   return {best_recall, best_threshold};
+}
+
+// Isotonic regression (pool adjacent violators) of the labels on the raw
+// posterior, summarised by its value at up to 24 quantiles of the raw values.
+std::vector<std::pair<double, double>> isotonic_curve(std::vector<std::pair<double, int>> points) {
+  std::vector<std::pair<double, double>> knots;
+  if (points.size() < 50) return knots;
+  std::sort(points.begin(), points.end());
+  struct Block {
+    double sum, weight, x_last;
+  };
+  std::vector<Block> blocks;
+  for (const auto& [x, y] : points) {
+    blocks.push_back({static_cast<double>(y), 1.0, x});
+    while (blocks.size() > 1 &&
+           blocks[blocks.size() - 2].sum / blocks[blocks.size() - 2].weight >= blocks.back().sum / blocks.back().weight) {
+      Block top = blocks.back();
+      blocks.pop_back();
+      blocks.back().sum += top.sum;
+      blocks.back().weight += top.weight;
+      blocks.back().x_last = top.x_last;
+    }
+  }
+  // Fitted value of each point, then knots at quantiles of x.
+  std::vector<double> fitted;
+  fitted.reserve(points.size());
+  for (const Block& b : blocks) {
+    for (int i = 0; i < static_cast<int>(b.weight); ++i) fitted.push_back(b.sum / b.weight);
+  }
+  constexpr int kKnots = 24;
+  for (int k = 0; k < kKnots; ++k) {
+    // Quantiles spaced more densely at the top, where the decisions are.
+    const double q = 1.0 - std::pow(1.0 - static_cast<double>(k) / (kKnots - 1), 3.0);
+    const std::size_t i = std::min(points.size() - 1, static_cast<std::size_t>(q * (points.size() - 1)));
+    // Bounded away from 0 and 1: a finite sample cannot show certainty.
+    const double x = points[i].first, y = std::clamp(fitted[i], 0.001, 0.99);
+    if (!knots.empty() && x <= knots.back().first) continue;
+    if (!knots.empty() && y < knots.back().second) continue;
+    knots.emplace_back(x, y);
+  }
+  return knots;
 }
 
 }  // namespace
@@ -267,7 +315,7 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
   const std::vector<double> shifts = config.calibrate_only ? std::vector<double>{0.0} : config.prior_shifts;
   const std::vector<double> temperatures =
       config.calibrate_only ? std::vector<double>{base.lm_temperature} : config.temperatures;
-  Collected best_default;
+  Collected best_default, best_table;
   for (double shift : shifts) {
     for (double temperature : temperatures) {
       decode::DecoderParams params;
@@ -280,8 +328,9 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
       const auto [recall_plain, threshold_plain] = evaluate(plain, w_plain, w_plain);
       double recall_table = 0, threshold_table = 1;
       std::vector<double> w_user{-1.0, 0.5};
+      Collected with_table;
       if (table_models) {
-        Collected with_table = collect(params, *table_models, true);
+        with_table = collect(params, *table_models, true);
         w_user = calibrate(with_table, true);
         std::tie(recall_table, threshold_table) = evaluate(with_table, calibrate(with_table, false), w_user);
       }
@@ -308,6 +357,7 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
         result.recall_table = recall_table;
         result.threshold_table = threshold_table;
         best_default = std::move(plain);
+        best_table = std::move(with_table);
       }
     }
   }
@@ -319,6 +369,16 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
   result.edit_scale = best_params.model.edit_scale;
   result.user_edit_bias = best_params.model.user_edit_bias;
   result.user_edit_scale = best_params.model.user_edit_scale;
+  // Isotonic calibration of the chosen structure, per source.
+  auto isotonic = [](const Collected& c, bool user) {
+    std::vector<std::pair<double, int>> points;
+    for (const Scored& s : c.candidates) {
+      if (s.user == user) points.emplace_back(s.raw, s.right ? 1 : 0);
+    }
+    return isotonic_curve(std::move(points));
+  };
+  result.edit_curve = isotonic(best_default, false);
+  result.user_edit_curve = isotonic(best_table, true);
   result.edit_samples = best_default.candidates.size();
   for (const Scored& s : best_default.candidates) result.edit_positives += s.right;
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "decode/params.h"
@@ -33,6 +34,7 @@ struct FitResult {
   double log_active_paraphrase = 0, log_active_wordnet = 0, log_active_other = 0, lm_temperature = 1;
   double edit_scale = 1, edit_bias = 0;                     // SpinnerModelParams
   double user_edit_scale = 1, user_edit_bias = 0;
+  std::vector<std::pair<double, double>> edit_curve, user_edit_curve;  // isotonic (raw, P(right))
   // Recall at precision >= 0.95 and <= 0.5 clean false edits per 1k tokens,
   // and the calibrated confidence there, without and with the table given.
   double recall_default = 0, threshold_default = 1, recall_table = 0, threshold_table = 1;
