@@ -178,6 +178,8 @@ class Engine {
             errors[i] = e;
           } catch (const std::exception& e) {
             errors[i] = Error(ErrorCode::kInternal, e.what());
+          } catch (...) {
+            errors[i] = Error(ErrorCode::kInternal, "unknown exception");
           }
         }
       };

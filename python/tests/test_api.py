@@ -330,3 +330,22 @@ def test_no_leak_over_10000_calls(table_engine):
     growth = rss_bytes() - before
     # A leak of even 1 KB per call would be 10 MB.
     assert growth < 8 << 20, f"resident memory grew by {growth / 1e6:.1f} MB over 10,000 calls"
+
+
+@have_models
+def test_lexicon_warnings_are_the_clis(tmp_path):
+    table = tmp_path / "t.tsv"
+    table.write_text("happy\tglad\t0.9\nthis line is malformed\n\tempty\n", encoding="utf-8")
+    with pytest.warns(UserWarning) as caught:
+        eng = unspin.Engine(models=MODELS, lexicons=[table])
+    r = subprocess.run([CLI, "check", "--models", MODELS, "--lexicon", str(table), str(EXAMPLES / "clean-news.txt")],
+                       capture_output=True, text=True)
+    cli = [line.removeprefix("unspin: warning: ") for line in r.stderr.splitlines() if "warning" in line]
+    assert eng.warnings == cli and len(cli) == 2
+    assert [str(w.message) for w in caught] == [f"unspin: {w}" for w in cli]
+
+
+def test_error_is_picklable():
+    import pickle
+    e = pickle.loads(pickle.dumps(unspin.Error("m", "io", 3, 2)))
+    assert (str(e), e.code, e.exit_code, e.index) == ("m", "io", 3, 2)
