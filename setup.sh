@@ -13,6 +13,8 @@ APT_PACKAGES=(
   # libraries
   libcli11-dev nlohmann-json3-dev zlib1g-dev libicu-dev libsphinxbase-dev libsqlite3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # the Python module (python/) and its tests
+  python3-dev pybind11-dev python3-pybind11 python3-pytest
   # test tools: strace proves a refused 2 GB input is never read; curl drives the service's e2e tests
   strace curl
   # embedded data (see README "Models and licences")
@@ -54,6 +56,18 @@ if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
 fi
 echo "==> Building unspin and compiling the default models into ./models"
 cmake --build "$BUILD_DIR" -j"$(nproc)" | { grep -vE '^\[[0-9]+/[0-9]+\] (Building|Linking)' || true; }
+
+if grep -q '^UNSPIN_BUILD_PYTHON:BOOL=ON' "$BUILD_DIR/CMakeCache.txt"; then
+  # Debian's Python refuses `pip install` outside a venv: the package goes
+  # where Debian puts local modules (/usr/local/lib/python3.X/dist-packages).
+  if [ -w /usr/local/lib ]; then
+    echo "==> Installing the Python module (import unspin)"
+    cmake --install "$BUILD_DIR" --component python | { grep -v -e '^-- Up-to-date' -e '^-- Install configuration' || true; }
+    /usr/bin/python3 -c 'import unspin' || { echo "setup.sh: the installed Python module does not import" >&2; exit 1; }
+  else
+    echo "setup.sh: not root: the Python module is not installed (use PYTHONPATH=$BUILD_DIR/python)" >&2
+  fi
+fi
 
 echo "==> Example: unspin check examples/spun-news.txt"
 "$BUILD_DIR/bin/unspin" check examples/spun-news.txt

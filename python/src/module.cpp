@@ -1,0 +1,341 @@
+// unspin._unspin: the Python binding of the library (python/unspin/__init__.py
+// wraps it). The check dict is report::document_json, the one function that
+// makes the CLI's `check --json` object, so both interfaces keep one contract.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/report.h"
+#include "unspin/error.h"
+#include "unspin/restore.h"
+#include "unspin/trace.h"
+
+namespace py = pybind11;
+using nlohmann::json;
+
+namespace unspin::python {
+namespace {
+
+// unspin.Error, set by __init__.py; never destroyed (the interpreter may be
+// gone when static destructors run).
+py::object* g_error_class = nullptr;
+
+// An unspin::Error for texts[index] of a batch.
+struct IndexedError {
+  Error error;
+  std::size_t index;
+};
+
+void raise_error(const Error& e, std::optional<std::size_t> index = std::nullopt) {
+  std::string message = e.what();
+  if (index) message = "texts[" + std::to_string(*index) + "]: " + message;
+  if (!g_error_class) {
+    PyErr_SetString(PyExc_RuntimeError, message.c_str());
+    return;
+  }
+  py::object exc = (*g_error_class)(message, std::string(report::error_code_name(e.code())),
+                                    static_cast<int>(e.code()),
+                                    index ? py::object(py::int_(*index)) : py::object(py::none()));
+  PyErr_SetObject(g_error_class->ptr(), exc.ptr());
+}
+
+// A Python str (UTF-8 encoded) or bytes (taken as they are, validated later).
+std::string text_bytes(const py::handle& obj) {
+  if (PyBytes_Check(obj.ptr())) {
+    char* data = nullptr;
+    Py_ssize_t size = 0;
+    PyBytes_AsStringAndSize(obj.ptr(), &data, &size);
+    return std::string(data, static_cast<std::size_t>(size));
+  }
+  if (PyUnicode_Check(obj.ptr())) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(obj.ptr(), &size);
+    if (!data) {  // lone surrogates: not encodable as UTF-8
+      PyErr_Clear();
+      throw Error(ErrorCode::kInvalidUtf8, "input is not valid UTF-8 (the str holds a lone surrogate)");
+    }
+    return std::string(data, static_cast<std::size_t>(size));
+  }
+  throw py::type_error("text must be str or bytes, not " +
+                       std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
+}
+
+json source_json(const TracedSource& s) {  // as `unspin trace --json`
+  json subs = json::array();
+  for (const TracedSubstitution& t : s.substitutions) {
+    subs.push_back({{"offset", t.offset}, {"length", t.length}, {"spun", t.spun}, {"original", t.original},
+                    {"source_offset", t.source_offset}, {"source_length", t.source_length}});
+  }
+  return {{"id", s.id}, {"score", s.score}, {"aligned", s.aligned}, {"substitutions", std::move(subs)}};
+}
+
+py::object to_python(const std::string& dumped) {
+  static py::object* loads = new py::object(py::module_::import("json").attr("loads"));
+  return (*loads)(dumped);
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+class Engine {
+ public:
+  Engine(std::optional<std::filesystem::path> models, std::vector<std::filesystem::path> lexicons,
+         std::optional<std::filesystem::path> archive, std::optional<double> threshold, double min_confidence,
+         std::size_t max_input_bytes) {
+    if (!(min_confidence >= 0 && min_confidence <= 1)) {
+      throw Error(ErrorCode::kUsage, "min_confidence must be between 0 and 1");
+    }
+    if (threshold && !(*threshold >= 0 && *threshold <= 1)) {
+      throw Error(ErrorCode::kUsage, "threshold must be between 0 and 1");
+    }
+    options_.max_input_bytes = max_input_bytes;
+    options_.min_confidence = min_confidence;
+    options_.verdict_threshold = threshold ? *threshold : -1;
+    ModelPaths paths = models ? ModelPaths::in_folder(models->string()) : ModelPaths::defaults();
+    for (const auto& l : lexicons) paths.user_lexicons.push_back(l.string());
+    std::vector<UserLexiconReport> reports;
+    models_ = Models::load(paths, &reports);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      for (const std::string& w : reports[i].warnings) warnings_.push_back(w);
+      if (reports[i].skipped > reports[i].warnings.size()) {
+        warnings_.push_back(paths.user_lexicons[i] + ": " +
+                            std::to_string(reports[i].skipped - reports[i].warnings.size()) + " more lines skipped");
+      }
+    }
+    restorer_ = std::make_unique<Restorer>(*models_, options_);
+    provenance_.version = std::string(version());
+    provenance_.models = json::array();
+    for (const ModelInfo& m : models_->info) {
+      provenance_.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
+    }
+    provenance_.options = {{"min_confidence", options_.min_confidence},
+                           {"threshold", options_.verdict_threshold < 0 ? default_verdict_threshold()
+                                                                        : options_.verdict_threshold},
+                           {"allow", options_.allow.size()},
+                           {"adapt", options_.adapt},
+                           {"same_source", false}};
+    if (archive) {
+      archive_path_ = archive->string();
+      tracer_ = open_tracer();  // reports a missing or foreign archive now
+    }
+  }
+
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  py::object check(const py::handle& text) {
+    std::string bytes = text_bytes(text);
+    std::string out;
+    {
+      py::gil_scoped_release release;
+      auto lock = lock_tracer();
+      out = check_json(bytes, tracer_.get());
+    }
+    return to_python(out);
+  }
+
+  std::string restore(const py::handle& text) {
+    std::string bytes = text_bytes(text);
+    py::gil_scoped_release release;
+    auto lock = lock_tracer();
+    return run(bytes, tracer_.get()).restored;
+  }
+
+  py::list check_many(const py::iterable& texts, std::size_t threads) {
+    std::vector<std::string> inputs;
+    for (const py::handle& t : texts) {
+      try {
+        inputs.push_back(text_bytes(t));
+      } catch (const Error& e) {
+        throw IndexedError{e, inputs.size()};
+      }
+    }
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = std::min(threads, std::max<std::size_t>(1, inputs.size()));
+    std::vector<std::string> outputs(inputs.size());
+    std::vector<std::optional<Error>> errors(inputs.size());
+    {
+      py::gil_scoped_release release;
+      std::atomic<std::size_t> next{0};
+      auto work = [&](Tracer* tracer) {
+        for (std::size_t i; (i = next.fetch_add(1)) < inputs.size();) {
+          try {
+            outputs[i] = check_json(inputs[i], tracer);
+          } catch (const Error& e) {
+            errors[i] = e;
+          } catch (const std::exception& e) {
+            errors[i] = Error(ErrorCode::kInternal, e.what());
+          } catch (...) {
+            errors[i] = Error(ErrorCode::kInternal, "unknown exception");
+          }
+        }
+      };
+      // A Tracer is one connection to the archive: one per thread.
+      std::vector<std::unique_ptr<archive::ArchiveStore>> stores;
+      std::vector<std::unique_ptr<Tracer>> tracers;
+      if (!archive_path_.empty()) {
+        for (std::size_t t = 0; t < threads; ++t) {
+          stores.push_back(open_archive(archive_path_, ArchiveAccess::kRead));
+          tracers.push_back(std::make_unique<Tracer>(*stores.back(), TraceOptions{}));
+        }
+      }
+      std::vector<std::thread> pool;
+      for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, tracers.empty() ? nullptr : tracers[t].get());
+      work(tracers.empty() ? nullptr : tracers[0].get());
+      for (std::thread& th : pool) th.join();
+    }
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      if (errors[i]) throw IndexedError{*errors[i], i};
+    }
+    py::list result;
+    for (const std::string& o : outputs) result.append(to_python(o));
+    return result;
+  }
+
+  py::object trace(const py::handle& text) {
+    if (archive_path_.empty()) {
+      throw Error(ErrorCode::kUsage, "trace needs an archive of originals: Engine(archive=PATH)");
+    }
+    std::string bytes = text_bytes(text);
+    std::string out;
+    {
+      py::gil_scoped_release release;
+      std::lock_guard<std::mutex> lock(tracer_mutex_);
+      validate_input(bytes, options_.max_input_bytes);
+      const TraceResult r = tracer_->trace(bytes);
+      json sources = json::array();
+      for (const TracedSource& s : r.sources) sources.push_back(source_json(s));
+      out = dump(sources);
+    }
+    return to_python(out);
+  }
+
+  std::vector<std::tuple<std::string, std::string, double>> learn(const py::iterable& texts, bool same_source,
+                                                                  double min_prior) {
+    std::vector<std::string> inputs;
+    for (const py::handle& t : texts) {
+      try {
+        std::string bytes = text_bytes(t);
+        validate_input(bytes, options_.max_input_bytes);
+        inputs.push_back(std::move(bytes));
+      } catch (const Error& e) {
+        throw IndexedError{e, inputs.size()};
+      }
+    }
+    if (inputs.empty()) throw Error(ErrorCode::kEmptyInput, "learn needs at least one text");
+    std::vector<std::tuple<std::string, std::string, double>> rows;
+    py::gil_scoped_release release;
+    std::vector<std::string_view> views(inputs.begin(), inputs.end());
+    if (!archive_path_.empty()) {  // as `unspin learn --archive`: the aligned sources' substitutions
+      std::lock_guard<std::mutex> lock(tracer_mutex_);
+      for (const TracedPair& t : tracer_->traced_pairs(views)) {
+        const double prior = t.original_seen ? std::min(1.0, static_cast<double>(t.count) / t.original_seen) : 1.0;
+        rows.emplace_back(t.original, t.spun, prior);
+      }
+    } else {
+      for (const LearnedPair& p : restorer_->learn(views, same_source, min_prior)) {
+        rows.emplace_back(p.original, p.spun, p.prior);
+      }
+    }
+    return rows;
+  }
+
+  py::object provenance() const { return to_python(dump({{"version", provenance_.version},
+                                                         {"models", provenance_.models},
+                                                         {"options", provenance_.options}})); }
+
+ private:
+  // The Tracer is one archive connection, not thread-safe: calls that use it
+  // take turns; without an archive, calls run in parallel.
+  std::unique_lock<std::mutex> lock_tracer() {
+    return tracer_ ? std::unique_lock<std::mutex>(tracer_mutex_) : std::unique_lock<std::mutex>();
+  }
+
+  std::unique_ptr<Tracer> open_tracer() {
+    stores_.push_back(open_archive(archive_path_, ArchiveAccess::kRead));
+    return std::make_unique<Tracer>(*stores_.back(), TraceOptions{});
+  }
+
+  // As the CLI's Engine::run: restore from a source found in the archive,
+  // else decode. `source` receives the source when one was used.
+  DocumentResult run(const std::string& text, Tracer* tracer,
+                     std::optional<std::pair<std::string, double>>* source = nullptr) const {
+    validate_input(text, options_.max_input_bytes);
+    if (tracer) {
+      if (auto found = tracer->restore_from_source(text)) {
+        if (source) source->emplace(found->source_id, found->source_score);
+        return std::move(found->result);
+      }
+    }
+    return restorer_->run(text);
+  }
+
+  std::string check_json(const std::string& text, Tracer* tracer) const {
+    std::optional<std::pair<std::string, double>> source;
+    const DocumentResult r = run(text, tracer, &source);
+    json j = report::document_json(text, r, report::OffsetUnit::kCodePoint, &provenance_);
+    if (source) j["source"] = {{"id", source->first}, {"score", source->second}};
+    return dump(j);
+  }
+
+  RestoreOptions options_;
+  std::unique_ptr<Models> models_;
+  std::unique_ptr<Restorer> restorer_;
+  report::Provenance provenance_;
+  std::vector<std::string> warnings_;
+  std::string archive_path_;
+  std::vector<std::unique_ptr<archive::ArchiveStore>> stores_;
+  std::unique_ptr<Tracer> tracer_;
+  std::mutex tracer_mutex_;
+};
+
+}  // namespace
+}  // namespace unspin::python
+
+PYBIND11_MODULE(_unspin, m) {
+  using unspin::python::Engine;
+  m.doc() = "The compiled core of the unspin package; use `unspin.Engine`.";
+  m.attr("__version__") = std::string(unspin::version());
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const unspin::python::IndexedError& e) {
+      unspin::python::raise_error(e.error, e.index);
+    } catch (const unspin::Error& e) {
+      unspin::python::raise_error(e);
+    }
+  });
+
+  m.def("_set_error_class", [](py::object cls) {
+    delete unspin::python::g_error_class;
+    unspin::python::g_error_class = new py::object(std::move(cls));
+  });
+
+  py::class_<Engine>(m, "Engine")
+      .def(py::init<std::optional<std::filesystem::path>, std::vector<std::filesystem::path>,
+                    std::optional<std::filesystem::path>, std::optional<double>, double, std::size_t>(),
+           py::arg("models") = py::none(), py::arg("lexicons") = std::vector<std::filesystem::path>{},
+           py::arg("archive") = py::none(), py::arg("threshold") = py::none(), py::arg("min_confidence") = 0.5,
+           py::arg("max_input_bytes") = std::size_t{64} << 20, py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("warnings", &Engine::warnings)
+      .def_property_readonly("provenance", &Engine::provenance)
+      .def("check", &Engine::check, py::arg("text"))
+      .def("restore", &Engine::restore, py::arg("text"))
+      .def("check_many", &Engine::check_many, py::arg("texts"), py::arg("threads") = 0)
+      .def("trace", &Engine::trace, py::arg("text"))
+      .def("learn", &Engine::learn, py::arg("texts"), py::arg("same_source") = false, py::arg("min_prior") = 0.5);
+}

@@ -1,0 +1,29 @@
+import os
+from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
+
+__version__: str
+
+Text = Union[str, bytes]
+PathLike = Union[str, os.PathLike[str]]
+
+class Error(Exception):
+    message: str
+    code: str
+    exit_code: int
+    index: Optional[int]
+    def __init__(self, message: str, code: str, exit_code: int, index: Optional[int] = ...) -> None: ...
+
+class Engine:
+    def __init__(self, models: Optional[PathLike] = ..., lexicons: Sequence[PathLike] = ...,
+                 archive: Optional[PathLike] = ..., threshold: Optional[float] = ...,
+                 min_confidence: float = ..., max_input_bytes: int = ...) -> None: ...
+    @property
+    def warnings(self) -> List[str]: ...
+    @property
+    def provenance(self) -> dict[str, Any]: ...
+    def check(self, text: Text) -> dict[str, Any]: ...
+    def restore(self, text: Text) -> str: ...
+    def check_many(self, texts: Iterable[Text], threads: int = ...) -> List[dict[str, Any]]: ...
+    def trace(self, text: Text) -> List[dict[str, Any]]: ...
+    def learn(self, texts: Iterable[Text], same_source: bool = ...,
+              min_prior: float = ...) -> List[Tuple[str, str, float]]: ...
