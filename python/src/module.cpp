@@ -117,17 +117,7 @@ class Engine {
       }
     }
     restorer_ = std::make_unique<Restorer>(*models_, options_);
-    provenance_.version = std::string(version());
-    provenance_.models = json::array();
-    for (const ModelInfo& m : models_->info) {
-      provenance_.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
-    }
-    provenance_.options = {{"min_confidence", options_.min_confidence},
-                           {"threshold", options_.verdict_threshold < 0 ? default_verdict_threshold()
-                                                                        : options_.verdict_threshold},
-                           {"allow", options_.allow.size()},
-                           {"adapt", options_.adapt},
-                           {"same_source", false}};
+    provenance_ = report::make_provenance(*models_, options_, false);
     if (archive) {
       archive_path_ = archive->string();
       tracer_ = open_tracer();  // reports a missing or foreign archive now

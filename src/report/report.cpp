@@ -30,6 +30,20 @@ std::uint32_t OffsetMapper::at(std::uint32_t byte) {
   return units_;
 }
 
+Provenance make_provenance(const Models& models, const RestoreOptions& options, bool same_source) {
+  Provenance p;
+  p.version = std::string(version());
+  for (const ModelInfo& m : models.info) {
+    p.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
+  }
+  p.options = {{"min_confidence", options.min_confidence},
+               {"threshold", options.verdict_threshold < 0 ? default_verdict_threshold() : options.verdict_threshold},
+               {"allow", options.allow.size()},
+               {"adapt", options.adapt},
+               {"same_source", same_source}};
+  return p;
+}
+
 std::string_view error_code_name(ErrorCode code) {
   switch (code) {
     case ErrorCode::kUsage: return "usage";

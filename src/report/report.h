@@ -26,6 +26,9 @@ struct Provenance {
   nlohmann::json options = nlohmann::json::object();
 };
 
+// The provenance of results made with these models and options (SCHEMA §2).
+Provenance make_provenance(const Models& models, const RestoreOptions& options, bool same_source);
+
 // The document result of docs/SCHEMA.md §2 for `text` (the input the result
 // was computed on).
 nlohmann::json document_json(std::string_view text, const DocumentResult& result, OffsetUnit unit,

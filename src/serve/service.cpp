@@ -262,24 +262,12 @@ struct Service::Impl {
               options.queue, metrics) {
     models = Models::load(options.models);
     restorer = std::make_unique<Restorer>(*models, options.restore);
-    provenance.version = std::string(version());
-    for (const ModelInfo& m : models->info) {
-      provenance.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
-    }
-    provenance.options = options_json(options.restore);
+    provenance = report::make_provenance(*models, options.restore, false);
     if (!options.archive.empty()) {
       tracers = std::make_unique<TracerPool>(options.archive);
       tracers->with_tracer([](Tracer&) { return 0; });  // open it now: a bad archive fails at start
     }
     setup();
-  }
-
-  json options_json(const RestoreOptions& r) const {
-    return {{"min_confidence", r.min_confidence},
-            {"threshold", r.verdict_threshold < 0 ? default_verdict_threshold() : r.verdict_threshold},
-            {"allow", r.allow.size()},
-            {"adapt", r.adapt},
-            {"same_source", false}};
   }
 
   // A decoded document: the server-wide restorer, or one with the request's
@@ -315,7 +303,7 @@ struct Service::Impl {
       if (overrides->threshold) r.verdict_threshold = *overrides->threshold;
       if (overrides->min_confidence) r.min_confidence = *overrides->min_confidence;
       r.allow.insert(r.allow.end(), overrides->allow.begin(), overrides->allow.end());
-      out.provenance.options = options_json(r);
+      out.provenance.options = report::make_provenance(*models, r, false).options;
       out.result = Restorer(*models, r).run(text);
     } else {
       out.result = restorer->run(text);
