@@ -69,8 +69,12 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
       candidates.clear();
       lexicons.lookup(key, &candidates);
       if (!candidates.empty()) {
-        std::stable_sort(candidates.begin(), candidates.end(),
-                         [](const Candidate& a, const Candidate& b) { return a.prior > b.prior; });
+        // A user's spinner table is the spinner's own: its candidates are
+        // never capped away by the generic sources' many rare synonyms.
+        std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+          const bool ua = a.sources & kSourceUser, ub = b.sources & kSourceUser;
+          return ua != ub ? ua : a.prior > b.prior;
+        });
         if (static_cast<int>(candidates.size()) > options.max_candidates_per_span) {
           candidates.resize(options.max_candidates_per_span);
         }
@@ -93,13 +97,19 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
           arc.sources = c.sources;
           arc.alternatives = alternatives;
           arc.local_gain = static_cast<float>(local_score_from(sentence, lm, left, end, arc.ids, 2) - keep_score);
-          if (arc.local_gain < options.min_local_gain) continue;
+          if (arc.local_gain < options.min_local_gain && !(arc.sources & kSourceUser)) continue;
           arcs.push_back(std::move(arc));
         }
-        std::stable_sort(arcs.begin(), arcs.end(),
-                         [](const Arc& a, const Arc& b) { return a.local_gain > b.local_gain; });
+        // The best arcs by local gain, plus every user-table arc: an entry of
+        // the spinner's table needs its occurrences where the LM disfavours
+        // it too, as evidence against it.
+        std::stable_sort(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) {
+          return a.local_gain > b.local_gain;
+        });
         if (static_cast<int>(arcs.size()) > options.max_arcs_per_span) {
-          arcs.resize(options.max_arcs_per_span);
+          auto tail = std::stable_partition(arcs.begin() + options.max_arcs_per_span, arcs.end(),
+                                            [](const Arc& a) { return (a.sources & kSourceUser) != 0; });
+          arcs.erase(tail, arcs.end());
         }
         for (Arc& arc : arcs) lattice.arcs_from[begin].push_back(std::move(arc));
       }

@@ -5,6 +5,11 @@
 #include <cstdlib>
 
 namespace unspin::decode {
+namespace {
+// Passes of the mean-field coupling between a written span and its own
+// entry (see evaluate()); the posteriors move by < 1e-3 after the third.
+constexpr int kMeanFieldPasses = 4;
+}  // namespace
 
 double log10_sum_exp10(double a, double b) {
   if (a < b) std::swap(a, b);
@@ -59,6 +64,11 @@ SpinnerModel SpinnerModel::restricted_to(const std::vector<std::uint32_t>& occur
       const std::uint32_t g = e.original_group;
       if (group_total_[g] > 0) sub.add_known_original(e.original, group_total_[g], group_unspun_[g]);
     }
+    // The written form's own group, when it is a known original.
+    auto written = groups_.find(entries_[o.entry].spun);
+    if (written != groups_.end() && group_total_[written->second] > 0 && !sub.groups_.count(written->first)) {
+      sub.add_known_original(written->first, group_total_[written->second], group_unspun_[written->second]);
+    }
     sub.add_occurrence({it->second, o.span, o.delta});
   }
   return sub;
@@ -66,20 +76,16 @@ SpinnerModel SpinnerModel::restricted_to(const std::vector<std::uint32_t>& occur
 
 ModelResult SpinnerModel::evaluate() const {
   const SpinnerModelParams& p = params_;
-  const auto evidence = [&](double delta) {
-    return std::pow(10.0, p.lm_temperature * p.delta_cap * std::tanh(delta / p.delta_cap));
-  };
+  const auto saturate = [&](double delta) { return p.delta_cap * std::tanh(delta / p.delta_cap); };
   const std::size_t n_entries = entries_.size();
-  std::vector<std::uint32_t> all(occurrences_.size());
-  for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
-  const std::vector<std::uint32_t>* occ = &all;
+  const std::size_t n_occ = occurrences_.size();
   ModelResult result;
-  result.posterior.assign(occurrences_.size(), 0.0);
+  result.posterior.assign(n_occ, 0.0);
   result.entry_posterior.assign(n_entries, 0.0);
   result.entry_log10_z.assign(n_entries, 0.0);
 
   std::vector<char> touched(n_entries, 0);
-  for (std::uint32_t i : *occ) touched[occurrences_[i].entry] = 1;
+  for (const Occurrence& o : occurrences_) touched[o.entry] = 1;
   const std::size_t n_groups = group_total_.size();
   // Groups in the model: those with an occurring entry, and known originals written unspun.
   std::vector<char> group_in(n_groups, 0);
@@ -111,52 +117,153 @@ ModelResult SpinnerModel::evaluate() const {
     none_q[g] = 1.0 - std::max(total, group_q[g]);
   }
 
+  // Spans: the occurrences that compete for one written span, and the group
+  // whose original the span's written form is (a written "nation" is itself
+  // an original when the table has "nation -> kingdom").
+  std::vector<std::uint32_t> order(n_occ);
+  for (std::uint32_t i = 0; i < n_occ; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return occurrences_[a].span < occurrences_[b].span;
+  });
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // ranges of `order`
+  for (std::size_t start = 0; start < n_occ;) {
+    std::size_t end = start;
+    while (end < n_occ && occurrences_[order[end]].span == occurrences_[order[start]].span) ++end;
+    spans.emplace_back(start, end);
+    start = end;
+  }
+  std::vector<std::int64_t> span_group(spans.size(), -1);
+  for (std::size_t j = 0; j < spans.size(); ++j) {
+    auto it = groups_.find(entries_[occurrences_[order[spans[j].first]].entry].spun);
+    if (it != groups_.end() && group_in[it->second]) span_group[j] = it->second;
+  }
+
+  // Words are bursty: a writer who chose a word once uses it again, and so
+  // does one whose word a spinner replaced. So the choice of word (the
+  // unigram part of Delta) is evidence once per entry; each further
+  // occurrence adds only how much better the original fits its context.
+  std::vector<double> delta_used(n_occ);
+  {
+    std::vector<int> seen(n_entries, 0);
+    for (std::uint32_t i = 0; i < n_occ; ++i) {
+      const Occurrence& o = occurrences_[i];
+      delta_used[i] = seen[o.entry]++ ? o.delta - entries_[o.entry].unigram_gain : o.delta;
+    }
+  }
+  // The LM's ratio saturates (delta_cap) because a trigram model finds every
+  // rare written word improbable; that is a fact about the written span,
+  // shared by all its candidates. So the best candidate of a span is
+  // saturated and the others keep their LM distance from it.
+  std::vector<double> ev_used(n_occ), ev_raw(n_occ);
+  for (const auto& [start, end] : spans) {
+    double max_used = -INFINITY, max_raw = -INFINITY;
+    for (std::size_t j = start; j < end; ++j) {
+      max_used = std::max(max_used, delta_used[order[j]]);
+      max_raw = std::max(max_raw, occurrences_[order[j]].delta);
+    }
+    for (std::size_t j = start; j < end; ++j) {
+      const std::uint32_t i = order[j];
+      ev_used[i] = std::pow(10.0, p.lm_temperature * (saturate(max_used) + delta_used[i] - max_used));
+      ev_raw[i] = std::pow(10.0, p.lm_temperature * (saturate(max_raw) + occurrences_[i].delta - max_raw));
+    }
+  }
+
   const std::size_t k_count = p.rhos.size();
   std::vector<double> log_bf(k_count, 0.0);
   std::vector<std::vector<double>> p_entry(k_count, std::vector<double>(n_entries, 0.0));
-  std::vector<double> L(n_entries), log_z(n_groups);
-  std::vector<int> seen(n_entries);
+  std::vector<std::vector<double>> natural_of_span(k_count);
+  std::vector<double> L(n_entries), log_z(n_groups), spun_expected(n_groups);
+  std::vector<std::vector<std::uint32_t>> group_entries(n_groups);
+  for (std::uint32_t e = 0; e < n_entries; ++e) {
+    if (touched[e]) group_entries[entries_[e].original_group].push_back(e);
+  }
+  std::vector<double> span_spun(spans.size());
   for (std::size_t k = 0; k < k_count; ++k) {
     const double rho = p.rhos[k];
-    std::fill(L.begin(), L.end(), 0.0);
-    // Words are bursty: a writer who chose a word once uses it again, and so
-    // does one whose word a spinner replaced. So the choice of word (the
-    // unigram part of Delta) is evidence once per entry; each further
-    // occurrence adds only how much better the original fits its context.
-    std::fill(seen.begin(), seen.end(), 0);
-    for (std::uint32_t i : *occ) {
-      const Occurrence& o = occurrences_[i];
-      const Entry& entry = entries_[o.entry];
-      const double natural = entry.spun_contains_original ? std::max(1.0 - rho, p.epsilon) : 1.0;
-      const double delta = seen[o.entry]++ ? o.delta - entry.unigram_gain : o.delta;
-      L[o.entry] += std::log10(natural + rho * evidence(delta));
-    }
     const double unspun_cost = std::log10(std::max(1.0 - rho, p.epsilon));
-    for (std::size_t g = 0; g < n_groups; ++g) {
-      if (!group_in[g]) continue;
-      log_z[g] = std::log10(std::max(none_q[g], 1e-12));
-      if (absent_q[g] > 0) {
-        log_z[g] = log10_sum_exp10(log_z[g], std::log10(absent_q[g]) + group_unspun_[g] * unspun_cost);
+    std::vector<double>& natural = natural_of_span[k];
+    natural.assign(spans.size(), 1.0);
+    std::fill(spun_expected.begin(), spun_expected.end(), 0.0);
+    // Mean-field passes. A written span that is itself an original stays
+    // natural only if its own entry is inactive (1 - rho * P(active)); and
+    // an original counts as written unspun only where its span is not
+    // itself explained as spun. Pass 1 is the independent-entries model.
+    for (int pass = 0; pass < kMeanFieldPasses; ++pass) {
+      std::fill(L.begin(), L.end(), 0.0);
+      for (std::size_t j = 0; j < spans.size(); ++j) {
+        for (std::size_t x = spans[j].first; x < spans[j].second; ++x) {
+          const std::uint32_t i = order[x];
+          const Entry& entry = entries_[occurrences_[i].entry];
+          const double contains = entry.spun_contains_original ? std::max(1.0 - rho, p.epsilon) : 1.0;
+          L[occurrences_[i].entry] += std::log10(contains + rho * ev_used[i] / natural[j]);
+        }
+      }
+      // log10 Z of a group when `removed` of its expected natural originals
+      // are left out (the cavity of one span, below; 0: the whole document).
+      const auto group_log_z = [&](std::uint32_t g, double removed) {
+        const double natural_originals = std::max(0.0, group_unspun_[g] - spun_expected[g] - removed);
+        double z = std::log10(std::max(none_q[g], 1e-12));
+        if (absent_q[g] > 0) z = log10_sum_exp10(z, std::log10(absent_q[g]) + natural_originals * unspun_cost);
+        for (std::uint32_t e : group_entries[g]) {
+          const double unspun = std::max(0.0, entries_[e].unspun - spun_expected[g] - removed);
+          z = log10_sum_exp10(z, log_q[e] + L[e] + unspun * unspun_cost);
+        }
+        return z;
+      };
+      for (std::size_t g = 0; g < n_groups; ++g) {
+        if (group_in[g]) log_z[g] = group_log_z(static_cast<std::uint32_t>(g), 0.0);
+      }
+      for (std::size_t e = 0; e < n_entries; ++e) {
+        if (!touched[e]) continue;
+        const std::uint32_t g = entries_[e].original_group;
+        L[e] += std::max(0.0, entries_[e].unspun - spun_expected[g]) * unspun_cost;
+        p_entry[k][e] = std::pow(10.0, log_q[e] + L[e] - log_z[g]);
+      }
+      if (pass == 0) {
+        // The Bayes factor is that of the independent-entries model: the
+        // mean-field passes sharpen each span's posterior, but summing their
+        // group terms would count a coupled span twice (once in the entry
+        // that explains it, once in its own group's natural originals).
+        log_bf[k] = 0;
+        for (std::size_t g = 0; g < n_groups; ++g) {
+          if (group_in[g]) log_bf[k] += log_z[g];
+        }
+      }
+      if (pass + 1 == kMeanFieldPasses) break;
+      // Each span's probability of being spun, under this pass's entries.
+      std::fill(spun_expected.begin(), spun_expected.end(), 0.0);
+      for (std::size_t j = 0; j < spans.size(); ++j) {
+        double base = natural[j], spun = 0;
+        for (std::size_t x = spans[j].first; x < spans[j].second; ++x) {
+          const Occurrence& o = occurrences_[order[x]];
+          if (entries_[o.entry].spun_contains_original) {
+            base -= natural[j] * p_entry[k][o.entry] * (1.0 - std::max(1.0 - rho, p.epsilon));
+          }
+          spun += p_entry[k][o.entry] * rho * ev_raw[order[x]];
+        }
+        span_spun[j] = spun / (std::max(base, 1e-12) + spun);
+        if (span_group[j] >= 0) spun_expected[span_group[j]] += span_spun[j];
+      }
+      // A span's natural weight: its own group's activity judged on the rest
+      // of the document (the cavity), since this span being natural is
+      // itself evidence against that group.
+      for (std::size_t j = 0; j < spans.size(); ++j) {
+        if (span_group[j] < 0) continue;
+        const auto g = static_cast<std::uint32_t>(span_group[j]);
+        const double z = group_log_z(g, 1.0 - span_spun[j]);
+        const double active = std::clamp(1.0 - std::max(none_q[g], 1e-12) / std::pow(10.0, z), 0.0, 1.0);
+        natural[j] = std::max(1.0 - rho * active, p.epsilon);
       }
     }
-    for (std::size_t e = 0; e < n_entries; ++e) {
-      if (!touched[e]) continue;
-      L[e] += entries_[e].unspun * unspun_cost;
-      const std::uint32_t g = entries_[e].original_group;
-      log_z[g] = log10_sum_exp10(log_z[g], log_q[e] + L[e]);
-    }
-    for (std::size_t g = 0; g < n_groups; ++g) {
-      if (group_in[g]) log_bf[k] += log_z[g];
-    }
-    for (std::size_t e = 0; e < n_entries; ++e) {
-      if (!touched[e]) continue;
-      p_entry[k][e] = std::pow(10.0, log_q[e] + L[e] - log_z[entries_[e].original_group]);
-      if (k + 1 == k_count) result.entry_log10_z[e] = log_z[entries_[e].original_group];
+    if (k + 1 == k_count) {
+      for (std::size_t e = 0; e < n_entries; ++e) {
+        if (touched[e]) result.entry_log10_z[e] = log_z[entries_[e].original_group];
+      }
     }
   }
   // Mixture over spinner families (rho).
   double mix = -INFINITY;
-  for (std::size_t k = 0; k < k_count; ++k) mix = log10_sum_exp10(mix, std::log10(p.rhos.size() ? p.rho_weights[k] : 1) + log_bf[k]);
+  for (std::size_t k = 0; k < k_count; ++k) mix = log10_sum_exp10(mix, std::log10(p.rho_weights[k]) + log_bf[k]);
   result.log10_bf = mix;
   std::vector<double> p_rho(k_count);
   for (std::size_t k = 0; k < k_count; ++k) {
@@ -170,33 +277,29 @@ ModelResult SpinnerModel::evaluate() const {
   }
 
   // Occurrences compete within a span: posterior of each original.
-  std::vector<std::uint32_t> order = *occ;
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return occurrences_[a].span < occurrences_[b].span;
-  });
-  for (std::size_t start = 0; start < order.size();) {
-    std::size_t end = start;
-    while (end < order.size() && occurrences_[order[end]].span == occurrences_[order[start]].span) ++end;
+  for (std::size_t j = 0; j < spans.size(); ++j) {
+    const auto [start, end] = spans[j];
     for (std::size_t k = 0; k < k_count; ++k) {
       if (p_rho[k] < 1e-9) continue;
       // The written span is natural unless some active entry explains it; an
-      // active entry whose original it contains makes "natural" less likely.
-      double denom = 1.0;
-      for (std::size_t j = start; j < end; ++j) {
-        const Occurrence& o = occurrences_[order[j]];
+      // active entry whose original it contains makes "natural" less likely,
+      // and so does its own entry when the written form is an original.
+      const double natural = natural_of_span[k][j];
+      double denom = natural;
+      for (std::size_t x = start; x < end; ++x) {
+        const Occurrence& o = occurrences_[order[x]];
         if (entries_[o.entry].spun_contains_original) {
-          denom -= p_entry[k][o.entry] * (1.0 - std::max(1.0 - p.rhos[k], p.epsilon));
+          denom -= natural * p_entry[k][o.entry] * (1.0 - std::max(1.0 - p.rhos[k], p.epsilon));
         }
-        denom += p_entry[k][o.entry] * p.rhos[k] * evidence(o.delta);
+        denom += p_entry[k][o.entry] * p.rhos[k] * ev_raw[order[x]];
       }
-      for (std::size_t j = start; j < end; ++j) {
-        const Occurrence& o = occurrences_[order[j]];
-        const double r = p_entry[k][o.entry] * p.rhos[k] * evidence(o.delta) / denom;
-        result.posterior[order[j]] += p_rho[k] * r;
+      denom = std::max(denom, 1e-12);
+      for (std::size_t x = start; x < end; ++x) {
+        const Occurrence& o = occurrences_[order[x]];
+        result.posterior[order[x]] += p_rho[k] * p_entry[k][o.entry] * p.rhos[k] * ev_raw[order[x]] / denom;
       }
     }
-    for (std::size_t j = start; j < end; ++j) result.posterior[order[j]] *= result.p_spun;
-    start = end;
+    for (std::size_t x = start; x < end; ++x) result.posterior[order[x]] *= result.p_spun;
   }
   return result;
 }

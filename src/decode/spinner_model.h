@@ -57,8 +57,8 @@ struct SpinnerModelParams {
   // (the model's raw posterior is differently reliable there);
   // documents P = sigmoid(det_bias + det_scale * log10 BF + det_log_words * log10(words)
   //                       + det_active_per_word * log10(expected active entries / words)).
-  double edit_scale = 0.6429, edit_bias = -1.7863;
-  double user_edit_scale = 0.84465, user_edit_bias = 0.23311;
+  double edit_scale = 0.61418, edit_bias = -1.794;
+  double user_edit_scale = 0.84216, user_edit_bias = -0.044915;
   // When fitted, isotonic calibration replaces the Platt form: knots
   // (raw posterior, P(right)), increasing, linear in between.
   // Empty: the fitted isotonic curves (`unspin eval fit` prints them) made

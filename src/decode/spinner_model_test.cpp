@@ -105,6 +105,35 @@ TEST(SpinnerModel, SpunFormContainingItsOriginalIsRarelyNatural) {
   EXPECT_GT(posterior[1], posterior[0] + 0.05);
 }
 
+TEST(SpinnerModel, WrittenFormThatIsAKnownOriginalIsRarelyNatural) {
+  // "nation" is written; the table says country -> nation and nation -> kingdom.
+  // A table that replaces every "nation" cannot have left this one natural,
+  // unless its own entry is inactive.
+  double posterior[2];
+  for (int known = 0; known < 2; ++known) {
+    SpinnerModel m(one_family(0.97));
+    const std::uint32_t id = m.add_entry({"country", "nation", std::log10(0.4)});
+    m.add_occurrence({id, 0, 0.0});
+    if (known) m.add_known_original("nation", 0.8, 1);
+    const ModelResult r = m.evaluate();
+    posterior[known] = r.posterior[0] / r.p_spun;
+  }
+  EXPECT_GT(posterior[1], posterior[0] + 0.05);
+}
+
+TEST(SpinnerModel, SaturationKeepsTheDistanceBetweenCandidatesOfASpan) {
+  SpinnerModelParams params = one_family(0.97);
+  params.delta_cap = 1.0;
+  SpinnerModel m(params);
+  const std::uint32_t a = m.add_entry({"war", "struggle", std::log10(0.3)});
+  const std::uint32_t b = m.add_entry({"fight", "struggle", std::log10(0.3)});
+  m.add_occurrence({a, 0, 5.0});
+  m.add_occurrence({b, 0, 3.0});
+  const ModelResult r = m.evaluate();
+  // Both LM gains are far beyond the cap, yet "war" fits 100 times better than "fight".
+  EXPECT_GT(r.posterior[0], 20 * r.posterior[1]);
+}
+
 TEST(SpinnerModel, EmptyDocumentIsNeutral) {
   SpinnerModel m{SpinnerModelParams{}};
   const ModelResult r = m.evaluate();

@@ -4,6 +4,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
 
 #include "eval/scan.h"
 #include "unspin/error.h"
@@ -141,6 +146,25 @@ CoverageFn lexicon_coverage(const LexiconStack& lexicons) {
   };
 }
 
+void dump_document(std::ostream& out, const std::string& system, const CellKey& key,
+                   std::string_view text, const std::vector<GoldEdit>& gold,
+                   const std::vector<Edit>& edits, const std::vector<int>& correct) {
+  nlohmann::json line;
+  line["system"] = system;
+  line["style"] = key.style;
+  line["rate"] = key.rate;
+  line["text"] = std::string(text);
+  for (const GoldEdit& g : gold) {
+    line["gold"].push_back({{"b", g.byte_begin}, {"e", g.byte_end}, {"spun", g.spun}, {"orig", g.original}});
+  }
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    const Edit& e = edits[i];
+    line["edits"].push_back({{"b", e.byte_begin}, {"e", e.byte_end}, {"spun", e.spun},
+                             {"orig", e.original}, {"conf", e.confidence}, {"ok", correct[i]}});
+  }
+  out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
 std::size_t peak_rss_kb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -165,6 +189,10 @@ EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_
     results.excerpts[length] = list.size();
   }
 
+  // Development aid: UNSPIN_EVAL_DUMP=FILE writes one JSON line per graded
+  // document (gold edits, system edits with confidence and correctness).
+  std::unique_ptr<std::ofstream> dump;
+  if (const char* path = std::getenv("UNSPIN_EVAL_DUMP")) dump = std::make_unique<std::ofstream>(path);
   auto run_one = [&](const CellKey& key, std::string_view text, const std::vector<GoldEdit>& gold,
                      const std::vector<bool>& covered) {
     for (const System* s : systems) {
@@ -189,6 +217,7 @@ EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_
         for (double t : config.curve_thresholds) {
           r.curve[{key.style, t}].add(score_document(text, gold, at_least(t), &covered));
         }
+        if (dump) dump_document(*dump, s->name(), key, text, gold, out.edits, correct);
         out.edits = at_least(config.min_confidence);
       }
       r.quality[key].add(score_document(text, gold, out.edits, &covered));
