@@ -20,6 +20,7 @@
 #include "cli/input.h"
 #include "cli/progress.h"
 #include "eval/corpus.h"
+#include "eval/genres.h"
 #include "eval/plots.h"
 #include "eval/report.h"
 #include "eval/runner.h"
@@ -295,6 +296,27 @@ void run_corpus(const CorpusOptions& o) {
   }
 }
 
+struct GenreOptions {
+  std::string part = "eval";
+  std::string corpora, models_dir, lexicon, markdown, system = "unspin";
+  eval::GenreConfig config;
+};
+
+// `unspin eval genres`: false alarms on clean text of every genre.
+void run_genre_eval(const GenreOptions& o) {
+  eval::GenreConfig config = o.config;
+  config.part = eval::parse_part(o.part);
+  ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+  if (!o.lexicon.empty()) paths.user_lexicons = {o.lexicon};
+  const std::unique_ptr<Models> models = Models::load(paths);
+  const Restorer restorer(*models, RestoreOptions{});
+  const auto cells = eval::run_genres(restorer, o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, config,
+                                      [](const std::string& line) { std::cerr << "unspin: " << line << "\n"; });
+  const std::string table = eval::genre_table(cells, o.system);
+  if (o.markdown.empty()) std::cout << table;
+  else write_file(o.markdown, table);
+}
+
 }  // namespace
 
 void add_eval_commands(CLI::App& app) {
@@ -333,7 +355,7 @@ void add_eval_commands(CLI::App& app) {
   ev->add_option("--check-floors", o->floors, "Exit 1 when a figure falls below its floor in this JSON file");
   ev->add_option("--models", o->models_dir, "Folder with en-us.ulm and default.ulex");
   ev->add_option("--corpora", o->corpora, "npm corpora folder (default: $UNSPIN_CORPORA or the setup.sh folder)");
-  ev->add_option("--sources", o->sources, "Corpus sources: brown-press sotu nlp-corpus (default: brown-press sotu)");
+  ev->add_option("--sources", o->sources, "Corpus sources: brown-press sotu nlp-corpus brown-nonfiction brown-fiction moby-dick mail (default: brown-press sotu)");
   ev->add_option("--systems", o->systems, "Systems to run (default: unspin unspin+table screening-list thesaurus+unigram)");
   ev->add_option("--screening-list", o->screening_list, "Baseline (a)'s list (default data/spinner/screening_list.tsv)");
   ev->add_option("--unigram-margin", o->unigram_margin, "Baseline (b): log10 frequency gain needed (default 1)");
@@ -345,12 +367,27 @@ void add_eval_commands(CLI::App& app) {
   corpus->add_option("--part", c->part, "build or eval (default eval)");
   corpus->add_option("--out", c->out, "Write one .txt per document and manifest.tsv here (default: print the manifest)");
   corpus->add_option("--corpora", c->corpora, "npm corpora folder");
-  corpus->add_option("--sources", c->sources, "brown-press sotu nlp-corpus (default: brown-press sotu)");
+  corpus->add_option("--sources", c->sources, "brown-press sotu nlp-corpus brown-nonfiction brown-fiction moby-dick mail (default: brown-press sotu)");
   corpus->add_option("--vocab", c->vocab, "Instead: write the part's word counts (the spinners' vocabulary) here");
   corpus->add_option("--collocations", c->collocations, "Instead: write the part's frequent content-word bigrams here");
   corpus->add_option("--min-count", c->min_count, "With --vocab/--collocations: minimum count (default 3)");
   corpus->add_option("--top", c->top, "With --collocations: keep this many (default 2000)");
   corpus->callback([c] { run_corpus(*c); });
+
+  auto g = std::make_shared<GenreOptions>();
+  CLI::App* genres = ev->add_subcommand(
+      "genres", "False alarms on clean text of every genre (news, speeches, non-fiction, fiction, mail) by length");
+  genres->add_option("--part", g->part, "Corpus part (default eval)")->check(CLI::IsMember({"eval", "build"}));
+  genres->add_option("--corpora", g->corpora, "npm corpora folder");
+  genres->add_option("--models", g->models_dir, "Folder with en-us.ulm and default.ulex");
+  genres->add_option("--lexicon", g->lexicon, "A user lexicon or spinner table, as `check --lexicon`");
+  genres->add_option("--sources", g->config.sources,
+                     "Genres (default: brown-press sotu brown-nonfiction brown-fiction moby-dick mail)");
+  genres->add_option("--lengths", g->config.lengths, "Excerpt lengths in words (default 100 300 1000 3000)");
+  genres->add_option("--docs", g->config.counts, "Excerpts per length, one value or one per length (default 250 250 100 40)");
+  genres->add_option("--system", g->system, "Name of the system in the table (default unspin)");
+  genres->add_option("--markdown", g->markdown, "Write the table to this file instead of standard output");
+  genres->callback([g] { run_genre_eval(*g); });
 
   ev->callback([o, ev, corpus] {
     if (corpus->parsed() || !ev->get_subcommands().empty()) return;  // a subcommand (corpus, fit) ran

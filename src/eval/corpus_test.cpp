@@ -78,3 +78,39 @@ TEST(Corpus, LoadsTheInstalledCorporaAndKeepsPartsDisjoint) {
 
 }  // namespace
 }  // namespace unspin::eval
+
+namespace unspin::eval {
+namespace {
+
+TEST(MailBody, KeepsProseDropsHeadersQuotesAndSignature) {
+  const std::string raw =
+      "From: a@example.org\nSubject: latency\nContent-Type: text/plain; charset=us-ascii\n\n"
+      "Why is the latency so high on this line? It was fine last week.\n"
+      "> quoted text that must go\n"
+      "On Tue, Bob wrote:\n\n"
+      "Second paragraph here.\nhttp://example.org/x\n"
+      "-- \nBob's signature\n";
+  const std::vector<Sentence> s = mail_body_sentences(raw);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].text, "Why is the latency so high on this line?");
+  EXPECT_TRUE(s[0].paragraph_start);
+  EXPECT_EQ(s[1].text, "It was fine last week.");
+  EXPECT_EQ(s[2].text, "Second paragraph here.");
+  EXPECT_TRUE(s[2].paragraph_start);
+}
+
+TEST(MailBody, FirstPlainPartOfMultipartAndRefusalsOfEncodedOrHtml) {
+  const std::string multipart =
+      "Content-Type: multipart/alternative; boundary=\"XYZ\"\n\npreamble\n--XYZ\n"
+      "Content-Type: text/plain\n\nPlain words in a sentence.\n--XYZ\nContent-Type: text/html\n\n<p>html</p>\n--XYZ--\n";
+  const std::vector<Sentence> s = mail_body_sentences(multipart);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].text, "Plain words in a sentence.");
+  EXPECT_TRUE(mail_body_sentences("Content-Type: text/html\n\n<p>Hello there.</p>\n").empty());
+  EXPECT_TRUE(mail_body_sentences("Content-Transfer-Encoding: base64\n\nSGVsbG8=\n").empty());
+  EXPECT_TRUE(mail_body_sentences("Subject: no body").empty());
+  EXPECT_TRUE(mail_body_sentences("Subject: x\n\nBad \xff byte here.\n").empty());
+}
+
+}  // namespace
+}  // namespace unspin::eval
