@@ -66,28 +66,31 @@ def make(unspin, out_dir, mb, partitions, bad_lines, seed=1):
     target = int(mb * 1e6)
     with tempfile.TemporaryDirectory() as tmp:
         base = corpus_docs(unspin, tmp)
-        lines, spun_docs, total, round_ = [], 0, 0, 0
+        lines, spun_docs, total, taken = [], 0, 0, 0
         while total < target:
-            # One round: every corpus document once, on sites round*SITES .. +SITES-1.
+            # The next documents, about the missing size, in corpus order (so that
+            # a small crawl has every site too); pass r over the corpus puts
+            # document k on site r * SITES + k % SITES, each site with its spinner.
+            want, picked = target - total, []
+            while want > 0:
+                r, k = divmod(taken, len(base))
+                name, text = base[k]
+                picked.append((r * SITES + k % SITES, name, text))
+                want -= len(text.encode("utf-8")) + 80
+                taken += 1
             by_site = {}
-            for k, (name, text) in enumerate(base):
-                by_site.setdefault(round_ * SITES + k % SITES, []).append((name, text))
+            for doc in picked:
+                by_site.setdefault(doc[0], []).append(doc)
             for site, docs in sorted(by_site.items()):
-                texts = [t for _, t in docs]
+                texts = [t for _, _, t in docs]
                 if site % 2 == 0:
                     texts = spin_site(unspin, tmp, texts, site + 1)
-                for (name, _), text in zip(docs, texts):
-                    doc_id = f"d{len(lines) + 1:07d}"
-                    line = json.dumps({"id": doc_id, "text": text,
+                    spun_docs += len(texts)
+                for (_, name, _), text in zip(docs, texts):
+                    line = json.dumps({"id": f"d{len(lines) + 1:07d}", "text": text,
                                        "url": f"https://site-{site}.example/{name}"}, ensure_ascii=False)
                     lines.append(line.encode("utf-8"))
                     total += len(lines[-1]) + 1
-                    spun_docs += site % 2 == 0
-                    if total >= target:
-                        break
-                if total >= target:
-                    break
-            round_ += 1
     random.Random(seed).shuffle(lines)
     if bad_lines:
         bad = [b"", b"{not json", b'{"id": "bad-notext", "url": "https://site-0.example/x"}',

@@ -367,6 +367,18 @@ def _connect(args: argparse.Namespace):
     return Client(cluster), cluster
 
 
+def _dashboard(client) -> str:
+    """The dashboard link. Its graphical pages need bokeh, which Debian 12 does
+    not package; the scheduler's plain HTML pages are served without it."""
+    import importlib.util
+
+    link = client.dashboard_link
+    if importlib.util.find_spec("bokeh") is None and link.endswith("/status"):
+        return (f"{link[:-len('/status')]}/info/main/workers.html "
+                f"(no bokeh here, so {link} only says to install bokeh >= 2.4.2, < 3)")
+    return link
+
+
 def _warm_workers(client, spec: EngineSpec) -> None:
     """Loads the Engine on every worker now, so a model the workers cannot
     read is one clear error before any task runs."""
@@ -406,14 +418,14 @@ def _flatten_stats(results) -> List[dict]:
 
 
 def run(args: argparse.Namespace) -> int:
-    files = _expand_inputs(args.input)
-    out = _prepare_out(args.out)
     spec: EngineSpec = (os.path.abspath(args.models) if args.models else None,
                         tuple(os.path.abspath(l) for l in args.lexicon), args.threshold, args.min_confidence,
                         args.max_input_bytes)
     for name, v in (("--threshold", args.threshold), ("--min-confidence", args.min_confidence)):
         if v is not None and not 0 <= v <= 1:
             raise JobError(f"{name} must be between 0 and 1", EXIT_USAGE)
+    files = _expand_inputs(args.input)
+    out = _prepare_out(args.out)
     if args.scheduler and args.workers:
         print(f"{PROG}: note: --workers applies to a LocalCluster; the scheduler's workers are used", file=sys.stderr)
 
@@ -426,7 +438,7 @@ def run(args: argparse.Namespace) -> int:
         workers = info["workers"]
         nthreads = sum(w.get("nthreads", 1) for w in workers.values())
         print(f"{PROG}: {len(workers)} workers ({nthreads} threads) at {client.scheduler.address}; "
-              f"dashboard: {client.dashboard_link}", file=sys.stderr)
+              f"dashboard: {_dashboard(client)}", file=sys.stderr)
         _warm_workers(client, spec)
         startup = time.monotonic() - t0
 
