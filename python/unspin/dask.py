@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import itertools
 import json
 import os
 import socket
@@ -42,7 +43,7 @@ import threading
 import time
 import urllib.parse
 import zlib
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import unspin
 
@@ -115,7 +116,7 @@ def _partition_name(index: int) -> str:
     return f"part-{index:05d}.jsonl"
 
 
-def _write_atomically(out_dir: str, name: str, answers: Sequence[str]) -> None:
+def _write_atomically(out_dir: str, name: str, answers: Iterable[str]) -> None:
     """Writes the answers, one per line, as out_dir/name: via a temporary file
     unique to this process, then a rename, so a reader (or a rerun after a
     worker died) never sees half a file."""
@@ -131,44 +132,65 @@ def _write_atomically(out_dir: str, name: str, answers: Sequence[str]) -> None:
             os.unlink(tmp)
 
 
-def _stats(index: int, path: str, nbytes: int, line_numbers: Sequence[int],
-           answers: Sequence[Tuple[str, str]]) -> dict:
-    """A partition's counts; `answers` are (answer, status) in line order."""
-    stats = {"partition": index, "input": path, "output": _partition_name(index), "bytes": nbytes,
-             "documents": len(answers), "errors": 0, "spun": 0, "first_error": None, "read_error": None}
-    for n, (answer, status) in zip(line_numbers, answers):
+class _Stats:
+    """A partition's counts, fed answers in line order."""
+
+    def __init__(self, index: int, path: str):
+        self.d = {"partition": index, "input": path, "output": _partition_name(index), "bytes": 0,
+                  "documents": 0, "errors": 0, "spun": 0, "first_error": None, "read_error": None}
+
+    def add(self, line_number: int, answer: str, status: str) -> str:
+        d = self.d
+        d["documents"] += 1
         if status == "error":
-            stats["errors"] += 1
-            if stats["first_error"] is None:
+            d["errors"] += 1
+            if d["first_error"] is None:
                 err = json.loads(answer)["error"]
-                stats["first_error"] = {"line": n, "code": err["code"], "exit_code": err["exit_code"],
-                                        "message": err["message"]}
+                d["first_error"] = {"line": line_number, "code": err["code"], "exit_code": err["exit_code"],
+                                    "message": err["message"]}
         elif status == "spun":
-            stats["spun"] += 1
-    return stats
+            d["spun"] += 1
+        return answer
 
 
 def _read_failed(index: int, path: str, error: OSError) -> dict:
-    return {"partition": index, "input": path, "output": None, "bytes": 0, "documents": 0, "errors": 0,
-            "spun": 0, "first_error": None, "read_error": f"{path}: {error.strerror or error}"}
+    d = _Stats(index, path).d
+    d["output"] = None
+    d["read_error"] = f"{path}: {error.strerror or error}"
+    return d
 
 
 def run_partition(item: Tuple[int, str], spec: EngineSpec, out_dir: str, restore: bool) -> dict:
     """One partition, each document alone: answers every line, writes the
-    output file, returns the partition's stats."""
+    output file, returns the partition's stats. Streams: memory holds one
+    batch of lines and answers, whatever the partition's size."""
     index, path = item
+    stats = _Stats(index, path)
     try:
-        lines, nbytes = _read_lines(path)
+        f = open(path, "rb")
     except OSError as e:
         return _read_failed(index, path, e)
-    engine = _engine(spec)
-    numbers = list(range(1, len(lines) + 1))
-    answers: List[Tuple[str, str]] = []
-    for start in range(0, len(lines), _BATCH_LINES):
-        answers += engine.answer_jsonl(lines[start:start + _BATCH_LINES], numbers[start:start + _BATCH_LINES],
-                                       restore=restore)
-    _write_atomically(out_dir, _partition_name(index), [a for a, _ in answers])
-    return _stats(index, path, nbytes, numbers, answers)
+
+    def answers() -> Iterator[str]:
+        # Lines as `unspin check --jsonl` splits them: on '\n' only (a '\r'
+        # stays in its line), no line after a final '\n'.
+        engine = _engine(spec)
+        batch: List[bytes] = []
+        line_number = 0
+        for raw in itertools.chain(f, [None]):
+            if raw is not None:
+                stats.d["bytes"] += len(raw)
+                batch.append(raw[:-1] if raw.endswith(b"\n") else raw)
+            if batch and (raw is None or len(batch) == _BATCH_LINES):
+                numbers = list(range(line_number + 1, line_number + len(batch) + 1))
+                for n, (a, st) in zip(numbers, engine.answer_jsonl(batch, numbers, restore=restore)):
+                    yield stats.add(n, a, st)
+                line_number += len(batch)
+                batch = []
+
+    with f:
+        _write_atomically(out_dir, _partition_name(index), answers())
+    return stats.d
 
 
 def site_of(line: bytes) -> Optional[str]:
@@ -264,8 +286,10 @@ def write_partition(head: dict, out_dir: str, *pieces: List[Tuple[int, str, str]
     numbers = [n for n, _, _ in answered]
     if numbers != list(range(1, head["lines"] + 1)):  # a bug, never a silently short file
         raise RuntimeError(f"{path}: {len(numbers)} answers for {head['lines']} lines")
-    _write_atomically(out_dir, _partition_name(index), [a for _, a, _ in answered])
-    return _stats(index, path, head["bytes"], numbers, [(a, s) for _, a, s in answered])
+    stats = _Stats(index, path)
+    stats.d["bytes"] = head["bytes"]
+    _write_atomically(out_dir, _partition_name(index), (stats.add(n, a, st) for n, a, st in answered))
+    return stats.d
 
 
 # ---------------------------------------------------------------------------
