@@ -56,17 +56,18 @@ run() {
     --dashboard-address :0 --quiet "${model_args[@]}" >"$tmp/run$w.out" 2>"$tmp/run$w.err" ||
     { echo "dask_scale.sh: the $w-worker run failed:" >&2; tail -5 "$tmp/run$w.err" >&2; exit 1; }
   load_after=$(cut -d' ' -f1 /proc/loadavg)
-  read -r seconds mbps startup docs spun mbytes < <("$python" -c '
+  read -r seconds mbps startup docs spun mbytes cpu < <("$python" -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-print(s["seconds"], "%.3f" % s["mb_per_s"], s["startup_seconds"], s["documents"], s["spun"], "%.2f" % s["mb"])
+print(s["seconds"], "%.3f" % s["mb_per_s"], s["startup_seconds"], s["documents"], s["spun"], "%.2f" % s["mb"],
+      "%.1f" % s["cpu_seconds"])
 ' "$tmp/out$w/summary.json")
 }
 
 run 1
-s1=$seconds m1=$mbps st1=$startup l1="$load_before / $load_after"
+s1=$seconds m1=$mbps st1=$startup c1=$cpu l1="$load_before / $load_after"
 run 2
-s2=$seconds m2=$mbps st2=$startup l2="$load_before / $load_after"
+s2=$seconds m2=$mbps st2=$startup c2=$cpu l2="$load_before / $load_after"
 # The two runs must agree, line for line (the partitions are the same files).
 for f in "$tmp"/out1/part-*.jsonl; do
   cmp -s "$f" "$tmp/out2/$(basename "$f")" || { echo "dask_scale.sh: 1 and 2 workers differ on $(basename "$f")" >&2; exit 1; }
@@ -80,10 +81,12 @@ echo "\`python3 -m unspin.dask check --input 'crawl/*.jsonl' --out DIR --workers
 echo "processes with 1 thread each on $(nproc) cores ($cpu). Seconds: submission to the last partition"
 echo "written; start: the cluster's start and the models' loading, before it. Load: the 1-minute load"
 echo "average before / after the run (other processes compete for the cores when it exceeds W)."
+echo "CPU s: the decoding threads' CPU time summed over the tasks: the same in both runs when splitting"
+echo "the work costs nothing; with the cores to itself, a run's seconds approach CPU s / W."
 echo
-echo "| workers | seconds | MB/s | speed-up | start (s) | load |"
-echo "|---|---|---|---|---|---|"
-echo "| 1 | $s1 | $m1 | 1x | $st1 | $l1 |"
-echo "| 2 | $s2 | $m2 | ${ratio}x | $st2 | $l2 |"
+echo "| workers | seconds | MB/s | speed-up | CPU s | start (s) | load |"
+echo "|---|---|---|---|---|---|---|"
+echo "| 1 | $s1 | $m1 | 1x | $c1 | $st1 | $l1 |"
+echo "| 2 | $s2 | $m2 | ${ratio}x | $c2 | $st2 | $l2 |"
 echo
 echo "The 2-worker run $verdict the bar of 1.8x; both runs wrote identical partitions."

@@ -137,7 +137,8 @@ class _Stats:
 
     def __init__(self, index: int, path: str):
         self.d = {"partition": index, "input": path, "output": _partition_name(index), "bytes": 0,
-                  "documents": 0, "errors": 0, "spun": 0, "first_error": None, "read_error": None}
+                  "documents": 0, "errors": 0, "spun": 0, "first_error": None, "read_error": None,
+                  "cpu_seconds": 0.0}
 
     def add(self, line_number: int, answer: str, status: str) -> str:
         d = self.d
@@ -188,8 +189,10 @@ def run_partition(item: Tuple[int, str], spec: EngineSpec, out_dir: str, restore
                 line_number += len(batch)
                 batch = []
 
+    cpu = time.thread_time()  # the decoder runs in this thread (the GIL released)
     with f:
         _write_atomically(out_dir, _partition_name(index), answers())
+    stats.d["cpu_seconds"] = time.thread_time() - cpu
     return stats.d
 
 
@@ -479,6 +482,11 @@ def run(args: argparse.Namespace) -> int:
         except Exception as e:  # KilledWorker after repeated deaths, a worker-side bug
             raise JobError(f"the cluster failed the job: {type(e).__name__}: {e}", EXIT_INTERNAL) from e
         seconds = time.monotonic() - t1
+        # A task killed while writing (SIGKILL, a lost host) leaves its temporary
+        # file; its partition was rerun and renamed into place, so every task is
+        # done and these are garbage.
+        for leftover in glob.glob(os.path.join(glob.escape(out), ".part-*.jsonl.*.tmp")):
+            os.unlink(leftover)
         summary = _summary(args, files, _flatten_stats(results), seconds, startup, len(workers), nthreads,
                            client)
     finally:
@@ -509,6 +517,7 @@ def _summary(args, files, stats, seconds, startup, workers, nthreads, client) ->
     errors = sum(s["errors"] for s in stats)
     spun = sum(s["spun"] for s in stats)
     nbytes = sum(s["bytes"] for s in stats)
+    cpu = sum(s.get("cpu_seconds", 0.0) for s in stats)
     checked = documents - errors
     first_error = None
     exit_code = 0
@@ -526,7 +535,7 @@ def _summary(args, files, stats, seconds, startup, workers, nthreads, client) ->
         "partitions": len(files), "unreadable_partitions": sum(1 for s in stats if s["read_error"]),
         "bytes": nbytes, "mb": nbytes / 1e6, "seconds": round(seconds, 3),
         "mb_per_s": nbytes / 1e6 / seconds if seconds > 0 else None,
-        "startup_seconds": round(startup, 3), "workers": workers, "threads": nthreads,
+        "cpu_seconds": round(cpu, 3), "startup_seconds": round(startup, 3), "workers": workers, "threads": nthreads,
         "scheduler": args.scheduler or "LocalCluster", "dashboard": client.dashboard_link,
         "unspin_version": unspin.__version__,
         "first_error": first_error, "exit_code": exit_code,
