@@ -13,8 +13,8 @@ APT_PACKAGES=(
   # libraries
   libcli11-dev nlohmann-json3-dev zlib1g-dev libicu-dev libsphinxbase-dev libsqlite3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # the Python module (python/) and its tests
-  python3-dev pybind11-dev python3-pybind11 python3-pytest
+  # the Python module (python/) and its tests; Dask for `python3 -m unspin.dask` (docs/SCALE.md)
+  python3-dev pybind11-dev python3-pybind11 python3-pytest python3-dask python3-distributed
   # test tools: strace proves a refused 2 GB input is never read; curl drives the service's e2e tests
   strace curl
   # embedded data (see README "Models and licences")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates bench/RESULTS.md: quality (decoder and baselines by style, spin
 # rate and length), detection, speed (the run itself and the Google Benchmark
-# binaries found in the build dir), the machine and the git commit.
+# binaries found in the build dir), crawl-scale scaling on Dask, the machine
+# and the git commit.
 #
 #   bench/run.sh [--quick] [--check-floors] [--build-dir DIR] [--models DIR] [--out FILE]
 #
@@ -116,6 +117,16 @@ trace_args=(--build-dir "$build_dir")
 [[ $quick -eq 1 ]] && trace_args+=(--quick)
 trace_md="$(bash "$here/trace_bench.sh" "${trace_args[@]}" 2>"$tmp/trace.err")" || trace_md="trace_bench.sh failed: $(tail -5 "$tmp/trace.err")"
 
+# Crawl scale on Dask: the same 20 MB on 1 and 2 worker processes
+# (bench/dask_scale.sh; skipped by --quick).
+dask_md="(skipped in --quick runs)"
+if [[ $quick -eq 0 ]]; then
+  echo "bench/run.sh: running bench/dask_scale.sh" >&2
+  dask_args=(--build-dir "$build_dir")
+  [[ -n "$models" ]] && dask_args+=(--models "$models")
+  dask_md="$(bash "$here/dask_scale.sh" "${dask_args[@]}" 2>"$tmp/dask.err")" || dask_md="dask_scale.sh failed: $(tail -5 "$tmp/dask.err")"
+fi
+
 cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
 cores="$(nproc 2>/dev/null || echo '?')"
 mem="$(free -h 2>/dev/null | awk '/^Mem:/ {print $2}')"
@@ -166,6 +177,10 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "## Trace: source in an archive (bench/trace_bench.sh, docs/TRACE.md)"
   echo
   echo "$trace_md"
+  echo
+  echo "## Crawl scale on Dask (bench/dask_scale.sh, docs/SCALE.md)"
+  echo
+  echo "$dask_md"
   echo
   echo "## Component benchmarks (Google Benchmark)"
   echo "$bench_md"

@@ -118,6 +118,7 @@ class Engine {
     }
     restorer_ = std::make_unique<Restorer>(*models_, options_);
     provenance_ = report::make_provenance(*models_, options_, false);
+    provenance_same_source_ = report::make_provenance(*models_, options_, true);
     if (archive) {
       archive_path_ = archive->string();
       tracer_ = open_tracer();  // reports a missing or foreign archive now
@@ -243,6 +244,78 @@ class Engine {
     return rows;
   }
 
+  // One JSON-lines batch, answered line by line exactly as `unspin check
+  // --jsonl` / `restore --jsonl` answer it (report::answer_jsonl_line: the
+  // same result object, the same error object for a blank or malformed line,
+  // the same compact dump), so a distributed run's output files equal the
+  // CLI's. `line_numbers[i]` is line i's 1-based number in its input file
+  // (the `line` field). With `same_source`, every valid text of the batch
+  // shares one spinner table, decoded together as `unspin check|restore
+  // --same-source` does (Restorer::run_same_source; provenance records
+  // same_source); the archive is then not used, as in the CLI.
+  // Returns (answer, status) per line: status is the verdict name ("spun",
+  // "clean", "too short", "not English") or "error".
+  std::vector<std::pair<std::string, std::string>> answer_jsonl(const py::iterable& lines,
+                                                                std::vector<std::size_t> line_numbers,
+                                                                bool restore, bool same_source) {
+    std::vector<std::string> inputs;
+    for (const py::handle& l : lines) inputs.push_back(text_bytes(l));
+    if (line_numbers.size() != inputs.size()) {
+      throw Error(ErrorCode::kUsage, "answer_jsonl: " + std::to_string(line_numbers.size()) +
+                                         " line numbers for " + std::to_string(inputs.size()) + " lines");
+    }
+    std::vector<std::pair<std::string, std::string>> out(inputs.size());
+    py::gil_scoped_release release;
+    auto result_json = [&](const std::string& text, const DocumentResult& r, const report::Provenance& prov) {
+      return restore ? report::restore_json(text, r, report::OffsetUnit::kCodePoint)
+                     : report::document_json(text, r, report::OffsetUnit::kCodePoint, &prov);
+    };
+    if (!same_source) {
+      auto lock = lock_tracer();
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        std::string status = "error";
+        report::JsonlAnswer a = report::answer_jsonl_line(inputs[i], line_numbers[i], [&](const std::string& text) {
+          std::optional<std::pair<std::string, double>> source;
+          const DocumentResult r = run(text, tracer_.get(), &source);
+          json res = result_json(text, r, provenance_);
+          if (source) res["source"] = {{"id", source->first}, {"score", source->second}};
+          status = std::string(verdict_name(r.verdict));
+          return res;
+        });
+        if (a.error) status = "error";
+        out[i] = {dump(a.out), std::move(status)};
+      }
+      return out;
+    }
+    // Pass 1: parse and validate every line (the answer keeps its place);
+    // pass 2: decode the valid texts together and merge their results in.
+    std::vector<report::JsonlAnswer> answers;
+    std::vector<std::string> texts;
+    std::vector<std::size_t> owner;  // texts[k] is line owner[k]
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      answers.push_back(report::answer_jsonl_line(inputs[i], line_numbers[i], [&](const std::string& text) {
+        validate_input(text, options_.max_input_bytes);
+        texts.push_back(text);
+        owner.push_back(i);
+        return json::object();
+      }));
+    }
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    std::vector<DocumentResult> results;
+    if (!views.empty()) results = restorer_->run_same_source(views);
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      json res = result_json(texts[k], results[k], provenance_same_source_);
+      json& o = answers[owner[k]].out;
+      for (auto it = res.begin(); it != res.end(); ++it) o[it.key()] = it.value();
+      out[owner[k]].second = std::string(verdict_name(results[k].verdict));
+    }
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      out[i].first = dump(answers[i].out);
+      if (answers[i].error) out[i].second = "error";
+    }
+    return out;
+  }
+
   py::object provenance() const { return to_python(dump({{"version", provenance_.version},
                                                          {"models", provenance_.models},
                                                          {"options", provenance_.options}})); }
@@ -285,6 +358,7 @@ class Engine {
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
   report::Provenance provenance_;
+  report::Provenance provenance_same_source_;  // answer_jsonl(same_source=true), as the CLI's --same-source
   std::vector<std::string> warnings_;
   std::string archive_path_;
   std::vector<std::unique_ptr<archive::ArchiveStore>> stores_;
@@ -327,5 +401,7 @@ PYBIND11_MODULE(_unspin, m) {
       .def("restore", &Engine::restore, py::arg("text"))
       .def("check_many", &Engine::check_many, py::arg("texts"), py::arg("threads") = 0)
       .def("trace", &Engine::trace, py::arg("text"))
+      .def("answer_jsonl", &Engine::answer_jsonl, py::arg("lines"), py::arg("line_numbers"),
+           py::arg("restore") = false, py::arg("same_source") = false)
       .def("learn", &Engine::learn, py::arg("texts"), py::arg("same_source") = false, py::arg("min_prior") = 0.5);
 }

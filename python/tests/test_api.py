@@ -349,3 +349,22 @@ def test_error_is_picklable():
     import pickle
     e = pickle.loads(pickle.dumps(unspin.Error("m", "io", 3, 2)))
     assert (str(e), e.code, e.exit_code, e.index) == ("m", "io", 3, 2)
+
+
+@have_models
+def test_answer_jsonl_equals_cli(engine, tmp_path):
+    """Engine.answer_jsonl prints what `unspin check|restore --jsonl` prints, line for line,
+    error objects included (unspin.dask writes its files with it)."""
+    lines = [json.dumps({"id": n, "text": t, "url": f"https://example.org/{n}"}).encode() for n, t in texts()]
+    lines += [b"", b"{not json", b'{"id": "e", "text": ""}', b'{"id": "u", "text": "caf\xe9"}']  # invalid UTF-8
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"".join(l + b"\n" for l in lines))
+    raw = path.read_bytes().split(b"\n")[:-1]
+    for command in ("check", "restore"):
+        r = subprocess.run([CLI, command, "--jsonl", "--models", MODELS, str(path)], capture_output=True,
+                           timeout=300)
+        assert r.returncode == 2  # the blank line's code, the first error
+        got = engine.answer_jsonl(raw, restore=command == "restore")
+        assert [a for a, _ in got] == r.stdout.decode("utf-8").splitlines()
+        assert [s for _, s in got][-4:] == ["error"] * 4
+        assert all(s in ("spun", "clean", "too short", "not English") for _, s in got[:-4])

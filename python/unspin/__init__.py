@@ -133,6 +133,30 @@ class Engine:
         """
         return self._engine.trace(text)
 
+    def answer_jsonl(self, lines: Iterable[Text], line_numbers: Optional[Sequence[int]] = None,
+                     restore: bool = False, same_source: bool = False) -> List[Tuple[str, str]]:
+        """Answers JSON-lines input as ``unspin check --jsonl`` (``restore --jsonl`` with
+        ``restore=True``) does, line for line (docs/SCHEMA.md §6).
+
+        Args:
+            lines: the input lines, each ``{"id", "text", "url"?}`` without its newline.
+            line_numbers: each line's 1-based number in its file (the answer's ``line``);
+                ``None`` numbers them 1, 2, ...
+            restore: answer ``{"line", "id", "restored", "edits"}`` instead of the check result.
+            same_source: the lines' texts come from one site or spinner: decode them together
+                under one learned table, as ``--same-source`` does.
+
+        Returns:
+            ``(answer, status)`` per line, in order: ``answer`` the line the CLI prints (compact
+            JSON, no newline); ``status`` the verdict (``"spun"``, ``"clean"``, ``"too short"``,
+            ``"not English"``) or ``"error"`` when the answer is an error object (a blank or
+            malformed line, an invalid text). Bad lines never raise.
+        """
+        if not isinstance(lines, list):
+            lines = list(lines)
+        numbers = list(range(1, len(lines) + 1)) if line_numbers is None else list(line_numbers)
+        return self._engine.answer_jsonl(lines, numbers, restore, same_source)
+
     def learn(self, texts: Iterable[Text], same_source: bool = False,
               min_prior: float = 0.5) -> List[Tuple[str, str, float]]:
         """The spinner's table estimated from texts it spun: ``(original, spun, prior)``
