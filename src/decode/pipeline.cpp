@@ -218,8 +218,10 @@ DocumentState Pipeline::prepare(std::string_view text) const {
   doc.text = tokenize(text);
   doc.sentences = build_sentences(doc.text, *models_.lm);
   doc.lattices.reserve(doc.sentences.size());
+  // Repeated words share their candidate lists within the document.
+  CandidateCache candidates(models_.lexicons, *models_.lm, lattice_options_);
   for (const Sentence& sentence : doc.sentences) {
-    doc.lattices.push_back(build_lattice(sentence, models_.lexicons, *models_.lm, lattice_options_));
+    doc.lattices.push_back(build_lattice(sentence, models_.lexicons, *models_.lm, lattice_options_, &candidates));
     doc.words += sentence.words.size();
     for (const WordItem& w : sentence.words) {
       doc.eligible += w.eligible;
@@ -328,6 +330,8 @@ void Pipeline::refine_context(DocumentState& doc) const {
   }
   // Re-score every occurrence whose neighbourhood changed.
   std::vector<WordId> kept;
+  std::uint64_t kept_span = UINT64_MAX;
+  double kept_score = 0;
   for (std::uint32_t i = 0; i < doc.arcs.size(); ++i) {
     const ArcRef& ref = doc.arcs[i];
     const Restoration& r = restorations[ref.sentence];
@@ -343,10 +347,16 @@ void Pipeline::refine_context(DocumentState& doc) const {
       changed = e >= 0 && (r.edits[e]->end <= arc.begin || r.edits[e]->begin >= arc.end);
     }
     if (!changed) continue;
-    kept.clear();
-    for (std::uint32_t w = arc.begin; w < arc.end; ++w) kept.push_back(s.words[w].lm_id);
-    const double gain = context_score(s, lm, r, arc.begin, arc.end, arc.ids) -
-                        context_score(s, lm, r, arc.begin, arc.end, kept);
+    // The written span's score depends on its span only (the restorations
+    // are fixed here), and a span's arcs are consecutive: score it once.
+    const std::uint64_t span_key = (std::uint64_t{ref.sentence} << 32) | (std::uint64_t{arc.begin} << 16) | arc.end;
+    if (span_key != kept_span) {
+      kept.clear();
+      for (std::uint32_t w = arc.begin; w < arc.end; ++w) kept.push_back(s.words[w].lm_id);
+      kept_score = context_score(s, lm, r, arc.begin, arc.end, kept);
+      kept_span = span_key;
+    }
+    const double gain = context_score(s, lm, r, arc.begin, arc.end, arc.ids) - kept_score;
     doc.model.occurrences()[i].delta = gain;
   }
 }
