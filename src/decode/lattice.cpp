@@ -58,7 +58,9 @@ const SpanCandidates& CandidateCache::get(std::string_view key, std::string_view
   auto it = map_.find(probe_);
   if (it != map_.end()) return it->second;
   // References into an unordered_map survive rehashing.
-  return map_.emplace(probe_, compute(key, suffix)).first->second;
+  SpanCandidates& added = map_.emplace(probe_, compute(key, suffix)).first->second;
+  candidates_ += added.list.size();
+  return added;
 }
 
 SpanCandidates CandidateCache::compute(std::string_view key, std::string_view suffix) {

@@ -66,7 +66,8 @@ class CandidateCache {
   // The entry for `key` (folded words joined by single spaces) whose last
   // word carries `suffix`; the reference stays valid for the cache's life.
   const SpanCandidates& get(std::string_view key, std::string_view suffix);
-  std::size_t size() const { return map_.size(); }
+  std::size_t size() const { return map_.size(); }             // distinct forms held
+  std::size_t candidates() const { return candidates_; }        // candidates held, over all forms
 
  private:
   SpanCandidates compute(std::string_view key, std::string_view suffix);
@@ -75,6 +76,7 @@ class CandidateCache {
   const LanguageModel& lm_;
   LatticeOptions options_;
   std::unordered_map<std::string, SpanCandidates> map_;  // key + '\x1f' + suffix
+  std::size_t candidates_ = 0;
   std::string probe_;                                     // reused lookup key
   std::vector<Candidate> scratch_;
 };
