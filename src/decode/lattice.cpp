@@ -1,6 +1,7 @@
 #include "decode/lattice.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace unspin::decode {
 namespace {
@@ -50,70 +51,116 @@ double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmSta
   return total;
 }
 
+const SpanCandidates& CandidateCache::get(std::string_view key, std::string_view suffix) {
+  probe_.assign(key);
+  probe_ += '\x1f';
+  probe_.append(suffix);
+  auto it = map_.find(probe_);
+  if (it != map_.end()) return it->second;
+  // References into an unordered_map survive rehashing.
+  SpanCandidates& added = map_.emplace(probe_, compute(key, suffix)).first->second;
+  candidates_ += added.list.size();
+  return added;
+}
+
+SpanCandidates CandidateCache::compute(std::string_view key, std::string_view suffix) {
+  SpanCandidates out;
+  out.has_longer = lexicons_.has_longer(key);
+  std::vector<Candidate>& candidates = scratch_;
+  candidates.clear();
+  lexicons_.lookup(key, &candidates);
+  if (candidates.empty()) return out;
+  // A user's spinner table is the spinner's own: its candidates are
+  // never capped away by the generic sources' many rare synonyms.
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    const bool ua = a.sources & kSourceUser, ub = b.sources & kSourceUser;
+    return ua != ub ? ua : a.prior > b.prior;
+  });
+  if (static_cast<int>(candidates.size()) > options_.max_candidates_per_span) {
+    candidates.resize(options_.max_candidates_per_span);
+  }
+  out.alternatives = static_cast<std::uint16_t>(std::min<std::size_t>(candidates.size(), 65535));
+  for (const Candidate& c : candidates) {
+    if (c.original == key || has_digit(c.original)) continue;
+    SpanCandidate sc;
+    sc.original.reserve(c.original.size() + suffix.size());
+    sc.original.append(c.original);
+    sc.original.append(suffix);
+    sc.ids = ids_of(lm_, sc.original);
+    if (sc.ids.empty()) continue;
+    sc.prior = c.prior;
+    sc.sources = c.sources;
+    out.list.push_back(std::move(sc));
+  }
+  return out;
+}
+
 Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
-                      const LanguageModel& lm, const LatticeOptions& options) {
+                      const LanguageModel& lm, const LatticeOptions& options, CandidateCache* cache) {
   const auto& words = sentence.words;
   Lattice lattice;
   lattice.arcs_from.resize(words.size());
-  std::vector<Candidate> candidates;
+  std::optional<CandidateCache> local;
+  if (!cache) cache = &local.emplace(lexicons, lm, options);
+  struct Scored {
+    float gain;
+    std::uint32_t index;  // into SpanCandidates::list
+    bool user;
+  };
+  std::vector<Scored> scored;
   std::vector<WordId> kept;
+  std::string key;
   for (std::uint32_t begin = 0; begin < words.size(); ++begin) {
     if (!words[begin].eligible) continue;
-    std::string key;
+    key.clear();
+    // The written left context depends on `begin` only: computed once, when
+    // some span starting here has candidates.
+    std::optional<LmState> left;
     for (std::uint32_t end = begin + 1; end <= words.size(); ++end) {
       const WordItem& last = words[end - 1];
       if (!last.eligible || static_cast<int>(end - begin) > options.max_span_words) break;
       if (end > begin + 1 && !words[end - 2].joins_next) break;
       if (!key.empty()) key += ' ';
       key += last.lower;
-      candidates.clear();
-      lexicons.lookup(key, &candidates);
-      if (!candidates.empty()) {
-        // A user's spinner table is the spinner's own: its candidates are
-        // never capped away by the generic sources' many rare synonyms.
-        std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-          const bool ua = a.sources & kSourceUser, ub = b.sources & kSourceUser;
-          return ua != ub ? ua : a.prior > b.prior;
-        });
-        if (static_cast<int>(candidates.size()) > options.max_candidates_per_span) {
-          candidates.resize(options.max_candidates_per_span);
-        }
-        const auto alternatives = static_cast<std::uint16_t>(std::min<std::size_t>(candidates.size(), 65535));
+      const SpanCandidates& found = cache->get(key, last.suffix);
+      if (!found.list.empty()) {
         kept.clear();
         for (std::uint32_t i = begin; i < end; ++i) kept.push_back(words[i].lm_id);
-        const LmState left = left_state(sentence, lm, begin);
-        const double keep_score = local_score_from(sentence, lm, left, end, kept, 2);
-        std::vector<Arc> arcs;
-        for (const Candidate& c : candidates) {
-          if (c.original == key || has_digit(c.original)) continue;
-          Arc arc;
-          arc.begin = begin;
-          arc.end = end;
-          arc.spun = key;
-          arc.original = std::string(c.original) + last.suffix;
-          arc.ids = ids_of(lm, arc.original);
-          if (arc.ids.empty()) continue;
-          arc.prior = c.prior;
-          arc.sources = c.sources;
-          arc.alternatives = alternatives;
-          arc.local_gain = static_cast<float>(local_score_from(sentence, lm, left, end, arc.ids, 2) - keep_score);
-          if (arc.local_gain < options.min_local_gain && !(arc.sources & kSourceUser)) continue;
-          arcs.push_back(std::move(arc));
+        if (!left) left = left_state(sentence, lm, begin);
+        const double keep_score = local_score_from(sentence, lm, *left, end, kept, 2);
+        scored.clear();
+        for (std::uint32_t c = 0; c < found.list.size(); ++c) {
+          const SpanCandidate& cand = found.list[c];
+          const bool user = (cand.sources & kSourceUser) != 0;
+          const auto gain = static_cast<float>(local_score_from(sentence, lm, *left, end, cand.ids, 2) - keep_score);
+          if (gain < options.min_local_gain && !user) continue;
+          scored.push_back({gain, c, user});
         }
         // The best arcs by local gain, plus every user-table arc: an entry of
         // the spinner's table needs its occurrences where the LM disfavours
         // it too, as evidence against it.
-        std::stable_sort(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) {
-          return a.local_gain > b.local_gain;
-        });
-        if (static_cast<int>(arcs.size()) > options.max_arcs_per_span) {
-          auto tail = std::stable_partition(arcs.begin() + options.max_arcs_per_span, arcs.end(),
-                                            [](const Arc& a) { return (a.sources & kSourceUser) != 0; });
-          arcs.erase(tail, arcs.end());
+        std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.gain > b.gain; });
+        if (static_cast<int>(scored.size()) > options.max_arcs_per_span) {
+          auto tail = std::stable_partition(scored.begin() + options.max_arcs_per_span, scored.end(),
+                                            [](const Scored& a) { return a.user; });
+          scored.erase(tail, scored.end());
         }
-        for (Arc& arc : arcs) lattice.arcs_from[begin].push_back(std::move(arc));
+        for (const Scored& sc : scored) {
+          const SpanCandidate& cand = found.list[sc.index];
+          Arc arc;
+          arc.begin = begin;
+          arc.end = end;
+          arc.spun = key;
+          arc.original = cand.original;
+          arc.ids = cand.ids;
+          arc.prior = cand.prior;
+          arc.sources = cand.sources;
+          arc.alternatives = found.alternatives;
+          arc.local_gain = sc.gain;
+          lattice.arcs_from[begin].push_back(std::move(arc));
+        }
       }
-      if (!last.joins_next || !lexicons.has_longer(key)) break;
+      if (!last.joins_next || !found.has_longer) break;
     }
   }
   return lattice;

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "decode/document.h"
@@ -35,10 +37,57 @@ struct LatticeOptions {
   float min_local_gain = -1.0f;      // arcs worse than this in context are dropped
 };
 
+// One candidate original of a spun span, ready for LM scoring.
+struct SpanCandidate {
+  std::string original;     // folded, the span's possessive suffix re-attached
+  std::vector<WordId> ids;  // LM ids of `original`'s words (never empty)
+  float prior = 0;
+  std::uint16_t sources = 0;
+};
+
+// What the lexicon says about one spun form (folded span + suffix of its last
+// word): the candidates in build_lattice's order (user-table first, then by
+// prior; capped at max_candidates_per_span), without those that can never be
+// arcs (equal to the span, with digits, no LM words), and whether a longer key
+// starts with the span. A pure function of (key, suffix, lexicons, LM,
+// options): the cache only saves recomputing it for repeated words.
+struct SpanCandidates {
+  std::vector<SpanCandidate> list;
+  std::uint16_t alternatives = 0;  // candidates after the cap, before the filter (Arc::alternatives)
+  bool has_longer = false;
+};
+
+// Per-document memo of SpanCandidates by spun form. Bound to one lexicon
+// stack, LM and options: use a fresh cache when any of them changes.
+class CandidateCache {
+ public:
+  CandidateCache(const LexiconStack& lexicons, const LanguageModel& lm, const LatticeOptions& options)
+      : lexicons_(lexicons), lm_(lm), options_(options) {}
+  // The entry for `key` (folded words joined by single spaces) whose last
+  // word carries `suffix`; the reference stays valid for the cache's life.
+  const SpanCandidates& get(std::string_view key, std::string_view suffix);
+  std::size_t size() const { return map_.size(); }             // distinct forms held
+  std::size_t candidates() const { return candidates_; }        // candidates held, over all forms
+
+ private:
+  SpanCandidates compute(std::string_view key, std::string_view suffix);
+
+  const LexiconStack& lexicons_;
+  const LanguageModel& lm_;
+  LatticeOptions options_;
+  std::unordered_map<std::string, SpanCandidates> map_;  // key + '\x1f' + suffix
+  std::size_t candidates_ = 0;
+  std::string probe_;                                     // reused lookup key
+  std::vector<Candidate> scratch_;
+};
+
 // Builds the arcs for a sentence. Arcs never include ineligible words or
-// cross a non-whitespace gap.
+// cross a non-whitespace gap. `cache` (optional, bound to the same lexicons,
+// LM and options) shares candidate lists across the sentences of a document;
+// the lattice is the same with or without it.
 Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
-                      const LanguageModel& lm, const LatticeOptions& options);
+                      const LanguageModel& lm, const LatticeOptions& options,
+                      CandidateCache* cache = nullptr);
 
 // log10 probability of `replacement` followed by the next `right` written
 // words (and </s> at the sentence end), from the written left context `left`

@@ -1,6 +1,8 @@
 #include "decode/pipeline.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -165,8 +167,17 @@ double context_score(const Sentence& s, const LanguageModel& lm, const Restorati
 
 }  // namespace
 
+namespace {
+std::atomic<std::uint64_t> next_pipeline_id{1};
+// Distinct spun forms (most without candidates: every 1..4-word span the
+// lexicon may extend is looked up) and candidates kept per thread before the
+// cache starts over: tens of MB at most.
+constexpr std::size_t kMaxCachedForms = 200000;
+constexpr std::size_t kMaxCachedCandidates = 300000;
+}  // namespace
+
 Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params)
-    : models_(models), options_(options), params_(params) {
+    : models_(models), options_(options), params_(params), id_(next_pipeline_id++) {
   lattice_options_.max_span_words = options.max_phrase_words;
   if (options_.verdict_threshold < 0) options_.verdict_threshold = params_.verdict_threshold;
   for (const std::string& a : options.allow) {
@@ -212,14 +223,35 @@ double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
   return q;
 }
 
+// Candidate lists are a pure function of the spun form and this pipeline's
+// lexicons, LM and lattice options, so repeated words share them across the
+// documents a thread decodes. One cache per thread (a Pipeline is shared by
+// the service's decode threads: no locking); it is rebuilt when the thread
+// serves another pipeline (ids are never reused, so a cache bound to a
+// destroyed pipeline's models is never used) or grows past its bounds.
+CandidateCache& Pipeline::candidate_cache() const {
+  struct Slot {
+    std::uint64_t owner = 0;
+    std::unique_ptr<CandidateCache> cache;
+  };
+  thread_local Slot slot;
+  if (slot.owner != id_ || !slot.cache || slot.cache->size() > kMaxCachedForms ||
+      slot.cache->candidates() > kMaxCachedCandidates) {
+    slot.cache = std::make_unique<CandidateCache>(models_.lexicons, *models_.lm, lattice_options_);
+    slot.owner = id_;
+  }
+  return *slot.cache;
+}
+
 DocumentState Pipeline::prepare(std::string_view text) const {
   DocumentState doc;
   doc.model = SpinnerModel(params_.model);
   doc.text = tokenize(text);
   doc.sentences = build_sentences(doc.text, *models_.lm);
   doc.lattices.reserve(doc.sentences.size());
+  CandidateCache& candidates = candidate_cache();
   for (const Sentence& sentence : doc.sentences) {
-    doc.lattices.push_back(build_lattice(sentence, models_.lexicons, *models_.lm, lattice_options_));
+    doc.lattices.push_back(build_lattice(sentence, models_.lexicons, *models_.lm, lattice_options_, &candidates));
     doc.words += sentence.words.size();
     for (const WordItem& w : sentence.words) {
       doc.eligible += w.eligible;
@@ -328,6 +360,8 @@ void Pipeline::refine_context(DocumentState& doc) const {
   }
   // Re-score every occurrence whose neighbourhood changed.
   std::vector<WordId> kept;
+  std::uint64_t kept_span = UINT64_MAX;
+  double kept_score = 0;
   for (std::uint32_t i = 0; i < doc.arcs.size(); ++i) {
     const ArcRef& ref = doc.arcs[i];
     const Restoration& r = restorations[ref.sentence];
@@ -343,10 +377,16 @@ void Pipeline::refine_context(DocumentState& doc) const {
       changed = e >= 0 && (r.edits[e]->end <= arc.begin || r.edits[e]->begin >= arc.end);
     }
     if (!changed) continue;
-    kept.clear();
-    for (std::uint32_t w = arc.begin; w < arc.end; ++w) kept.push_back(s.words[w].lm_id);
-    const double gain = context_score(s, lm, r, arc.begin, arc.end, arc.ids) -
-                        context_score(s, lm, r, arc.begin, arc.end, kept);
+    // The written span's score depends on its span only (the restorations
+    // are fixed here), and a span's arcs are consecutive: score it once.
+    const std::uint64_t span_key = (std::uint64_t{ref.sentence} << 32) | (std::uint64_t{arc.begin} << 16) | arc.end;
+    if (span_key != kept_span) {
+      kept.clear();
+      for (std::uint32_t w = arc.begin; w < arc.end; ++w) kept.push_back(s.words[w].lm_id);
+      kept_score = context_score(s, lm, r, arc.begin, arc.end, kept);
+      kept_span = span_key;
+    }
+    const double gain = context_score(s, lm, r, arc.begin, arc.end, arc.ids) - kept_score;
     doc.model.occurrences()[i].delta = gain;
   }
 }

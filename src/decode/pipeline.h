@@ -88,6 +88,7 @@ class Pipeline {
   const DecoderParams& params() const { return params_; }
 
  private:
+  CandidateCache& candidate_cache() const;
   void build_model(DocumentState& doc) const;
   void refine_context(DocumentState& doc) const;
   void pool_same_source(const std::vector<DocumentState*>& docs) const;
@@ -101,6 +102,7 @@ class Pipeline {
   DecoderParams params_;
   LatticeOptions lattice_options_;
   std::unordered_set<std::string> allow_;
+  std::uint64_t id_;  // unique per constructed pipeline (copies share it: same models and options)
 };
 
 }  // namespace unspin::decode

@@ -178,6 +178,9 @@ ModelResult SpinnerModel::evaluate() const {
     if (touched[e]) group_entries[entries_[e].original_group].push_back(e);
   }
   std::vector<double> span_spun(spans.size());
+  // What the previous mean-field pass computed from (see the pass loop).
+  std::vector<double> term(n_occ), natural_used(spans.size()), L_used(n_entries), spun_used(n_groups);
+  std::vector<char> group_dirty(n_groups);
   for (std::size_t k = 0; k < k_count; ++k) {
     const double rho = p.rhos[k];
     const double unspun_cost = std::log10(std::max(1.0 - rho, p.epsilon));
@@ -189,14 +192,32 @@ ModelResult SpinnerModel::evaluate() const {
     // an original counts as written unspun only where its span is not
     // itself explained as spun. Pass 1 is the independent-entries model.
     for (int pass = 0; pass < kMeanFieldPasses; ++pass) {
+      // Later passes change only the spans coupled to their own group (their
+      // `natural`) and those groups' expected spun counts; everything else is
+      // recomputed only when its inputs changed, from the same inputs in the
+      // same order, so the results are bit-identical to recomputing it all.
       std::fill(L.begin(), L.end(), 0.0);
       for (std::size_t j = 0; j < spans.size(); ++j) {
+        const bool fresh = pass == 0 || natural[j] != natural_used[j];
+        natural_used[j] = natural[j];
         for (std::size_t x = spans[j].first; x < spans[j].second; ++x) {
           const std::uint32_t i = order[x];
-          const Entry& entry = entries_[occurrences_[i].entry];
-          const double contains = entry.spun_contains_original ? std::max(1.0 - rho, p.epsilon) : 1.0;
-          L[occurrences_[i].entry] += std::log10(contains + rho * ev_used[i] / natural[j]);
+          if (fresh) {
+            const Entry& entry = entries_[occurrences_[i].entry];
+            const double contains = entry.spun_contains_original ? std::max(1.0 - rho, p.epsilon) : 1.0;
+            term[i] = std::log10(contains + rho * ev_used[i] / natural[j]);
+          }
+          L[occurrences_[i].entry] += term[i];
         }
+      }
+      for (std::size_t g = 0; g < n_groups; ++g) {
+        group_dirty[g] = pass == 0 || spun_expected[g] != spun_used[g];
+        spun_used[g] = spun_expected[g];
+      }
+      for (std::size_t e = 0; e < n_entries; ++e) {
+        if (!touched[e]) continue;
+        if (pass == 0 || L[e] != L_used[e]) group_dirty[entries_[e].original_group] = 1;
+        L_used[e] = L[e];
       }
       // log10 Z of a group when `removed` of its expected natural originals
       // are left out (the cavity of one span, below; 0: the whole document).
@@ -211,13 +232,13 @@ ModelResult SpinnerModel::evaluate() const {
         return z;
       };
       for (std::size_t g = 0; g < n_groups; ++g) {
-        if (group_in[g]) log_z[g] = group_log_z(static_cast<std::uint32_t>(g), 0.0);
+        if (group_in[g] && group_dirty[g]) log_z[g] = group_log_z(static_cast<std::uint32_t>(g), 0.0);
       }
       for (std::size_t e = 0; e < n_entries; ++e) {
         if (!touched[e]) continue;
         const std::uint32_t g = entries_[e].original_group;
         L[e] += std::max(0.0, entries_[e].unspun - spun_expected[g]) * unspun_cost;
-        p_entry[k][e] = std::pow(10.0, log_q[e] + L[e] - log_z[g]);
+        if (group_dirty[g]) p_entry[k][e] = std::pow(10.0, log_q[e] + L[e] - log_z[g]);
       }
       if (pass == 0) {
         // The Bayes factor is that of the independent-entries model: the
