@@ -50,7 +50,9 @@ struct Models {
 };
 
 // The calibrated verdict threshold shipped with the fitted model (see
-// src/decode/params.h): the score at or above which a document is "spun".
+// src/decode/params.h): the score at or above which a document is "spun",
+// without a user lexicon. With one, the model's user-table calibration has
+// its own (DocumentResult::threshold reports the one used).
 double default_verdict_threshold();
 
 struct RestoreOptions {

@@ -21,7 +21,8 @@ void add_fit_command(CLI::App& app) {
       "fit", "Fit the decoder's edit and detection models on spun BUILD-part text (never the eval part)");
   fit->add_option("--models", models_dir, "Model folder (default: $UNSPIN_MODELS or ./models)");
   fit->add_option("--corpora", corpora_dir, "npm corpora folder (default: $UNSPIN_CORPORA or ./corpora/node_modules)");
-  fit->add_option("--docs", config.docs, "Excerpts per length (default 40)");
+  fit->add_option("--docs", config.docs, "Excerpts per length, each clean and spun (default 40)");
+  fit->add_option("--clean-docs", config.clean_docs, "Further clean excerpts per length (default 80)");
   fit->add_option("--seed", config.seed, "First spinner seed (default 1000; the evaluation uses others)");
   fit->add_flag("--calibrate-only", config.calibrate_only,
                 "Keep the shipped priors and LM temperature; refit only the two calibrations");
@@ -31,7 +32,7 @@ void add_fit_command(CLI::App& app) {
     const eval::SpinnerData spinner_data =
         eval::SpinnerData::load(eval::SpinnerData::default_data_dir(), eval::SpinnerData::default_aiksaurus_dir());
     std::vector<eval::CorpusDoc> docs = eval::select_part(
-        eval::load_corpus(corpora_dir.empty() ? eval::default_corpora_dir() : corpora_dir, eval::kAllSources),
+        eval::load_corpus(corpora_dir.empty() ? eval::default_corpora_dir() : corpora_dir, eval::kFitSources),
         eval::Part::kBuild);
     // The "table given" case: the table style's groups as a user lexicon.
     char table_path[] = "/tmp/unspin-fit-table-XXXXXX";

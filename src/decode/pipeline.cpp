@@ -179,7 +179,7 @@ constexpr std::size_t kMaxCachedCandidates = 300000;
 Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params)
     : models_(models), options_(options), params_(params), id_(next_pipeline_id++) {
   lattice_options_.max_span_words = options.max_phrase_words;
-  if (options_.verdict_threshold < 0) options_.verdict_threshold = params_.verdict_threshold;
+  if (options_.verdict_threshold < 0) options_.verdict_threshold = detection().threshold;
   for (const std::string& a : options.allow) {
     std::string folded = fold_phrase(a);
     if (!folded.empty()) allow_.insert(std::move(folded));
@@ -473,17 +473,22 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
   return per_doc;
 }
 
-DetectionEvidence detection_evidence(const ModelResult& r, std::size_t words) {
+DetectionEvidence detection_evidence(const ModelResult& r, std::size_t words, const DetectionCalibration& params) {
   const double w = std::max<double>(1, words);
   double active = 0;
   for (double p : r.entry_posterior) active += p;
-  return {std::clamp(r.log10_bf, -50.0, 50.0), std::log10(w), std::log10(std::max(active, 0.01) / w)};
+  DetectionEvidence e{std::clamp(r.log10_bf, -50.0, 50.0), std::log10(w), std::log10(std::max(active, 0.01) / w), 0};
+  e.null_z = e.log10_bf;
+  if (!params.null_median.empty() && !params.null_spread.empty()) {
+    const double spread = std::max(interpolate_curve(params.null_spread, e.log10_words), 0.05);
+    e.null_z = (e.log10_bf - interpolate_curve(params.null_median, e.log10_words)) / spread;
+  }
+  return e;
 }
 
 double Pipeline::calibrated_score(const DetectionEvidence& e) const {
-  const SpinnerModelParams& p = params_.model;
-  return sigmoid(p.det_bias + p.det_scale * e.log10_bf + p.det_log_words * e.log10_words +
-                 p.det_active_per_word * e.log10_active_per_word);
+  const DetectionCalibration& c = detection();
+  return sigmoid(c.bias + c.scale * e.null_z + c.log_words * e.log10_words);
 }
 
 DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& all) const {
@@ -534,7 +539,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
                   options_.min_words_for_verdict);
     add_reason("too_short", buf, 0);
   } else {
-    result.score = calibrated_score(detection_evidence(doc.result, doc.words));
+    result.score = calibrated_score(detection_evidence(doc.result, doc.words, detection()));
     result.verdict = result.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
   }
   result.spun = result.verdict == Verdict::kSpun;
@@ -626,7 +631,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
       // Originals written unspun anywhere in the document still count against an entry.
       const ModelResult r = subset.empty() ? ModelResult{} : doc.model.restricted_to(subset).evaluate();
       para.has_score = true;
-      para.score = calibrated_score(detection_evidence(r, para.words));
+      para.score = calibrated_score(detection_evidence(r, para.words, detection()));
       para.verdict = para.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
     } else {
       para.verdict = result.verdict == Verdict::kNotEnglish ? Verdict::kNotEnglish : Verdict::kTooShort;

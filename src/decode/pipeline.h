@@ -70,8 +70,12 @@ double interpolate_curve(const std::vector<std::pair<double, double>>& knots, do
 // word (how much of the text the estimated table explains).
 struct DetectionEvidence {
   double log10_bf, log10_words, log10_active_per_word;
+  // log10 BF against clean text of the same length (DetectionCalibration's
+  // null knots); log10_bf itself without them.
+  double null_z;
 };
-DetectionEvidence detection_evidence(const ModelResult& result, std::size_t words);
+DetectionEvidence detection_evidence(const ModelResult& result, std::size_t words,
+                                     const DetectionCalibration& calibration);
 
 class Pipeline {
  public:
@@ -86,6 +90,10 @@ class Pipeline {
   // Calibrated P(spun) from the model's evidence about a document.
   double calibrated_score(const DetectionEvidence& evidence) const;
   const DecoderParams& params() const { return params_; }
+  // The document calibration in use: the user-table one when a user lexicon is loaded.
+  const DetectionCalibration& detection() const {
+    return models_.user_originals.empty() ? params_.model.detection : params_.model.user_detection;
+  }
 
  private:
   CandidateCache& candidate_cache() const;

@@ -7,7 +7,7 @@
 
 namespace unspin {
 
-double default_verdict_threshold() { return decode::DecoderParams{}.verdict_threshold; }
+double default_verdict_threshold() { return decode::DecoderParams{}.model.detection.threshold; }
 
 std::string_view verdict_name(Verdict verdict) {
   switch (verdict) {

@@ -34,6 +34,20 @@
 
 namespace unspin::decode {
 
+// The document score: P(spun) = sigmoid(bias + scale * z + log_words * log10 n),
+// z = (log10 BF - m(n)) / s(n). On clean text the LM's preference for common
+// words makes log10 BF grow with length n (median 0.14 at 100 words, 31 at
+// 3,000), so the score compares it with clean text of the same length: m and
+// s are the median and the 99th-percentile spread (p99 - median) of log10 BF
+// on clean fitting documents (knots over log10 n, linear in between; empty:
+// z = log10 BF). `threshold`: the verdict's, at most 0.25% of clean fitting
+// documents at or above it. Fitted by `unspin eval fit` (params.h).
+struct DetectionCalibration {
+  double scale = 1, bias = 0, log_words = 0;
+  std::vector<std::pair<double, double>> null_median, null_spread;
+  double threshold = 0.5;
+};
+
 struct SpinnerModelParams {
   // log10 of the prior that a candidate pair is an active entry of the
   // spinner's table in a spun document, by the pair's strongest source.
@@ -44,6 +58,10 @@ struct SpinnerModelParams {
   double prior_exponent = 1.0;          // weight of log10(lexicon prior)
   double log_name_factor = -1.0;        // capitalised mid-sentence words (names) are spun less often
   double lm_temperature = 0.7;          // lambda: weight of the LM's log10 ratio
+  // log10 of the channel's likelihood ratio at Delta = 0: the LM's ratio is
+  // a feature whose likelihood ratio, P(Delta | spun) / P(Delta | natural),
+  // is fitted on the build part (`unspin eval fit`, "LM channel").
+  double evidence_offset = 0.0;
   // The LM's ratio saturates at this many log10 units: a trigram model finds
   // every rare word improbable, so beyond a point a larger ratio is no
   // stronger evidence of spinning (delta_eff = cap * tanh(delta / cap)).
@@ -54,9 +72,7 @@ struct SpinnerModelParams {
   double prior_spun_log10_odds = 0.0;   // prior odds that a document is spun
   // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias),
   // with their own scale and bias when the pair came from a user's spinner table
-  // (the model's raw posterior is differently reliable there);
-  // documents P = sigmoid(det_bias + det_scale * log10 BF + det_log_words * log10(words)
-  //                       + det_active_per_word * log10(expected active entries / words)).
+  // (the model's raw posterior is differently reliable there).
   double edit_scale = 0.61418, edit_bias = -1.794;
   double user_edit_scale = 0.84216, user_edit_bias = -0.044915;
   // When fitted, isotonic calibration replaces the Platt form: knots
@@ -65,11 +81,17 @@ struct SpinnerModelParams {
   // 2.9 false edits per 1k tokens on clean 1,000-word text against 0.65 for
   // the Platt form (bench/RESULTS.md, 2026-11-30), so they are not shipped.
   std::vector<std::pair<double, double>> edit_curve, user_edit_curve;
-  double det_scale = 0.21718, det_bias = 1.5165, det_log_words = -0.78266;
-  // Fitted at 4.45 it raised the default AUC (0.69 -> 0.73) but flagged 87% of
-  // clean documents when a user table is given (its entries' priors count as
-  // active), so it ships at 0 until the covariate subtracts the priors.
-  double det_active_per_word = 0.0;
+  // Documents: see DetectionCalibration. Without a user table, and with one
+  // (a user's table makes the Bayes factors of clean and spun text alike far
+  // larger, so it has its own null and threshold).
+  DetectionCalibration detection{0.81583, -0.56622, 0.1778,
+                                 {{2.0434, 0.13807}, {2.487, 0.51996}, {2.9681, 3.5999}, {3.3919, 31.428}},
+                                 {{2.0434, 1.3484}, {2.487, 6.5806}, {2.9681, 38.014}, {3.3919, 18.572}},
+                                 0.72241};
+  DetectionCalibration user_detection{4.2681, -5.186, 0.69616,
+                                      {{2.0434, -1.0505}, {2.487, -1.5912}, {2.9681, -2.4642}, {3.3919, -3.0003}},
+                                      {{2.0434, 1.8637}, {2.487, 3.9738}, {2.9681, 14.245}, {3.3919, 53}},
+                                      0.98383};
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;
 };

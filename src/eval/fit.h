@@ -20,7 +20,7 @@ namespace unspin::eval {
 struct FitConfig {
   std::vector<SpinStyle> styles{SpinStyle::kThesaurus, SpinStyle::kPhrase, SpinStyle::kTortured, SpinStyle::kTable};
   std::vector<double> rates{0.05, 0.1, 0.2, 0.4, 0.8, 1.0};
-  std::vector<std::size_t> lengths{100, 300, 800};
+  std::vector<std::size_t> lengths{100, 300, 1000, 3000};
   std::size_t docs = 40;  // excerpts per length, each clean and spun
   std::size_t clean_docs = 80;  // further excerpts per length, clean only
   std::uint64_t seed = 1000;  // distinct from the evaluation's seeds
@@ -30,7 +30,17 @@ struct FitConfig {
   std::vector<double> temperatures{0.5, 0.7, 1.0};
 };
 
+struct FitDetection {
+  decode::DetectionCalibration calibration;
+  std::size_t samples = 0, positives = 0;
+  double log_loss = 0, recall_at_threshold = 0, clean_flagged_share = 0;
+};
+
 struct FitResult {
+  // The LM channel's fitted likelihood ratio (see fit_decoder).
+  std::size_t channel_samples = 0, channel_positives = 0;
+  double channel_temperature = 0, channel_offset = 0;
+  FitDetection detection, user_detection;
   double log_active_paraphrase = 0, log_active_wordnet = 0, log_active_other = 0, lm_temperature = 1;
   double edit_scale = 1, edit_bias = 0;                     // SpinnerModelParams
   double user_edit_scale = 1, user_edit_bias = 0;
@@ -38,15 +48,8 @@ struct FitResult {
   // Recall at precision >= 0.95 and <= 0.5 clean false edits per 1k tokens,
   // and the calibrated confidence there, without and with the table given.
   double recall_default = 0, threshold_default = 1, recall_table = 0, threshold_table = 1;
-  double det_scale = 1, det_bias = 0, det_log_words = 0, det_active_per_word = 0;  // SpinnerModelParams
   std::size_t edit_samples = 0, edit_positives = 0;
-  std::size_t detection_samples = 0, detection_positives = 0;
-  double edit_log_loss = 0, detection_log_loss = 0;
-  // Lowest threshold (>= 0.5) at which no clean fitting document is flagged;
-  // ship it as RestoreOptions::verdict_threshold.
-  double verdict_threshold = 0.5;
-  double recall_at_threshold = 0;  // share of spun fitting documents flagged at it
-  double clean_flagged_share = 0;  // share of clean fitting documents flagged at it
+  double edit_log_loss = 0;
   std::string summary() const;  // weights as C++ initialisers, plus the counts
 };
 
