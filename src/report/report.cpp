@@ -205,6 +205,14 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
 
 JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
                               const std::function<json(const std::string& text)>& compute) {
+  return answer_jsonl_line(line, line_number, false, [&](const std::string& content, bool html) {
+    if (html) throw Error(ErrorCode::kUsage, "this interface takes \"text\", not \"html\"");
+    return compute(content);
+  });
+}
+
+JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bool html_default,
+                              const std::function<json(const std::string& content, bool html)>& compute) {
   JsonlAnswer answer;
   json& out = answer.out;
   out["line"] = line_number;
@@ -220,10 +228,14 @@ JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
     }
     if (in.is_object() && in.contains("id")) out["id"] = in["id"];
     if (in.is_object() && in.contains("url")) out["url"] = in["url"];
-    if (!in.is_object() || !in.contains("text") || !in["text"].is_string()) {
-      throw Error(ErrorCode::kUsage, "expected an object with a string \"text\"");
+    const bool has_text = in.is_object() && in.contains("text");
+    const bool has_html = in.is_object() && in.contains("html");
+    if (has_text && has_html) throw Error(ErrorCode::kUsage, "give \"text\" or \"html\", not both");
+    const char* field = has_html ? "html" : "text";
+    if (!in.is_object() || !in.contains(field) || !in[field].is_string()) {
+      throw Error(ErrorCode::kUsage, "expected an object with a string \"text\" (or \"html\")");
     }
-    json result = compute(in["text"].get<std::string>());
+    json result = compute(in[field].get<std::string>(), has_html || html_default);
     for (auto it = result.begin(); it != result.end(); ++it) out[it.key()] = it.value();
   } catch (const Error& e) {
     out["error"] = error_json(e);
