@@ -153,8 +153,8 @@ def text(n, punct=True):
         out.append(rng.choice(words).lower())
         if punct and i % 17 == 16: out[-1] += "."
     return " ".join(out)
-open(d + "/oneline.txt", "w").write(text(200000))
-open(d + "/nopunct.txt", "w").write(text(200000, punct=False))
+open(d + "/oneline.txt", "w").write(text(100000))
+open(d + "/nopunct.txt", "w").write(text(100000, punct=False))
 open(d + "/bigword.txt", "w").write("start " + "x" * 100000 + " end of the text.\n")
 open(d + "/lines.txt", "w").write("".join(rng.choice(words) + "\n" for _ in range(100000)))
 PY
