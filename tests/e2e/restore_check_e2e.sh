@@ -177,6 +177,30 @@ for m in j["matches"]:
 PY
     done
     ;;
+  verify_models)
+    # A model with one flipped byte in its body loads (only headers and
+    # section bounds are checked at load); --verify-models refuses it, exit 8.
+    mkdir "$TMP/m" && cp "$MODELS/en-us.ulm" "$MODELS/default.ulex" "$TMP/m/"
+    python3 -c "
+f = open('$TMP/m/en-us.ulm', 'r+b'); f.seek(50000000); b = f.read(1); f.seek(50000000); f.write(bytes([b[0] ^ 0xFF]))"
+    printf 'The firm stated that costs rose.\n' >"$TMP/in"
+    "$UNSPIN" check --models "$MODELS" --verify-models "$TMP/in" >/dev/null || fail "sound models refused: exit $?"
+    "$UNSPIN" check --models "$TMP/m" --verify-models "$TMP/in" >/dev/null 2>"$TMP/err"; rc=$?
+    [ "$rc" = 8 ] || fail "flipped byte: exit $rc, expected 8"
+    grep -q 'checksum mismatch' "$TMP/err" || fail "message: $(cat "$TMP/err")"
+    ;;
+  lexicon_warnings)
+    # docs/LEXICON.md: malformed lines of a user lexicon are reported as
+    # file:line: reason, in every text format.
+    printf 'said\tstated\nno tab here\nfoo\tbar\t7\n' >"$TMP/t.tsv"
+    printf 'said|stated\nlonely\nsaid|told|one two three four five six seven eight nine\n' >"$TMP/g.txt"
+    printf '{said|stated} and {open\n{a|{b|c}}\n' >"$TMP/s.txt"
+    printf 'The firm stated that costs rose.\n' >"$TMP/in"
+    for f in t.tsv g.txt s.txt; do
+      u check --lexicon "$TMP/$f" "$TMP/in" >/dev/null 2>"$TMP/err" || fail "$f: exit $?"
+      [ "$(grep -c "warning: $TMP/$f:[0-9]*: " "$TMP/err")" = 2 ] || fail "$f: expected 2 file:line warnings: $(cat "$TMP/err")"
+    done
+    ;;
   verdicts)
     printf 'The firm stated it.\n' >"$TMP/in"
     u check --json "$TMP/in" | grep -q '"verdict": "too short"' || fail "4 words should be too short"
