@@ -1,6 +1,7 @@
 #include "html/html.h"
 
 #include "unspin/error.h"
+#include "unspin/text.h"
 
 #include <gumbo.h>
 
@@ -54,7 +55,7 @@ class Writer {
         if (c == '\r') continue;
         if (c == '\n') {
           flush();
-          out_ += '\n';
+          if (!out_.empty()) out_ += '\n';  // the text never starts with a line break
           continue;
         }
         flush();
@@ -124,6 +125,22 @@ bool never_nests(std::string_view name) {
     }
   }
   return false;
+}
+
+// Gumbo's text is valid UTF-8 except in corner cases (fuzz_html found a
+// numeric character reference that overflows, "&#x1F6111...0;", coming out
+// as a lone 0x80 byte): every invalid byte becomes U+FFFD.
+std::string valid_utf8(std::string s) {
+  std::string out;
+  std::size_t pos = 0;
+  while (const auto bad = find_invalid_utf8(std::string_view(s).substr(pos))) {
+    out.append(s, pos, *bad);
+    out += "\xEF\xBF\xBD";
+    pos += *bad + 1;
+  }
+  if (pos == 0) return s;
+  out.append(s, pos);
+  return out;
 }
 
 }  // namespace
@@ -201,7 +218,7 @@ std::string visible_text(std::string_view html) {
       stack.push_back({static_cast<const GumboNode*>(children.data[i]), false});
     }
   }
-  std::string out = w.take();
+  std::string out = valid_utf8(w.take());
   while (!out.empty() && is_space(out.back())) out.pop_back();
   if (!out.empty()) out += '\n';
   return out;

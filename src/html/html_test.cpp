@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "unspin/error.h"
+#include "unspin/text.h"
 
 namespace unspin::html {
 namespace {
@@ -53,6 +56,15 @@ TEST(HtmlVisibleText, TooDeeplyNestedElementsAreRefusedQuickly) {
   EXPECT_EQ(nesting_estimate(soup), 0u);
   EXPECT_NO_THROW(visible_text(soup));
   EXPECT_EQ(nesting_estimate("<div><div></div><div><span>x</span></div></div>"), 3u);
+}
+
+TEST(HtmlVisibleText, OverflowingCharacterReferenceGivesValidUtf8) {
+  // Found by fuzz_html: gumbo let a lone 0x80 byte through for this page.
+  std::ifstream in(std::string(UNSPIN_SOURCE_DIR) + "/fuzz/corpus/html/overflowing-char-ref.html", std::ios::binary);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(page.empty());
+  const std::string text = visible_text(page);
+  EXPECT_FALSE(find_invalid_utf8(text).has_value()) << text;
 }
 
 TEST(HtmlVisibleText, InvalidUtf8BecomesReplacementCharacters) {
