@@ -201,6 +201,34 @@ f = open('$TMP/m/en-us.ulm', 'r+b'); f.seek(50000000); b = f.read(1); f.seek(500
       [ "$(grep -c "warning: $TMP/$f:[0-9]*: " "$TMP/err")" = 2 ] || fail "$f: expected 2 file:line warnings: $(cat "$TMP/err")"
     done
     ;;
+  jsonl_stream)
+    # --jsonl streams: 200 MB piped (1 MB lines over --max-input-bytes, each
+    # answered with a too_large error object without being held, between
+    # real documents) in bounded memory, one answer per line, in order.
+    python3 - <<'PY' | /usr/bin/time -f "%M" -o "$TMP/rss" "$UNSPIN" check --jsonl --threads 2 --max-input-bytes 64K --models "$MODELS" - >"$TMP/out" 2>"$TMP/err"
+import json, sys
+doc = json.dumps({"id": "d", "text": "The firm stated that costs rose sharply during the past months."}) + "\n"
+big = json.dumps({"id": "big", "text": "word " * 200000}) + "\n"
+for i in range(200):
+    sys.stdout.write(doc + big)
+PY
+    rc=$?
+    [ "$rc" = 6 ] || fail "exit $rc, expected 6 (too_large lines)"
+    [ "$(wc -l <"$TMP/out")" = 400 ] || fail "$(wc -l <"$TMP/out") answers for 400 lines"
+    [ "$(grep -c '"code":"too_large"' "$TMP/out")" = 200 ] || fail "too_large answers: $(grep -c too_large "$TMP/out")"
+    sed -n 399p "$TMP/out" | grep -q '"line":399,' || fail "answer 399 out of order: $(sed -n 399p "$TMP/out" | head -c 200)"
+    kb=$(tail -1 "$TMP/rss")
+    [ "$kb" -lt $((400 * 1024)) ] || fail "200 MB stream used $((kb / 1024)) MiB"
+    # On a terminal, stderr shows MB/s and (the input being a file) an ETA.
+    if command -v script >/dev/null; then
+      python3 -c "
+import json
+for i in range(300): print(json.dumps({'id': i, 'text': 'The firm stated that costs rose sharply during the past months, including a pointy enhance in the price of gasoline.'}))" >"$TMP/docs.jsonl"
+      script -qec "$UNSPIN check --jsonl --threads 1 --models $MODELS $TMP/docs.jsonl >/dev/null" /dev/null >"$TMP/tty"
+      grep -q 'MB/s' "$TMP/tty" || fail "no MB/s on the terminal: $(cat -v "$TMP/tty" | head -c 300)"
+      grep -q 'ETA' "$TMP/tty" || fail "no ETA on the terminal"
+    fi
+    ;;
   verdicts)
     printf 'The firm stated it.\n' >"$TMP/in"
     u check --json "$TMP/in" | grep -q '"verdict": "too short"' || fail "4 words should be too short"
