@@ -258,8 +258,9 @@ int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render r
     return status;
   }
   std::size_t next = 0;
+  threads = resolve_threads(threads);
   ordered_parallel<std::size_t, FileAnswer>(
-      threads, 2 * std::max(1u, threads), ~std::size_t{0},
+      threads, 2 * threads, ~std::size_t{0},
       [&]() -> std::optional<std::size_t> {
         if (next == o.files.size()) return std::nullopt;
         return next++;
