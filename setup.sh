@@ -12,6 +12,7 @@ APT_PACKAGES=(
   g++ cmake ninja-build pkg-config
   # libraries
   libcli11-dev nlohmann-json3-dev zlib1g-dev libicu-dev libsphinxbase-dev libsqlite3-dev libcpp-httplib-dev
+  libgumbo-dev  # HTML input (--html): an HTML5 parser
   libgtest-dev libgmock-dev libbenchmark-dev
   # the Python module (python/) and its tests; Dask for `python3 -m unspin.dask` (docs/SCALE.md)
   python3-dev pybind11-dev python3-pybind11 python3-pytest python3-dask python3-distributed

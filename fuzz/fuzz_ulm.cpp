@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -22,8 +23,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     return 0;
   }
-  // LanguageModel::open maps a file: write the input to a per-process one.
-  static const std::string path = "/tmp/unspin_fuzz_ulm_" + std::to_string(::getpid()) + ".ulm";
+  // LanguageModel::open maps a file: write the input to a per-process one in
+  // the temp folder, removed when this input is done (it used to be left
+  // behind after every run).
+  static const std::string path = [] {
+    const char* dir = std::getenv("TMPDIR");
+    return std::string(dir && *dir ? dir : "/tmp") + "/unspin_fuzz_ulm_" + std::to_string(::getpid()) + ".ulm";
+  }();
+  struct RemoveAtExit {
+    ~RemoveAtExit() { std::remove(path.c_str()); }
+  } remove_at_exit;  // destroyed after the model below: the mapping is gone first
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return 0;
   std::fwrite(data, 1, size, f);

@@ -4,17 +4,21 @@
 //   unspin::Restorer restorer(*models, {});
 //   unspin::DocumentResult r = restorer.run(text);
 //
-// A Restorer is immutable after construction and safe to share between threads.
+// A Restorer is immutable after construction and safe to share between threads
+// (run() and the other const members may be called concurrently; the models it
+// reads are mmap'd read-only); run_many() uses this to decode on every core.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "unspin/error.h"
 #include "unspin/lexicon.h"
 #include "unspin/lm.h"
 
@@ -121,6 +125,12 @@ struct DocumentResult {
   std::vector<ParagraphResult> paragraphs;
 };
 
+// One document of Restorer::run_many: its result, or the Error run() throws for it.
+struct BatchResult {
+  std::optional<DocumentResult> result;
+  std::optional<Error> error;
+};
+
 // One entry of a spinner's table learned from documents (`unspin learn`).
 struct LearnedPair {
   std::string original, spun;  // folded phrases
@@ -137,6 +147,12 @@ class Restorer {
 
   // Throws unspin::Error for invalid UTF-8, binary or oversized input.
   DocumentResult run(std::string_view text) const;
+  // run() on each text, on `threads` threads (0: every core). Results are in
+  // input order and identical to calling run() on each text in turn, whatever
+  // the number of threads; a text run() would refuse gets its Error instead
+  // (other exceptions, i.e. bugs, propagate). The texts are decoded
+  // independently: see run_same_source() for one source's documents.
+  std::vector<BatchResult> run_many(const std::vector<std::string_view>& texts, unsigned threads = 0) const;
   // Documents from one source share a spinner: its table is estimated
   // across all of them before decoding each (--same-source).
   std::vector<DocumentResult> run_same_source(const std::vector<std::string_view>& texts) const;

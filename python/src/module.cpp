@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/parallel.h"
 #include "report/report.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
@@ -154,39 +156,50 @@ class Engine {
         throw IndexedError{e, inputs.size()};
       }
     }
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = std::min(threads, std::max<std::size_t>(1, inputs.size()));
+    threads = std::min<std::size_t>(resolve_threads(static_cast<unsigned>(std::min<std::size_t>(threads, 1024))),
+                                    std::max<std::size_t>(1, inputs.size()));
     std::vector<std::string> outputs(inputs.size());
     std::vector<std::optional<Error>> errors(inputs.size());
     {
       py::gil_scoped_release release;
-      std::atomic<std::size_t> next{0};
-      auto work = [&](Tracer* tracer) {
-        for (std::size_t i; (i = next.fetch_add(1)) < inputs.size();) {
-          try {
-            outputs[i] = check_json(inputs[i], tracer);
-          } catch (const Error& e) {
-            errors[i] = e;
-          } catch (const std::exception& e) {
-            errors[i] = Error(ErrorCode::kInternal, e.what());
-          } catch (...) {
-            errors[i] = Error(ErrorCode::kInternal, "unknown exception");
-          }
+      auto guarded = [&](std::size_t i, const std::function<void()>& fn) {
+        try {
+          fn();
+        } catch (const Error& e) {
+          errors[i] = e;
+        } catch (const std::exception& e) {
+          errors[i] = Error(ErrorCode::kInternal, e.what());
+        } catch (...) {
+          errors[i] = Error(ErrorCode::kInternal, "unknown exception");
         }
       };
-      // A Tracer is one connection to the archive: one per thread.
-      std::vector<std::unique_ptr<archive::ArchiveStore>> stores;
-      std::vector<std::unique_ptr<Tracer>> tracers;
-      if (!archive_path_.empty()) {
+      if (archive_path_.empty()) {
+        // The library's batch call decodes on every thread; the JSON of
+        // each result is then made in input order.
+        const std::vector<std::string_view> views(inputs.begin(), inputs.end());
+        std::vector<BatchResult> results = restorer_->run_many(views, static_cast<unsigned>(threads));
+        for (std::size_t i = 0; i < results.size(); ++i) {
+          if (results[i].error) {
+            errors[i] = *results[i].error;
+            continue;
+          }
+          guarded(i, [&] {
+            outputs[i] = dump(report::document_json(inputs[i], *results[i].result, report::OffsetUnit::kCodePoint,
+                                                    &provenance_));
+          });
+        }
+      } else {
+        // A Tracer is one connection to the archive: one per worker.
+        std::vector<std::unique_ptr<archive::ArchiveStore>> stores;
+        std::vector<std::unique_ptr<Tracer>> tracers;
         for (std::size_t t = 0; t < threads; ++t) {
           stores.push_back(open_archive(archive_path_, ArchiveAccess::kRead));
           tracers.push_back(std::make_unique<Tracer>(*stores.back(), TraceOptions{}));
         }
+        parallel_for(inputs.size(), static_cast<unsigned>(threads), [&](unsigned worker, std::size_t i) {
+          guarded(i, [&] { outputs[i] = check_json(inputs[i], tracers[worker].get()); });
+        });
       }
-      std::vector<std::thread> pool;
-      for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, tracers.empty() ? nullptr : tracers[t].get());
-      work(tracers.empty() ? nullptr : tracers[0].get());
-      for (std::thread& th : pool) th.join();
     }
     for (std::size_t i = 0; i < errors.size(); ++i) {
       if (errors[i]) throw IndexedError{*errors[i], i};

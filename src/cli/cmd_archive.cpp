@@ -59,7 +59,7 @@ int run_add(const AddOptions& o) {
     batch.clear();
   };
   const auto start = std::chrono::steady_clock::now();
-  Progress progress(o.files.size());
+  Progress progress(o.files.size(), 0, "files");
   for (const std::string& file : o.files) {
     const std::string name = file == "-" ? "<stdin>" : file;
     std::string data;

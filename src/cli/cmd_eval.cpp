@@ -211,7 +211,7 @@ int run_eval(const EvalOptions& o) {
 
   std::size_t total = 0;
   for (const auto& [len, list] : excerpts) total += list.size() * (1 + config.styles.size() * config.rates.size());
-  Progress progress(total);
+  Progress progress(total, 0, "runs");
   const eval::EvalResults results =
       eval::run_evaluation(config, data, excerpts, views, coverage, [&](std::size_t, std::size_t) { progress.advance(); });
 

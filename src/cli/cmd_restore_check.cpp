@@ -3,7 +3,9 @@
 
 #include <cstdio>
 #include <iostream>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,10 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/progress.h"
+#include "common/parallel.h"
+#include "html/html.h"
+#include "lexicon/ulex_reader.h"
+#include "lm/ulm_file.h"
 #include "report/report.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
@@ -35,6 +41,9 @@ struct CommonOptions {
   std::string allow_file;         // words and phrases never flagged
   std::string offsets = "codepoint";
   bool jsonl = false;
+  bool html = false;    // inputs are HTML: check their visible text
+  unsigned threads = 0;  // 0: every core
+  bool verify_models = false;  // checksum the model bodies before use
   std::string archive;  // trace: restore by alignment when a source is found
 };
 
@@ -42,7 +51,11 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("files", o.files, "Input files; - (the default) reads standard input");
   cmd->add_option("--models", o.models_dir,
                   "Folder with en-us.ulm and default.ulex (default: $UNSPIN_MODELS, else the "
-                  "folder ./setup.sh fills)");
+                  "folder ./setup.sh fills). Loading checks each file's header and section bounds, "
+                  "not its body: a file with flipped bytes may load; see --verify-models");
+  cmd->add_flag("--verify-models", o.verify_models,
+                "Check the models' body checksums before use, as `unspin lm verify` and `unspin lexicon "
+                "verify` do (about 0.4 s for the default models, against 0.01 s to load them)");
   // One value per --lexicon, so that a positional "-" after it still means stdin.
   cmd->add_option("--lexicon", o.user_lexicons,
                   "Extra lexicon stacked on the default: .ulex, TSV (original<TAB>spun[<TAB>prior]), "
@@ -51,7 +64,8 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
       ->allow_extra_args(false)
       ->take_all();
   cmd->add_option("--max-input-bytes", o.max_input,
-                  "Refuse inputs larger than this (default 64M; suffixes K, M, G)");
+                  "Refuse inputs larger than this (default 64M; suffixes K, M, G); with --jsonl the "
+                  "limit applies to each line, and the stream itself may be of any size");
   cmd->add_flag("--same-source", o.same_source,
                 "The inputs come from one site or spinner: learn its table across all of them");
   cmd->add_flag("--no-adapt", o.no_adapt, "Do not re-estimate the spinner's table per document");
@@ -71,15 +85,32 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "Archive of originals (`unspin archive add`): when the text's source is found with high "
                   "confidence, restore it from the source (rule UNSPIN_SOURCE), else use the decoder");
   cmd->add_flag("--jsonl", o.jsonl,
-                "Read one {\"id\", \"text\", \"url\"} object per line, write one result per line "
-                "(docs/SCHEMA.md)");
+                "Read one {\"id\", \"text\" (or \"html\"), \"url\"} object per line, write one result per "
+                "line (docs/SCHEMA.md); streams input of any size in bounded memory");
+  cmd->add_flag("--html", o.html,
+                "Inputs are HTML: check the visible text (scripts, styles and markup dropped, block "
+                "elements as paragraphs, entities decoded); offsets and restored text refer to that text");
+  cmd->add_option("--threads", o.threads,
+                  "Documents decoded at once with several files or --jsonl (default 0: every core); "
+                  "output is the same, in the same order, for any number")
+      ->check(CLI::Range(0u, 1024u));
 }
+
+// What one document's run produced: the result, and the archive source it
+// was restored from, if any.
+struct RunOutput {
+  DocumentResult result;
+  std::optional<std::pair<std::string, double>> source;
+};
 
 // Models are loaded on first use, so bad input is reported before (and
 // without) touching the models, and a run over unreadable files is instant.
+// Thread-safe: run() may be called from the workers of ordered_parallel at
+// once (worker indexes below `workers`): the Restorer is shared (immutable),
+// each worker has its own archive connection.
 class Engine {
  public:
-  explicit Engine(const CommonOptions& o) : common_(o) {
+  Engine(const CommonOptions& o, unsigned workers) : common_(o), tracers_(resolve_threads(workers)) {
     options_.max_input_bytes = parse_size(o.max_input);
     options_.adapt = !o.no_adapt;
     options_.min_confidence = o.min_confidence;
@@ -88,10 +119,24 @@ class Engine {
   }
   const RestoreOptions& options() const { return options_; }
   const Restorer& restorer() {
-    if (!restorer_) {
+    std::call_once(load_once_, [&] {
       ModelPaths paths = common_.models_dir.empty() ? ModelPaths::defaults()
                                                     : ModelPaths::in_folder(common_.models_dir);
       paths.user_lexicons = common_.user_lexicons;
+      if (common_.verify_models) {
+        lm::verify_ulm(paths.lm);  // throws Error(kBadModel) naming the file
+        for (const std::string& lex : [&] {
+               std::vector<std::string> all{paths.lexicon};
+               for (const std::string& u : paths.user_lexicons) {
+                 if (u.ends_with(".ulex")) all.push_back(u);
+               }
+               return all;
+             }()) {
+          auto file = lexicon::UlexLexicon::from_file(lex, "rebuild it (./setup.sh or unspin lexicon build)");
+          const std::string problem = lexicon::verify_ulex(*file);
+          if (!problem.empty()) throw Error(ErrorCode::kBadModel, lex + ": " + problem + "; rebuild it");
+        }
+      }
       std::vector<UserLexiconReport> reports;
       models_ = Models::load(paths, &reports);
       for (std::size_t i = 0; i < reports.size(); ++i) {
@@ -103,59 +148,98 @@ class Engine {
       }
       restorer_ = std::make_unique<Restorer>(*models_, options_);
       provenance_ = report::make_provenance(*models_, options_, common_.same_source);
-    }
+      loaded_.store(true, std::memory_order_release);
+    });
     return *restorer_;
   }
-  const report::Provenance& provenance() const { return provenance_; }
-  // The archive path when a source is found, else the decoder; source()
-  // then names the source of the last document run.
-  DocumentResult run(std::string_view text) {
-    source_.reset();
+  // The models' provenance once they are loaded; before (every document so
+  // far restored from an archive source), an empty one.
+  const report::Provenance& provenance() const {
+    static const report::Provenance none;
+    return loaded_.load(std::memory_order_acquire) ? provenance_ : none;
+  }
+  // The archive path when a source is found, else the decoder.
+  RunOutput run(unsigned worker, std::string_view text) {
+    RunOutput out;
     if (!common_.archive.empty()) {
-      if (!tracer_) {
-        archive_ = open_archive(common_.archive, ArchiveAccess::kRead);
-        tracer_ = std::make_unique<Tracer>(*archive_, TraceOptions{});
+      Worker& w = tracers_.at(worker);
+      if (!w.tracer) {
+        w.archive = open_archive(common_.archive, ArchiveAccess::kRead);
+        w.tracer = std::make_unique<Tracer>(*w.archive, TraceOptions{});
       }
-      if (auto found = tracer_->restore_from_source(text)) {
-        source_.emplace(found->source_id, found->source_score);
-        return std::move(found->result);
+      if (auto found = w.tracer->restore_from_source(text)) {
+        out.source.emplace(found->source_id, found->source_score);
+        out.result = std::move(found->result);
+        return out;
       }
     }
-    return restorer().run(text);
+    out.result = restorer().run(text);
+    return out;
   }
-  const std::optional<std::pair<std::string, double>>& source() const { return source_; }
 
  private:
+  struct Worker {
+    std::unique_ptr<archive::ArchiveStore> archive;
+    std::unique_ptr<Tracer> tracer;
+  };
   const CommonOptions& common_;
   RestoreOptions options_;
+  std::once_flag load_once_;
+  std::atomic<bool> loaded_{false};
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
   report::Provenance provenance_;
-  std::unique_ptr<archive::ArchiveStore> archive_;
-  std::unique_ptr<Tracer> tracer_;
-  std::optional<std::pair<std::string, double>> source_;
+  std::vector<Worker> tracers_;
 };
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
-// Runs every input, reporting per-file errors on stderr and carrying on;
-// returns the first error's exit status (0 when all succeeded).
-template <typename Emit>
-int run_files(const CommonOptions& o, Engine& engine, Emit emit) {
+// The text a document is checked as: the input itself, or with --html (or
+// an "html" line) its visible text. Validates the input first; visible text
+// that is blank is Error(kEmptyInput).
+std::string document_text(std::string raw, bool html, std::size_t max_bytes) {
+  validate_input(raw, max_bytes);
+  if (!html) return raw;
+  std::string text = html::visible_text(raw);
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(ErrorCode::kEmptyInput, "the HTML has no visible text");
+  }
+  return text;
+}
+
+void add_source(nlohmann::json& j, const RunOutput& run) {
+  if (run.source) j["source"] = {{"id", run.source->first}, {"score", run.source->second}};
+}
+
+// One input file's answer, made on a worker thread, written in input order.
+struct FileAnswer {
+  std::string name;
+  std::optional<Error> error;
+  std::string text;     // printed as is (restore, the human report)
+  nlohmann::json json;  // check --json
+};
+
+// Runs every input on o.threads threads, calling render(worker, name, text,
+// run, answer) on the worker and writing the answers in input order;
+// reports per-file errors on stderr and carries on; returns the first error's
+// exit status (0 when all succeeded). Inputs in flight are bounded (a few per
+// thread), so memory does not grow with the number of files.
+template <typename Render, typename Emit>
+int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render render, Emit emit) {
   int status = 0;
   auto fail = [&](const std::string& name, const Error& e) {
     std::cerr << "unspin: error: " << display_name(name) << ": " << e.what() << "\n";
     if (status == 0) status = static_cast<int>(e.code());
   };
-  Progress progress(o.files.size());
+  Progress progress(o.files.size(), 0, "files");
+  const std::size_t max_bytes = engine.options().max_input_bytes;
   if (o.same_source && o.files.size() > 1) {
+    // One source: the documents are decoded together (pooled), one thread.
     std::vector<std::string> texts;
     std::vector<std::string> names;
     for (const std::string& file : o.files) {
       try {
-        std::string text = read_input(file, engine.options().max_input_bytes);
-        validate_input(text, engine.options().max_input_bytes);
-        texts.push_back(std::move(text));
+        texts.push_back(document_text(read_input(file, max_bytes), o.html, max_bytes));
         names.push_back(file);
       } catch (const Error& e) {
         fail(file, e);
@@ -165,45 +249,82 @@ int run_files(const CommonOptions& o, Engine& engine, Emit emit) {
     std::vector<std::string_view> views(texts.begin(), texts.end());
     std::vector<DocumentResult> results = engine.restorer().run_same_source(views);
     for (std::size_t i = 0; i < results.size(); ++i) {
-      emit(names[i], texts[i], results[i]);
+      FileAnswer a;
+      a.name = names[i];
+      render(0u, names[i], texts[i], RunOutput{std::move(results[i]), std::nullopt}, a);
+      emit(a);
       progress.advance();
     }
     return status;
   }
-  for (const std::string& file : o.files) {
-    try {
-      std::string text = read_input(file, engine.options().max_input_bytes);
-      validate_input(text, engine.options().max_input_bytes);
-      DocumentResult result = engine.run(text);
-      emit(file, text, result);
-    } catch (const Error& e) {
-      fail(file, e);
-    }
-    progress.advance();
-  }
+  std::size_t next = 0;
+  threads = resolve_threads(threads);
+  ordered_parallel<std::size_t, FileAnswer>(
+      threads, 2 * threads, ~std::size_t{0},
+      [&]() -> std::optional<std::size_t> {
+        if (next == o.files.size()) return std::nullopt;
+        return next++;
+      },
+      [](const std::size_t&) -> std::size_t { return 1; },
+      [&](unsigned worker, std::size_t& i) {
+        FileAnswer a;
+        a.name = o.files[i];
+        try {
+          const std::string text = document_text(read_input(a.name, max_bytes), o.html, max_bytes);
+          render(worker, a.name, text, engine.run(worker, text), a);
+        } catch (const Error& e) {
+          a.error = e;
+        }
+        return a;
+      },
+      [&](FileAnswer& a) {
+        if (a.error) fail(a.name, *a.error);
+        else emit(a);
+        progress.advance();
+      });
   return status;
 }
 
-
-// 1-based line and column (in code points) of a code-point offset.
-std::pair<std::size_t, std::size_t> line_col(std::string_view text, std::uint32_t cp_offset) {
-  std::size_t line = 1, col = 1, cp = 0;
-  for (std::size_t i = 0; i < text.size() && cp < cp_offset; ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c & 0xC0) == 0x80) continue;  // continuation byte
-    ++cp;
-    if (c == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
+// 1-based line and column (in code points) of byte offsets. Queries in
+// ascending order cost one pass over the text in all (a report with many
+// edits on a long text stays linear); a smaller offset restarts the count.
+class LineCounter {
+ public:
+  explicit LineCounter(std::string_view text) : text_(text) {}
+  std::pair<std::size_t, std::size_t> at(std::size_t byte) {
+    if (byte < byte_) byte_ = 0, line_ = 1, col_ = 1;
+    for (; byte_ < byte && byte_ < text_.size(); ++byte_) {
+      const unsigned char c = static_cast<unsigned char>(text_[byte_]);
+      if ((c & 0xC0) == 0x80) continue;  // continuation byte
+      if (c == '\n') {
+        ++line_;
+        col_ = 1;
+      } else {
+        ++col_;
+      }
     }
+    return {line_, col_};
   }
-  return {line, col};
+
+ private:
+  std::string_view text_;
+  std::size_t byte_ = 0, line_ = 1, col_ = 1;
+};
+
+// printf into a string.
+template <typename... Args>
+void appendf(std::string& out, const char* format, Args... args) {
+  const int n = std::snprintf(nullptr, 0, format, args...);
+  if (n <= 0) return;
+  const std::size_t at = out.size();
+  out.resize(at + static_cast<std::size_t>(n) + 1);
+  std::snprintf(out.data() + at, static_cast<std::size_t>(n) + 1, format, args...);
+  out.resize(at + static_cast<std::size_t>(n));
 }
 
-void print_report(const std::string& name, std::string_view text, const DocumentResult& r,
-                  bool color) {
+// The human report (docs/SCHEMA.md §6) of one document.
+std::string human_report(const std::string& name, std::string_view text, const DocumentResult& r, bool color) {
+  std::string out;
   const char* red = color ? "\033[1;31m" : "";
   const char* green = color ? "\033[1;32m" : "";
   const char* bold = color ? "\033[1m" : "";
@@ -214,51 +335,67 @@ void print_report(const std::string& name, std::string_view text, const Document
                         : r.verdict == Verdict::kTooShort ? "too short for a verdict"
                                                           : "not English";
   if (r.has_score) {
-    std::printf("%s%s%s: %s%s%s (score %.3f, threshold %.2f; estimated spin rate %.0f%%; %zu edit%s in %zu words)\n",
+    appendf(out, "%s%s%s: %s%s%s (score %.3f, threshold %.2f; estimated spin rate %.0f%%; %zu edit%s in %zu words)\n",
                 bold, display_name(name).c_str(), reset, r.spun ? red : green, verdict, reset, r.score,
                 r.threshold, 100.0 * r.spin_rate, r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
   } else {
-    std::printf("%s%s%s: %s (%zu edit%s in %zu words)\n", bold, display_name(name).c_str(), reset, verdict,
+    appendf(out, "%s%s%s: %s (%zu edit%s in %zu words)\n", bold, display_name(name).c_str(), reset, verdict,
                 r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
   }
   for (const Reason& reason : r.reasons) {
     if (reason.kind == "rate") continue;
-    std::printf("  %swhy:%s %s\n", dim, reset, reason.message.c_str());
+    appendf(out, "  %swhy:%s %s\n", dim, reset, reason.message.c_str());
   }
+  // Edits are in text order: one forward pass finds every line:col.
+  LineCounter lines(text);
   for (const Edit& e : r.edits) {
-    auto [line, col] = line_col(text, e.cp_begin);
-    std::printf("  %zu:%zu  %s%s%s -> %s%s%s  (confidence %.2f)\n", line, col, red,
+    auto [line, col] = lines.at(e.byte_begin);
+    appendf(out, "  %zu:%zu  %s%s%s -> %s%s%s  (confidence %.2f)\n", line, col, red,
                 e.spun.c_str(), reset, green, e.original.c_str(), reset, e.confidence);
   }
+  return out;
 }
 
 int run_restore(const CommonOptions& o) {
-  Engine engine(o);
+  Engine engine(o, o.threads);
   const bool headers = o.files.size() > 1;
-  return run_files(o, engine, [&](const std::string& name, std::string_view, const DocumentResult& r) {
-    if (headers) std::printf("==> %s <==\n", display_name(name).c_str());
-    std::fwrite(r.restored.data(), 1, r.restored.size(), stdout);
-    if (headers && (r.restored.empty() || r.restored.back() != '\n')) std::fputc('\n', stdout);
-    std::fflush(stdout);
-  });
+  return run_files(
+      o, engine, o.threads,
+      [&](unsigned, const std::string&, std::string_view, const RunOutput& run, FileAnswer& a) {
+        a.text = run.result.restored;
+      },
+      [&](const FileAnswer& a) {
+        if (headers) std::printf("==> %s <==\n", display_name(a.name).c_str());
+        std::fwrite(a.text.data(), 1, a.text.size(), stdout);
+        if (headers && (a.text.empty() || a.text.back() != '\n')) std::fputc('\n', stdout);
+        std::fflush(stdout);
+      });
 }
 
 int run_check(const CommonOptions& o, bool as_json) {
-  Engine engine(o);
+  Engine engine(o, o.threads);
   const report::OffsetUnit unit = report::parse_offset_unit(o.offsets);
   const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   json all = json::array();
-  int status = run_files(o, engine, [&](const std::string& name, std::string_view text,
-                                        const DocumentResult& r) {
-    if (as_json) {
-      json j = report::document_json(text, r, unit, &engine.provenance());
-      if (engine.source()) j["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
-      j["file"] = display_name(name);
-      all.push_back(std::move(j));
-    } else {
-      print_report(name, text, r, color);
-    }
-  });
+  int status = run_files(
+      o, engine, o.threads,
+      [&](unsigned, const std::string& name, std::string_view text, const RunOutput& run, FileAnswer& a) {
+        if (as_json) {
+          a.json = report::document_json(text, run.result, unit, &engine.provenance());
+          add_source(a.json, run);
+          if (o.html) a.json["text_extracted"] = true;
+          a.json["file"] = display_name(name);
+        } else {
+          a.text = human_report(name, text, run.result, color);
+        }
+      },
+      [&](FileAnswer& a) {
+        if (as_json) {
+          all.push_back(std::move(a.json));
+        } else {
+          std::fwrite(a.text.data(), 1, a.text.size(), stdout);
+        }
+      });
   if (as_json) {
     if (all.empty()) return status;  // every input failed: errors are on stderr only
     if (all.size() == 1) std::cout << all[0].dump(2, ' ', false, json::error_handler_t::replace) << "\n";
@@ -267,48 +404,88 @@ int run_check(const CommonOptions& o, bool as_json) {
   return status;
 }
 
-// --jsonl (docs/SCHEMA.md §6): one {"id", "text", "url"} object per input
-// line; output line N answers input line N, with an error object for a blank
-// or malformed line.
+// --jsonl (docs/SCHEMA.md §6): one {"id", "text" | "html", "url"} object per
+// input line; output line N answers input line N, with an error object for a
+// blank, malformed or too long line. The input is streamed: lines are read as
+// they are needed and at most a few per thread (and 16 MiB of them per
+// thread, but always one) are in flight, so memory does not grow with the
+// size of the stream.
 int run_jsonl(const CommonOptions& o, bool restore) {
-  Engine engine(o);
+  Engine engine(o, o.threads);
   const report::OffsetUnit unit = report::parse_offset_unit(o.offsets);
+  const std::size_t max_bytes = engine.options().max_input_bytes;
+  const unsigned threads = resolve_threads(o.threads);
   int status = 0;
   for (const std::string& file : o.files) {
-    std::string data;
+    std::optional<LineReader> reader;
     try {
-      data = read_input(file, engine.options().max_input_bytes);
+      reader.emplace(file, max_bytes);
     } catch (const Error& e) {
       std::cerr << "unspin: error: " << display_name(file) << ": " << e.what() << "\n";
       if (status == 0) status = static_cast<int>(e.code());
       continue;
     }
-    std::size_t total_lines = 0;
-    for (char c : data) total_lines += c == '\n';
-    Progress progress(total_lines);
-    std::size_t line_no = 0, start = 0;
-    while (start < data.size()) {
-      std::size_t end = data.find('\n', start);
-      if (end == std::string::npos) end = data.size();
-      std::string_view line(data.data() + start, end - start);
-      start = end + 1;
-      ++line_no;
-      report::JsonlAnswer answer = report::answer_jsonl_line(line, line_no, [&](const std::string& text) {
-        validate_input(text, engine.options().max_input_bytes);
-        DocumentResult r = engine.run(text);
-        json res = restore ? report::restore_json(text, r, unit)
-                           : report::document_json(text, r, unit, &engine.provenance());
-        if (engine.source()) res["source"] = {{"id", engine.source()->first}, {"score", engine.source()->second}};
-        return res;
-      });
-      if (answer.error) {
-        std::cerr << "unspin: error: " << display_name(file) << ":" << line_no << ": " << answer.error->what() << "\n";
-        if (status == 0) status = static_cast<int>(answer.error->code());
-      }
-      const json& out = answer.out;
-      std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-      progress.advance();
+    struct Item {
+      std::size_t line_no;
+      LineReader::Line line;
+    };
+    struct Answer {
+      std::size_t line_no, bytes;
+      std::string out;
+      std::optional<Error> error;
+    };
+    Progress progress(0, reader->size_hint(), "lines");
+    std::size_t line_no = 0;
+    try {
+      ordered_parallel<Item, Answer>(
+          threads, 4 * threads, (std::size_t{16} << 20) * threads,
+          [&]() -> std::optional<Item> {
+            Item item{line_no + 1, {}};
+            if (!reader->next(&item.line)) return std::nullopt;
+            ++line_no;
+            return item;
+          },
+          [](const Item& item) { return item.line.text.size(); },
+          [&](unsigned worker, Item& item) {
+            Answer a{item.line_no, item.line.bytes, {}, std::nullopt};
+            report::JsonlAnswer answer;
+            if (item.line.too_long) {
+              const Error e(ErrorCode::kTooLarge,
+                            "the line is larger than the input limit of " + std::to_string(max_bytes) +
+                                " bytes; raise it with --max-input-bytes");
+              answer.out = {{"line", item.line_no}, {"error", report::error_json(e)}};
+              answer.error = e;
+            } else {
+              answer = report::answer_jsonl_line(
+                  item.line.text, item.line_no, o.html, [&](const std::string& content, bool html) {
+                    const std::string text = document_text(content, html, max_bytes);
+                    const RunOutput run = engine.run(worker, text);
+                    json res = restore ? report::restore_json(text, run.result, unit)
+                                       : report::document_json(text, run.result, unit, &engine.provenance());
+                    add_source(res, run);
+                    if (html) res["text_extracted"] = true;
+                    return res;
+                  });
+            }
+            a.out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace);
+            a.out += '\n';
+            a.error = std::move(answer.error);
+            return a;
+          },
+          [&](Answer& a) {
+            if (a.error) {
+              std::cerr << "unspin: error: " << display_name(file) << ":" << a.line_no << ": " << a.error->what()
+                        << "\n";
+              if (status == 0) status = static_cast<int>(a.error->code());
+            }
+            std::fwrite(a.out.data(), 1, a.out.size(), stdout);
+            progress.advance(a.bytes);
+          });
+    } catch (const Error& e) {  // a read failure mid-stream: the lines before it are answered
+      std::cerr << "unspin: error: " << display_name(file) << ": " << e.what() << "\n";
+      if (status == 0) status = static_cast<int>(e.code());
     }
+    std::fflush(stdout);
   }
   return status;
 }

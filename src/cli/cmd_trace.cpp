@@ -103,7 +103,7 @@ int run_trace(const TraceCliOptions& o) {
   auto store = open_archive(o.archive, ArchiveAccess::kRead);
   Tracer tracer(*store, options);
   json all = json::array();
-  Progress progress(inputs.size());
+  Progress progress(inputs.size(), 0, "documents");
   for (const auto& [file, text] : inputs) {
     const TraceResult r = tracer.trace(text);
     if (o.as_json) {

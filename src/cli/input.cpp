@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -60,6 +61,83 @@ std::string read_input(const std::string& path, std::size_t max_bytes) {
   }
   if (!is_stdin) ::close(fd);
   return data;
+}
+
+LineReader::LineReader(const std::string& path, std::size_t max_line_bytes)
+    : name_(path == "-" ? std::string("standard input") : path), max_line_(max_line_bytes), buffer_(1 << 20, '\0') {
+  owned_ = path != "-";
+  fd_ = owned_ ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+  if (fd_ < 0) throw Error(ErrorCode::kIo, "cannot open " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || S_ISDIR(st.st_mode)) {
+    const bool dir = S_ISDIR(st.st_mode);
+    const int err = errno;
+    if (owned_) ::close(fd_);
+    fd_ = -1;
+    throw Error(ErrorCode::kIo, dir ? path + " is a directory; give a file (or - for standard input)"
+                                    : "cannot read " + name_ + ": " + std::strerror(err));
+  }
+  if (S_ISREG(st.st_mode)) size_hint_ = static_cast<std::size_t>(st.st_size);
+}
+
+LineReader::~LineReader() {
+  if (owned_ && fd_ >= 0) ::close(fd_);
+}
+
+// Refills the buffer after the bytes already returned; false at the end.
+bool LineReader::fill() {
+  if (eof_) return false;
+  if (pos_ > 0) {
+    buffer_.erase(0, pos_);
+    end_ -= pos_;
+    pos_ = 0;
+    buffer_.resize(std::max<std::size_t>(buffer_.size(), 1 << 20));
+  }
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+  for (;;) {
+    const ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(ErrorCode::kIo, "cannot read " + name_ + ": " + std::strerror(errno));
+    if (n == 0) {
+      eof_ = true;
+      return false;
+    }
+    end_ += static_cast<std::size_t>(n);
+    return true;
+  }
+}
+
+bool LineReader::next(Line* line) {
+  line->text.clear();
+  line->too_long = false;
+  line->bytes = 0;
+  std::size_t scanned = pos_;  // bytes of the current line already searched for '\n'
+  for (;;) {
+    const void* nl = std::memchr(buffer_.data() + scanned, '\n', end_ - scanned);
+    if (nl) {
+      const std::size_t at = static_cast<const char*>(nl) - buffer_.data();
+      if (!line->too_long) line->text.assign(buffer_, pos_, at - pos_);
+      line->bytes += at + 1 - pos_;
+      pos_ = at + 1;
+      if (line->too_long) line->text.clear();
+      return true;
+    }
+    if (end_ - pos_ > max_line_) {
+      // Too long to keep: drop what was read of it and go on to its end.
+      line->too_long = true;
+      line->bytes += end_ - pos_;
+      pos_ = end_;
+    }
+    const std::size_t kept = end_ - pos_;
+    if (!fill()) {
+      if (kept == 0 && line->bytes == 0) return false;
+      if (!line->too_long) line->text.assign(buffer_, pos_, end_ - pos_);
+      line->bytes += end_ - pos_;
+      pos_ = end_;
+      return true;
+    }
+    scanned = pos_ + kept;
+  }
 }
 
 std::size_t parse_size(const std::string& text) {

@@ -25,7 +25,12 @@ struct Sentence {
   std::vector<WordItem> words;
 };
 
-// Splits the tokens into sentences of word items. Numbers, punctuation and
+// Longest sentence the decoder sees, in words: a longer run is cut into
+// windows of this many words (the LM's context does not cross the cut, which
+// real sentences of prose, far shorter, never meet).
+inline constexpr std::size_t kMaxSentenceWords = 256;
+
+// Splits the tokens into sentences of word items (at most kMaxSentenceWords each). Numbers, punctuation and
 // symbols are not word items; acronyms, mixed-case words and words with
 // digits are not eligible. Capitalised words mid-sentence (names: "Wall
 // Street" -> "Wall Road") are eligible and marked name_like.

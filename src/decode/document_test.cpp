@@ -21,6 +21,21 @@ TEST(Document, CurlyApostrophesLookUpLikeStraightOnesAndSurviveInSuffixes) {
   EXPECT_NE(words[3].lm_id, kUnknownWord);
 }
 
+TEST(Document, RunsWithoutSentenceEndsAreCutIntoBoundedWindows) {
+  testing::FakeBigramLm lm({"the"});
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "word ";
+  TokenizedText tokens = tokenize(text);
+  const std::vector<Sentence> sentences = build_sentences(tokens, lm);
+  ASSERT_EQ(sentences.size(), 4u);
+  std::uint32_t next_token = 0;
+  for (std::size_t s = 0; s < sentences.size(); ++s) {
+    EXPECT_EQ(sentences[s].words.size(), s < 3 ? kMaxSentenceWords : 1000 - 3 * kMaxSentenceWords);
+    for (const WordItem& w : sentences[s].words) EXPECT_EQ(w.token, next_token++);  // no word lost or repeated
+    EXPECT_FALSE(sentences[s].words.back().joins_next);  // nothing joins across a cut
+  }
+}
+
 TEST(Document, AcronymsAndNumbersAreNotEligibleNamesAreMarked) {
   testing::FakeBigramLm lm({"the"});
   TokenizedText text = tokenize("Stated the NASA team in Paris in 2024.");

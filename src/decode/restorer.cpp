@@ -1,4 +1,5 @@
 // Restorer: the public face of decode::Pipeline.
+#include "common/parallel.h"
 #include "decode/pipeline.h"
 #include "unspin/restore.h"
 
@@ -32,6 +33,19 @@ DocumentResult Restorer::run(std::string_view text) const {
   validate_input(text, impl_->options.max_input_bytes);
   decode::DocumentState doc = impl_->pipeline.prepare(text);
   return impl_->pipeline.finish(doc, impl_->pipeline.decode({&doc})[0]);
+}
+
+std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>& texts,
+                                            unsigned threads) const {
+  std::vector<BatchResult> out(texts.size());
+  parallel_for(texts.size(), threads, [&](unsigned, std::size_t i) {
+    try {
+      out[i].result.emplace(run(texts[i]));
+    } catch (const Error& e) {
+      out[i].error.emplace(e);
+    }
+  });
+  return out;
 }
 
 std::vector<DocumentResult> Restorer::run_same_source(

@@ -130,7 +130,9 @@ json results_json(const EvalResults& res) {
       c["length"] = key.length;
       auto d = r.detection.find(key);
       if (d != r.detection.end() && key.style != "clean") {
-        c["detection"] = detection_json(detect(r, [&](const CellKey& k) { return k == key; }));
+        // Capture a copy, not the structured binding: C++20 allows capturing
+        // bindings, but clang 14 (the fuzz build) does not implement it yet.
+        c["detection"] = detection_json(detect(r, [&, cell = key](const CellKey& k) { return k == cell; }));
       }
       cells.push_back(std::move(c));
     }
@@ -240,8 +242,8 @@ std::string results_markdown(const EvalResults& res) {
   for (const std::string& name : res.system_names) {
     const SystemResults& r = res.systems.at(name);
     for (const auto& [length, n] : res.excerpts) {
-      const QualityCounts q = sum_quality(r, [&](const CellKey& k) { return spun_cell(k) && k.length == length; });
-      const QualityCounts c = sum_quality(r, [&](const CellKey& k) { return !spun_cell(k) && k.length == length; });
+      const QualityCounts q = sum_quality(r, [&, len = length](const CellKey& k) { return spun_cell(k) && k.length == len; });
+      const QualityCounts c = sum_quality(r, [&, len = length](const CellKey& k) { return !spun_cell(k) && k.length == len; });
       row({name, "~" + std::to_string(length), std::to_string(q.docs), pct(q.recall()), pct(q.precision()),
            pct(q.f1()), fmt("%.2f", q.false_per_1k_tokens()), std::to_string(c.docs),
            fmt("%.2f", c.false_per_1k_tokens())});
@@ -265,7 +267,7 @@ std::string results_markdown(const EvalResults& res) {
     }
     for (const auto& [length, n] : res.excerpts) {
       det_row("all", "all", "~" + std::to_string(length),
-              [&](const CellKey& k) { return spun_cell(k) && k.length == length; });
+              [&, len = length](const CellKey& k) { return spun_cell(k) && k.length == len; });
     }
     det_row("**all**", "**all**", "**all**", spun_cell);
   }

@@ -109,8 +109,11 @@ std::vector<UserPair> parse_group_table(std::string_view text, const std::string
       std::size_t bar = group.find('|', start);
       if (bar == std::string_view::npos) bar = group.size();
       std::string phrase = normalize_phrase(group.substr(start, bar - start));
-      if (!phrase.empty() && word_count(phrase) <= 8 &&
-          std::find(members.begin(), members.end(), phrase) == members.end()) {
+      if (word_count(phrase) > 8) {
+        // The rest of the group is still used: a warning, not a skipped line.
+        warn(report, origin + ":" + std::to_string(lineno) + ": '" + phrase.substr(0, 40) +
+                         "...' is longer than 8 words: not used");
+      } else if (!phrase.empty() && std::find(members.begin(), members.end(), phrase) == members.end()) {
         members.push_back(std::move(phrase));
       }
       start = bar + 1;

@@ -143,6 +143,18 @@ TEST(UserGroups, SpintaxGroupsAndNestingRefused) {
   EXPECT_EQ(detect_user_format(text), UserFormat::kGroups);
 }
 
+TEST(UserGroups, OverlongMembersAreReportedNotDroppedSilently) {
+  UserLexiconReport report;
+  const std::string text = "said|stated|one two three four five six seven eight nine\n";
+  const std::vector<UserPair> pairs = parse_group_table(text, "g.txt", &report);
+  ASSERT_EQ(pairs.size(), 1u);  // the rest of the group is used
+  EXPECT_EQ(pairs[0].spun, "stated");
+  EXPECT_EQ(report.skipped, 0u);
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_NE(report.warnings[0].find("g.txt:1: "), std::string::npos);
+  EXPECT_NE(report.warnings[0].find("longer than 8 words"), std::string::npos);
+}
+
 TEST(UserTsv, TrailingCommentAfterThePrior) {
   UserLexiconReport report;
   const std::vector<UserPair> pairs =

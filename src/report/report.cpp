@@ -68,18 +68,27 @@ namespace {
 
 std::string_view unit_name(OffsetUnit unit) { return unit == OffsetUnit::kUtf16 ? "utf16" : "codepoint"; }
 
-// Byte range of the sentence holding byte `at`.
-std::pair<std::uint32_t, std::uint32_t> sentence_of(const TokenizedText& t, std::uint32_t at) {
-  std::uint32_t begin = 0, end = static_cast<std::uint32_t>(t.source.size());
-  for (std::size_t i = 0; i < t.tokens.size(); ++i) {
-    const Token& tok = t.tokens[i];
-    if (!tok.sentence_start) continue;
-    if (tok.byte_begin <= at) begin = tok.byte_begin;
-    else {
-      end = tok.byte_begin;
-      break;
-    }
+// A match's "sentence" longer than this many bytes is cut to kSentenceWindow
+// code points either side of the span.
+constexpr std::uint32_t kMaxSentenceBytes = 2000;
+constexpr int kSentenceWindow = 200;
+
+// Byte offsets where the tokenizer's sentences start, ascending.
+std::vector<std::uint32_t> sentence_starts(const TokenizedText& t) {
+  std::vector<std::uint32_t> starts;
+  for (const Token& tok : t.tokens) {
+    if (tok.sentence_start) starts.push_back(tok.byte_begin);
   }
+  return starts;
+}
+
+// Byte range of the sentence holding byte `at` (a binary search: a long
+// document with many edits stays linear overall).
+std::pair<std::uint32_t, std::uint32_t> sentence_of(const TokenizedText& t, const std::vector<std::uint32_t>& starts,
+                                                    std::uint32_t at) {
+  auto it = std::upper_bound(starts.begin(), starts.end(), at);
+  const std::uint32_t begin = it == starts.begin() ? 0 : *(it - 1);
+  std::uint32_t end = it == starts.end() ? static_cast<std::uint32_t>(t.source.size()) : *it;
   while (end > begin && (t.source[end - 1] == ' ' || t.source[end - 1] == '\n' || t.source[end - 1] == '\r')) --end;
   return {begin, end};
 }
@@ -126,6 +135,7 @@ json restore_json(std::string_view text, const DocumentResult& r, OffsetUnit uni
 json document_json(std::string_view text, const DocumentResult& r, OffsetUnit unit,
                    const Provenance* provenance) {
   const TokenizedText tokens = tokenize(text);
+  const std::vector<std::uint32_t> starts = sentence_starts(tokens);
   OffsetMapper map(text, unit);
   json matches = json::array();
   for (const Edit& e : r.edits) {
@@ -155,7 +165,13 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
     m["context"] = {{"text", std::string(text.substr(ctx_begin, ctx_end - ctx_begin))},
                     {"offset", in_ctx},
                     {"length", local.at(e.byte_end - ctx_begin) - in_ctx}};
-    const auto [sb, se] = sentence_of(tokens, e.byte_begin);
+    auto [sb, se] = sentence_of(tokens, starts, e.byte_begin);
+    if (se - sb > kMaxSentenceBytes) {
+      // Run-on text (no sentence ends): the words around the span, so that
+      // the output stays linear in the input (SCHEMA §3).
+      sb = std::max(sb, step_code_points(text, e.byte_begin, kSentenceWindow));
+      se = std::min(se, step_code_points(text, e.byte_end, -kSentenceWindow));
+    }
     m["sentence"] = std::string(text.substr(sb, se - sb));
     matches.push_back(std::move(m));
   }
@@ -205,6 +221,14 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
 
 JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
                               const std::function<json(const std::string& text)>& compute) {
+  return answer_jsonl_line(line, line_number, false, [&](const std::string& content, bool html) {
+    if (html) throw Error(ErrorCode::kUsage, "this interface takes \"text\", not \"html\"");
+    return compute(content);
+  });
+}
+
+JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bool html_default,
+                              const std::function<json(const std::string& content, bool html)>& compute) {
   JsonlAnswer answer;
   json& out = answer.out;
   out["line"] = line_number;
@@ -220,10 +244,14 @@ JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
     }
     if (in.is_object() && in.contains("id")) out["id"] = in["id"];
     if (in.is_object() && in.contains("url")) out["url"] = in["url"];
-    if (!in.is_object() || !in.contains("text") || !in["text"].is_string()) {
-      throw Error(ErrorCode::kUsage, "expected an object with a string \"text\"");
+    const bool has_text = in.is_object() && in.contains("text");
+    const bool has_html = in.is_object() && in.contains("html");
+    if (has_text && has_html) throw Error(ErrorCode::kUsage, "give \"text\" or \"html\", not both");
+    const char* field = has_html ? "html" : "text";
+    if (!in.is_object() || !in.contains(field) || !in[field].is_string()) {
+      throw Error(ErrorCode::kUsage, "expected an object with a string \"text\" (or \"html\")");
     }
-    json result = compute(in["text"].get<std::string>());
+    json result = compute(in[field].get<std::string>(), has_html || html_default);
     for (auto it = result.begin(); it != result.end(); ++it) out[it.key()] = it.value();
   } catch (const Error& e) {
     out["error"] = error_json(e);

@@ -51,6 +51,11 @@ struct JsonlAnswer {
 };
 JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
                               const std::function<nlohmann::json(const std::string& text)>& compute);
+// The same for interfaces that take HTML too (`check --jsonl`): a line may
+// carry "html" instead of "text" (not both); compute gets the field's value
+// and whether it is HTML (`html_default` makes "text" HTML too: --html).
+JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bool html_default,
+                              const std::function<nlohmann::json(const std::string& content, bool html)>& compute);
 
 // Maps byte offsets of a UTF-8 text to code points or UTF-16 units;
 // ascending queries are linear overall.

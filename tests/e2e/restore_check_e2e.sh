@@ -80,6 +80,155 @@ case $CASE in
     head -1 "$TMP/out" | grep -q '"restored":"The company said' || fail "restore --jsonl: $(head -1 "$TMP/out")"
     head -1 "$TMP/out" | grep -q '"edits":\[{' || fail "restore --jsonl has no edits"
     ;;
+  threads_identical)
+    # --threads N gives byte-identical output, in input order, to one thread:
+    # --jsonl (with error lines among the documents), several files (restore,
+    # check, check --json), with the spinner's table so that edits are made.
+    T="--lexicon $SRC/examples/spinner-table.txt"
+    : >"$TMP/in.jsonl"
+    for i in $(seq 40); do
+      case $((i % 5)) in
+        0) echo "{\"id\": $i, \"text\": $(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$SRC/examples/spun-news.txt")}" ;;
+        1) echo "{\"id\": $i, \"url\": \"http://e/$i\", \"text\": $(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$SRC/examples/clean-news.txt")}" ;;
+        2) echo "{\"id\": $i, \"html\": \"<p>The firm stated that costs rose $i times.</p>\"}" ;;
+        3) echo "not json $i" ;;
+        4) echo "" ;;
+      esac
+    done >>"$TMP/in.jsonl"
+    for cmd in check restore; do
+      u $cmd --jsonl --threads 1 $T "$TMP/in.jsonl" >"$TMP/one" 2>"$TMP/err1"; rc1=$?
+      u $cmd --jsonl --threads 3 $T "$TMP/in.jsonl" >"$TMP/three" 2>"$TMP/err3"; rc3=$?
+      [ "$rc1" = 2 ] && [ "$rc3" = 2 ] || fail "$cmd --jsonl exit $rc1 / $rc3, expected 2 (malformed lines)"
+      [ "$(wc -l <"$TMP/one")" = 40 ] || fail "$cmd --jsonl: $(wc -l <"$TMP/one") output lines for 40"
+      cmp -s "$TMP/one" "$TMP/three" || fail "$cmd --jsonl --threads 3 differs from one thread"
+      cmp -s "$TMP/err1" "$TMP/err3" || fail "$cmd --jsonl stderr differs"
+      for n in $(seq 40); do
+        sed -n "${n}p" "$TMP/one" | grep -q "\"line\":$n[,}]" || fail "$cmd output line $n does not answer input line $n"
+      done
+    done
+    for i in 1 2 3 4 5 6; do cp "$SRC/examples/spun-news.txt" "$TMP/f$i.txt"; done
+    printf 'caf\xc3' >"$TMP/f3.txt"  # invalid UTF-8 in the middle
+    cp "$SRC/examples/clean-news.txt" "$TMP/f5.txt"
+    for cmd in restore check "check --json"; do
+      u $cmd --threads 1 $T "$TMP"/f?.txt >"$TMP/one" 2>"$TMP/err1"; rc1=$?
+      u $cmd --threads 4 $T "$TMP"/f?.txt >"$TMP/four" 2>"$TMP/err4"; rc4=$?
+      [ "$rc1" = 4 ] && [ "$rc4" = 4 ] || fail "$cmd files: exit $rc1 / $rc4, expected 4"
+      cmp -s "$TMP/one" "$TMP/four" || fail "$cmd --threads 4 over files differs from one thread"
+      cmp -s "$TMP/err1" "$TMP/err4" || fail "$cmd files stderr differs"
+    done
+    ;;
+  html)
+    # --html: the visible text is checked; offsets point into it.
+    printf '<!doctype html><html><head><title>x</title><style>p{}</style></head><body><script>var govt = 1;</script><h1>News</h1><p>The firm&#8217;s chief govt instructed reporters on Tuesday.</p></body></html>' >"$TMP/a.html"
+    u restore --html --lexicon "$SRC/examples/spinner-table.txt" "$TMP/a.html" >"$TMP/out" || fail "exit $?"
+    printf 'News\n\nThe firm\xe2\x80\x99s chief executive told reporters on Tuesday.\n' >"$TMP/want"
+    cmp -s "$TMP/out" "$TMP/want" || fail "restore --html: $(cat "$TMP/out")"
+    u check --html --json --lexicon "$SRC/examples/spinner-table.txt" - <"$TMP/a.html" >"$TMP/json" || fail "stdin exit $?"
+    python3 - "$TMP/json" <<'PY' || fail "check --html offsets"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["text_extracted"] is True, j
+text = "News\n\nThe firm\u2019s chief govt instructed reporters on Tuesday.\n"
+spans = {text[m["offset"]:m["offset"] + m["length"]] for m in j["matches"]}
+assert "govt" in spans and "instructed" in spans, (spans, j["matches"])
+PY
+    printf '<script>only()</script>' >"$TMP/empty.html"
+    u check --html "$TMP/empty.html" >/dev/null 2>"$TMP/err"; [ $? = 7 ] || fail "HTML without visible text should exit 7"
+    grep -q 'no visible text' "$TMP/err" || fail "message: $(cat "$TMP/err")"
+    printf '{"id": "h", "text": "<p>The firm stated it.</p>"}\n' | u check --jsonl --html - | grep -q '"text_extracted":true' ||
+      fail "--jsonl --html"
+    ;;
+  shapes)
+    # Input shapes that used to be superlinear (issue 11): one line without
+    # newline, no punctuation, one 100 KB "word", 100k short lines; each must
+    # finish within a time and RSS budget, with offsets that stay right.
+    python3 - "$TMP" "$SRC" <<'PY'
+import random, re, sys
+d, src = sys.argv[1], sys.argv[2]
+rng = random.Random(7)
+words = re.findall(r"[A-Za-z']+", open(src + "/examples/spun-news.txt").read() + open(src + "/examples/clean-news.txt").read())
+def text(n, punct=True):
+    out = []
+    for i in range(n):
+        out.append(rng.choice(words).lower())
+        if punct and i % 17 == 16: out[-1] += "."
+    return " ".join(out)
+open(d + "/oneline.txt", "w").write(text(100000))
+open(d + "/nopunct.txt", "w").write(text(100000, punct=False))
+open(d + "/bigword.txt", "w").write("start " + "x" * 100000 + " end of the text.\n")
+open(d + "/lines.txt", "w").write("".join(rng.choice(words) + "\n" for _ in range(100000)))
+PY
+    for f in oneline nopunct bigword lines; do
+      /usr/bin/time -f "%e %M" -o "$TMP/time" "$UNSPIN" check --json --models "$MODELS" "$TMP/$f.txt" >"$TMP/$f.json" ||
+        fail "$f: exit $?"
+      read -r secs kb <"$TMP/time"
+      echo "$f: $(stat -c %s "$TMP/$f.txt") bytes, $secs s, $((kb / 1024)) MiB"
+      awk -v s="$secs" 'BEGIN{exit !(s < 60)}' || fail "$f took $secs s"
+      [ "$kb" -lt $((400 * 1024)) ] || fail "$f used $((kb / 1024)) MiB"
+      python3 - "$TMP/$f.txt" "$TMP/$f.json" <<'PY' || fail "$f: offsets"
+import json, sys
+text = open(sys.argv[1]).read()
+j = json.load(open(sys.argv[2]))
+for m in j["matches"]:
+    assert text[m["offset"]:m["offset"] + m["length"]] == m["spun"], m
+b = text.encode()
+for m in j["matches"]:
+    assert b[m["byteOffset"]:m["byteOffset"] + m["byteLength"]].decode() == m["spun"], m
+PY
+    done
+    ;;
+  verify_models)
+    # A model with one flipped byte in its body loads (only headers and
+    # section bounds are checked at load); --verify-models refuses it, exit 8.
+    mkdir "$TMP/m" && cp "$MODELS/en-us.ulm" "$MODELS/default.ulex" "$TMP/m/"
+    python3 -c "
+f = open('$TMP/m/en-us.ulm', 'r+b'); f.seek(50000000); b = f.read(1); f.seek(50000000); f.write(bytes([b[0] ^ 0xFF]))"
+    printf 'The firm stated that costs rose.\n' >"$TMP/in"
+    "$UNSPIN" check --models "$MODELS" --verify-models "$TMP/in" >/dev/null || fail "sound models refused: exit $?"
+    "$UNSPIN" check --models "$TMP/m" --verify-models "$TMP/in" >/dev/null 2>"$TMP/err"; rc=$?
+    [ "$rc" = 8 ] || fail "flipped byte: exit $rc, expected 8"
+    grep -q 'checksum mismatch' "$TMP/err" || fail "message: $(cat "$TMP/err")"
+    ;;
+  lexicon_warnings)
+    # docs/LEXICON.md: malformed lines of a user lexicon are reported as
+    # file:line: reason, in every text format.
+    printf 'said\tstated\nno tab here\nfoo\tbar\t7\n' >"$TMP/t.tsv"
+    printf 'said|stated\nlonely\nsaid|told|one two three four five six seven eight nine\n' >"$TMP/g.txt"
+    printf '{said|stated} and {open\n{a|{b|c}}\n' >"$TMP/s.txt"
+    printf 'The firm stated that costs rose.\n' >"$TMP/in"
+    for f in t.tsv g.txt s.txt; do
+      u check --lexicon "$TMP/$f" "$TMP/in" >/dev/null 2>"$TMP/err" || fail "$f: exit $?"
+      [ "$(grep -c "warning: $TMP/$f:[0-9]*: " "$TMP/err")" = 2 ] || fail "$f: expected 2 file:line warnings: $(cat "$TMP/err")"
+    done
+    ;;
+  jsonl_stream)
+    # --jsonl streams: 200 MB piped (1 MB lines over --max-input-bytes, each
+    # answered with a too_large error object without being held, between
+    # real documents) in bounded memory, one answer per line, in order.
+    python3 - <<'PY' | /usr/bin/time -f "%M" -o "$TMP/rss" "$UNSPIN" check --jsonl --threads 2 --max-input-bytes 64K --models "$MODELS" - >"$TMP/out" 2>"$TMP/err"
+import json, sys
+doc = json.dumps({"id": "d", "text": "The firm stated that costs rose sharply during the past months."}) + "\n"
+big = json.dumps({"id": "big", "text": "word " * 200000}) + "\n"
+for i in range(200):
+    sys.stdout.write(doc + big)
+PY
+    rc=$?
+    [ "$rc" = 6 ] || fail "exit $rc, expected 6 (too_large lines)"
+    [ "$(wc -l <"$TMP/out")" = 400 ] || fail "$(wc -l <"$TMP/out") answers for 400 lines"
+    [ "$(grep -c '"code":"too_large"' "$TMP/out")" = 200 ] || fail "too_large answers: $(grep -c too_large "$TMP/out")"
+    sed -n 399p "$TMP/out" | grep -q '"line":399,' || fail "answer 399 out of order: $(sed -n 399p "$TMP/out" | head -c 200)"
+    kb=$(tail -1 "$TMP/rss")
+    [ "$kb" -lt $((400 * 1024)) ] || fail "200 MB stream used $((kb / 1024)) MiB"
+    # On a terminal, stderr shows MB/s and (the input being a file) an ETA.
+    if command -v script >/dev/null; then
+      python3 -c "
+import json
+for i in range(300): print(json.dumps({'id': i, 'text': 'The firm stated that costs rose sharply during the past months, including a pointy enhance in the price of gasoline.'}))" >"$TMP/docs.jsonl"
+      script -qec "$UNSPIN check --jsonl --threads 1 --models $MODELS $TMP/docs.jsonl >/dev/null" /dev/null >"$TMP/tty"
+      grep -q 'MB/s' "$TMP/tty" || fail "no MB/s on the terminal: $(cat -v "$TMP/tty" | head -c 300)"
+      grep -q 'ETA' "$TMP/tty" || fail "no ETA on the terminal"
+    fi
+    ;;
   verdicts)
     printf 'The firm stated it.\n' >"$TMP/in"
     u check --json "$TMP/in" | grep -q '"verdict": "too short"' || fail "4 words should be too short"
