@@ -108,6 +108,20 @@ if [[ $speed_status -ne 0 ]]; then
   [[ $status -eq 0 ]] && status=1
 fi
 
+# False alarms on clean text of every genre at 100-3,000 words, without and
+# with the table style's table given (`unspin eval genres`; --quick: fewer).
+echo "bench/run.sh: running unspin eval genres" >&2
+genre_docs=(250 250 100 40)
+[[ $quick -eq 1 ]] && genre_docs=(40 40 10 4)
+genre_models=()
+[[ -n "$models" ]] && genre_models=(--models "$models")
+"$unspin" spin --style table --write-table "$tmp/table.txt" </dev/null >/dev/null 2>&1 || true
+genre_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" 2>"$tmp/genres.err")" \
+  || genre_md="unspin eval genres failed: $(tail -5 "$tmp/genres.err")"
+genre_table_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" --lexicon "$tmp/table.txt" \
+                  --system unspin+table 2>"$tmp/genres-table.err" | tail -n +3)" \
+  || genre_table_md="| unspin eval genres --lexicon failed: $(tail -1 "$tmp/genres-table.err") |"
+
 # The HTTP service under load: wrk, 200 connections, 30 s on loopback
 # (bench/serve_load.sh; skipped by --quick and without wrk).
 serve_md="(skipped in --quick runs)"
@@ -182,13 +196,37 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo
   echo "$speed_md"
   echo
-  echo "## The HTTP service under load (bench/serve_load.sh)"
+  echo "## False alarms on clean text of every genre at 100-3,000 words, without and
+# with the table style's table given (`unspin eval genres`; --quick: fewer).
+echo "bench/run.sh: running unspin eval genres" >&2
+genre_docs=(250 250 100 40)
+[[ $quick -eq 1 ]] && genre_docs=(40 40 10 4)
+genre_models=()
+[[ -n "$models" ]] && genre_models=(--models "$models")
+"$unspin" spin --style table --write-table "$tmp/table.txt" </dev/null >/dev/null 2>&1 || true
+genre_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" 2>"$tmp/genres.err")" \
+  || genre_md="unspin eval genres failed: $(tail -5 "$tmp/genres.err")"
+genre_table_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" --lexicon "$tmp/table.txt" \
+                  --system unspin+table 2>"$tmp/genres-table.err" | tail -n +3)" \
+  || genre_table_md="| unspin eval genres --lexicon failed: $(tail -1 "$tmp/genres-table.err") |"
+
+# The HTTP service under load (bench/serve_load.sh)"
   echo
   echo "$serve_md"
   echo
   echo "## Trace: source in an archive (bench/trace_bench.sh, docs/TRACE.md)"
   echo
   echo "$trace_md"
+  echo
+  echo "## False alarms on clean text by genre and length (unspin eval genres)"
+  echo
+  echo "Clean eval-part excerpts of every genre (Brown press, State of the Union, Brown non-fiction"
+  echo "and fiction, Moby Dick, SpamAssassin ham mail); flagged = verdict \"spun\" at the shipped"
+  echo "threshold; false edits at the shipped confidence. unspin+table: the table style's table given"
+  echo "as --lexicon. \`unspin eval genres --docs ${genre_docs[*]}\`."
+  echo
+  echo "$genre_md"
+  echo "$genre_table_md"
   echo
   echo "## Crawl scale on Dask (bench/dask_scale.sh, docs/SCALE.md)"
   echo
