@@ -196,21 +196,7 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo
   echo "$speed_md"
   echo
-  echo "## False alarms on clean text of every genre at 100-3,000 words, without and
-# with the table style's table given (`unspin eval genres`; --quick: fewer).
-echo "bench/run.sh: running unspin eval genres" >&2
-genre_docs=(250 250 100 40)
-[[ $quick -eq 1 ]] && genre_docs=(40 40 10 4)
-genre_models=()
-[[ -n "$models" ]] && genre_models=(--models "$models")
-"$unspin" spin --style table --write-table "$tmp/table.txt" </dev/null >/dev/null 2>&1 || true
-genre_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" 2>"$tmp/genres.err")" \
-  || genre_md="unspin eval genres failed: $(tail -5 "$tmp/genres.err")"
-genre_table_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" --lexicon "$tmp/table.txt" \
-                  --system unspin+table 2>"$tmp/genres-table.err" | tail -n +3)" \
-  || genre_table_md="| unspin eval genres --lexicon failed: $(tail -1 "$tmp/genres-table.err") |"
-
-# The HTTP service under load (bench/serve_load.sh)"
+  echo "## The HTTP service under load (bench/serve_load.sh)"
   echo
   echo "$serve_md"
   echo
