@@ -58,6 +58,9 @@ struct Models {
 // without a user lexicon. With one, the model's user-table calibration has
 // its own (DocumentResult::threshold reports the one used).
 double default_verdict_threshold();
+// The calibrated threshold a Restorer on `models` uses by default: the
+// user-table calibration's when a user lexicon is loaded.
+double default_verdict_threshold(const Models& models);
 
 struct RestoreOptions {
   std::size_t max_input_bytes = 64u << 20;  // larger input -> Error(kTooLarge)

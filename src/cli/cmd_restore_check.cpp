@@ -116,6 +116,9 @@ class Engine {
     options_.min_confidence = o.min_confidence;
     options_.verdict_threshold = o.threshold;
     options_.allow = read_allow_list(o.allow_file);
+    archive_only_.version = std::string(version());
+    archive_only_.options = {{"min_confidence", options_.min_confidence}, {"same_source", o.same_source}};
+    add_archive(archive_only_);
   }
   const RestoreOptions& options() const { return options_; }
   const Restorer& restorer() {
@@ -148,15 +151,16 @@ class Engine {
       }
       restorer_ = std::make_unique<Restorer>(*models_, options_);
       provenance_ = report::make_provenance(*models_, options_, common_.same_source);
+      add_archive(provenance_);
       loaded_.store(true, std::memory_order_release);
     });
     return *restorer_;
   }
   // The models' provenance once they are loaded; before (every document so
-  // far restored from an archive source), an empty one.
+  // far restored from an archive source), the version, the archive and the
+  // options, without models (none was used).
   const report::Provenance& provenance() const {
-    static const report::Provenance none;
-    return loaded_.load(std::memory_order_acquire) ? provenance_ : none;
+    return loaded_.load(std::memory_order_acquire) ? provenance_ : archive_only_;
   }
   // The archive path when a source is found, else the decoder.
   RunOutput run(unsigned worker, std::string_view text) {
@@ -189,7 +193,11 @@ class Engine {
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
   report::Provenance provenance_;
+  report::Provenance archive_only_;
   std::vector<Worker> tracers_;
+  void add_archive(report::Provenance& p) const {
+    if (!common_.archive.empty()) p.models.push_back({{"role", "archive"}, {"path", common_.archive}});
+  }
 };
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
@@ -492,12 +500,24 @@ int run_jsonl(const CommonOptions& o, bool restore) {
 
 }  // namespace
 
+// --same-source pools whole documents given as files; a JSON-lines stream is
+// decoded line by line (and may mix many sites), so the pair is refused
+// rather than silently decoding each line alone.
+void refuse_same_source_jsonl(const CommonOptions& o) {
+  if (o.same_source && o.jsonl) {
+    throw CLI::ValidationError("--same-source and --jsonl",
+                               "--same-source pools documents given as files; a JSON-lines stream is decoded line "
+                               "by line (python3 -m unspin.dask --same-source groups a crawl's lines by site)");
+  }
+}
+
 void add_restore_check_commands(CLI::App& app) {
   static CommonOptions restore_options;
   CLI::App* restore = app.add_subcommand(
       "restore", "Print the text with spun wording restored to its likely original");
   add_common_options(restore, restore_options);
   restore->callback([] {
+    refuse_same_source_jsonl(restore_options);
     int status = restore_options.jsonl ? run_jsonl(restore_options, true) : run_restore(restore_options);
     if (status != 0) throw CLI::RuntimeError(status);
   });
@@ -513,6 +533,7 @@ void add_restore_check_commands(CLI::App& app) {
     if (as_json && check_options.jsonl) {
       throw CLI::ValidationError("--json and --jsonl", "choose one: --jsonl already writes JSON, one line per input line");
     }
+    refuse_same_source_jsonl(check_options);
     int status = check_options.jsonl ? run_jsonl(check_options, false) : run_check(check_options, as_json);
     if (status != 0) throw CLI::RuntimeError(status);
   });

@@ -9,6 +9,10 @@
 namespace unspin {
 
 double default_verdict_threshold() { return decode::DecoderParams{}.model.detection.threshold; }
+double default_verdict_threshold(const Models& models) {
+  const decode::SpinnerModelParams params = decode::DecoderParams{}.model;
+  return models.user_originals.empty() ? params.detection.threshold : params.user_detection.threshold;
+}
 
 std::string_view verdict_name(Verdict verdict) {
   switch (verdict) {

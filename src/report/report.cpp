@@ -37,7 +37,7 @@ Provenance make_provenance(const Models& models, const RestoreOptions& options, 
     p.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
   }
   p.options = {{"min_confidence", options.min_confidence},
-               {"threshold", options.verdict_threshold < 0 ? default_verdict_threshold() : options.verdict_threshold},
+               {"threshold", options.verdict_threshold < 0 ? default_verdict_threshold(models) : options.verdict_threshold},
                {"allow", options.allow.size()},
                {"adapt", options.adapt},
                {"same_source", same_source}};

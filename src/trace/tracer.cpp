@@ -255,7 +255,9 @@ std::optional<SourceRestoration> Tracer::restore_from_source(std::string_view te
   // A copy that matches its source word for word is not spun; one with
   // substitutions is, as surely as the source is its source.
   r.spun = !r.edits.empty();
+  r.verdict = r.spun ? Verdict::kSpun : Verdict::kClean;
   r.score = r.spun ? best.score : 1.0 - best.score;
+  r.threshold = impl_->options.source_threshold;
   return out;
 }
 

@@ -76,6 +76,8 @@ case $CASE in
     sed -n 2p "$TMP/out" | grep -q '"exit_code":2' || fail "blank line error lacks exit_code"
     head -1 "$TMP/out" | grep -q '"url":"http://x"' || fail "url not echoed"
     u check --json --jsonl "$TMP/in" >/dev/null 2>&1; [ $? = 2 ] || fail "--json with --jsonl should exit 2"
+    u check --same-source --jsonl "$TMP/in" >/dev/null 2>&1; [ $? = 2 ] || fail "--same-source with --jsonl should exit 2"
+    u restore --same-source --jsonl "$TMP/in" >/dev/null 2>&1; [ $? = 2 ] || fail "restore --same-source with --jsonl should exit 2"
     u restore --jsonl --lexicon "$SRC/examples/spinner-table.txt" "$TMP/in" >"$TMP/out" 2>/dev/null
     head -1 "$TMP/out" | grep -q '"restored":"The company said' || fail "restore --jsonl: $(head -1 "$TMP/out")"
     head -1 "$TMP/out" | grep -q '"edits":\[{' || fail "restore --jsonl has no edits"

@@ -74,6 +74,9 @@ case "$CASE" in
     run check --archive a.db --models "$TMP/no-models" --json spun.txt; expect_rc 0
     grep -q '"source"' out || fail "check --json lacks the source object"
     grep -q '"UNSPIN_SOURCE"' out || fail "edits lack rule UNSPIN_SOURCE"
+    grep -Eq '"verdict": *"spun"' out || fail "a spun copy of an archived source is not called spun"
+    grep -Eq '"role": *"archive"' out || fail "provenance does not record the archive"
+    grep -Eq '"version": *"' out || fail "provenance lacks the version"
     ;;
   restore_fallback)
     [ -f "$MODELS/en-us.ulm" ] || exit 77
