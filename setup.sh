@@ -18,6 +18,8 @@ APT_PACKAGES=(
   python3-dev pybind11-dev python3-pybind11 python3-pytest python3-dask python3-distributed
   # test tools: strace proves a refused 2 GB input is never read; curl drives the service's e2e tests
   strace curl
+  # /usr/bin/time: the e2e tests' time and memory budgets (shapes, jsonl_stream)
+  time
   # embedded data (see README "Models and licences")
   pocketsphinx-en-us wordnet-base mythes-en-us libaiksaurus-1.2-data
 )
