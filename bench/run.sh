@@ -115,12 +115,16 @@ genre_docs=(250 250 100 40)
 [[ $quick -eq 1 ]] && genre_docs=(40 40 10 4)
 genre_models=()
 [[ -n "$models" ]] && genre_models=(--models "$models")
-"$unspin" spin --style table --write-table "$tmp/table.txt" </dev/null >/dev/null 2>&1 || true
+# (spin needs some input to run; only the table it writes is used)
+echo "table" | "$unspin" spin --style table --write-table "$tmp/table.txt" >/dev/null 2>"$tmp/table.err" || true
 genre_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" 2>"$tmp/genres.err")" \
   || genre_md="unspin eval genres failed: $(tail -5 "$tmp/genres.err")"
-genre_table_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" --lexicon "$tmp/table.txt" \
-                  --system unspin+table 2>"$tmp/genres-table.err" | tail -n +3)" \
-  || genre_table_md="| unspin eval genres --lexicon failed: $(tail -1 "$tmp/genres-table.err") |"
+if genre_table_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" --lexicon "$tmp/table.txt" \
+                     --system unspin+table 2>"$tmp/genres-table.err")"; then
+  genre_table_md="$(tail -n +3 <<<"$genre_table_md")"  # its rows, under the table above
+else
+  genre_table_md="| unspin eval genres --lexicon failed: $(tail -1 "$tmp/genres-table.err" "$tmp/table.err" | tr '\n' ' ') |"
+fi
 
 # The HTTP service under load: wrk, 200 connections, 30 s on loopback
 # (bench/serve_load.sh; skipped by --quick and without wrk).
