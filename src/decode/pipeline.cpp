@@ -13,10 +13,6 @@
 namespace unspin::decode {
 namespace {
 
-std::size_t word_count(std::string_view phrase) {
-  return static_cast<std::size_t>(std::count(phrase.begin(), phrase.end(), ' ')) + 1;
-}
-
 std::string fold_phrase(std::string_view phrase) {
   std::string out;
   std::size_t start = 0;
@@ -475,9 +471,7 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
 
 DetectionEvidence detection_evidence(const ModelResult& r, std::size_t words, const DetectionCalibration& params) {
   const double w = std::max<double>(1, words);
-  double active = 0;
-  for (double p : r.entry_posterior) active += p;
-  DetectionEvidence e{std::clamp(r.log10_bf, -50.0, 50.0), std::log10(w), std::log10(std::max(active, 0.01) / w), 0};
+  DetectionEvidence e{std::clamp(r.log10_bf, -50.0, 50.0), std::log10(w), 0};
   e.null_z = e.log10_bf;
   if (!params.null_median.empty() && !params.null_spread.empty()) {
     const double spread = std::max(interpolate_curve(params.null_spread, e.log10_words), 0.05);

@@ -66,10 +66,9 @@ std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions);
 double interpolate_curve(const std::vector<std::pair<double, double>>& knots, double x);
 
 // What the document score is calibrated on: the spinner model's Bayes
-// factor, the length, and the expected number of active table entries per
-// word (how much of the text the estimated table explains).
+// factor and the length.
 struct DetectionEvidence {
-  double log10_bf, log10_words, log10_active_per_word;
+  double log10_bf, log10_words;
   // log10 BF against clean text of the same length (DetectionCalibration's
   // null knots); log10_bf itself without them.
   double null_z;

@@ -163,8 +163,8 @@ ModelResult SpinnerModel::evaluate() const {
     }
     for (std::size_t j = start; j < end; ++j) {
       const std::uint32_t i = order[j];
-      ev_used[i] = std::pow(10.0, p.lm_temperature * (saturate(max_used) + delta_used[i] - max_used) + p.evidence_offset);
-      ev_raw[i] = std::pow(10.0, p.lm_temperature * (saturate(max_raw) + occurrences_[i].delta - max_raw) + p.evidence_offset);
+      ev_used[i] = std::pow(10.0, p.lm_temperature * (saturate(max_used) + delta_used[i] - max_used));
+      ev_raw[i] = std::pow(10.0, p.lm_temperature * (saturate(max_raw) + occurrences_[i].delta - max_raw));
     }
   }
 

@@ -58,10 +58,6 @@ struct SpinnerModelParams {
   double prior_exponent = 1.0;          // weight of log10(lexicon prior)
   double log_name_factor = -1.0;        // capitalised mid-sentence words (names) are spun less often
   double lm_temperature = 0.7;          // lambda: weight of the LM's log10 ratio
-  // log10 of the channel's likelihood ratio at Delta = 0: the LM's ratio is
-  // a feature whose likelihood ratio, P(Delta | spun) / P(Delta | natural),
-  // is fitted on the build part (`unspin eval fit`, "LM channel").
-  double evidence_offset = 0.0;
   // The LM's ratio saturates at this many log10 units: a trigram model finds
   // every rare word improbable, so beyond a point a larger ratio is no
   // stronger evidence of spinning (delta_eff = cap * tanh(delta / cap)).

@@ -278,7 +278,6 @@ FitDetection fit_detection(const Collected& c, const FitConfig& config) {
     decode::ModelResult r;
     r.log10_bf = row[1];
     row[1] = decode::detection_evidence(r, static_cast<std::size_t>(std::lround(std::pow(10.0, row[2]))), cal).null_z;
-    row.resize(3);  // the active-entries covariate is not used
   }
   const std::vector<double> w = fit_logistic(rows, labels, c.det_weights, config.l2, &out.log_loss);
   cal.bias = w[0];
@@ -338,7 +337,7 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
   const double clean_weight = clean ? static_cast<double>(samples.size() - clean) / clean : 1.0;
 
   // Development aid: UNSPIN_FIT_DUMP=FILE writes one line per document and
-  // structure point (label, words, log10 BF, active per word, style, rate).
+  // structure point (label, words, log10 BF, style, rate).
   std::unique_ptr<std::ofstream> dump;
   if (const char* path = std::getenv("UNSPIN_FIT_DUMP")) dump = std::make_unique<std::ofstream>(path);
   auto collect = [&](const decode::DecoderParams& params, const Models& m, bool table_style_only) {
@@ -384,13 +383,12 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
       {
         // The null knots are fitted below, on log10 BF itself.
         const decode::DetectionEvidence e = decode::detection_evidence(doc.result, doc.words, {});
-        c.det_rows.push_back({1.0, e.log10_bf, e.log10_words, e.log10_active_per_word});
+        c.det_rows.push_back({1.0, e.log10_bf, e.log10_words});
         c.det_labels.push_back(sample.spun ? 1 : 0);
         c.det_weights.push_back(sample.spun ? 1.0 : clean_weight);
         if (dump) {
           *dump << (sample.spun ? 1 : 0) << '\t' << doc.words << '\t' << e.log10_bf << '\t'
-                << e.log10_active_per_word << '\t' << (sample.spun ? style_name(sample.style) : "clean") << '\t'
-                << sample.rate << '\n';
+                << (sample.spun ? style_name(sample.style) : "clean") << '\t' << sample.rate << '\n';
         }
       }
     }

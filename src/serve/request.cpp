@@ -162,14 +162,21 @@ std::uint32_t AnnotatedText::document_offset(std::uint32_t checked, bool is_end)
   return is_end && checked == 0 ? 0 : document_units_;
 }
 
+namespace {
+// Parses JSON the client sent; a parse error is a 400 "malformed_json"
+// whose message starts with `what`.
+json parse_json(std::string_view text, const char* what) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    throw RequestError(400, "malformed_json", std::string(what) + ": " + e.what());
+  }
+}
+}  // namespace
+
 AnnotatedText parse_annotation(std::string_view data_json) {
   require_utf8(data_json, "'data'");
-  json data;
-  try {
-    data = json::parse(data_json);
-  } catch (const json::exception& e) {
-    throw RequestError(400, "malformed_json", std::string("could not parse the JSON of 'data': ") + e.what());
-  }
+  const json data = parse_json(data_json, "could not parse the JSON of 'data'");
   if (!data.is_object() || !data.contains("annotation") || !data["annotation"].is_array()) {
     throw RequestError(400, "usage", "'data' must be a JSON object with an array \"annotation\"");
   }
@@ -231,12 +238,7 @@ LanguageToolRequest parse_languagetool_request(const Params& params) {
 
 NativeRequest parse_native_request(std::string_view body, std::size_t max_text_bytes) {
   require_utf8(body, "the body");
-  json in;
-  try {
-    in = json::parse(body);
-  } catch (const json::exception& e) {
-    throw RequestError(400, "malformed_json", std::string("the body is not valid JSON: ") + e.what());
-  }
+  const json in = parse_json(body, "the body is not valid JSON");
   if (!in.is_object()) throw RequestError(400, "usage", "the body must be a JSON object with a string \"text\"");
   NativeRequest out;
   for (auto it = in.begin(); it != in.end(); ++it) {
