@@ -78,6 +78,12 @@ struct RestoreOptions {
   // Share of tokens that are words below which the text is not prose (code,
   // markup, data): verdict "not English" too.
   double min_word_share = 0.6;
+  // A document of more words than this is decoded as windows of at most this
+  // many words, each its own document, and the results merged (the score is
+  // the words-weighted mean of the windows'): the longest documents the
+  // detection calibration was fitted on (docs/ARCHITECTURE.md, "Long
+  // documents"). 0: never cut.
+  std::size_t window_words = 3000;
 };
 
 struct Edit {

@@ -1,6 +1,7 @@
 #include "decode/lattice.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 namespace unspin::decode {
@@ -72,13 +73,40 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
   if (candidates.empty()) return out;
   // A user's spinner table is the spinner's own: its candidates are
   // never capped away by the generic sources' many rare synonyms.
-  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    const bool ua = a.sources & kSourceUser, ub = b.sources & kSourceUser;
-    return ua != ub ? ua : a.prior > b.prior;
-  });
-  if (static_cast<int>(candidates.size()) > options_.max_candidates_per_span) {
-    candidates.resize(options_.max_candidates_per_span);
+  // Candidates v2: user-table candidates first (never capped), then by how
+  // likely each original is to be what a writer wrote: the lexicon's prior
+  // times the original's word frequency^frequency_weight (per word, so that
+  // phrases are not ranked down for their length), so that common originals
+  // are kept ahead of rare hyponyms when the list is capped.
+  ranked_.clear();
+  LmState ignored;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    double frequency = 0;
+    std::size_t words = 0;
+    std::string_view rest = candidates[i].original;
+    while (!rest.empty()) {
+      const std::size_t space = rest.find(' ');
+      const std::string_view word = rest.substr(0, space);
+      if (!word.empty()) {
+        frequency += lm_.score(lm_.null_context(), lm_.vocab_id(word), &ignored);
+        ++words;
+      }
+      rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+    }
+    const double key = std::log10(std::max(candidates[i].prior, 1e-9f)) +
+                       options_.frequency_weight * (words ? frequency / static_cast<double>(words) : 0.0);
+    ranked_.push_back({(candidates[i].sources & kSourceUser) != 0, key, i});
   }
+  std::stable_sort(ranked_.begin(), ranked_.end(), [](const Ranked& a, const Ranked& b) {
+    return a.user != b.user ? a.user : a.key > b.key;
+  });
+  sorted_.clear();
+  for (const Ranked& r : ranked_) sorted_.push_back(std::move(candidates[r.index]));
+  candidates.swap(sorted_);
+  std::size_t user = 0;
+  while (user < candidates.size() && (candidates[user].sources & kSourceUser)) ++user;
+  const std::size_t keep = std::max<std::size_t>(user, options_.max_candidates_per_span);
+  if (candidates.size() > keep) candidates.resize(keep);
   out.alternatives = static_cast<std::uint16_t>(std::min<std::size_t>(candidates.size(), 65535));
   for (const Candidate& c : candidates) {
     if (c.original == key || has_digit(c.original)) continue;

@@ -32,7 +32,12 @@ struct Lattice {
 
 struct LatticeOptions {
   int max_span_words = 4;
-  int max_candidates_per_span = 24;  // by prior, before LM filtering
+  // Candidates per span scored by the LM, best first by prior x word
+  // frequency^frequency_weight (user-table candidates are all kept, ahead).
+  // 8 instead of 24: 1.6x faster; build part, 300 words: recall at 0.5 the
+  // same (2.3%), detection AUC 0.714 -> 0.707, table given 73.5% -> 74.3%.
+  int max_candidates_per_span = 8;
+  double frequency_weight = 0.5;
   int max_arcs_per_span = 6;         // by local gain, after LM filtering
   float min_local_gain = -1.0f;      // arcs worse than this in context are dropped
 };
@@ -47,7 +52,7 @@ struct SpanCandidate {
 
 // What the lexicon says about one spun form (folded span + suffix of its last
 // word): the candidates in build_lattice's order (user-table first, then by
-// prior; capped at max_candidates_per_span), without those that can never be
+// prior x frequency; the others capped at max_candidates_per_span), without those that can never be
 // arcs (equal to the span, with digits, no LM words), and whether a longer key
 // starts with the span. A pure function of (key, suffix, lexicons, LM,
 // options): the cache only saves recomputing it for repeated words.
@@ -78,7 +83,13 @@ class CandidateCache {
   std::unordered_map<std::string, SpanCandidates> map_;  // key + '\x1f' + suffix
   std::size_t candidates_ = 0;
   std::string probe_;                                     // reused lookup key
-  std::vector<Candidate> scratch_;
+  std::vector<Candidate> scratch_, sorted_;
+  struct Ranked {
+    bool user;
+    double key;
+    std::size_t index;
+  };
+  std::vector<Ranked> ranked_;
 };
 
 // Builds the arcs for a sentence. Arcs never include ineligible words or

@@ -1,6 +1,7 @@
 #include "decode/pipeline.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <memory>
 #include <cmath>
@@ -27,6 +28,8 @@ std::string fold_phrase(std::string_view phrase) {
   }
   return out;
 }
+
+}  // namespace
 
 // Paragraphs (docs/SCHEMA.md §5): blank-line separated; without blank lines,
 // one per line when lines are long (one paragraph per line is a common
@@ -64,7 +67,6 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> find_paragraphs(std::string
   return out;
 }
 
-}  // namespace
 
 double interpolate_curve(const std::vector<std::pair<double, double>>& knots, double x) {
   if (knots.empty()) return x;
@@ -239,7 +241,7 @@ CandidateCache& Pipeline::candidate_cache() const {
   return *slot.cache;
 }
 
-DocumentState Pipeline::prepare(std::string_view text) const {
+DocumentState Pipeline::prepare(std::string_view text, const ByteRanges* paragraphs) const {
   DocumentState doc;
   doc.model = SpinnerModel(params_.model);
   doc.text = tokenize(text);
@@ -252,14 +254,6 @@ DocumentState Pipeline::prepare(std::string_view text) const {
     for (const WordItem& w : sentence.words) {
       doc.eligible += w.eligible;
       doc.known_words += w.lm_id != kUnknownWord;
-    }
-    for (std::size_t i = 0; i < sentence.words.size(); ++i) {
-      std::string phrase;
-      for (std::size_t j = i; j < sentence.words.size() && j < i + 4; ++j) {
-        if (j > i) phrase += ' ';
-        phrase += sentence.words[j].lower + sentence.words[j].suffix;
-        ++doc.written[phrase];
-      }
     }
   }
   if (!allow_.empty()) {
@@ -275,12 +269,45 @@ DocumentState Pipeline::prepare(std::string_view text) const {
       }
     }
   }
-  doc.paragraphs = find_paragraphs(text);
+  doc.paragraphs = paragraphs ? *paragraphs : find_paragraphs(text);
   build_model(doc);
   return doc;
 }
 
+void Pipeline::count_written(DocumentState& doc) const {
+  // Only the phrases the model asks about are counted (a map of every
+  // n-gram of a long document cost more than its lattice's strings).
+  doc.written.clear();
+  for (const Lattice& lattice : doc.lattices) {
+    for (const auto& arcs : lattice.arcs_from) {
+      for (const Arc& arc : arcs) {
+        doc.written.try_emplace(arc.original, 0);
+        doc.written.try_emplace(arc.spun, 0);
+      }
+    }
+  }
+  const bool user_table = !models_.user_originals.empty();
+  std::string phrase;
+  for (const Sentence& sentence : doc.sentences) {
+    for (std::size_t i = 0; i < sentence.words.size(); ++i) {
+      phrase.clear();
+      for (std::size_t j = i; j < sentence.words.size() && j < i + 4; ++j) {
+        if (j > i) phrase += ' ';
+        phrase += sentence.words[j].lower;
+        phrase += sentence.words[j].suffix;
+        auto it = doc.written.find(phrase);
+        if (it != doc.written.end()) {
+          ++it->second;
+        } else if (user_table && models_.user_originals.count(phrase)) {
+          doc.written.emplace(phrase, 1);
+        }
+      }
+    }
+  }
+}
+
 void Pipeline::build_model(DocumentState& doc) const {
+  count_written(doc);
   // Occurrences of the same written span (sentence, begin, end) compete.
   std::unordered_map<std::uint64_t, std::uint32_t> spans;
   for (std::uint32_t s = 0; s < doc.sentences.size(); ++s) {
@@ -469,9 +496,15 @@ std::vector<std::vector<Decision>> Pipeline::decode(const std::vector<DocumentSt
   return per_doc;
 }
 
+// Bounds log10 BF only against overflow: documents of up to a window's
+// 3,000 words reach a few hundred with a user's table, and the null spread is
+// the 99th percentile of clean documents', so a tight bound (it was 50) cut
+// off the clean tail and the spun documents alike and left nothing to compare.
+constexpr double kMaxLog10Bf = 1e4;
+
 DetectionEvidence detection_evidence(const ModelResult& r, std::size_t words, const DetectionCalibration& params) {
   const double w = std::max<double>(1, words);
-  DetectionEvidence e{std::clamp(r.log10_bf, -50.0, 50.0), std::log10(w), 0};
+  DetectionEvidence e{std::clamp(r.log10_bf, -kMaxLog10Bf, kMaxLog10Bf), std::log10(w), 0};
   e.null_z = e.log10_bf;
   if (!params.null_median.empty() && !params.null_spread.empty()) {
     const double spread = std::max(interpolate_curve(params.null_spread, e.log10_words), 0.05);
@@ -621,7 +654,12 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
     for (; next_occ < occ.size() && occ_begin(next_occ) < pe; ++next_occ) {
       subset.push_back(static_cast<std::uint32_t>(next_occ));
     }
-    if (result.has_score && para.words >= options_.min_words_for_verdict) {
+    if (result.has_score && doc.paragraphs.size() == 1) {
+      // The paragraph is the document.
+      para.has_score = true;
+      para.score = result.score;
+      para.verdict = result.verdict;
+    } else if (result.has_score && para.words >= options_.min_words_for_verdict) {
       // Originals written unspun anywhere in the document still count against an entry.
       const ModelResult r = subset.empty() ? ModelResult{} : doc.model.restricted_to(subset).evaluate();
       para.has_score = true;

@@ -24,6 +24,7 @@
 #include "decode/lattice.h"
 #include "decode/params.h"
 #include "decode/spinner_model.h"
+#include "decode/windows.h"
 #include "unspin/restore.h"
 
 namespace unspin::decode {
@@ -38,7 +39,9 @@ struct DocumentState {
   std::vector<Sentence> sentences;
   std::vector<Lattice> lattices;
   std::size_t eligible = 0, words = 0, known_words = 0;
-  std::unordered_map<std::string, int> written;  // folded n-grams of <= 4 words as written -> count
+  // How often each phrase the model asks about (the arcs' originals and spun
+  // forms, a user table's originals) is written, as folded words of <= 4.
+  std::unordered_map<std::string, int> written;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> paragraphs;  // byte ranges
   std::vector<std::string> allowed_seen;  // --allow entries that silenced a span
   SpinnerModel model{SpinnerModelParams{}};
@@ -61,6 +64,10 @@ struct Decision {
 // edits a document can get (finish() then applies those above min_confidence).
 std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions);
 
+// Paragraphs (docs/SCHEMA.md §5) as byte ranges: blank-line separated;
+// without blank lines, one per line when lines are long, else the whole text.
+ByteRanges find_paragraphs(std::string_view text);
+
 // Piecewise-linear interpolation through increasing knots (x, y), constant
 // beyond the ends: the isotonic calibration curve.
 double interpolate_curve(const std::vector<std::pair<double, double>>& knots, double x);
@@ -80,7 +87,9 @@ class Pipeline {
  public:
   Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params);
 
-  DocumentState prepare(std::string_view text) const;
+  // `paragraphs`: the text's paragraphs when the caller has them (a window
+  // of a long document gets the document's); else find_paragraphs(text).
+  DocumentState prepare(std::string_view text, const ByteRanges* paragraphs = nullptr) const;
   // Evaluates the spinner model on each document (pooled over `docs` when
   // there are several: one source) and returns every candidate decision.
   std::vector<std::vector<Decision>> decode(const std::vector<DocumentState*>& docs) const;
@@ -96,6 +105,7 @@ class Pipeline {
 
  private:
   CandidateCache& candidate_cache() const;
+  void count_written(DocumentState& doc) const;
   void build_model(DocumentState& doc) const;
   void refine_context(DocumentState& doc) const;
   void pool_same_source(const std::vector<DocumentState*>& docs) const;

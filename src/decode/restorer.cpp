@@ -35,8 +35,23 @@ Restorer::~Restorer() = default;
 
 DocumentResult Restorer::run(std::string_view text) const {
   validate_input(text, impl_->options.max_input_bytes);
-  decode::DocumentState doc = impl_->pipeline.prepare(text);
-  return impl_->pipeline.finish(doc, impl_->pipeline.decode({&doc})[0]);
+  const decode::Pipeline& pipeline = impl_->pipeline;
+  const decode::ByteRanges paragraphs = decode::find_paragraphs(text);
+  const std::vector<decode::TextWindow> windows =
+      decode::split_windows(text, paragraphs, impl_->options.window_words);
+  if (windows.size() == 1) {
+    decode::DocumentState doc = pipeline.prepare(text, &paragraphs);
+    return pipeline.finish(doc, pipeline.decode({&doc})[0]);
+  }
+  // One window at a time: the decoder's memory is that of one window.
+  std::vector<DocumentResult> parts;
+  parts.reserve(windows.size());
+  for (const decode::TextWindow& w : windows) {
+    decode::DocumentState doc = pipeline.prepare(text.substr(w.byte_begin, w.byte_end - w.byte_begin), &w.paragraphs);
+    parts.push_back(pipeline.finish(doc, pipeline.decode({&doc})[0]));
+  }
+  const double threshold = parts.front().threshold;
+  return decode::merge_windows(windows, std::move(parts), threshold);
 }
 
 std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>& texts,
@@ -54,17 +69,35 @@ std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>&
 
 std::vector<DocumentResult> Restorer::run_same_source(
     const std::vector<std::string_view>& texts) const {
+  // The windows of every long document are documents of the same source too.
+  std::vector<std::vector<decode::TextWindow>> windows;
   std::vector<decode::DocumentState> docs;
-  docs.reserve(texts.size());
   for (std::string_view t : texts) {
     validate_input(t, impl_->options.max_input_bytes);
-    docs.push_back(impl_->pipeline.prepare(t));
+    windows.push_back(decode::split_windows(t, decode::find_paragraphs(t), impl_->options.window_words));
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    for (const decode::TextWindow& w : windows[i]) {
+      docs.push_back(impl_->pipeline.prepare(texts[i].substr(w.byte_begin, w.byte_end - w.byte_begin), &w.paragraphs));
+    }
   }
   std::vector<decode::DocumentState*> pointers;
   for (decode::DocumentState& d : docs) pointers.push_back(&d);
   const auto decisions = impl_->pipeline.decode(pointers);
   std::vector<DocumentResult> results;
-  for (std::size_t i = 0; i < docs.size(); ++i) results.push_back(impl_->pipeline.finish(docs[i], decisions[i]));
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    std::vector<DocumentResult> parts;
+    for (std::size_t w = 0; w < windows[i].size(); ++w, ++next) {
+      parts.push_back(impl_->pipeline.finish(docs[next], decisions[next]));
+    }
+    if (parts.size() == 1) {
+      results.push_back(std::move(parts.front()));
+    } else {
+      const double threshold = parts.front().threshold;
+      results.push_back(decode::merge_windows(windows[i], std::move(parts), threshold));
+    }
+  }
   return results;
 }
 
