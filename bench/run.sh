@@ -108,11 +108,11 @@ if [[ $speed_status -ne 0 ]]; then
   [[ $status -eq 0 ]] && status=1
 fi
 
-# False alarms on clean text of every genre at 100-3,000 words, without and
+# False alarms on clean text of every genre at 100-10,000 words, without and
 # with the table style's table given (`unspin eval genres`; --quick: fewer).
 echo "bench/run.sh: running unspin eval genres" >&2
-genre_docs=(250 250 100 40)
-[[ $quick -eq 1 ]] && genre_docs=(40 40 10 4)
+genre_docs=(250 250 100 40 40)
+[[ $quick -eq 1 ]] && genre_docs=(40 40 10 4 4)
 genre_models=()
 [[ -n "$models" ]] && genre_models=(--models "$models")
 # (spin needs some input to run; only the table it writes is used)

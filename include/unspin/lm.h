@@ -51,6 +51,14 @@ class LanguageModel {
   // log10 P(word | in). An unknown word scores unknown_log10() and resets the
   // context, so one OOV word cannot swamp a sentence's score.
   virtual float score(const LmState& in, WordId word, LmState* out) const = 0;
+  // score() of n independent queries: probs[i] = score(in[i], words[i], &outs[i]).
+  // A model may overlap their memory accesses (the .ulm model prefetches
+  // every query's hash buckets before it probes the first), so a decoder
+  // scoring many candidates of one span asks for them together.
+  virtual void score_batch(const LmState* in, const WordId* words, std::size_t n, float* probs,
+                           LmState* outs) const {
+    for (std::size_t i = 0; i < n; ++i) probs[i] = score(in[i], words[i], &outs[i]);
+  }
   virtual float unknown_log10() const = 0;
 };
 

@@ -383,8 +383,8 @@ void add_eval_commands(CLI::App& app) {
   genres->add_option("--lexicon", g->lexicon, "A user lexicon or spinner table, as `check --lexicon`");
   genres->add_option("--sources", g->config.sources,
                      "Genres (default: brown-press sotu brown-nonfiction brown-fiction moby-dick mail)");
-  genres->add_option("--lengths", g->config.lengths, "Excerpt lengths in words (default 100 300 1000 3000)");
-  genres->add_option("--docs", g->config.counts, "Excerpts per length, one value or one per length (default 250 250 100 40)");
+  genres->add_option("--lengths", g->config.lengths, "Excerpt lengths in words (default 100 300 1000 3000 10000)");
+  genres->add_option("--docs", g->config.counts, "Excerpts per length, one value or one per length (default 250 250 100 40 40)");
   genres->add_option("--system", g->system, "Name of the system in the table (default unspin)");
   genres->add_option("--markdown", g->markdown, "Write the table to this file instead of standard output");
   genres->callback([g] { run_genre_eval(*g); });

@@ -19,6 +19,57 @@ std::vector<WordId> ids_of(const LanguageModel& lm, std::string_view phrase) {
   return ids;
 }
 
+// local_score_from() for every candidate of a span, with the LM queries of
+// each step (the candidates' first words, their second words or the first
+// right word, ...) asked together, so the model can overlap their memory
+// accesses. totals[c] is exactly local_score_from(..., list[c].ids, right).
+struct CandidateWalker {
+  std::vector<double> totals;
+  std::vector<LmState> states, in, next;
+  std::vector<WordId> words;
+  std::vector<float> probs;
+  std::vector<std::uint32_t> active, position;
+
+  void score(const Sentence& sentence, const LanguageModel& lm, LmState left, std::uint32_t end,
+             const std::vector<SpanCandidate>& list, int right) {
+    const std::size_t n = list.size();
+    const std::uint32_t stop = std::min<std::uint32_t>(sentence.words.size(), end + right);
+    const std::size_t tail = (stop - end) + (stop == sentence.words.size() ? 1 : 0);
+    totals.assign(n, 0.0);
+    states.assign(n, left);
+    position.assign(n, 0);
+    // The word a candidate scores at its step `p`: its own, then the written
+    // right context, then </s> at the sentence end.
+    const auto word_at = [&](std::size_t c, std::uint32_t p) {
+      const auto& ids = list[c].ids;
+      if (p < ids.size()) return ids[p];
+      const std::uint32_t r = end + (p - static_cast<std::uint32_t>(ids.size()));
+      return r < stop ? sentence.words[r].lm_id : lm.end_sentence_id();
+    };
+    active.clear();
+    for (std::uint32_t c = 0; c < n; ++c) active.push_back(c);
+    while (!active.empty()) {
+      words.resize(active.size());
+      next.resize(active.size());
+      probs.resize(active.size());
+      in.resize(active.size());
+      for (std::size_t i = 0; i < active.size(); ++i) {
+        in[i] = states[active[i]];
+        words[i] = word_at(active[i], position[active[i]]);
+      }
+      lm.score_batch(in.data(), words.data(), active.size(), probs.data(), next.data());
+      std::size_t kept_active = 0;
+      for (std::size_t i = 0; i < active.size(); ++i) {
+        const std::uint32_t c = active[i];
+        totals[c] += probs[i];
+        states[c] = next[i];
+        if (++position[c] < list[c].ids.size() + tail) active[kept_active++] = c;
+      }
+      active.resize(kept_active);
+    }
+  }
+};
+
 bool has_digit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -64,8 +115,18 @@ const SpanCandidates& CandidateCache::get(std::string_view key, std::string_view
   return added;
 }
 
+const SpanCandidates& CandidateCache::get_word(WordId id, std::string_view key) {
+  if (by_word_.empty()) by_word_.assign(lm_.vocab_size(), nullptr);
+  if (id >= by_word_.size()) return get(key, {});
+  const SpanCandidates*& slot = by_word_[id];
+  // Two spellings of one LM word (case folding differs in rare scripts) keep their own entries.
+  if (!slot || slot->key != key) slot = &get(key, {});
+  return *slot;
+}
+
 SpanCandidates CandidateCache::compute(std::string_view key, std::string_view suffix) {
   SpanCandidates out;
+  out.key.assign(key);
   out.has_longer = lexicons_.has_longer(key);
   std::vector<Candidate>& candidates = scratch_;
   candidates.clear();
@@ -136,6 +197,7 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
     bool user;
   };
   std::vector<Scored> scored;
+  CandidateWalker walker;
   std::vector<WordId> kept;
   std::string key;
   for (std::uint32_t begin = 0; begin < words.size(); ++begin) {
@@ -150,17 +212,20 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
       if (end > begin + 1 && !words[end - 2].joins_next) break;
       if (!key.empty()) key += ' ';
       key += last.lower;
-      const SpanCandidates& found = cache->get(key, last.suffix);
+      const SpanCandidates& found = end == begin + 1 && last.suffix.empty() && last.lm_id != kUnknownWord
+                                        ? cache->get_word(last.lm_id, key)
+                                        : cache->get(key, last.suffix);
       if (!found.list.empty()) {
         kept.clear();
         for (std::uint32_t i = begin; i < end; ++i) kept.push_back(words[i].lm_id);
         if (!left) left = left_state(sentence, lm, begin);
         const double keep_score = local_score_from(sentence, lm, *left, end, kept, 2);
         scored.clear();
+        walker.score(sentence, lm, *left, end, found.list, 2);
         for (std::uint32_t c = 0; c < found.list.size(); ++c) {
           const SpanCandidate& cand = found.list[c];
           const bool user = (cand.sources & kSourceUser) != 0;
-          const auto gain = static_cast<float>(local_score_from(sentence, lm, *left, end, cand.ids, 2) - keep_score);
+          const auto gain = static_cast<float>(walker.totals[c] - keep_score);
           if (gain < options.min_local_gain && !user) continue;
           scored.push_back({gain, c, user});
         }

@@ -60,6 +60,7 @@ struct SpanCandidates {
   std::vector<SpanCandidate> list;
   std::uint16_t alternatives = 0;  // candidates after the cap, before the filter (Arc::alternatives)
   bool has_longer = false;
+  std::string key;  // the folded span it answers for (without the suffix)
 };
 
 // Per-document memo of SpanCandidates by spun form. Bound to one lexicon
@@ -71,6 +72,9 @@ class CandidateCache {
   // The entry for `key` (folded words joined by single spaces) whose last
   // word carries `suffix`; the reference stays valid for the cache's life.
   const SpanCandidates& get(std::string_view key, std::string_view suffix);
+  // get(key, "") for a one-word key whose LM id is `id` (not unknown): the
+  // same entry, found by an array index instead of hashing the string.
+  const SpanCandidates& get_word(WordId id, std::string_view key);
   std::size_t size() const { return map_.size(); }             // distinct forms held
   std::size_t candidates() const { return candidates_; }        // candidates held, over all forms
 
@@ -82,6 +86,7 @@ class CandidateCache {
   LatticeOptions options_;
   std::unordered_map<std::string, SpanCandidates> map_;  // key + '\x1f' + suffix
   std::size_t candidates_ = 0;
+  std::vector<const SpanCandidates*> by_word_;            // by LM id, one-word keys without suffix
   std::string probe_;                                     // reused lookup key
   std::vector<Candidate> scratch_, sorted_;
   struct Ranked {

@@ -9,12 +9,16 @@ namespace {
 // Passes of the mean-field coupling between a written span and its own
 // entry (see evaluate()); the posteriors move by < 1e-3 after the third.
 constexpr int kMeanFieldPasses = 4;
+
+// 10^x through exp(), about twice as fast as pow(10, x) and as exact for the
+// model's purposes (the decoder calls it a few times per occurrence and pass).
+inline double exp10_of(double x) { return std::exp(x * 2.302585092994045684); }
 }  // namespace
 
 double log10_sum_exp10(double a, double b) {
   if (a < b) std::swap(a, b);
   if (b == -INFINITY) return a;
-  return a + std::log10(1.0 + std::pow(10.0, b - a));
+  return a + std::log1p(exp10_of(b - a)) * 0.434294481903251827651;
 }
 
 std::uint32_t SpinnerModel::add_entry(Entry entry) {
@@ -102,7 +106,7 @@ ModelResult SpinnerModel::evaluate() const {
   for (std::size_t e = 0; e < n_entries; ++e) {
     if (!touched[e]) continue;
     log_q[e] = std::min(entries_[e].log10_prior + entries_[e].site_log10_adjust, std::log10(0.95));
-    group_q[entries_[e].original_group] += std::pow(10.0, log_q[e]);
+    group_q[entries_[e].original_group] += exp10_of(log_q[e]);
   }
   for (std::size_t e = 0; e < n_entries; ++e) {
     const double sum = touched[e] ? group_q[entries_[e].original_group] : 0.0;
@@ -110,11 +114,12 @@ ModelResult SpinnerModel::evaluate() const {
   }
   for (double& q : group_q) q = std::min(q, 0.95);
   // Known groups: the mass of alternatives that do not occur here, and "none".
-  std::vector<double> absent_q(n_groups, 0.0), none_q(n_groups, 0.0);
+  std::vector<double> absent_q(n_groups, 0.0), none_q(n_groups, 0.0), log_none(n_groups, 0.0);
   for (std::size_t g = 0; g < n_groups; ++g) {
     const double total = std::max(group_total_[g], group_q[g]);
     absent_q[g] = std::max(0.0, total - group_q[g]);
     none_q[g] = 1.0 - std::max(total, group_q[g]);
+    log_none[g] = std::log10(std::max(none_q[g], 1e-12));
   }
 
   // Spans: the occurrences that compete for one written span, and the group
@@ -163,8 +168,8 @@ ModelResult SpinnerModel::evaluate() const {
     }
     for (std::size_t j = start; j < end; ++j) {
       const std::uint32_t i = order[j];
-      ev_used[i] = std::pow(10.0, p.lm_temperature * (saturate(max_used) + delta_used[i] - max_used));
-      ev_raw[i] = std::pow(10.0, p.lm_temperature * (saturate(max_raw) + occurrences_[i].delta - max_raw));
+      ev_used[i] = exp10_of(p.lm_temperature * (saturate(max_used) + delta_used[i] - max_used));
+      ev_raw[i] = exp10_of(p.lm_temperature * (saturate(max_raw) + occurrences_[i].delta - max_raw));
     }
   }
 
@@ -223,7 +228,7 @@ ModelResult SpinnerModel::evaluate() const {
       // are left out (the cavity of one span, below; 0: the whole document).
       const auto group_log_z = [&](std::uint32_t g, double removed) {
         const double natural_originals = std::max(0.0, group_unspun_[g] - spun_expected[g] - removed);
-        double z = std::log10(std::max(none_q[g], 1e-12));
+        double z = log_none[g];
         if (absent_q[g] > 0) z = log10_sum_exp10(z, std::log10(absent_q[g]) + natural_originals * unspun_cost);
         for (std::uint32_t e : group_entries[g]) {
           const double unspun = std::max(0.0, entries_[e].unspun - spun_expected[g] - removed);
@@ -238,7 +243,7 @@ ModelResult SpinnerModel::evaluate() const {
         if (!touched[e]) continue;
         const std::uint32_t g = entries_[e].original_group;
         L[e] += std::max(0.0, entries_[e].unspun - spun_expected[g]) * unspun_cost;
-        if (group_dirty[g]) p_entry[k][e] = std::pow(10.0, log_q[e] + L[e] - log_z[g]);
+        if (group_dirty[g]) p_entry[k][e] = exp10_of(log_q[e] + L[e] - log_z[g]);
       }
       if (pass == 0) {
         // The Bayes factor is that of the independent-entries model: the
@@ -272,7 +277,7 @@ ModelResult SpinnerModel::evaluate() const {
         if (span_group[j] < 0) continue;
         const auto g = static_cast<std::uint32_t>(span_group[j]);
         const double z = group_log_z(g, 1.0 - span_spun[j]);
-        const double active = std::clamp(1.0 - std::max(none_q[g], 1e-12) / std::pow(10.0, z), 0.0, 1.0);
+        const double active = std::clamp(1.0 - std::max(none_q[g], 1e-12) / exp10_of(z), 0.0, 1.0);
         natural[j] = std::max(1.0 - rho * active, p.epsilon);
       }
     }
@@ -288,11 +293,11 @@ ModelResult SpinnerModel::evaluate() const {
   result.log10_bf = mix;
   std::vector<double> p_rho(k_count);
   for (std::size_t k = 0; k < k_count; ++k) {
-    p_rho[k] = std::pow(10.0, std::log10(p.rho_weights[k]) + log_bf[k] - mix);
+    p_rho[k] = exp10_of(std::log10(p.rho_weights[k]) + log_bf[k] - mix);
     result.expected_rho += p_rho[k] * p.rhos[k];
   }
   const double odds = std::clamp(mix + p.prior_spun_log10_odds, -30.0, 30.0);
-  result.p_spun = 1.0 / (1.0 + std::pow(10.0, -odds));
+  result.p_spun = 1.0 / (1.0 + exp10_of(-odds));
   for (std::size_t e = 0; e < n_entries; ++e) {
     for (std::size_t k = 0; k < k_count; ++k) result.entry_posterior[e] += p_rho[k] * p_entry[k][e];
   }

@@ -29,9 +29,9 @@ struct GenreCell {
 
 struct GenreConfig {
   std::vector<std::string> sources = kGenreSources;
-  std::vector<std::size_t> lengths = {100, 300, 1000, 3000};
+  std::vector<std::size_t> lengths = {100, 300, 1000, 3000, 10000};
   // Excerpts per length (fewer when a genre's eval part is too small).
-  std::vector<std::size_t> counts = {250, 250, 100, 40};
+  std::vector<std::size_t> counts = {250, 250, 100, 40, 40};
   Part part = Part::kEval;
 };
 

@@ -72,23 +72,61 @@ class UlmModel final : public LanguageModel {
   }
 
   float score(const LmState& in, WordId word, LmState* out) const override {
-    LmState next;
     if (word == kUnknownWord || word >= vocab_size_) {
-      if (out) *out = next;
+      if (out) *out = LmState{};
       return unknown_;
     }
-    const int max_context = order_ - 1;
-    const int in_len = std::min<int>(in.length, max_context);
-    // Keys of (h1 w), (h2 h1 w), ...: independent of the probe results, so all
-    // buckets are prefetched before the first probe waits on memory.
-    std::uint64_t keys[kMaxOrder - 1];
+    Keys keys;
+    prefetch(in, word, &keys);
+    return probe(in, word, keys, out);
+  }
+
+  void score_batch(const LmState* in, const WordId* words, std::size_t n, float* probs,
+                   LmState* outs) const override {
+    // All buckets of a chunk are requested before any probe waits on memory.
+    constexpr std::size_t kChunk = 16;
+    Keys keys[kChunk];
+    for (std::size_t base = 0; base < n; base += kChunk) {
+      const std::size_t m = std::min(kChunk, n - base);
+      for (std::size_t i = 0; i < m; ++i) {
+        const WordId w = words[base + i];
+        if (w != kUnknownWord && w < vocab_size_) prefetch(in[base + i], w, &keys[i]);
+      }
+      for (std::size_t i = 0; i < m; ++i) {
+        const WordId w = words[base + i];
+        if (w == kUnknownWord || w >= vocab_size_) {
+          outs[base + i] = LmState{};
+          probs[base + i] = unknown_;
+        } else {
+          probs[base + i] = probe(in[base + i], w, keys[i], &outs[base + i]);
+        }
+      }
+    }
+  }
+
+ private:
+  // Keys of (h1 w), (h2 h1 w), ...: independent of the probe results, so
+  // their buckets are prefetched before the first probe waits on memory.
+  struct Keys {
+    std::uint64_t key[kMaxOrder - 1];
+    int count = 0;
+  };
+  void prefetch(const LmState& in, WordId word, Keys* keys) const {
+    keys->count = std::min<int>(in.length, order_ - 1);
     std::uint64_t key = lm::ngram_key_start(word);
-    for (int i = 0; i < in_len; ++i) {
+    __builtin_prefetch(unigrams_ + word);
+    for (int i = 0; i < keys->count; ++i) {
       key = lm::ngram_key_extend(key, in.words[i]);
-      keys[i] = key;
+      keys->key[i] = key;
       const Table& t = tables_[i + 2];
       __builtin_prefetch(t.entries + lm::bucket_of(key, t.buckets));
     }
+  }
+
+  float probe(const LmState& in, WordId word, const Keys& keys, LmState* out) const {
+    LmState next;
+    const int max_context = order_ - 1;
+    const int in_len = keys.count;
     const lm::Unigram& u = unigrams_[word];
     float prob = u.prob;
     if (max_context > 0) {
@@ -98,7 +136,7 @@ class UlmModel final : public LanguageModel {
     }
     int matched = 0;  // context words of the longest stored n-gram ending in `word`
     for (; matched < in_len; ++matched) {
-      const NgramEntry* e = find(matched + 2, keys[matched]);
+      const NgramEntry* e = find(matched + 2, keys.key[matched]);
       if (!e) break;
       prob = e->prob;
       if (matched + 1 < max_context) {
@@ -113,7 +151,6 @@ class UlmModel final : public LanguageModel {
     return prob;
   }
 
- private:
   WordId lookup(std::string_view word) const {
     const std::uint64_t hash = lm::word_hash(word);
     std::uint64_t b = lm::bucket_of(hash, vocab_buckets_);
