@@ -22,8 +22,12 @@
 // 100/300/1000/3000, every genre of eval/corpus.h kFitSources, 4,951
 // documents (3,949 clean); null knots, logistic over z and log10 length, and
 // the verdict threshold that at most 0.25% of clean fitting documents reach
-// (0.228% reached it; 0.40% of spun fitting documents without a table, 45%
-// of table-style ones with the table given, every rate from 0.05).
+// (0.228% reached it; without a table no spun fitting document reaches it,
+// with the table style's table given 47.5%, every rate from 0.05). Refitted
+// 2026-11-30 (session 4) when the bound on log10 BF went from 50 to 1e4: the
+// old bound had cut the clean null's tail at 3,000 words (its p99 is 151,
+// not 50) and the spun documents with it, and after the decoder's candidates
+// became 8 per span ranked by frequency.
 #pragma once
 
 #include <cmath>

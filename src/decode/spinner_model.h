@@ -80,14 +80,14 @@ struct SpinnerModelParams {
   // Documents: see DetectionCalibration. Without a user table, and with one
   // (a user's table makes the Bayes factors of clean and spun text alike far
   // larger, so it has its own null and threshold).
-  DetectionCalibration detection{0.81583, -0.56622, 0.1778,
-                                 {{2.0434, 0.13807}, {2.487, 0.51996}, {2.9681, 3.5999}, {3.3919, 31.428}},
-                                 {{2.0434, 1.3484}, {2.487, 6.5806}, {2.9681, 38.014}, {3.3919, 18.572}},
-                                 0.72241};
-  DetectionCalibration user_detection{4.2681, -5.186, 0.69616,
-                                      {{2.0434, -1.0505}, {2.487, -1.5912}, {2.9681, -2.4642}, {3.3919, -3.0003}},
-                                      {{2.0434, 1.8637}, {2.487, 3.9738}, {2.9681, 14.245}, {3.3919, 53}},
-                                      0.98383};
+  DetectionCalibration detection{1.8796, -0.71847, 0.21288,
+                                 {{2.0434, 0.12906}, {2.487, 0.48908}, {2.9681, 3.4823}, {3.3919, 31.694}},
+                                 {{2.0434, 1.346}, {2.487, 6.5847}, {2.9681, 43.238}, {3.3919, 119.12}},
+                                 0.96645};
+  DetectionCalibration user_detection{3.7097, -4.9214, 0.70218,
+                                      {{2.0434, -1.0509}, {2.487, -1.5876}, {2.9681, -2.4254}, {3.3919, -2.8002}},
+                                      {{2.0434, 1.8735}, {2.487, 4.3664}, {2.9681, 14.596}, {3.3919, 86.166}},
+                                      0.99899};
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;
 };
