@@ -103,33 +103,71 @@ double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmSta
   return total;
 }
 
+CandidateCache::CandidateCache(const LexiconStack& lexicons, const LanguageModel& lm, const LatticeOptions& options,
+                               std::size_t max_forms, std::size_t max_candidates)
+    : lexicons_(lexicons),
+      lm_(lm),
+      options_(options),
+      max_forms_(max_forms),
+      max_candidates_(max_candidates),
+      shards_(new Shard[kShards]),
+      by_word_(new std::atomic<const SpanCandidates*>[lm.vocab_size()]()),
+      vocab_size_(lm.vocab_size()) {}
+
+namespace {
+// A full cache's answer, per thread (see CandidateCache).
+thread_local SpanCandidates overflow_slot;
+}  // namespace
+
+const SpanCandidates* CandidateCache::find_or_add(std::string_view key, std::string_view suffix) {
+  thread_local std::string probe;
+  probe.assign(key);
+  probe += '\x1f';
+  probe.append(suffix);
+  Shard& shard = shards_[std::hash<std::string>{}(probe) % kShards];
+  {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    auto it = shard.map.find(probe);
+    if (it != shard.map.end()) return it->second.get();
+  }
+  auto computed = std::make_unique<SpanCandidates>(compute(key, suffix));
+  const std::size_t n = computed->list.size();
+  if (size() >= max_forms_ || candidates() + n > max_candidates_) {
+    // Full: the list lives in this thread's slot until its next get().
+    overflow_slot = std::move(*computed);
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  auto [it, added] = shard.map.emplace(probe, std::move(computed));
+  if (added) {
+    forms_.fetch_add(1, std::memory_order_relaxed);
+    candidates_.fetch_add(n, std::memory_order_relaxed);
+  }
+  return it->second.get();
+}
+
 const SpanCandidates& CandidateCache::get(std::string_view key, std::string_view suffix) {
-  probe_.assign(key);
-  probe_ += '\x1f';
-  probe_.append(suffix);
-  auto it = map_.find(probe_);
-  if (it != map_.end()) return it->second;
-  // References into an unordered_map survive rehashing.
-  SpanCandidates& added = map_.emplace(probe_, compute(key, suffix)).first->second;
-  candidates_ += added.list.size();
-  return added;
+  const SpanCandidates* held = find_or_add(key, suffix);
+  return held ? *held : overflow_slot;
 }
 
 const SpanCandidates& CandidateCache::get_word(WordId id, std::string_view key) {
-  if (by_word_.empty()) by_word_.assign(lm_.vocab_size(), nullptr);
-  if (id >= by_word_.size()) return get(key, {});
-  const SpanCandidates*& slot = by_word_[id];
+  if (id >= vocab_size_) return get(key, {});
+  std::atomic<const SpanCandidates*>& slot = by_word_[id];
+  const SpanCandidates* held = slot.load(std::memory_order_acquire);
   // Two spellings of one LM word (case folding differs in rare scripts) keep their own entries.
-  if (!slot || slot->key != key) slot = &get(key, {});
-  return *slot;
+  if (held && held->key == key) return *held;
+  held = find_or_add(key, {});
+  if (!held) return overflow_slot;
+  slot.store(held, std::memory_order_release);
+  return *held;
 }
 
-SpanCandidates CandidateCache::compute(std::string_view key, std::string_view suffix) {
+SpanCandidates CandidateCache::compute(std::string_view key, std::string_view suffix) const {
   SpanCandidates out;
   out.key.assign(key);
   out.has_longer = lexicons_.has_longer(key);
-  std::vector<Candidate>& candidates = scratch_;
-  candidates.clear();
+  std::vector<Candidate> candidates;
   lexicons_.lookup(key, &candidates);
   if (candidates.empty()) return out;
   // A user's spinner table is the spinner's own: its candidates are
@@ -139,7 +177,12 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
   // times the original's word frequency^frequency_weight (per word, so that
   // phrases are not ranked down for their length), so that common originals
   // are kept ahead of rare hyponyms when the list is capped.
-  ranked_.clear();
+  struct Ranked {
+    bool user;
+    double key;
+    std::size_t index;
+  };
+  std::vector<Ranked> ranked;
   LmState ignored;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     double frequency = 0;
@@ -156,14 +199,15 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
     }
     const double key = std::log10(std::max(candidates[i].prior, 1e-9f)) +
                        options_.frequency_weight * (words ? frequency / static_cast<double>(words) : 0.0);
-    ranked_.push_back({(candidates[i].sources & kSourceUser) != 0, key, i});
+    ranked.push_back({(candidates[i].sources & kSourceUser) != 0, key, i});
   }
-  std::stable_sort(ranked_.begin(), ranked_.end(), [](const Ranked& a, const Ranked& b) {
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     return a.user != b.user ? a.user : a.key > b.key;
   });
-  sorted_.clear();
-  for (const Ranked& r : ranked_) sorted_.push_back(std::move(candidates[r.index]));
-  candidates.swap(sorted_);
+  std::vector<Candidate> sorted;
+  sorted.reserve(candidates.size());
+  for (const Ranked& r : ranked) sorted.push_back(std::move(candidates[r.index]));
+  candidates.swap(sorted);
   std::size_t user = 0;
   while (user < candidates.size() && (candidates[user].sources & kSourceUser)) ++user;
   const std::size_t keep = std::max<std::size_t>(user, options_.max_candidates_per_span);

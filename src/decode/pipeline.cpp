@@ -166,17 +166,21 @@ double context_score(const Sentence& s, const LanguageModel& lm, const Restorati
 }  // namespace
 
 namespace {
-std::atomic<std::uint64_t> next_pipeline_id{1};
 // Distinct spun forms (most without candidates: every 1..4-word span the
-// lexicon may extend is looked up) and candidates kept per thread before the
-// cache starts over: tens of MB at most.
+// lexicon may extend is looked up) and candidates the shared cache holds
+// before it stops growing: tens of MB at most.
 constexpr std::size_t kMaxCachedForms = 200000;
 constexpr std::size_t kMaxCachedCandidates = 300000;
 }  // namespace
 
 Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params)
-    : models_(models), options_(options), params_(params), id_(next_pipeline_id++) {
+    : models_(models), options_(options), params_(params) {
   lattice_options_.max_span_words = options.max_phrase_words;
+  // Candidate lists are a pure function of the spun form and this pipeline's
+  // lexicons, LM and lattice options: one cache for every thread decoding
+  // with it (the service's decode threads, --threads, Python's check_many).
+  candidates_ = std::make_shared<CandidateCache>(models_.lexicons, *models_.lm, lattice_options_, kMaxCachedForms,
+                                                 kMaxCachedCandidates);
   if (options_.verdict_threshold < 0) options_.verdict_threshold = detection().threshold;
   for (const std::string& a : options.allow) {
     std::string folded = fold_phrase(a);
@@ -221,33 +225,13 @@ double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
   return q;
 }
 
-// Candidate lists are a pure function of the spun form and this pipeline's
-// lexicons, LM and lattice options, so repeated words share them across the
-// documents a thread decodes. One cache per thread (a Pipeline is shared by
-// the service's decode threads: no locking); it is rebuilt when the thread
-// serves another pipeline (ids are never reused, so a cache bound to a
-// destroyed pipeline's models is never used) or grows past its bounds.
-CandidateCache& Pipeline::candidate_cache() const {
-  struct Slot {
-    std::uint64_t owner = 0;
-    std::unique_ptr<CandidateCache> cache;
-  };
-  thread_local Slot slot;
-  if (slot.owner != id_ || !slot.cache || slot.cache->size() > kMaxCachedForms ||
-      slot.cache->candidates() > kMaxCachedCandidates) {
-    slot.cache = std::make_unique<CandidateCache>(models_.lexicons, *models_.lm, lattice_options_);
-    slot.owner = id_;
-  }
-  return *slot.cache;
-}
-
 DocumentState Pipeline::prepare(std::string_view text, const ByteRanges* paragraphs) const {
   DocumentState doc;
   doc.model = SpinnerModel(params_.model);
   doc.text = tokenize(text);
   doc.sentences = build_sentences(doc.text, *models_.lm);
   doc.lattices.reserve(doc.sentences.size());
-  CandidateCache& candidates = candidate_cache();
+  CandidateCache& candidates = *candidates_;
   for (const Sentence& sentence : doc.sentences) {
     doc.lattices.push_back(build_lattice(sentence, models_.lexicons, *models_.lm, lattice_options_, &candidates));
     doc.words += sentence.words.size();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -104,7 +105,6 @@ class Pipeline {
   }
 
  private:
-  CandidateCache& candidate_cache() const;
   void count_written(DocumentState& doc) const;
   void build_model(DocumentState& doc) const;
   void refine_context(DocumentState& doc) const;
@@ -119,7 +119,7 @@ class Pipeline {
   DecoderParams params_;
   LatticeOptions lattice_options_;
   std::unordered_set<std::string> allow_;
-  std::uint64_t id_;  // unique per constructed pipeline (copies share it: same models and options)
+  std::shared_ptr<CandidateCache> candidates_;  // shared by copies (same models and options) and threads
 };
 
 }  // namespace unspin::decode

@@ -159,17 +159,37 @@ ModelResult SpinnerModel::evaluate() const {
   // rare written word improbable; that is a fact about the written span,
   // shared by all its candidates. So the best candidate of a span is
   // saturated and the others keep their LM distance from it.
+  // The evidence an occurrence's posterior uses is its entry's mean Delta
+  // over the document: the spinner applied the entry to every occurrence of
+  // the original, so what tells one occurrence from another is the noise of
+  // a trigram's two words of context. Without this pooling a form repeated
+  // in a document got different decisions at 36-63% of gold-consistent
+  // repeats (build part); pooled, 2-4%, with recall and precision the same
+  // or better at every threshold. (The Bayes factor keeps each occurrence's
+  // own Delta: it is a sum over occurrences either way.)
+  std::vector<double> delta_post(n_occ);
+  {
+    std::vector<double> sum(n_entries, 0.0);
+    std::vector<int> count(n_entries, 0);
+    for (const Occurrence& o : occurrences_) {
+      sum[o.entry] += o.delta;
+      ++count[o.entry];
+    }
+    for (std::uint32_t i = 0; i < n_occ; ++i) {
+      delta_post[i] = sum[occurrences_[i].entry] / count[occurrences_[i].entry];
+    }
+  }
   std::vector<double> ev_used(n_occ), ev_raw(n_occ);
   for (const auto& [start, end] : spans) {
     double max_used = -INFINITY, max_raw = -INFINITY;
     for (std::size_t j = start; j < end; ++j) {
       max_used = std::max(max_used, delta_used[order[j]]);
-      max_raw = std::max(max_raw, occurrences_[order[j]].delta);
+      max_raw = std::max(max_raw, delta_post[order[j]]);
     }
     for (std::size_t j = start; j < end; ++j) {
       const std::uint32_t i = order[j];
       ev_used[i] = exp10_of(p.lm_temperature * (saturate(max_used) + delta_used[i] - max_used));
-      ev_raw[i] = exp10_of(p.lm_temperature * (saturate(max_raw) + occurrences_[i].delta - max_raw));
+      ev_raw[i] = exp10_of(p.lm_temperature * (saturate(max_raw) + delta_post[i] - max_raw));
     }
   }
 

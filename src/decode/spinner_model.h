@@ -21,8 +21,10 @@
 // occurrence's posterior of having been o:
 //   P(a_i = o | x) = P(spun | x) * sum_rho P(rho | x, spun) *
 //                    P(e) rho 10^(lambda Delta_i) / (1 + sum_{e' at this span} P(e') rho 10^(lambda Delta_i'))
-// Every occurrence of a form shares P(e), so repeats agree unless their LM
-// evidence differs. Detection is the same Bayes factor, calibrated.
+// where Delta_i in the posterior is the entry's mean Delta over the
+// document: every occurrence of a form under one entry shares P(e) and its
+// evidence, so repeats agree (the Bayes factor keeps each Delta_i).
+// Detection is the same Bayes factor, calibrated.
 #pragma once
 
 #include <array>

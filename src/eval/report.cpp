@@ -143,6 +143,7 @@ json results_json(const EvalResults& res) {
     summary[p + "overall/precision"] = overall.precision();
     summary[p + "overall/recall"] = overall.recall();
     summary[p + "overall/f1"] = overall.f1();
+    summary[p + "overall/inconsistent_repeats"] = overall.inconsistent_share();
     summary[p + "overall/false_per_1k_tokens"] = overall.false_per_1k_tokens();
     summary[p + "clean/false_per_1k_tokens"] = clean.false_per_1k_tokens();
     summary[p + "detection/auc"] = det.auc;
@@ -237,8 +238,8 @@ std::string results_markdown(const EvalResults& res) {
   }
 
   md += "\n### Restoration by document length (all styles and rates) and false edits on clean text\n\n";
-  md += "| system | words | spun docs | recall | precision | F1 | false edits /1k tokens (spun) | clean docs | false edits /1k tokens (clean) |\n";
-  md += "|---|---|---|---|---|---|---|---|---|\n";
+  md += "| system | words | spun docs | recall | precision | F1 | false edits /1k tokens (spun) | clean docs | false edits /1k tokens (clean) | inconsistent repeats (spun) |\n";
+  md += "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const std::string& name : res.system_names) {
     const SystemResults& r = res.systems.at(name);
     for (const auto& [length, n] : res.excerpts) {
@@ -246,7 +247,8 @@ std::string results_markdown(const EvalResults& res) {
       const QualityCounts c = sum_quality(r, [&, len = length](const CellKey& k) { return !spun_cell(k) && k.length == len; });
       row({name, "~" + std::to_string(length), std::to_string(q.docs), pct(q.recall()), pct(q.precision()),
            pct(q.f1()), fmt("%.2f", q.false_per_1k_tokens()), std::to_string(c.docs),
-           fmt("%.2f", c.false_per_1k_tokens())});
+           fmt("%.2f", c.false_per_1k_tokens()),
+           pct(q.inconsistent_share()) + " of " + std::to_string(q.repeated_forms)});
     }
   }
 

@@ -1,6 +1,8 @@
 #include "eval/score.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "eval/scan.h"
 #include "unspin/error.h"
@@ -23,6 +25,12 @@ void QualityCounts::add(const QualityCounts& o) {
   covered_restored += o.covered_restored;
   covered_edits += o.covered_edits;
   covered_correct_edits += o.covered_correct_edits;
+  repeated_forms += o.repeated_forms;
+  inconsistent_forms += o.inconsistent_forms;
+}
+
+double QualityCounts::inconsistent_share() const {
+  return repeated_forms == 0 ? 0.0 : double(inconsistent_forms) / repeated_forms;
 }
 
 double QualityCounts::precision() const { return edits == 0 ? 1.0 : double(correct_edits) / edits; }
@@ -80,6 +88,59 @@ std::string rewrite(std::string_view text, std::uint32_t lo, std::uint32_t hi, c
   }
   out.append(text.substr(at, hi - at));
   return out;
+}
+
+// ASCII lower case; other bytes (UTF-8) as they are.
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
+         (static_cast<unsigned char>(c) & 0x80);
+}
+
+// Forms the system edited that occur more than once where the truth is the
+// same at every occurrence (all spun from one original, or all natural), and
+// those among them the system did not decide alike. (A spinner at a rate
+// leaves some occurrences of a word natural; deciding those differently is
+// right, so they are not counted.)
+void count_consistency(std::string_view text, const std::vector<Edit>& edits, const std::vector<GoldEdit>& gold,
+                       QualityCounts* q) {
+  if (edits.empty()) return;
+  const std::string lower = lower_ascii(text);
+  // byte_begin -> (byte_end, original): the system's decisions and the truth.
+  std::map<std::uint32_t, std::pair<std::uint32_t, std::string>> decided, truth;
+  std::set<std::string> forms;
+  for (const Edit& e : edits) {
+    if (comparable(text.substr(e.byte_begin, e.byte_end - e.byte_begin)) == comparable(e.original)) continue;
+    decided[e.byte_begin] = {e.byte_end, lower_ascii(e.original)};
+    forms.insert(lower.substr(e.byte_begin, e.byte_end - e.byte_begin));
+  }
+  for (const GoldEdit& g : gold) truth[g.byte_begin] = {g.byte_end, lower_ascii(g.original)};
+  const auto decision_at = [](const auto& map, std::size_t at, std::size_t end) {
+    auto it = map.find(static_cast<std::uint32_t>(at));
+    return it != map.end() && it->second.first == end ? it->second.second : std::string("\x01kept");
+  };
+  for (const std::string& form : forms) {
+    if (form.empty()) continue;
+    std::size_t occurrences = 0;
+    std::set<std::string> system, gold_decisions;
+    for (std::size_t at = lower.find(form); at != std::string::npos; at = lower.find(form, at + 1)) {
+      const std::size_t end = at + form.size();
+      if ((at > 0 && word_byte(lower[at - 1])) || (end < lower.size() && word_byte(lower[end]))) continue;
+      ++occurrences;
+      system.insert(decision_at(decided, at, end));
+      gold_decisions.insert(decision_at(truth, at, end));
+    }
+    if (occurrences < 2 || gold_decisions.size() > 1) continue;
+    ++q->repeated_forms;
+    q->inconsistent_forms += system.size() > 1;
+  }
 }
 
 }  // namespace
@@ -167,6 +228,7 @@ QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>&
     }
     i = j;
   }
+  count_consistency(spun, edits, gold, &q);
   return q;
 }
 

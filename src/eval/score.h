@@ -43,6 +43,12 @@ struct QualityCounts {
   // gold edits whose original is a candidate, and the system edits that touch
   // only such gold edits.
   std::size_t covered_gold = 0, covered_restored = 0, covered_edits = 0, covered_correct_edits = 0;
+  // Consistency (issue 9): forms the system edited at least once that the
+  // document holds two or more times (case-insensitive, whole words) with the
+  // same truth at every occurrence (all spun from one original, or all
+  // natural), and those whose occurrences did not all get the same decision
+  // (the same original, or all kept).
+  std::size_t repeated_forms = 0, inconsistent_forms = 0;
 
   void add(const QualityCounts& other);
   double precision() const;  // correct / edits (1 when no edits)
@@ -53,6 +59,7 @@ struct QualityCounts {
   double covered_recall() const;     // covered_restored / covered_gold
   double uncovered_recall() const;   // the rest
   double covered_precision() const;  // covered_correct_edits / covered_edits
+  double inconsistent_share() const;  // inconsistent_forms / repeated_forms (0 when none)
 };
 
 // Scores one document. `tokens` is added to the counts as the document's size.

@@ -23,6 +23,23 @@ const std::vector<GoldEdit> kGold = {
     {9, 15, 9, 15, "stated", "said"},
     {21, 46, 21, 46, "counterfeit consciousness", "artificial intelligence"}};
 
+TEST(Score, ConsistencyCountsRepeatedFormsDecidedDifferently) {
+  // "stated" three times: restored twice, kept once; "firm" twice, restored
+  // both times alike; "rose" once; "firmly" is not "firm".
+  const std::string text = "The firm stated it. Stated twice, the Firm stated it rose firmly.";
+  const std::vector<Edit> edits = {edit(4, 8, "company"), edit(9, 15, "said"), edit(20, 26, "Said"),
+                                   edit(38, 42, "company"), edit(53, 57, "grew")};
+  const QualityCounts q = score_document(text, {}, edits);
+  EXPECT_EQ(q.repeated_forms, 2u);      // "firm", "stated"
+  EXPECT_EQ(q.inconsistent_forms, 1u);  // "stated": said, said, kept
+  EXPECT_DOUBLE_EQ(q.inconsistent_share(), 0.5);
+  QualityCounts sum;
+  sum.add(q);
+  sum.add(score_document(text, {}, {edit(4, 8, "company"), edit(38, 42, "business")}));
+  EXPECT_EQ(sum.repeated_forms, 3u);
+  EXPECT_EQ(sum.inconsistent_forms, 2u);
+}
+
 TEST(Score, IdentitySystemMissesEverything) {
   QualityCounts q = score_document(kSpun, kGold, {});
   EXPECT_EQ(q.gold, 3u);
