@@ -446,7 +446,7 @@ int run_jsonl(const CommonOptions& o, bool restore) {
     std::size_t line_no = 0;
     try {
       ordered_parallel<Item, Answer>(
-          threads, 4 * threads, (std::size_t{16} << 20) * threads,
+          threads, 32 * threads, (std::size_t{16} << 20) * threads,
           [&]() -> std::optional<Item> {
             Item item{line_no + 1, {}};
             if (!reader->next(&item.line)) return std::nullopt;

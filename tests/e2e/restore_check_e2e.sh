@@ -159,12 +159,14 @@ open(d + "/oneline.txt", "w").write(text(100000))
 open(d + "/nopunct.txt", "w").write(text(100000, punct=False))
 open(d + "/bigword.txt", "w").write("start " + "x" * 100000 + " end of the text.\n")
 open(d + "/lines.txt", "w").write("".join(rng.choice(words) + "\n" for _ in range(100000)))
+# One long document of paragraphs (decoded as windows of 3,000 words).
+open(d + "/long.txt", "w").write("\n\n".join(text(150) for _ in range(3000)) + "\n")
 PY
     # The release build's budgets: 60 s and 400 MiB resident, models included.
     # Under ASan (UNSPIN_SANITIZED) shadow memory and checks multiply both.
     max_secs=60 max_mib=400
     if [ -n "${UNSPIN_SANITIZED:-}" ]; then max_secs=240 max_mib=1600; fi
-    for f in oneline nopunct bigword lines; do
+    for f in oneline nopunct bigword lines long; do
       /usr/bin/time -f "%e %M" -o "$TMP/time" "$UNSPIN" check --json --models "$MODELS" "$TMP/$f.txt" >"$TMP/$f.json" ||
         fail "$f: exit $?"
       read -r secs kb <"$TMP/time"
@@ -180,6 +182,15 @@ for m in j["matches"]:
 b = text.encode()
 for m in j["matches"]:
     assert b[m["byteOffset"]:m["byteOffset"] + m["byteLength"]].decode() == m["spun"], m
+if sys.argv[1].endswith("long.txt"):
+    # Every blank-line paragraph once, in order, at its offset; the score of windows.
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    assert len(j["paragraphs"]) == len(paras), (len(j["paragraphs"]), len(paras))
+    at = 0
+    for p, r in zip(paras, j["paragraphs"]):
+        at = text.index(p.strip(), at)
+        assert (r["offset"], r["length"]) == (at, len(p.strip())), (r, at)
+    assert any("windows of about" in r["message"] for r in j["reasons"]), j["reasons"]
 PY
     done
     ;;
