@@ -19,62 +19,44 @@ std::vector<WordId> ids_of(const LanguageModel& lm, std::string_view phrase) {
   return ids;
 }
 
-// local_score_from() for every candidate of a span, with the LM queries of
-// each step (the candidates' first words, their second words or the first
-// right word, ...) asked together, so the model can overlap their memory
-// accesses. totals[c] is exactly local_score_from(..., list[c].ids, right).
-struct CandidateWalker {
-  std::vector<double> totals;
-  std::vector<LmState> states, in, next;
-  std::vector<WordId> words;
-  std::vector<float> probs;
-  std::vector<std::uint32_t> active, position;
-
-  void score(const Sentence& sentence, const LanguageModel& lm, LmState left, std::uint32_t end,
-             const std::vector<SpanCandidate>& list, int right) {
-    const std::size_t n = list.size();
-    const std::uint32_t stop = std::min<std::uint32_t>(sentence.words.size(), end + right);
-    const std::size_t tail = (stop - end) + (stop == sentence.words.size() ? 1 : 0);
-    totals.assign(n, 0.0);
-    states.assign(n, left);
-    position.assign(n, 0);
-    // The word a candidate scores at its step `p`: its own, then the written
-    // right context, then </s> at the sentence end.
-    const auto word_at = [&](std::size_t c, std::uint32_t p) {
-      const auto& ids = list[c].ids;
-      if (p < ids.size()) return ids[p];
-      const std::uint32_t r = end + (p - static_cast<std::uint32_t>(ids.size()));
-      return r < stop ? sentence.words[r].lm_id : lm.end_sentence_id();
-    };
-    active.clear();
-    for (std::uint32_t c = 0; c < n; ++c) active.push_back(c);
-    while (!active.empty()) {
-      words.resize(active.size());
-      next.resize(active.size());
-      probs.resize(active.size());
-      in.resize(active.size());
-      for (std::size_t i = 0; i < active.size(); ++i) {
-        in[i] = states[active[i]];
-        words[i] = word_at(active[i], position[active[i]]);
-      }
-      lm.score_batch(in.data(), words.data(), active.size(), probs.data(), next.data());
-      std::size_t kept_active = 0;
-      for (std::size_t i = 0; i < active.size(); ++i) {
-        const std::uint32_t c = active[i];
-        totals[c] += probs[i];
-        states[c] = next[i];
-        if (++position[c] < list[c].ids.size() + tail) active[kept_active++] = c;
-      }
-      active.resize(kept_active);
-    }
-  }
-};
-
 bool has_digit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
+
+void SequenceScorer::score(const LanguageModel& lm, LmState left, const std::vector<const std::vector<WordId>*>& heads,
+                           const std::vector<WordId>& tail) {
+  const std::size_t n = heads.size();
+  totals.assign(n, 0.0);
+  states_.assign(n, left);
+  position_.assign(n, 0);
+  active_.clear();
+  for (std::uint32_t c = 0; c < n; ++c) active_.push_back(c);
+  while (!active_.empty()) {
+    const std::size_t m = active_.size();
+    words_.resize(m);
+    in_.resize(m);
+    next_.resize(m);
+    probs_.resize(m);
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::uint32_t c = active_[i];
+      const std::vector<WordId>& head = *heads[c];
+      const std::uint32_t p = position_[c];
+      in_[i] = states_[c];
+      words_[i] = p < head.size() ? head[p] : tail[p - head.size()];
+    }
+    lm.score_batch(in_.data(), words_.data(), m, probs_.data(), next_.data());
+    std::size_t still = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::uint32_t c = active_[i];
+      totals[c] += probs_[i];
+      states_[c] = next_[i];
+      if (++position_[c] < heads[c]->size() + tail.size()) active_[still++] = c;
+    }
+    active_.resize(still);
+  }
+}
 
 LmState left_state(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin) {
   LmState state = lm.begin_sentence();
@@ -241,8 +223,9 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
     bool user;
   };
   std::vector<Scored> scored;
-  CandidateWalker walker;
-  std::vector<WordId> kept;
+  SequenceScorer scorer;
+  std::vector<const std::vector<WordId>*> heads;
+  std::vector<WordId> kept, tail;
   std::string key;
   for (std::uint32_t begin = 0; begin < words.size(); ++begin) {
     if (!words[begin].eligible) continue;
@@ -263,13 +246,22 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
         kept.clear();
         for (std::uint32_t i = begin; i < end; ++i) kept.push_back(words[i].lm_id);
         if (!left) left = left_state(sentence, lm, begin);
-        const double keep_score = local_score_from(sentence, lm, *left, end, kept, 2);
+        // The span as written and every candidate, each followed by the two
+        // written words after the span (and </s> at the sentence end).
+        const std::uint32_t stop = std::min<std::uint32_t>(words.size(), end + 2);
+        tail.clear();
+        for (std::uint32_t i = end; i < stop; ++i) tail.push_back(words[i].lm_id);
+        if (stop == words.size()) tail.push_back(lm.end_sentence_id());
+        heads.clear();
+        heads.push_back(&kept);
+        for (const SpanCandidate& cand : found.list) heads.push_back(&cand.ids);
+        scorer.score(lm, *left, heads, tail);
+        const double keep_score = scorer.totals[0];
         scored.clear();
-        walker.score(sentence, lm, *left, end, found.list, 2);
         for (std::uint32_t c = 0; c < found.list.size(); ++c) {
           const SpanCandidate& cand = found.list[c];
           const bool user = (cand.sources & kSourceUser) != 0;
-          const auto gain = static_cast<float>(walker.totals[c] - keep_score);
+          const auto gain = static_cast<float>(scorer.totals[c + 1] - keep_score);
           if (gain < options.min_local_gain && !user) continue;
           scored.push_back({gain, c, user});
         }

@@ -115,6 +115,24 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
                       const LanguageModel& lm, const LatticeOptions& options,
                       CandidateCache* cache = nullptr);
 
+// Scores word sequences that share a left LM state and a tail: totals[c] is
+// the log10 probability, from `left`, of heads[c]'s words then tail's, summed
+// in that order (exactly what one query at a time gives). The queries of one
+// step (every sequence's next word) are asked together (score_batch), so the
+// model overlaps their memory accesses. Reuse one scorer: it keeps its buffers.
+class SequenceScorer {
+ public:
+  void score(const LanguageModel& lm, LmState left, const std::vector<const std::vector<WordId>*>& heads,
+             const std::vector<WordId>& tail);
+  std::vector<double> totals;
+
+ private:
+  std::vector<LmState> states_, in_, next_;
+  std::vector<WordId> words_;
+  std::vector<float> probs_;
+  std::vector<std::uint32_t> active_, position_;
+};
+
 // log10 probability of `replacement` followed by the next `right` written
 // words (and </s> at the sentence end), from the written left context `left`
 // (see left_state): used to rank arcs before the joint search.

@@ -115,8 +115,9 @@ struct Restoration {
 // log10 LM score of `middle` between the restored left context of `begin`
 // and the restored right context after `end` (2 words each side; </s> when
 // the sentence ends within them). Edits overlapping [begin, end) are ignored.
-double context_score(const Sentence& s, const LanguageModel& lm, const Restoration& r,
-                     std::uint32_t begin, std::uint32_t end, const std::vector<WordId>& middle) {
+// The LM state before `begin` with the restored neighbours in place (up to
+// two words, from the sentence start state).
+LmState restored_left_state(const Sentence& s, const LanguageModel& lm, const Restoration& r, std::uint32_t begin) {
   WordId left[2];
   int n_left = 0;
   for (int p = static_cast<int>(begin) - 1; p >= 0 && n_left < 2;) {
@@ -135,11 +136,14 @@ double context_score(const Sentence& s, const LanguageModel& lm, const Restorati
     lm.score(state, left[i], &next);
     state = next;
   }
-  double total = 0;
-  for (WordId id : middle) {
-    total += lm.score(state, id, &next);
-    state = next;
-  }
+  return state;
+}
+
+// The two words after `end` with the restored neighbours in place, then </s>
+// when the sentence ends there.
+void restored_tail(const Sentence& s, const LanguageModel& lm, const Restoration& r, std::uint32_t end,
+                   std::vector<WordId>* tail) {
+  tail->clear();
   int n_right = 0;
   std::uint32_t p = end;
   while (p < s.words.size() && n_right < 2) {
@@ -147,20 +151,17 @@ double context_score(const Sentence& s, const LanguageModel& lm, const Restorati
     if (e >= 0 && r.edits[e]->begin >= end) {
       for (WordId id : r.edits[e]->ids) {
         if (n_right >= 2) break;
-        total += lm.score(state, id, &next);
-        state = next;
+        tail->push_back(id);
         ++n_right;
       }
       p = r.edits[e]->end;
     } else {
-      total += lm.score(state, s.words[p].lm_id, &next);
-      state = next;
+      tail->push_back(s.words[p].lm_id);
       ++n_right;
       ++p;
     }
   }
-  if (p >= s.words.size()) total += lm.score(state, lm.end_sentence_id(), &next);
-  return total;
+  if (p >= s.words.size()) tail->push_back(lm.end_sentence_id());
 }
 
 }  // namespace
@@ -365,36 +366,43 @@ void Pipeline::refine_context(DocumentState& doc) const {
     r.edits.push_back(ref.arc);
     for (std::uint32_t w = ref.arc->begin; w < ref.arc->end; ++w) r.cover[w] = id;
   }
-  // Re-score every occurrence whose neighbourhood changed.
-  std::vector<WordId> kept;
-  std::uint64_t kept_span = UINT64_MAX;
-  double kept_score = 0;
-  for (std::uint32_t i = 0; i < doc.arcs.size(); ++i) {
+  // Re-score every occurrence whose neighbourhood changed: a span's arcs are
+  // consecutive and share its left state and tail, so each span is scored
+  // once, the written span and its arcs together.
+  SequenceScorer scorer;
+  std::vector<const std::vector<WordId>*> heads;
+  std::vector<WordId> kept, tail;
+  for (std::uint32_t i = 0; i < doc.arcs.size();) {
     const ArcRef& ref = doc.arcs[i];
-    const Restoration& r = restorations[ref.sentence];
-    if (r.edits.empty()) continue;
     const Arc& arc = *ref.arc;
-    const Sentence& s = doc.sentences[ref.sentence];
-    const std::uint32_t lo = arc.begin >= 2 ? arc.begin - 2 : 0;
-    const std::uint32_t hi = std::min<std::uint32_t>(s.words.size(), arc.end + 2);
-    bool changed = false;
-    for (std::uint32_t w = lo; w < hi && !changed; ++w) {
-      if (w >= arc.begin && w < arc.end) continue;
-      const int e = r.cover[w];
-      changed = e >= 0 && (r.edits[e]->end <= arc.begin || r.edits[e]->begin >= arc.end);
+    std::uint32_t j = i + 1;
+    while (j < doc.arcs.size() && doc.arcs[j].sentence == ref.sentence && doc.arcs[j].arc->begin == arc.begin &&
+           doc.arcs[j].arc->end == arc.end) {
+      ++j;
     }
-    if (!changed) continue;
-    // The written span's score depends on its span only (the restorations
-    // are fixed here), and a span's arcs are consecutive: score it once.
-    const std::uint64_t span_key = (std::uint64_t{ref.sentence} << 32) | (std::uint64_t{arc.begin} << 16) | arc.end;
-    if (span_key != kept_span) {
+    const Restoration& r = restorations[ref.sentence];
+    const Sentence& s = doc.sentences[ref.sentence];
+    bool changed = false;
+    if (!r.edits.empty()) {
+      const std::uint32_t lo = arc.begin >= 2 ? arc.begin - 2 : 0;
+      const std::uint32_t hi = std::min<std::uint32_t>(s.words.size(), arc.end + 2);
+      for (std::uint32_t w = lo; w < hi && !changed; ++w) {
+        if (w >= arc.begin && w < arc.end) continue;
+        const int e = r.cover[w];
+        changed = e >= 0 && (r.edits[e]->end <= arc.begin || r.edits[e]->begin >= arc.end);
+      }
+    }
+    if (changed) {
       kept.clear();
       for (std::uint32_t w = arc.begin; w < arc.end; ++w) kept.push_back(s.words[w].lm_id);
-      kept_score = context_score(s, lm, r, arc.begin, arc.end, kept);
-      kept_span = span_key;
+      heads.clear();
+      heads.push_back(&kept);
+      for (std::uint32_t k = i; k < j; ++k) heads.push_back(&doc.arcs[k].arc->ids);
+      restored_tail(s, lm, r, arc.end, &tail);
+      scorer.score(lm, restored_left_state(s, lm, r, arc.begin), heads, tail);
+      for (std::uint32_t k = i; k < j; ++k) doc.model.occurrences()[k].delta = scorer.totals[k - i + 1] - scorer.totals[0];
     }
-    const double gain = context_score(s, lm, r, arc.begin, arc.end, arc.ids) - kept_score;
-    doc.model.occurrences()[i].delta = gain;
+    i = j;
   }
 }
 
