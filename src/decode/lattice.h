@@ -133,6 +133,7 @@ class SequenceScorer {
   std::vector<std::uint32_t> active_, position_;
 };
 
+// The reference for SequenceScorer (one query at a time; tests):
 // log10 probability of `replacement` followed by the next `right` written
 // words (and </s> at the sentence end), from the written left context `left`
 // (see left_state): used to rank arcs before the joint search.

@@ -29,6 +29,35 @@ void expect_same(const Lattice& a, const Lattice& b) {
   }
 }
 
+// The batched scorer gives exactly what one query at a time gives
+// (local_score_from), for heads of different lengths, with and without </s>.
+TEST(Lattice, SequenceScorerEqualsOneQueryAtATime) {
+  testing::FakeBigramLm lm({"the", "firm", "company", "big", "large", "grew", "rose", "area"});
+  lm.set("the", "company", -0.5f);
+  lm.set("company", "grew", -0.4f);
+  lm.set("big", "firm", -0.9f);
+  TokenizedText text = tokenize("The big firm grew and rose.");
+  const std::vector<Sentence> sentences = build_sentences(text, lm);
+  ASSERT_EQ(sentences.size(), 1u);
+  const Sentence& s = sentences[0];
+  const std::vector<WordId> a{lm.vocab_id("company")}, b{lm.vocab_id("large"), lm.vocab_id("area")}, c{};
+  for (std::uint32_t begin : {1u, 2u}) {
+    for (std::uint32_t end = begin + 1; end <= s.words.size(); ++end) {
+      const LmState left = left_state(s, lm, begin);
+      std::vector<WordId> tail;
+      const std::uint32_t stop = std::min<std::uint32_t>(s.words.size(), end + 2);
+      for (std::uint32_t i = end; i < stop; ++i) tail.push_back(s.words[i].lm_id);
+      if (stop == s.words.size()) tail.push_back(lm.end_sentence_id());
+      SequenceScorer scorer;
+      scorer.score(lm, left, {&a, &b, &c}, tail);
+      ASSERT_EQ(scorer.totals.size(), 3u);
+      EXPECT_EQ(scorer.totals[0], local_score_from(s, lm, left, end, a, 2));
+      EXPECT_EQ(scorer.totals[1], local_score_from(s, lm, left, end, b, 2));
+      EXPECT_EQ(scorer.totals[2], local_score_from(s, lm, left, end, c, 2));
+    }
+  }
+}
+
 // The per-document candidate cache is keyed by the spun form and the
 // possessive suffix: a repeated word gets the same candidates, a possessive
 // gets its suffix re-attached (and its own LM ids), and the arcs are those

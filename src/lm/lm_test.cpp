@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "lm/test_util.h"
 #include "lm/ulm_file.h"
 #include "lm/ulm_format.h"
@@ -151,6 +153,33 @@ std::string open_error(const std::string& path) {
   }
   ADD_FAILURE() << "open(" << path << ") succeeded";
   return "";
+}
+
+// score_batch (every query's buckets prefetched first) gives exactly score():
+// probabilities and states, unknown and out-of-range words included, over
+// more queries than one prefetch chunk.
+TEST_F(TinyModel, BatchScoresEqualOneAtATime) {
+  const char* words[] = {"the", "cat", "dog", "big", "</s>", "zebra", "<s>"};
+  std::vector<LmState> in;
+  std::vector<WordId> ids;
+  LmState s = model_->begin_sentence(), next;
+  for (int i = 0; i < 40; ++i) {
+    const WordId w = i == 13 ? static_cast<WordId>(1u << 30) : model_->vocab_id(words[(i * 5 + 3) % 7]);
+    in.push_back(s);
+    ids.push_back(w);
+    model_->score(s, w, &next);
+    s = i % 9 == 8 ? model_->begin_sentence() : next;
+  }
+  std::vector<float> probs(ids.size());
+  std::vector<LmState> outs(ids.size());
+  model_->score_batch(in.data(), ids.data(), ids.size(), probs.data(), outs.data());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    LmState expected;
+    EXPECT_EQ(probs[i], model_->score(in[i], ids[i], &expected)) << i;
+    EXPECT_TRUE(outs[i] == expected) << i;
+    EXPECT_EQ(outs[i].length, expected.length) << i;
+    for (int k = 0; k < expected.length; ++k) EXPECT_EQ(outs[i].backoff[k], expected.backoff[k]) << i;
+  }
 }
 
 TEST_F(TinyModel, RefusesMissingTruncatedForeignOldAndIncompleteFiles) {
