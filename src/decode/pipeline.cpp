@@ -301,10 +301,17 @@ void Pipeline::build_model(DocumentState& doc) const {
       for (const Arc& arc : arcs) {
         const std::uint64_t key = (std::uint64_t{s} << 32) | (std::uint64_t{arc.begin} << 16) | arc.end;
         const std::uint32_t span = spans.emplace(key, static_cast<std::uint32_t>(spans.size())).first->second;
+        const double prior = log10_prior(arc, sentence);
+        std::uint32_t entry = doc.model.find_and_raise(arc.original, arc.spun, prior);
+        if (entry != UINT32_MAX) {
+          doc.model.add_occurrence({entry, span, arc.local_gain});
+          doc.arcs.push_back({s, &arc});
+          continue;
+        }
         Entry e;
         e.original = arc.original;
         e.spun = arc.spun;
-        e.log10_prior = log10_prior(arc, sentence);
+        e.log10_prior = prior;
         e.unigram_gain = unigram_log10(arc.ids) - unigram_log10(sentence, arc.begin, arc.end);
         auto it = doc.written.find(arc.original);
         e.unspun = it == doc.written.end() ? 0 : it->second;
@@ -314,7 +321,7 @@ void Pipeline::build_model(DocumentState& doc) const {
           auto spun_count = doc.written.find(arc.spun);
           if (spun_count != doc.written.end()) e.unspun = std::max(0, e.unspun - spun_count->second);
         }
-        const std::uint32_t entry = doc.model.add_entry(std::move(e));
+        entry = doc.model.add_entry(std::move(e));
         doc.model.add_occurrence({entry, span, arc.local_gain});
         doc.arcs.push_back({s, &arc});
       }

@@ -51,6 +51,17 @@ void SpinnerModel::add_known_original(const std::string& original, double q_tota
   group_unspun_[g] = unspun;
 }
 
+std::uint32_t SpinnerModel::find_and_raise(const std::string& original, const std::string& spun, double log10_prior) {
+  probe_.assign(original);
+  probe_ += '\t';
+  probe_ += spun;
+  auto it = index_.find(probe_);
+  if (it == index_.end()) return UINT32_MAX;
+  Entry& e = entries_[it->second];
+  e.log10_prior = std::max(e.log10_prior, log10_prior);
+  return it->second;
+}
+
 std::uint32_t SpinnerModel::entry_index(const std::string& original, const std::string& spun) const {
   auto it = index_.find(original + '\t' + spun);
   return it == index_.end() ? UINT32_MAX : it->second;

@@ -138,6 +138,10 @@ class SpinnerModel {
   // that no spinner with that table touched it.
   void add_known_original(const std::string& original, double q_total, int unspun);
   std::uint32_t entry_index(const std::string& original, const std::string& spun) const;
+  // The entry (original -> spun) when the model has it, its prior raised to
+  // `log10_prior` if that is higher (as add_entry() does); else UINT32_MAX.
+  // Builds no strings once warm: the decoder asks this for every arc.
+  std::uint32_t find_and_raise(const std::string& original, const std::string& spun, double log10_prior);
   void add_occurrence(Occurrence occurrence) { occurrences_.push_back(occurrence); }
   std::vector<Entry>& entries() { return entries_; }
   const std::vector<Entry>& entries() const { return entries_; }
@@ -156,6 +160,7 @@ class SpinnerModel {
   std::vector<Entry> entries_;
   std::vector<Occurrence> occurrences_;
   std::unordered_map<std::string, std::uint32_t> index_;   // original \t spun -> entry
+  std::string probe_;                                       // reused key of find_and_raise
   std::unordered_map<std::string, std::uint32_t> groups_;  // original -> group id
   std::vector<double> group_total_;  // per group: known total prior of its alternatives, or -1
   std::vector<int> group_unspun_;    // per group: written occurrences of the original
