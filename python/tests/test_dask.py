@@ -90,15 +90,18 @@ def big_crawl(tmp_path_factory):
 def test_check_equals_cli_on_a_local_cluster(big_crawl, tmp_path):
     out = tmp_path / "out"
     t = time.monotonic()
+    # A threshold of the user's (the calibrated one flags no document of this
+    # crawl without the spinner's table), so that the summary's count of
+    # "spun" verdicts is exercised; the CLI gets the same.
     r = unspin_dask("check", "--input", str(pathlib.Path(big_crawl["files"][0]).parent / "*.jsonl"), "--out", out,
-                    "--workers", 2, "--models", MODELS, "--dashboard-address", ":0")
+                    "--workers", 2, "--models", MODELS, "--dashboard-address", ":0", "--threshold", 0.6)
     dask_seconds = time.monotonic() - t
     assert "dashboard: http://" in r.stderr, r.stderr
     summary = json.loads((out / "summary.json").read_text())
     assert summary["workers"] == 2
 
     t = time.monotonic()
-    cli = cli_jsonl("check", big_crawl["files"])
+    cli = cli_jsonl("check", big_crawl["files"], ("--threshold", "0.6"))
     cli_seconds = time.monotonic() - t
     print(f"{big_crawl['bytes'] / 1e6:.1f} MB: unspin.dask on 2 workers {dask_seconds:.1f} s, "
           f"the CLI two files at a time {cli_seconds:.1f} s")
