@@ -26,6 +26,8 @@ std::vector<GenreCell> run_genres(const Restorer& restorer, const std::string& c
         ++cell.scored;
         cell.flagged += r.verdict == Verdict::kSpun;
         cell.max_score = std::max(cell.max_score, r.score);
+        cell.at_08 += r.score >= 0.8;
+        cell.at_09 += r.score >= 0.9;
       }
       if (progress) {
         progress(source + " ~" + std::to_string(cell.length) + " words: " + std::to_string(cell.docs) +
@@ -39,14 +41,16 @@ std::vector<GenreCell> run_genres(const Restorer& restorer, const std::string& c
 
 std::string genre_table(const std::vector<GenreCell>& cells, const std::string& system) {
   std::string out =
-      "| system | genre | words | clean docs | scored | flagged spun | false-positive rate | highest score | false edits /1k tokens |\n"
-      "|---|---|---|---|---|---|---|---|---|\n";
+      "| system | genre | words | clean docs | scored | flagged spun | false-positive rate | highest score | score >= 0.8 | score >= 0.9 | false edits /1k tokens |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|\n";
   char buf[256];
   std::map<std::size_t, GenreCell> totals;
   for (const GenreCell& c : cells) {
-    std::snprintf(buf, sizeof buf, "| %s | %s | ~%zu | %zu | %zu | %zu | %.2f%% | %.3f | %.2f |\n", system.c_str(),
-                  c.source.c_str(), c.length, c.docs, c.scored, c.flagged, 100 * c.false_positive_rate(),
-                  c.max_score, c.edits_per_1k());
+    const auto share = [](std::size_t n, std::size_t of) { return of ? 100.0 * n / of : 0.0; };
+    std::snprintf(buf, sizeof buf, "| %s | %s | ~%zu | %zu | %zu | %zu | %.2f%% | %.3f | %.2f%% | %.2f%% | %.2f |\n",
+                  system.c_str(), c.source.c_str(), c.length, c.docs, c.scored, c.flagged,
+                  100 * c.false_positive_rate(), c.max_score, share(c.at_08, c.scored), share(c.at_09, c.scored),
+                  c.edits_per_1k());
     out += buf;
     GenreCell& t = totals[c.length];
     t.length = c.length;
@@ -56,11 +60,14 @@ std::string genre_table(const std::vector<GenreCell>& cells, const std::string& 
     t.tokens += c.tokens;
     t.edits += c.edits;
     t.max_score = std::max(t.max_score, c.max_score);
+    t.at_08 += c.at_08;
+    t.at_09 += c.at_09;
   }
   for (const auto& [length, t] : totals) {
-    std::snprintf(buf, sizeof buf, "| %s | **all** | ~%zu | %zu | %zu | %zu | %.2f%% | %.3f | %.2f |\n",
+    const double of = t.scored ? static_cast<double>(t.scored) : 1.0;
+    std::snprintf(buf, sizeof buf, "| %s | **all** | ~%zu | %zu | %zu | %zu | %.2f%% | %.3f | %.2f%% | %.2f%% | %.2f |\n",
                   system.c_str(), length, t.docs, t.scored, t.flagged, 100 * t.false_positive_rate(), t.max_score,
-                  t.edits_per_1k());
+                  100.0 * t.at_08 / of, 100.0 * t.at_09 / of, t.edits_per_1k());
     out += buf;
   }
   return out;

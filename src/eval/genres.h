@@ -23,6 +23,7 @@ struct GenreCell {
   std::size_t flagged = 0;      // verdict "spun"
   std::size_t tokens = 0, edits = 0;
   double max_score = 0;
+  std::size_t at_08 = 0, at_09 = 0;  // scored at or above 0.8 and 0.9 (a user's --threshold)
   double false_positive_rate() const { return scored ? static_cast<double>(flagged) / scored : 0.0; }
   double edits_per_1k() const { return tokens ? 1000.0 * edits / tokens : 0.0; }
 };

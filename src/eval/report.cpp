@@ -343,6 +343,23 @@ std::string results_markdown(const EvalResults& res) {
     }
   }
 
+  // What each --threshold costs: the share of clean and of spun documents
+  // (every style and rate, at least one substitution) at or above it.
+  md += "\n### Documents flagged by threshold (`--threshold`; the shipped one is the calibrated verdict threshold)\n\n";
+  md += "| system | threshold | clean flagged | spun flagged |\n|---|---|---|---|\n";
+  for (const std::string& name : res.system_names) {
+    if (name.rfind("unspin", 0) != 0) continue;  // the baselines' scores are not probabilities
+    const std::vector<std::pair<double, bool>> scores = document_scores(res.systems.at(name));
+    std::size_t clean = 0, spun = 0;
+    for (const auto& [score, truth] : scores) (truth ? spun : clean)++;
+    for (double t : {0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99}) {
+      std::size_t clean_at = 0, spun_at = 0;
+      for (const auto& [score, truth] : scores) (truth ? spun_at : clean_at) += score >= t;
+      row({name, fmt("%.2f", t), pct(clean ? double(clean_at) / clean : 0.0) + " of " + std::to_string(clean),
+           pct(spun ? double(spun_at) / spun : 0.0) + " of " + std::to_string(spun)});
+    }
+  }
+
   md += "\n### Speed of this run\n\n| system | MB processed | seconds | MB/s |\n|---|---|---|---|\n";
   for (const std::string& name : res.system_names) {
     const SystemResults& r = res.systems.at(name);
