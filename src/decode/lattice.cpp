@@ -152,13 +152,12 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
   std::vector<Candidate> candidates;
   lexicons_.lookup(key, &candidates);
   if (candidates.empty()) return out;
-  // A user's spinner table is the spinner's own: its candidates are
-  // never capped away by the generic sources' many rare synonyms.
-  // Candidates v2: user-table candidates first (never capped), then by how
-  // likely each original is to be what a writer wrote: the lexicon's prior
-  // times the original's word frequency^frequency_weight (per word, so that
-  // phrases are not ranked down for their length), so that common originals
-  // are kept ahead of rare hyponyms when the list is capped.
+  // A user's spinner table is the spinner's own: its candidates come first
+  // and are never capped. The others are ranked by how likely each original
+  // is to be what a writer wrote, the lexicon's prior times the original's
+  // word frequency^frequency_weight (per word, so that phrases are not ranked
+  // down for their length), so that common originals are kept ahead of rare
+  // hyponyms when the list is capped.
   struct Ranked {
     bool user;
     double key;
@@ -167,20 +166,11 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
   std::vector<Ranked> ranked;
   LmState ignored;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const std::vector<WordId> ids = ids_of(lm_, candidates[i].original);
     double frequency = 0;
-    std::size_t words = 0;
-    std::string_view rest = candidates[i].original;
-    while (!rest.empty()) {
-      const std::size_t space = rest.find(' ');
-      const std::string_view word = rest.substr(0, space);
-      if (!word.empty()) {
-        frequency += lm_.score(lm_.null_context(), lm_.vocab_id(word), &ignored);
-        ++words;
-      }
-      rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
-    }
+    for (WordId id : ids) frequency += lm_.score(lm_.null_context(), id, &ignored);
     const double key = std::log10(std::max(candidates[i].prior, 1e-9f)) +
-                       options_.frequency_weight * (words ? frequency / static_cast<double>(words) : 0.0);
+                       options_.frequency_weight * (ids.empty() ? 0.0 : frequency / static_cast<double>(ids.size()));
     ranked.push_back({(candidates[i].sources & kSourceUser) != 0, key, i});
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
@@ -270,9 +260,9 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
         // it too, as evidence against it.
         std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.gain > b.gain; });
         if (static_cast<int>(scored.size()) > options.max_arcs_per_span) {
-          auto tail = std::stable_partition(scored.begin() + options.max_arcs_per_span, scored.end(),
-                                            [](const Scored& a) { return a.user; });
-          scored.erase(tail, scored.end());
+          auto cut = std::stable_partition(scored.begin() + options.max_arcs_per_span, scored.end(),
+                                           [](const Scored& a) { return a.user; });
+          scored.erase(cut, scored.end());
         }
         for (const Scored& sc : scored) {
           const SpanCandidate& cand = found.list[sc.index];

@@ -1,8 +1,6 @@
 #include "decode/pipeline.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <atomic>
 #include <memory>
 #include <cmath>
 #include <cstdio>
@@ -67,7 +65,6 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> find_paragraphs(std::string
   return out;
 }
 
-
 double interpolate_curve(const std::vector<std::pair<double, double>>& knots, double x) {
   if (knots.empty()) return x;
   if (x <= knots.front().first) return knots.front().second;
@@ -112,11 +109,9 @@ struct Restoration {
   std::vector<const Arc*> edits;
 };
 
-// log10 LM score of `middle` between the restored left context of `begin`
-// and the restored right context after `end` (2 words each side; </s> when
-// the sentence ends within them). Edits overlapping [begin, end) are ignored.
-// The LM state before `begin` with the restored neighbours in place (up to
-// two words, from the sentence start state).
+// The restored context of a span [begin, end) (edits overlapping it are
+// ignored): the LM state before `begin` with the restored neighbours in place
+// (up to two words, from the sentence start state).
 LmState restored_left_state(const Sentence& s, const LanguageModel& lm, const Restoration& r, std::uint32_t begin) {
   WordId left[2];
   int n_left = 0;

@@ -36,22 +36,16 @@ Restorer::~Restorer() = default;
 DocumentResult Restorer::run(std::string_view text) const {
   validate_input(text, impl_->options.max_input_bytes);
   const decode::Pipeline& pipeline = impl_->pipeline;
-  const decode::ByteRanges paragraphs = decode::find_paragraphs(text);
   const std::vector<decode::TextWindow> windows =
-      decode::split_windows(text, paragraphs, impl_->options.window_words);
-  if (windows.size() == 1) {
-    decode::DocumentState doc = pipeline.prepare(text, &paragraphs);
-    return pipeline.finish(doc, pipeline.decode({&doc})[0]);
-  }
+      decode::split_windows(text, decode::find_paragraphs(text), impl_->options.window_words);
   // One window at a time: the decoder's memory is that of one window.
   std::vector<DocumentResult> parts;
   parts.reserve(windows.size());
   for (const decode::TextWindow& w : windows) {
-    decode::DocumentState doc = pipeline.prepare(text.substr(w.byte_begin, w.byte_end - w.byte_begin), &w.paragraphs);
+    decode::DocumentState doc = pipeline.prepare(decode::window_text(text, w), &w.paragraphs);
     parts.push_back(pipeline.finish(doc, pipeline.decode({&doc})[0]));
   }
-  const double threshold = parts.front().threshold;
-  return decode::merge_windows(windows, std::move(parts), threshold);
+  return decode::merge_windows(windows, std::move(parts));
 }
 
 std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>& texts,
@@ -78,7 +72,7 @@ std::vector<DocumentResult> Restorer::run_same_source(
   }
   for (std::size_t i = 0; i < texts.size(); ++i) {
     for (const decode::TextWindow& w : windows[i]) {
-      docs.push_back(impl_->pipeline.prepare(texts[i].substr(w.byte_begin, w.byte_end - w.byte_begin), &w.paragraphs));
+      docs.push_back(impl_->pipeline.prepare(decode::window_text(texts[i], w), &w.paragraphs));
     }
   }
   std::vector<decode::DocumentState*> pointers;
@@ -91,12 +85,7 @@ std::vector<DocumentResult> Restorer::run_same_source(
     for (std::size_t w = 0; w < windows[i].size(); ++w, ++next) {
       parts.push_back(impl_->pipeline.finish(docs[next], decisions[next]));
     }
-    if (parts.size() == 1) {
-      results.push_back(std::move(parts.front()));
-    } else {
-      const double threshold = parts.front().threshold;
-      results.push_back(decode::merge_windows(windows[i], std::move(parts), threshold));
-    }
+    results.push_back(decode::merge_windows(windows[i], std::move(parts)));
   }
   return results;
 }

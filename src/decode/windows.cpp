@@ -1,7 +1,6 @@
 #include "decode/windows.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <string>
 #include <unordered_set>
@@ -119,8 +118,9 @@ std::vector<TextWindow> split_windows(std::string_view text, const ByteRanges& p
   return out;
 }
 
-DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector<DocumentResult> parts,
-                             double threshold) {
+DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector<DocumentResult> parts) {
+  if (parts.size() == 1) return std::move(parts.front());
+  const double threshold = parts.empty() ? 0.0 : parts.front().threshold;
   DocumentResult out;
   out.threshold = threshold;
   double scored_words = 0, score_sum = 0, english = 0, rate = 0;

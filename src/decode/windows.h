@@ -51,9 +51,14 @@ std::size_t count_words(std::string_view text);
 // most `window_words` words unless one "word" is longer than the window.
 std::vector<TextWindow> split_windows(std::string_view text, const ByteRanges& paragraphs, std::size_t window_words);
 
-// Merges the windows' results (each with window-relative offsets) into the
-// document's result, as described above. `threshold` decides the verdict.
-DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector<DocumentResult> parts,
-                             double threshold);
+// The text of one window.
+inline std::string_view window_text(std::string_view text, const TextWindow& w) {
+  return text.substr(w.byte_begin, w.byte_end - w.byte_begin);
+}
+
+// Merges the windows' results (each with window-relative offsets, all with
+// the same verdict threshold) into the document's result, as described
+// above; one window's result is the document's as it is.
+DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector<DocumentResult> parts);
 
 }  // namespace unspin::decode

@@ -114,6 +114,7 @@ DocumentResult part(std::size_t words, double score, std::vector<Edit> edits, st
   r.edits = std::move(edits);
   r.paragraphs = std::move(paragraphs);
   r.restored = std::move(restored);
+  r.threshold = 0.5;
   return r;
 }
 
@@ -127,7 +128,7 @@ TEST(Windows, MergeShiftsOffsetsWeighsScoresAndJoinsCutParagraphs) {
                        {{0, 5, 0, 5, 300, true, 0.2, Verdict::kClean}}, "ab xy "));
   parts.push_back(part(100, 0.9, {{0, 3, 0, 2, "\xC3\xA9" "f", "ef", 0.8, "UNSPIN_SUBSTITUTION"}},
                        {{0, 6, 0, 5, 100, true, 0.9, Verdict::kSpun}}, "ef gh"));
-  const DocumentResult r = merge_windows(windows, std::move(parts), 0.5);
+  const DocumentResult r = merge_windows(windows, std::move(parts));
   EXPECT_EQ(r.tokens, 400u);
   EXPECT_NEAR(r.score, (0.2 * 300 + 0.9 * 100) / 400, 1e-12);
   EXPECT_EQ(r.verdict, Verdict::kClean);
@@ -159,7 +160,7 @@ TEST(Windows, MergeWithoutAnyScoredWindowHasNoScore) {
   parts[1].verdict = Verdict::kNotEnglish;
   parts[0].reasons.push_back({"not_english", "only 10% of the words are English words", 0});
   parts[1].reasons.push_back({"not_english", "only 10% of the words are English words", 0});
-  const DocumentResult r = merge_windows(windows, std::move(parts), 0.5);
+  const DocumentResult r = merge_windows(windows, std::move(parts));
   EXPECT_FALSE(r.has_score);
   EXPECT_EQ(r.verdict, Verdict::kNotEnglish);
   ASSERT_EQ(r.reasons.size(), 1u);

@@ -44,9 +44,9 @@ std::string genre_table(const std::vector<GenreCell>& cells, const std::string& 
       "| system | genre | words | clean docs | scored | flagged spun | false-positive rate | highest score | score >= 0.8 | score >= 0.9 | false edits /1k tokens |\n"
       "|---|---|---|---|---|---|---|---|---|---|---|\n";
   char buf[256];
+  const auto share = [](std::size_t n, std::size_t of) { return of ? 100.0 * n / of : 0.0; };
   std::map<std::size_t, GenreCell> totals;
   for (const GenreCell& c : cells) {
-    const auto share = [](std::size_t n, std::size_t of) { return of ? 100.0 * n / of : 0.0; };
     std::snprintf(buf, sizeof buf, "| %s | %s | ~%zu | %zu | %zu | %zu | %.2f%% | %.3f | %.2f%% | %.2f%% | %.2f |\n",
                   system.c_str(), c.source.c_str(), c.length, c.docs, c.scored, c.flagged,
                   100 * c.false_positive_rate(), c.max_score, share(c.at_08, c.scored), share(c.at_09, c.scored),
@@ -64,10 +64,9 @@ std::string genre_table(const std::vector<GenreCell>& cells, const std::string& 
     t.at_09 += c.at_09;
   }
   for (const auto& [length, t] : totals) {
-    const double of = t.scored ? static_cast<double>(t.scored) : 1.0;
     std::snprintf(buf, sizeof buf, "| %s | **all** | ~%zu | %zu | %zu | %zu | %.2f%% | %.3f | %.2f%% | %.2f%% | %.2f |\n",
                   system.c_str(), length, t.docs, t.scored, t.flagged, 100 * t.false_positive_rate(), t.max_score,
-                  100.0 * t.at_08 / of, 100.0 * t.at_09 / of, t.edits_per_1k());
+                  share(t.at_08, t.scored), share(t.at_09, t.scored), t.edits_per_1k());
     out += buf;
   }
   return out;

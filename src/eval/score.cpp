@@ -90,15 +90,6 @@ std::string rewrite(std::string_view text, std::uint32_t lo, std::uint32_t hi, c
   return out;
 }
 
-// ASCII lower case; other bytes (UTF-8) as they are.
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool word_byte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
          (static_cast<unsigned char>(c) & 0x80);
