@@ -60,6 +60,16 @@ class LanguageModel {
     for (std::size_t i = 0; i < n; ++i) probs[i] = score(in[i], words[i], &outs[i]);
   }
   virtual float unknown_log10() const = 0;
+  // score(), and the order of the longest n-gram the model holds that ends in
+  // `word` with this context (1: the word alone, the context backed off; 2: the
+  // bigram; ...). The document screen asks it to tell word pairs the model
+  // never saw. The default derives it from the output state, which is exact
+  // below the model's order.
+  virtual float score_matched(const LmState& in, WordId word, LmState* out, int* matched_order) const {
+    const float p = score(in, word, out);
+    *matched_order = out->length;
+    return p;
+  }
 };
 
 }  // namespace unspin

@@ -24,6 +24,10 @@
 
 namespace unspin {
 
+namespace detect {
+class EvidenceModel;
+}
+
 struct ModelPaths {
   std::string lm;                          // .ulm
   std::string lexicon;                     // .ulex
@@ -48,27 +52,38 @@ struct Models {
   // prior of their spun forms: the spinner model knows these table entries
   // even where none of their spun forms occurs.
   std::unordered_map<std::string, float> user_originals;
+  // What the document screen needs of the LM, precomputed once per model set
+  // (detect/evidence.h); built by load(), else by the first Restorer.
+  std::shared_ptr<const detect::EvidenceModel> evidence;
   // `reports`, when given, receives one import report per user lexicon.
   static std::unique_ptr<Models> load(const ModelPaths& paths,
                                       std::vector<UserLexiconReport>* reports = nullptr);
 };
 
-// The calibrated verdict threshold shipped with the fitted model (see
-// src/decode/params.h): the score at or above which a document is "spun",
-// without a user lexicon. With one, the model's user-table calibration has
-// its own (DocumentResult::threshold reports the one used).
+// The default verdict threshold: 0.5 for every model set. The score is
+// P(spun | text) at the base rate (RestoreOptions::base_rate), so a document
+// is "spun" when spinning is the likelier explanation (docs/SCHEMA.md §8).
 double default_verdict_threshold();
-// The calibrated threshold a Restorer on `models` uses by default: the
-// user-table calibration's when a user lexicon is loaded.
 double default_verdict_threshold(const Models& models);
+// The default share of spun documents the score assumes.
+inline constexpr double kDefaultBaseRate = 0.1;
 
 struct RestoreOptions {
   std::size_t max_input_bytes = 64u << 20;  // larger input -> Error(kTooLarge)
   int max_phrase_words = 4;                 // longest spun span considered
   bool adapt = true;                        // re-score each span in its restored context
   double min_confidence = 0.5;              // edits below this posterior are not applied
-  // Score at or above which a document is "spun"; negative = the calibrated default.
+  // Score at or above which a document is "spun"; negative = the default (0.5).
   double verdict_threshold = -1;
+  // The prior share of spun documents the score assumes, in (0, 1).
+  double base_rate = kDefaultBaseRate;
+  // Suspicious spans at or above this confidence are listed in
+  // DocumentResult::review (docs/SCHEMA.md §3b).
+  double review_threshold = 0.2;
+  // Run the cheap candidate-free screen first and call a document clean
+  // without decoding when it can (DocumentResult::stage "screen"). restore
+  // turns it off: a restoration always decodes.
+  bool screen = true;
   // Words and phrases never flagged (case-insensitive, words joined by single spaces).
   std::vector<std::string> allow;
   // Fewer words than this: verdict "too short", score null.
@@ -95,6 +110,17 @@ struct Edit {
   // "UNSPIN_SUBSTITUTION"; "UNSPIN_TABLE" when the pair came from a user's
   // spinner table; "UNSPIN_ARTICLE": a/an fixed next to an edit (docs/SCHEMA.md).
   std::string rule = "UNSPIN_SUBSTITUTION";
+};
+
+// A span a reviewer should look at (docs/SCHEMA.md §3b).
+struct ReviewSpan {
+  std::uint32_t byte_begin, byte_end, cp_begin, cp_end;
+  std::string spun;                     // as written
+  std::optional<std::string> original;  // the likely original, cased to fit; none known: "unusual wording"
+  double confidence = 0;                // probability the span is spun
+  bool applied = false;                 // one of DocumentResult::edits
+  std::string rule;                     // the edit's rule when applied, else "UNSPIN_REVIEW"
+  std::string reason;                   // "edit", "candidate", "unusual", "listed"
 };
 
 enum class Verdict { kClean, kSpun, kTooShort, kNotEnglish };
@@ -132,6 +158,13 @@ struct DocumentResult {
   std::string restored;      // input with the edits applied
   std::vector<Reason> reasons;           // strongest first
   std::vector<ParagraphResult> paragraphs;
+  std::vector<ReviewSpan> review;        // in input order, applied edits included
+  double base_rate = kDefaultBaseRate;   // the prior the score assumes
+  double review_threshold = 0.2;
+  // The detector's log likelihood ratio of spun against clean (natural log):
+  // score = sigmoid(log_lr + logit(base_rate)); windows add theirs.
+  double log_lr = 0;
+  std::string stage = "decoder";         // "screen", "decoder" or "source" (docs/SCHEMA.md §2)
 };
 
 // One document of Restorer::run_many: its result, or the Error run() throws for it.

@@ -37,7 +37,10 @@ struct CommonOptions {
   bool same_source = false;
   bool no_adapt = false;
   double min_confidence = 0.5;
-  double threshold = -1;          // < 0: the calibrated default
+  double threshold = -1;          // < 0: the default, 0.5
+  double base_rate = kDefaultBaseRate;
+  double review_threshold = 0.2;
+  bool no_screen = false;         // restore: always decode
   std::string allow_file;         // words and phrases never flagged
   std::string offsets = "codepoint";
   bool jsonl = false;
@@ -74,8 +77,17 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "does not depend on it")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threshold", o.threshold,
-                  "Score at or above which a document is called spun (default: the calibrated one)")
+                  "Score at or above which a document is called spun (default 0.5: the score is a probability)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--base-rate", o.base_rate,
+                  "Share of spun documents the score assumes, between 0 and 1 exclusive (default 0.1: a crawl "
+                  "where one document in ten is spun; 0.5 for a suspected copy)")
+      ->check(CLI::Range(1e-6, 1 - 1e-6));
+  cmd->add_option("--review-threshold", o.review_threshold,
+                  "List suspicious spans at least this likely spun for review (default 0.2; edits need --min-confidence)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_flag("--no-screen", o.no_screen,
+                "Decode every document fully, even those the fast screen calls clean (restore always does)");
   cmd->add_option("--allow", o.allow_file,
                   "File of words and phrases never flagged, one per line ('#' comments)");
   cmd->add_option("--offsets", o.offsets,
@@ -115,6 +127,9 @@ class Engine {
     options_.adapt = !o.no_adapt;
     options_.min_confidence = o.min_confidence;
     options_.verdict_threshold = o.threshold;
+    options_.base_rate = o.base_rate;
+    options_.review_threshold = o.review_threshold;
+    options_.screen = !o.no_screen;
     options_.allow = read_allow_list(o.allow_file);
     archive_only_.version = std::string(version());
     archive_only_.options = {{"min_confidence", options_.min_confidence}, {"same_source", o.same_source}};
@@ -361,6 +376,21 @@ std::string human_report(const std::string& name, std::string_view text, const D
     appendf(out, "  %zu:%zu  %s%s%s -> %s%s%s  (confidence %.2f)\n", line, col, red,
                 e.spun.c_str(), reset, green, e.original.c_str(), reset, e.confidence);
   }
+  // Review spans that are not edits, marked "?" (SCHEMA §3b).
+  LineCounter review_lines(text);
+  std::size_t shown = 0;
+  for (const ReviewSpan& rs : r.review) {
+    if (rs.applied) continue;
+    auto [line, col] = review_lines.at(rs.byte_begin);
+    if (rs.original) {
+      appendf(out, "  %zu:%zu ? %s -> %s?  (review, %.2f)\n", line, col, rs.spun.c_str(), rs.original->c_str(),
+              rs.confidence);
+    } else {
+      appendf(out, "  %zu:%zu ? %s  (unusual wording, review, %.2f)\n", line, col, rs.spun.c_str(), rs.confidence);
+    }
+    ++shown;
+  }
+  if (r.stage == "screen") appendf(out, "  %s(decided by the fast screen; --no-screen decodes fully)%s\n", dim, reset);
   return out;
 }
 
@@ -517,6 +547,7 @@ void add_restore_check_commands(CLI::App& app) {
       "restore", "Print the text with spun wording restored to its likely original");
   add_common_options(restore, restore_options);
   restore->callback([] {
+    restore_options.no_screen = true;  // a restoration always decodes
     refuse_same_source_jsonl(restore_options);
     int status = restore_options.jsonl ? run_jsonl(restore_options, true) : run_restore(restore_options);
     if (status != 0) throw CLI::RuntimeError(status);

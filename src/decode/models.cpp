@@ -1,3 +1,4 @@
+#include "detect/evidence.h"
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
@@ -63,6 +64,7 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     }
     if (reports) reports->push_back(std::move(report));
   }
+  models->evidence = std::make_shared<detect::EvidenceModel>(*models->lm);
   return models;
 }
 

@@ -177,7 +177,9 @@ Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const De
   // with it (the service's decode threads, --threads, Python's check_many).
   candidates_ = std::make_shared<CandidateCache>(models_.lexicons, *models_.lm, lattice_options_, kMaxCachedForms,
                                                  kMaxCachedCandidates);
-  if (options_.verdict_threshold < 0) options_.verdict_threshold = detection().threshold;
+  if (options_.verdict_threshold < 0) options_.verdict_threshold = default_verdict_threshold();
+  evidence_ = models_.evidence ? models_.evidence : std::make_shared<detect::EvidenceModel>(*models_.lm);
+  detector_ = std::make_shared<detect::Detector>(*evidence_, detect::DetectorParams::fitted());
   for (const std::string& a : options.allow) {
     std::string folded = fold_phrase(a);
     if (!folded.empty()) allow_.insert(std::move(folded));
@@ -512,11 +514,60 @@ double Pipeline::calibrated_score(const DetectionEvidence& e) const {
   return sigmoid(c.bias + c.scale * e.null_z + c.log_words * e.log10_words);
 }
 
+void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Decision>& decisions,
+                                const std::vector<detect::UnusualPair>& unusual, DocumentResult* result) const {
+  std::vector<ReviewSpan>& review = result->review;
+  // Applied edits first: what restore changes.
+  for (const Edit& e : result->edits) {
+    review.push_back({e.byte_begin, e.byte_end, e.cp_begin, e.cp_end, e.spun, e.original, e.confidence, true, e.rule,
+                      "edit"});
+  }
+  const auto overlaps = [&](std::uint32_t b, std::uint32_t e) {
+    return std::any_of(review.begin(), review.end(),
+                       [&](const ReviewSpan& r) { return r.byte_begin < e && b < r.byte_end; });
+  };
+  // Candidates of the spinner model between the review and the edit thresholds.
+  for (const Decision& d : decisions) {
+    if (d.confidence < options_.review_threshold || overlaps(d.byte_begin, d.byte_end)) continue;
+    const Sentence& sentence = doc.sentences[d.sentence];
+    const Token& first = doc.text.tokens[sentence.words[d.arc->begin].token];
+    const Token& last = doc.text.tokens[sentence.words[d.arc->end - 1].token];
+    const std::string spun(doc.text.source.substr(d.byte_begin, d.byte_end - d.byte_begin));
+    review.push_back({d.byte_begin, d.byte_end, first.cp_begin, last.cp_end, spun,
+                      apply_casing(d.arc->original, casing_of(first.text)), d.confidence, false, "UNSPIN_REVIEW",
+                      "candidate"});
+  }
+  // Unusual wording with no candidate original: a pair of common words the
+  // LM never saw together, in a document the detector finds likely spun. Its
+  // confidence is P(document spun) x the share of such pairs that touch a
+  // substitution in spun documents (detect/params.cpp).
+  const double pair_confidence = result->has_score ? result->score * detector_->params().unusual_precision : 0.0;
+  if (pair_confidence >= options_.review_threshold) {
+    for (const detect::UnusualPair& u : unusual) {
+      const Token& a = doc.text.tokens[u.first_token];
+      const Token& b = doc.text.tokens[u.second_token];
+      if (overlaps(a.byte_begin, b.byte_end)) continue;
+      std::string spun(doc.text.source.substr(a.byte_begin, b.byte_end - a.byte_begin));
+      if (allow_.count(fold_phrase(spun))) continue;
+      review.push_back({a.byte_begin, b.byte_end, a.cp_begin, b.cp_end, std::move(spun), std::nullopt,
+                        pair_confidence, false, "UNSPIN_REVIEW", "unusual"});
+    }
+  }
+  std::sort(review.begin(), review.end(),
+            [](const ReviewSpan& x, const ReviewSpan& y) { return x.byte_begin < y.byte_begin; });
+}
+
 DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& all) const {
   const std::vector<Decision> decisions = select_non_overlapping(all);
   DocumentResult result;
   result.tokens = doc.words;
   result.threshold = options_.verdict_threshold;
+  result.base_rate = options_.base_rate;
+  result.review_threshold = options_.review_threshold;
+  // The candidate-free evidence of the whole text, and of each paragraph.
+  detect::EvidenceCounts counts;
+  std::vector<detect::UnusualPair> unusual;
+  evidence_->count(doc.text, 0, doc.text.tokens.size(), counts, &unusual);
   result.log10_bayes_factor = doc.result.log10_bf;
   result.english_share = doc.words ? static_cast<double>(doc.known_words) / doc.words : 0.0;
   double expected = 0;
@@ -560,13 +611,15 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
                   options_.min_words_for_verdict);
     add_reason("too_short", buf, 0);
   } else {
-    result.score = calibrated_score(detection_evidence(doc.result, doc.words, detection()));
+    result.log_lr = detector_->full_log_lr(counts, detection_evidence(doc.result, doc.words, detection()).null_z);
+    result.score = detect::probability(result.log_lr, options_.base_rate);
     result.verdict = result.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
   }
   result.spun = result.verdict == Verdict::kSpun;
   // Text that is not English prose is returned as it is: no edits.
   if (result.verdict == Verdict::kNotEnglish) planned.clear();
   apply_edits(doc.text, planned, &result);
+  if (result.verdict != Verdict::kNotEnglish) add_review_spans(doc, decisions, unusual, &result);
 
   // Reasons: the table entries the model relies on, strongest first, then spans.
   const auto& entries = doc.model.entries();
@@ -629,6 +682,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   for (const auto& [pb, pe] : doc.paragraphs) {
     ParagraphResult para{pb, pe, 0, 0};
     while (next_token < doc.text.tokens.size() && doc.text.tokens[next_token].byte_begin < pb) ++next_token;
+    const std::size_t para_first_token = next_token;
     bool first = true;
     for (; next_token < doc.text.tokens.size() && doc.text.tokens[next_token].byte_begin < pe; ++next_token) {
       const Token& t = doc.text.tokens[next_token];
@@ -657,7 +711,11 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
       // Originals written unspun anywhere in the document still count against an entry.
       const ModelResult r = subset.empty() ? ModelResult{} : doc.model.restricted_to(subset).evaluate();
       para.has_score = true;
-      para.score = calibrated_score(detection_evidence(r, para.words, detection()));
+      detect::EvidenceCounts para_counts;
+      evidence_->count(doc.text, para_first_token, next_token, para_counts);
+      para.score = detect::probability(
+          detector_->full_log_lr(para_counts, detection_evidence(r, para.words, detection()).null_z),
+          options_.base_rate);
       para.verdict = para.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
     } else {
       para.verdict = result.verdict == Verdict::kNotEnglish ? Verdict::kNotEnglish : Verdict::kTooShort;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "decode/document.h"
+#include "detect/detector.h"
 #include "decode/lattice.h"
 #include "decode/params.h"
 #include "decode/spinner_model.h"
@@ -103,9 +104,16 @@ class Pipeline {
   const DetectionCalibration& detection() const {
     return models_.user_originals.empty() ? params_.model.detection : params_.model.user_detection;
   }
+  // The document detector (detect/detector.h) over this pipeline's LM.
+  const detect::Detector& detector() const { return *detector_; }
+  const RestoreOptions& options() const { return options_; }
 
  private:
   void count_written(DocumentState& doc) const;
+  // DocumentResult::review: the applied edits, the model's candidates at or
+  // above the review threshold, and candidate-free unusual pairs (SCHEMA §3b).
+  void add_review_spans(const DocumentState& doc, const std::vector<Decision>& decisions,
+                        const std::vector<detect::UnusualPair>& unusual, DocumentResult* result) const;
   void build_model(DocumentState& doc) const;
   void refine_context(DocumentState& doc) const;
   void pool_same_source(const std::vector<DocumentState*>& docs) const;
@@ -119,7 +127,9 @@ class Pipeline {
   DecoderParams params_;
   LatticeOptions lattice_options_;
   std::unordered_set<std::string> allow_;
-  std::shared_ptr<CandidateCache> candidates_;  // shared by copies (same models and options) and threads
+  std::shared_ptr<CandidateCache> candidates_;
+  std::shared_ptr<const detect::EvidenceModel> evidence_;
+  std::shared_ptr<const detect::Detector> detector_;  // shared by copies (same models and options) and threads
 };
 
 }  // namespace unspin::decode

@@ -4,15 +4,17 @@
 #include "unspin/restore.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+#include "unspin/text.h"
 #include <map>
 
 namespace unspin {
 
-double default_verdict_threshold() { return decode::DecoderParams{}.model.detection.threshold; }
-double default_verdict_threshold(const Models& models) {
-  const decode::SpinnerModelParams params = decode::DecoderParams{}.model;
-  return models.user_originals.empty() ? params.detection.threshold : params.user_detection.threshold;
-}
+double default_verdict_threshold() { return 0.5; }
+double default_verdict_threshold(const Models&) { return 0.5; }
 
 std::string_view verdict_name(Verdict verdict) {
   switch (verdict) {
@@ -24,20 +26,117 @@ std::string_view verdict_name(Verdict verdict) {
   return "clean";
 }
 
+using decode::ByteRanges;
+
 struct Restorer::Impl {
   RestoreOptions options;
   decode::Pipeline pipeline;
+  std::optional<DocumentResult> screen(std::string_view text, const ByteRanges& paragraphs,
+                                       const std::vector<decode::TextWindow>& windows) const;
 };
 
 Restorer::Restorer(const Models& models, RestoreOptions options)
     : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{})})) {}
 Restorer::~Restorer() = default;
 
+namespace {
+
+// Tokens [first, last) whose bytes start in [begin, end).
+std::pair<std::size_t, std::size_t> token_range(const TokenizedText& t, std::uint32_t begin, std::uint32_t end,
+                                                std::size_t from) {
+  std::size_t first = from;
+  while (first < t.tokens.size() && t.tokens[first].byte_begin < begin) ++first;
+  std::size_t last = first;
+  while (last < t.tokens.size() && t.tokens[last].byte_begin < end) ++last;
+  return {first, last};
+}
+
+}  // namespace
+
+// The screen (docs/ARCHITECTURE.md, "The document detector"): the detector's
+// candidate-free evidence, one LM query per word. When it calls the document
+// clean, that is the result: score from the screen, no edits, no review spans.
+std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, const ByteRanges& paragraphs,
+                                                     const std::vector<decode::TextWindow>& windows) const {
+  const RestoreOptions& o = options;
+  const detect::Detector& detector = pipeline.detector();
+  const TokenizedText tokens = tokenize(text);
+  // The screen is fitted on documents of up to a window's length: a longer
+  // document is the sum of its windows' evidence (independent parts of one text).
+  detect::EvidenceCounts total;
+  double log_lr = 0;
+  std::size_t next = 0;
+  for (const decode::TextWindow& w : windows) {
+    const auto [first, last] = token_range(tokens, w.byte_begin, w.byte_end, next);
+    detect::EvidenceCounts counts;
+    detector.evidence().count(tokens, first, last, counts);
+    log_lr += detector.screen_log_lr(counts);
+    total.add(counts);
+    next = last;
+  }
+  // Too short, not English, not prose: the decoder's verdicts, not the screen's.
+  const double words = total.words;
+  if (total.words < o.min_words_for_verdict || total.known < o.min_english_share * words ||
+      words < o.min_word_share * static_cast<double>(tokens.tokens.size())) {
+    return std::nullopt;
+  }
+  const double score = detect::probability(log_lr, o.base_rate);
+  if (score >= detector.params().screen_pass) return std::nullopt;
+  DocumentResult r;
+  r.stage = "screen";
+  r.has_score = true;
+  r.score = score;
+  r.log_lr = log_lr;
+  r.verdict = score >= pipeline.options().verdict_threshold ? Verdict::kSpun : Verdict::kClean;
+  r.spun = r.verdict == Verdict::kSpun;
+  r.threshold = pipeline.options().verdict_threshold;
+  r.base_rate = o.base_rate;
+  r.review_threshold = o.review_threshold;
+  r.tokens = total.words;
+  r.english_share = total.known / words;
+  r.restored = std::string(text);
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "no sign of spinning: %u of %u pairs of common words are ones the language model never saw together",
+                total.unseen_common, total.common_pairs);
+  r.reasons.push_back({"screen", buf, log_lr / std::log(10.0)});
+  next = 0;
+  for (const auto& [pb, pe] : paragraphs) {
+    const auto [first, last] = token_range(tokens, pb, pe, next);
+    next = last;
+    ParagraphResult para{pb, pe, 0, 0};
+    if (first < last) {
+      para.cp_begin = tokens.tokens[first].cp_begin;
+      para.cp_end = tokens.tokens[last - 1].cp_end;
+    }
+    detect::EvidenceCounts counts;
+    detector.evidence().count(tokens, first, last, counts);
+    para.words = counts.words;
+    if (paragraphs.size() == 1) {
+      para.has_score = true;
+      para.score = r.score;
+      para.verdict = r.verdict;
+    } else if (para.words >= o.min_words_for_verdict) {
+      para.has_score = true;
+      para.score = detect::probability(detector.screen_log_lr(counts), o.base_rate);
+      para.verdict = para.score >= r.threshold ? Verdict::kSpun : Verdict::kClean;
+    } else {
+      para.verdict = Verdict::kTooShort;
+    }
+    r.paragraphs.push_back(para);
+  }
+  return r;
+}
+
 DocumentResult Restorer::run(std::string_view text) const {
   validate_input(text, impl_->options.max_input_bytes);
   const decode::Pipeline& pipeline = impl_->pipeline;
+  const ByteRanges paragraphs = decode::find_paragraphs(text);
   const std::vector<decode::TextWindow> windows =
-      decode::split_windows(text, decode::find_paragraphs(text), impl_->options.window_words);
+      decode::split_windows(text, paragraphs, impl_->options.window_words);
+  if (impl_->options.screen) {
+    if (std::optional<DocumentResult> screened = impl_->screen(text, paragraphs, windows)) return std::move(*screened);
+  }
   // One window at a time: the decoder's memory is that of one window.
   std::vector<DocumentResult> parts;
   parts.reserve(windows.size());

@@ -1,6 +1,7 @@
 #include "decode/windows.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <unordered_set>
@@ -123,7 +124,9 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
   const double threshold = parts.empty() ? 0.0 : parts.front().threshold;
   DocumentResult out;
   out.threshold = threshold;
-  double scored_words = 0, score_sum = 0, english = 0, rate = 0;
+  double scored_words = 0, english = 0, rate = 0, log_lr = 0;
+  out.base_rate = parts.empty() ? kDefaultBaseRate : parts.front().base_rate;
+  out.review_threshold = parts.empty() ? 0.2 : parts.front().review_threshold;
   bool any_not_english = false;
   std::vector<Reason> evidence, allowed, no_verdict;
   std::vector<double> paragraph_scored_words;  // per merged paragraph: words of its scored pieces
@@ -138,7 +141,14 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
     rate += part.spin_rate * words;
     if (part.has_score) {
       scored_words += words;
-      score_sum += part.score * words;
+      log_lr += part.log_lr;
+    }
+    for (ReviewSpan& r : part.review) {
+      r.byte_begin += byte_shift;
+      r.byte_end += byte_shift;
+      r.cp_begin += cp_shift;
+      r.cp_end += cp_shift;
+      out.review.push_back(std::move(r));
     }
     any_not_english |= part.verdict == Verdict::kNotEnglish;
     for (Edit& e : part.edits) {
@@ -196,8 +206,11 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
   out.english_share = english / words;
   out.spin_rate = rate / words;
   if (scored_words > 0) {
+    // The windows are independent evidence about one document: their log
+    // likelihood ratios add, and the prior enters once.
     out.has_score = true;
-    out.score = score_sum / scored_words;
+    out.log_lr = log_lr;
+    out.score = 1.0 / (1.0 + std::exp(-(log_lr + std::log(out.base_rate / (1 - out.base_rate)))));
     out.verdict = out.score >= threshold ? Verdict::kSpun : Verdict::kClean;
   } else {
     out.has_score = false;

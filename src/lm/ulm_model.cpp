@@ -123,7 +123,18 @@ class UlmModel final : public LanguageModel {
     }
   }
 
-  float probe(const LmState& in, WordId word, const Keys& keys, LmState* out) const {
+  float score_matched(const LmState& in, WordId word, LmState* out, int* matched_order) const override {
+    if (word == kUnknownWord || word >= vocab_size_) {
+      *out = LmState{};
+      *matched_order = 0;
+      return unknown_;
+    }
+    Keys keys;
+    prefetch(in, word, &keys);
+    return probe(in, word, keys, out, matched_order);
+  }
+
+  float probe(const LmState& in, WordId word, const Keys& keys, LmState* out, int* matched_order = nullptr) const {
     LmState next;
     const int max_context = order_ - 1;
     const int in_len = keys.count;
@@ -147,6 +158,7 @@ class UlmModel final : public LanguageModel {
     }
     // Back off from every longer context; its weight was stored in the state.
     for (int j = matched; j < in_len; ++j) prob += in.backoff[j];
+    if (matched_order) *matched_order = matched + 1;
     if (out) *out = next;
     return prob;
   }

@@ -60,6 +60,39 @@ json languagetool_json(std::string_view text, const DocumentResult& result, std:
   out["warnings"] = {{"incompleteResults", false}};
   out["language"] = language_json(requested_language, result.english_share);
   json matches = std::move(doc["matches"]);
+  // Each span once: the applied edits, then the review spans that are not
+  // edits, as matches of their own rule (SCHEMA §6), in text order.
+  for (const json& rs : doc["review"]) {
+    if (rs["applied"].get<bool>()) continue;
+    json m;
+    m["offset"] = rs["offset"];
+    m["length"] = rs["length"];
+    m["byteOffset"] = rs["byteOffset"];
+    m["byteLength"] = rs["byteLength"];
+    const std::string spun = rs["spun"].get<std::string>();
+    if (rs["original"].is_string()) {
+      const std::string original = rs["original"].get<std::string>();
+      m["message"] = "Possibly spun: \"" + spun + "\" may be a replacement for \"" + original + "\".";
+      m["replacements"] = json::array({json{{"value", original}}});
+    } else {
+      m["message"] = "Unusual wording, likely spun: clean English almost never joins \"" + spun + "\".";
+      m["replacements"] = json::array();
+    }
+    m["shortMessage"] = "review: possibly spun";
+    m["rule"] = {{"id", "UNSPIN_REVIEW"},
+                 {"description", "Suspicious wording for a reviewer (below the confidence edits are applied at)"},
+                 {"issueType", "style"},
+                 {"category", {{"id", "SPUN_TEXT"}, {"name", "Spun text"}}}};
+    m["confidence"] = rs["confidence"];
+    m["spun"] = spun;
+    m["original"] = rs["original"];
+    m["context"] = {{"text", spun}, {"offset", 0}, {"length", rs["length"]}};
+    m["sentence"] = spun;
+    matches.push_back(std::move(m));
+  }
+  std::stable_sort(matches.begin(), matches.end(), [](const json& a, const json& b) {
+    return a["offset"].get<std::uint32_t>() < b["offset"].get<std::uint32_t>();
+  });
   for (json& m : matches) {
     if (map_offset) {
       const std::uint32_t begin = m["offset"].get<std::uint32_t>();

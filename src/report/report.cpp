@@ -37,6 +37,9 @@ Provenance make_provenance(const Models& models, const RestoreOptions& options, 
     p.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
   }
   p.options = {{"min_confidence", options.min_confidence},
+               {"base_rate", options.base_rate},
+               {"review_threshold", options.review_threshold},
+               {"screen", options.screen},
                {"threshold", options.verdict_threshold < 0 ? default_verdict_threshold(models) : options.verdict_threshold},
                {"allow", options.allow.size()},
                {"adapt", options.adapt},
@@ -209,6 +212,30 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   out["words"] = r.tokens;
   out["tokens"] = r.tokens;
   out["matches"] = std::move(matches);
+  json review = json::array();
+  std::size_t listed = 0, unlisted = 0;
+  for (const ReviewSpan& rs : r.review) {
+    const std::uint32_t b = map.at(rs.byte_begin);
+    review.push_back({{"offset", b},
+                      {"length", map.at(rs.byte_end) - b},
+                      {"byteOffset", rs.byte_begin},
+                      {"byteLength", rs.byte_end - rs.byte_begin},
+                      {"spun", rs.spun},
+                      {"original", rs.original ? json(*rs.original) : json(nullptr)},
+                      {"confidence", rs.confidence},
+                      {"applied", rs.applied},
+                      {"rule", rs.rule},
+                      {"reason", rs.reason}});
+    (rs.rule == "UNSPIN_LISTED" ? listed : unlisted) += 1;
+  }
+  std::size_t listed_matches = 0;
+  for (const Edit& e : r.edits) listed_matches += e.rule == "UNSPIN_LISTED";
+  out["review"] = std::move(review);
+  out["counts"] = {{"matches", r.edits.size()}, {"listed", listed_matches}, {"review", r.review.size()},
+                   {"unlisted", unlisted}};
+  out["base_rate"] = r.base_rate;
+  out["review_threshold"] = r.review_threshold;
+  out["stage"] = r.stage;
   out["reasons"] = std::move(reasons);
   out["paragraphs"] = std::move(paragraphs);
   out["restored"] = r.restored;
