@@ -83,6 +83,19 @@ std::string collapse(std::string_view s) {
   return out;
 }
 
+// Ends in . ! ? or : with closing quotes or brackets after it.
+bool ends_sentence(std::string_view s) {
+  for (;;) {
+    while (!s.empty() && std::strchr("\"')]", s.back())) s.remove_suffix(1);
+    if (s.ends_with("\xE2\x80\x9D") || s.ends_with("\xE2\x80\x99")) {
+      s.remove_suffix(3);
+      continue;
+    }
+    break;
+  }
+  return !s.empty() && std::strchr(".!?:", s.back());
+}
+
 // No space before , ; ) or a final . and none after ( : where markup was
 // dropped next to punctuation ("JavaScript [1])." -> "JavaScript).").
 std::string tighten(const std::string& s) {
@@ -104,8 +117,20 @@ std::string tighten(const std::string& s) {
 void add_paragraph(std::vector<Sentence>& out, std::string_view text) {
   const std::string clean = tighten(collapse(text));
   if (clean.empty()) return;
-  bool first = true;
+  // split_sentences also cuts before a capitalised word after an opening
+  // quote ("see Section 9.1.2, “The screen program”) session"): a piece whose
+  // predecessor does not end a sentence goes back onto it.
+  std::vector<Sentence> pieces;
   for (Sentence& s : split_sentences(clean)) {
+    if (!pieces.empty() && !ends_sentence(pieces.back().text)) {
+      pieces.back().text += ' ';
+      pieces.back().text += s.text;
+    } else {
+      pieces.push_back(std::move(s));
+    }
+  }
+  bool first = true;
+  for (Sentence& s : pieces) {
     if (!prose_sentence(s.text)) continue;
     s.paragraph_start = first;
     first = false;
@@ -139,6 +164,22 @@ bool word_token(std::string_view t) {
   const std::string_view before_back = t;
   strip_back();
   if (t.empty()) return false;
+  // A man page reference, as technical prose cites them: "grub-install(8)",
+  // "crypt(3)," "(see nsenter(1))." (unbalanced closing brackets are the sentence's).
+  if (const std::size_t open = before_back.find('('); open != std::string_view::npos && open > 0) {
+    std::string_view r = before_back;
+    while (!r.empty() && std::strchr(".,;:!?\"'", r.back())) r.remove_suffix(1);
+    while (r.ends_with(")") && std::count(r.begin(), r.end(), ')') > std::count(r.begin(), r.end(), '(')) {
+      r.remove_suffix(1);
+    }
+    const std::string_view name = r.substr(0, open), sect = r.substr(open);
+    const bool ref = (sect.size() == 3 || (sect.size() == 4 && sect[2] >= 'a' && sect[2] <= 'z')) &&
+                     std::isdigit(static_cast<unsigned char>(sect[1])) && sect.back() == ')';
+    return ref && std::isalpha(static_cast<unsigned char>(name.front())) &&
+           std::all_of(name.begin(), name.end(), [](char c) {
+             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+           });
+  }
   // A plain number: digits with , . separators ("3.11", "1,200").
   if (std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; })) {
     return std::isdigit(static_cast<unsigned char>(t.front()));
@@ -194,17 +235,7 @@ bool prose_sentence(std::string_view s) {
     while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
     if (j > i + 1 && j < s.size() && s[j] == ';') return false;
   }
-  // The end: . ! ? : with closing quotes or brackets after it.
-  std::string_view end = s;
-  for (;;) {
-    while (!end.empty() && std::strchr("\"')]", end.back())) end.remove_suffix(1);
-    if (end.ends_with("\xE2\x80\x9D") || end.ends_with("\xE2\x80\x99")) {
-      end.remove_suffix(3);
-      continue;
-    }
-    break;
-  }
-  if (end.empty() || !std::strchr(".!?:", end.back())) return false;
+  if (!ends_sentence(s)) return false;
   std::size_t tokens = 0, words = 0, pos = 0;
   while (pos < s.size()) {
     while (pos < s.size() && is_space(s[pos])) ++pos;

@@ -37,7 +37,8 @@ std::vector<CorpusDoc> load_system_source(const std::string& name, const std::st
 
 // A sentence that is prose: >= 4 whitespace-separated tokens, >= 80% of them
 // words (letters with inner hyphens or apostrophes, abbreviations such as
-// "e.g.", plain numbers; surrounding punctuation and quotes ignored), ending
+// "e.g.", plain numbers, man page references such as "crypt(3)"; surrounding
+// punctuation and quotes ignored; a lone dash is no token), ending
 // in . ! ? or : (a closing quote or bracket may follow), and no markup
 // leftovers (a backslash, "<tag", "&name;", "``", "::", "{}" ...).
 bool prose_sentence(std::string_view sentence);

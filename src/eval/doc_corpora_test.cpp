@@ -19,6 +19,7 @@ TEST(ProseSentence, KeepsProseDropsCommandsFragmentsAndMarkup) {
   EXPECT_TRUE(prose_sentence("The package manager keeps a list of installed files."));
   EXPECT_TRUE(prose_sentence("It loads the kernel image (see grub-install(8)) into memory."));
   EXPECT_TRUE(prose_sentence("Use a helper, e.g. debhelper, to build the package:"));
+  EXPECT_TRUE(prose_sentence("Since kernel version 5.6, there are 8 kinds of namespaces (see namespaces(7), unshare(1), nsenter(1))."));
   EXPECT_TRUE(prose_sentence("\xE2\x80\x9CIt works,\xE2\x80\x9D she said, \xE2\x80\x9Cin version 3.11.\xE2\x80\x9D"));
   EXPECT_FALSE(prose_sentence("Run dpkg -i foo.deb && apt-get -f install."));        // a command line
   EXPECT_FALSE(prose_sentence("$ sudo apt-get install --no-install-recommends foo."));
@@ -86,6 +87,16 @@ TEST(HtmlProse, ReadsOnlyTheSphinxMainBodyAndUsesSectionIds) {
   EXPECT_EQ(s[2].anchor, "basic-usage");
   EXPECT_EQ(joined(s[2].sentences), "Serialize obj as a JSON formatted stream to fp.");
   EXPECT_EQ(s[3].anchor, "basic-usage");
+}
+
+TEST(HtmlProse, KeepsASentenceWholeAcrossAQuotedCapital) {
+  const std::vector<ProseSection> s = html_prose(
+      "<p>Run it in a session (see <a class=\"xref\">Section 9.1.2, \xE2\x80\x9CThe screen program\xE2\x80\x9D</a>) "
+      "instead of the console. The next one stays too.</p>");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(joined(s[0].sentences),
+            "Run it in a session (see Section 9.1.2, \xE2\x80\x9CThe screen program\xE2\x80\x9D) instead of the "
+            "console. | The next one stays too.");
 }
 
 TEST(HtmlProse, SurvivesBrokenMarkupAndRefusesAbsurdNesting) {
