@@ -104,6 +104,9 @@ struct EvalOptions {
 RestoreOptions graded_options() {
   RestoreOptions o;
   o.min_confidence = 0.05;
+  // Restoration is measured as `restore` runs: every document decoded (the
+  // screen's verdicts are measured by `unspin eval detect`).
+  o.screen = false;
   return o;
 }
 

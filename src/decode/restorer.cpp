@@ -31,12 +31,16 @@ using decode::ByteRanges;
 struct Restorer::Impl {
   RestoreOptions options;
   decode::Pipeline pipeline;
+  // A user's spinner table is evidence the screen does not see: with one,
+  // every document is decoded.
+  bool screen_allowed = true;
   std::optional<DocumentResult> screen(std::string_view text, const ByteRanges& paragraphs,
                                        const std::vector<decode::TextWindow>& windows) const;
 };
 
 Restorer::Restorer(const Models& models, RestoreOptions options)
-    : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{})})) {}
+    : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{}),
+                                        models.user_originals.empty()})) {}
 Restorer::~Restorer() = default;
 
 namespace {
@@ -134,7 +138,7 @@ DocumentResult Restorer::run(std::string_view text) const {
   const ByteRanges paragraphs = decode::find_paragraphs(text);
   const std::vector<decode::TextWindow> windows =
       decode::split_windows(text, paragraphs, impl_->options.window_words);
-  if (impl_->options.screen) {
+  if (impl_->options.screen && impl_->screen_allowed) {
     if (std::optional<DocumentResult> screened = impl_->screen(text, paragraphs, windows)) return std::move(*screened);
   }
   // One window at a time: the decoder's memory is that of one window.
