@@ -148,9 +148,15 @@ bool is_http_method(std::string_view m) {
   return m == "PUT" || m == "DELETE" || m == "PATCH" || m == "OPTIONS" || m == "TRACE" || m == "CONNECT";
 }
 
-// The longest method name looked for; a request line without a space in its
-// first kMaxMethod bytes has an unknown method.
-constexpr std::size_t kMaxMethod = 32;
+// An HTTP token (RFC 9110 §5.6.2), what a method name is made of.
+bool is_token(std::string_view s) {
+  for (const char c : s) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return !s.empty();
+}
 
 }  // namespace
 
@@ -369,21 +375,23 @@ class DeadlineServer::Pool : public httplib::TaskQueue {
   // left the kHead phase (handed over or answered).
   bool progress(std::unique_ptr<Conn>& conn) {
     Conn& c = *conn;
-    if (!c.method_checked) {
-      const std::size_t sp = c.buf.find(' ');
+    if (!c.method_checked) {  // once the request line is in, before the headers
       const std::size_t nl = c.buf.find('\n');
-      if (sp != std::string::npos && sp <= kMaxMethod && (nl == std::string::npos || sp < nl)) {
-        const std::string_view method(c.buf.data(), sp);
-        if (is_http_method(method)) return refuse(c, 405, true), true;
-        if (!is_served_method(method)) return refuse(c, 501, true), true;
-        c.method_checked = true;
-      } else if (nl != std::string::npos && (sp == std::string::npos || nl < sp)) {
-        c.method_checked = true;  // no method at all: httplib answers 400
-      } else if (c.buf.size() > kMaxMethod) {
-        return refuse(c, 501, true), true;
-      } else {
+      if (nl == std::string::npos) {
+        if (c.buf.size() > kMaxRequestLine) return refuse(c, 414, true), true;
         return false;
       }
+      std::string_view line(c.buf.data(), nl);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      const std::size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
+      const bool well_formed = sp1 != std::string_view::npos && sp1 > 0 && sp2 > sp1 &&
+                               line.substr(sp2 + 1).rfind("HTTP/", 0) == 0 && is_token(line.substr(0, sp1));
+      if (well_formed) {  // (a malformed request line is httplib's: 400)
+        const std::string_view method = line.substr(0, sp1);
+        if (is_http_method(method)) return refuse(c, 405, true), true;
+        if (!is_served_method(method)) return refuse(c, 501, true), true;
+      }
+      c.method_checked = true;
     }
     const std::size_t nl = c.buf.find('\n');
     if (nl == std::string::npos ? c.buf.size() > kMaxRequestLine : nl + 1 > kMaxRequestLine) {

@@ -21,10 +21,11 @@
 //    threads, which runs httplib's process_request on a DeadlineStream: the
 //    body too must arrive by the same deadline, writes have write_timeout.
 //    The connection then returns to the reader for its next request.
-//  - Methods other than GET, HEAD and POST are answered by the reader at
-//    once (405 for HTTP's other methods, 501 for unknown ones), as are a
-//    request line over kMaxRequestLine bytes (414) and a head over
-//    kMaxHead bytes (431).
+//  - Methods other than GET, HEAD and POST are answered by the reader as
+//    soon as the request line is in (405 for HTTP's other methods, 501 for
+//    unknown ones), as are a request line over kMaxRequestLine bytes (414)
+//    and a head over kMaxHead bytes (431). A malformed request line is
+//    left to httplib (400).
 //  - A connection is closed gracefully: after the answer, shutdown(SHUT_WR)
 //    and the reader discards what the client still sends for up to
 //    kLingerMs, so a client whose body was refused reads its answer rather

@@ -184,8 +184,9 @@ TEST_F(ConnectionsTest, UnservedMethodsAreAnsweredAtOnce) {
     }
     EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 1.2) << method;
   }
-  // A method longer than any known one, without a space.
-  EXPECT_EQ(request(std::string(100, 'X')).rfind("HTTP/1.1 501", 0), 0u);
+  EXPECT_EQ(request(std::string(100, 'X') + " / HTTP/1.1\r\n").rfind("HTTP/1.1 501", 0), 0u);
+  // A request line that is not one (no version): httplib's 400, not a method to refuse.
+  EXPECT_EQ(request("NOT HTTP\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
 }
 
 TEST_F(ConnectionsTest, LongRequestLinesAndHeadsAreRefused) {
