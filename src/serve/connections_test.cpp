@@ -45,8 +45,18 @@ class ConnectionsTest : public ::testing::Test {
       }
       res.set_content(body, "text/plain");
     });
+    // As the service does: httplib listens with a backlog of 5, and a
+    // burst of connects beyond it is accepted only after SYN retries
+    // (1 s, 3 s), which would start their deadlines late.
+    int listen_fd = -1;
+    server_->set_socket_options([&listen_fd](int fd) {
+      int yes = 1;
+      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_fd = fd;
+    });
     port_ = server_->bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
+    ASSERT_EQ(::listen(listen_fd, 1024), 0);
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     while (!server_->is_running()) std::this_thread::sleep_for(1ms);
   }
