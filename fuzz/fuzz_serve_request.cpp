@@ -4,7 +4,8 @@
 //     parameters; with `data`, the annotation's offset map must be
 //     non-decreasing and inside the document
 //   1 LanguageTool's `data` JSON directly, same checks
-//   2 a /v1 JSON body -> NativeRequest: a parsed request has valid text
+//   2 a /v1 JSON body -> NativeRequest: a parsed request has valid text,
+//     and its id and url can be echoed (copied and dumped)
 //   3 a query string -> /v1/batch options
 //   4 bytes -> %-encoded -> decoded: the round trip gives the bytes back
 // RequestError is the expected answer to bad input; anything else aborts.
@@ -58,6 +59,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const NativeRequest r = parse_native_request(input, 1 << 16);
         check(!r.text.empty() && r.text.size() <= (1u << 16));
         check(!r.options.threshold || (*r.options.threshold >= 0 && *r.options.threshold <= 1));
+        // What the service does with it: echo id and url in the dumped
+        // answer (a 100,000-deep id overflowed the stack there, outside
+        // the parser, so the parser alone could not show it).
+        nlohmann::json out{{"id", r.id}, {"url", r.url}};
+        check(!out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).empty());
         break;
       }
       case 3:

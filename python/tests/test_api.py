@@ -368,3 +368,27 @@ def test_answer_jsonl_equals_cli(engine, tmp_path):
         assert [a for a, _ in got] == r.stdout.decode("utf-8").splitlines()
         assert [s for _, s in got][-4:] == ["error"] * 4
         assert all(s in ("spun", "clean", "too short", "not English") for _, s in got[:-4])
+
+
+@have_models
+def test_answer_jsonl_deep_nesting_is_an_error_line(engine, tmp_path):
+    """Issue 22: a 100,000-deep id crashed `check --jsonl` (exit 139) and would have crashed
+    Python in the same function; now it is a malformed_json error object for that line, equal
+    to the CLI's, and the other lines are answered (same_source too)."""
+    deep = b"[" * 100000 + b"]" * 100000
+    lines = [b'{"id":' + deep + b',"text":"The firm said hello."}',
+             b'{"id":' + b"[" * 65 + b"]" * 65 + b',"text":"The firm said hello."}',
+             b'{"url":' + b'{"a":' * 70000 + b'1' + b'}' * 70000 + b',"text":"x"}',
+             b'{"id": 4, "text": "The firm said hello."}']
+    path = tmp_path / "deep.jsonl"
+    path.write_bytes(b"".join(l + b"\n" for l in lines))
+    r = subprocess.run([CLI, "check", "--jsonl", "--models", MODELS, str(path)], capture_output=True, timeout=300)
+    assert r.returncode == 2
+    for same_source in (False, True):
+        got = engine.answer_jsonl(lines, same_source=same_source)
+        assert [s for _, s in got][:3] == ["error"] * 3 and got[3][1] != "error"
+        for answer, _ in got[:3]:
+            assert json.loads(answer)["error"]["code"] == "malformed_json"
+        assert json.loads(got[3][0])["id"] == 4
+        if not same_source:
+            assert [a for a, _ in got] == r.stdout.decode("utf-8").splitlines()

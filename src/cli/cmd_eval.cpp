@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.h"
+
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/progress.h"
@@ -185,9 +187,9 @@ int run_eval(const EvalOptions& o) {
   json floors;  // read first: a bad floors file should not cost a whole run
   if (!o.floors.empty()) {
     try {
-      floors = json::parse(read_input(o.floors, kDefaultMaxInputBytes));
-    } catch (const json::exception& e) {
-      throw Error(ErrorCode::kBadData, o.floors + ": not JSON: " + e.what());
+      floors = parse_untrusted_json(read_input(o.floors, kDefaultMaxInputBytes), o.floors + ": not JSON");
+    } catch (const MalformedJson& e) {
+      throw Error(ErrorCode::kBadData, e.what());
     }
     eval::check_floors(json::object(), floors);  // validates the format
   }

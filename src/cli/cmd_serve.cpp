@@ -24,8 +24,12 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--threads", options.threads, "Documents decoded at once (default: one per core)");
   cmd->add_option("--max-connections", options.max_connections,
-                  "Connections served at once (default 256); more wait in the accept queue")
+                  "Requests served at once (connection threads, default 256); more wait, holding no thread")
       ->check(CLI::Range(1u, 4096u));
+  cmd->add_option("--max-pending", options.max_pending,
+                  "Connections held while their request arrives or between requests (default 1024); "
+                  "beyond, the one idle or sending longest is dropped")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   cmd->add_option("--queue", options.queue,
                   "Documents that may wait for a decode thread (default 256); beyond, 503 with Retry-After");
   cmd->add_option("--queue-timeout", options.queue_timeout_seconds,
@@ -33,7 +37,7 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-body", max_body, "Largest request body (default 1M; suffixes K, M, G); 413 beyond");
   cmd->add_option("--read-timeout", options.read_timeout_seconds,
-                  "Seconds a client may take to send a request (default 10)")
+                  "Seconds a client may take to send a whole request, from its first byte (default 10)")
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--models", models_dir,
                   "Folder with en-us.ulm and default.ulex (default: $UNSPIN_MODELS, else the folder ./setup.sh fills)");

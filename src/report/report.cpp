@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/json_limits.h"
 #include "unspin/text.h"
 
 namespace unspin::report {
@@ -259,18 +260,30 @@ JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bo
   JsonlAnswer answer;
   json& out = answer.out;
   out["line"] = line_number;
+  bool malformed_json = false;  // the error object's code is then "malformed_json" (exit code 2)
   try {
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
       throw Error(ErrorCode::kUsage, "blank line; expected a JSON object with a string \"text\"");
     }
+    if (const std::optional<std::size_t> bad = find_invalid_utf8(line)) {
+      throw Error(ErrorCode::kInvalidUtf8, "the line is not valid UTF-8 (byte " + std::to_string(*bad) + " of the line)");
+    }
     json in;
     try {
-      in = json::parse(line);
-    } catch (const json::exception& e) {
-      throw Error(ErrorCode::kUsage, std::string("not a JSON object: ") + e.what());
+      in = parse_untrusted_json(line, "not a JSON object");
+      if (in.is_object()) {
+        // Echoed as given, if no deeper than kMaxValueDepth (SCHEMA §6).
+        for (const char* echoed : {"id", "url"}) {
+          const auto it = in.find(echoed);
+          if (it == in.end()) continue;
+          require_shallow(*it, echoed);
+          out[echoed] = *it;
+        }
+      }
+    } catch (const MalformedJson& e) {
+      malformed_json = true;
+      throw Error(ErrorCode::kUsage, e.what());
     }
-    if (in.is_object() && in.contains("id")) out["id"] = in["id"];
-    if (in.is_object() && in.contains("url")) out["url"] = in["url"];
     const bool has_text = in.is_object() && in.contains("text");
     const bool has_html = in.is_object() && in.contains("html");
     if (has_text && has_html) throw Error(ErrorCode::kUsage, "give \"text\" or \"html\", not both");
@@ -282,6 +295,7 @@ JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bo
     for (auto it = result.begin(); it != result.end(); ++it) out[it.key()] = it.value();
   } catch (const Error& e) {
     out["error"] = error_json(e);
+    if (malformed_json) out["error"]["code"] = "malformed_json";
     answer.error = e;
   }
   return answer;

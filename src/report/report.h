@@ -45,6 +45,11 @@ std::string_view error_code_name(ErrorCode code);
 // may throw Error). The answer is {"line", "id"?, "url"?, ...result} or, for
 // a blank or malformed line or a failed compute, {"line", "id"?, "url"?,
 // "error": {code, exit_code, message}}; `error` then holds the Error.
+// Every interface that reads JSON lines answers them here, in this order: a
+// blank line is `usage`; invalid UTF-8 `invalid_utf8`; a line that is not
+// JSON, is nested deeper than kMaxJsonDepth, or whose `id`/`url` is nested
+// deeper than kMaxValueDepth (common/json_limits.h) is `malformed_json`
+// (exit_code 2, Error code kUsage); `id` and `url` are echoed as given.
 struct JsonlAnswer {
   nlohmann::json out;
   std::optional<Error> error;

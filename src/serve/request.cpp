@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/json_limits.h"
 #include "text/utf8.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
@@ -163,14 +164,25 @@ std::uint32_t AnnotatedText::document_offset(std::uint32_t checked, bool is_end)
 }
 
 namespace {
-// Parses JSON the client sent; a parse error is a 400 "malformed_json"
-// whose message starts with `what`.
+// Parses JSON the client sent; a parse error, or nesting deeper than
+// kMaxJsonDepth, is a 400 "malformed_json" whose message starts with `what`.
 json parse_json(std::string_view text, const char* what) {
   try {
-    return json::parse(text);
-  } catch (const json::exception& e) {
-    throw RequestError(400, "malformed_json", std::string(what) + ": " + e.what());
+    return parse_untrusted_json(text, what);
+  } catch (const MalformedJson& e) {
+    throw RequestError(400, "malformed_json", e.what());
   }
+}
+
+// A field echoed back as given (`id`, `url`): any JSON value nested at most
+// kMaxValueDepth deep, else 400 "malformed_json".
+json echoed(const json& value, const char* name) {
+  try {
+    require_shallow(value, name);
+  } catch (const MalformedJson& e) {
+    throw RequestError(400, "malformed_json", e.what());
+  }
+  return value;
 }
 }  // namespace
 
@@ -261,9 +273,9 @@ NativeRequest parse_native_request(std::string_view body, std::size_t max_text_b
         out.options.allow.push_back(a.get<std::string>());
       }
     } else if (key == "id") {
-      out.id = value;
+      out.id = echoed(value, "id");
     } else if (key == "url") {
-      out.url = value;
+      out.url = echoed(value, "url");
     } else {
       throw RequestError(400, "unknown_field",
                          "unknown field \"" + key + "\"; known: text, offsets, threshold, min_confidence, allow, id, url");

@@ -2,6 +2,8 @@
 // LanguageTool parameters and annotation, the native JSON body.
 #include "serve/request.h"
 
+#include "common/json_limits.h"
+
 #include <gtest/gtest.h>
 
 namespace unspin::serve {
@@ -109,6 +111,24 @@ TEST(NativeRequest, ReadsTextAndOptions) {
   EXPECT_EQ(r.id, 7);
   EXPECT_EQ(r.url, "u");
   EXPECT_FALSE(parse_native_request(R"({"text":"x"})", 100).options.overrides_engine());
+}
+
+std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+// Issue 22: a 100,000-deep id or url crashed the service (stack overflow
+// copying and dumping it); deep nesting anywhere is malformed_json now.
+TEST(NativeRequest, DeepNestingIsMalformedJson) {
+  for (const std::string& body :
+       {"{\"text\":\"hi there\",\"id\":" + nested(100000) + "}",
+        "{\"text\":\"hi there\",\"url\":" + nested(70000) + "}",
+        "{\"text\":\"hi there\",\"id\":" + nested(kMaxValueDepth + 1) + "}", nested(100000)}) {
+    EXPECT_EQ(error_of([&] { parse_native_request(body, 1 << 20); }), std::make_pair(400, std::string("malformed_json")))
+        << body.substr(0, 60);
+  }
+  // At the limit the id is echoed as given.
+  const NativeRequest r = parse_native_request("{\"text\":\"hi there\",\"id\":" + nested(kMaxValueDepth) + "}", 1 << 20);
+  EXPECT_EQ(r.id.dump(), nested(kMaxValueDepth));
+  EXPECT_EQ(error_of([&] { parse_annotation("{\"annotation\":" + nested(100000) + "}"); }).second, "malformed_json");
 }
 
 TEST(NativeRequest, EveryErrorHasItsCode) {

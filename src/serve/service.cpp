@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 
 #include "report/languagetool.h"
 #include "report/report.h"
+#include "serve/connections.h"
 #include "serve/metrics.h"
 #include "serve/request.h"
 #include "serve/web_assets.h"
@@ -30,55 +32,6 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-// httplib's task queue, bounded: `threads` connection threads, and at most
-// as many accepted connections waiting for one; enqueue() then blocks the
-// accept loop, so further clients wait in the kernel's accept queue.
-class BoundedTaskQueue : public httplib::TaskQueue {
- public:
-  explicit BoundedTaskQueue(unsigned threads) : capacity_(threads) {
-    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
-  }
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return jobs_.size() < capacity_ || shutdown_; });
-    if (shutdown_) return;  // the socket closes with the closure
-    jobs_.push_back(std::move(fn));
-    not_empty_.notify_one();
-  }
-  // Finishes every queued and running connection, then joins the threads.
-  void shutdown() override {
-    {
-      std::lock_guard lock(mutex_);
-      shutdown_ = true;
-    }
-    not_empty_.notify_all();
-    not_full_.notify_all();
-    for (std::thread& t : workers_) t.join();
-  }
-
- private:
-  void work() {
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::unique_lock lock(mutex_);
-        not_empty_.wait(lock, [&] { return !jobs_.empty() || shutdown_; });
-        if (jobs_.empty()) return;
-        fn = std::move(jobs_.front());
-        jobs_.pop_front();
-        not_full_.notify_one();
-      }
-      fn();
-    }
-  }
-  const std::size_t capacity_;
-  std::mutex mutex_;
-  std::condition_variable not_empty_, not_full_;
-  std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> workers_;
-  bool shutdown_ = false;
-};
 
 // At most `slots` documents decoded at once, at most `max_waiting` waiting.
 // A freed slot is handed to the longest waiter directly (first come, first
@@ -221,6 +174,8 @@ std::string http_code_name(int status) {
     case 408: return "timeout";
     case 413: return "too_large";
     case 414: return "too_large";
+    case 431: return "too_large";
+    case 501: return "not_implemented";
     case 503: return "overloaded";
     default: return status >= 500 ? "internal" : "usage";
   }
@@ -241,6 +196,16 @@ std::string timestamp() {
   return buf;
 }
 
+// Every connection the reader holds is a descriptor (ServeOptions.max_pending
+// plus max_connections of them): raise the soft limit to the hard one.
+void raise_descriptor_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
 }  // namespace
 
 struct Service::Impl {
@@ -251,15 +216,28 @@ struct Service::Impl {
   std::unique_ptr<TracerPool> tracers;
   Metrics metrics;
   DecodeSlots slots;
-  httplib::Server server;
+  DeadlineServer server{connection_limits(options),
+                        [this](const Refusal& r, std::string& content_type) { return refusal(r, content_type); }};
   std::mutex log_mutex;
   int port = -1;
   int listen_fd = -1;  // the listening socket, to raise httplib's listen backlog of 5
+
+  static ConnectionLimits connection_limits(const ServeOptions& o) {
+    ConnectionLimits l;
+    l.workers = std::max(1u, o.max_connections);
+    l.max_pending = std::max<std::size_t>(1, o.max_pending);
+    l.read_timeout = std::chrono::seconds(o.read_timeout_seconds);
+    l.write_timeout = std::chrono::seconds(o.write_timeout_seconds);
+    l.keep_alive = std::chrono::seconds(o.keep_alive_seconds);
+    l.keep_alive_max = 1000;
+    return l;
+  }
 
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
         slots(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()),
               options.queue, metrics) {
+    raise_descriptor_limit();
     models = Models::load(options.models);
     restorer = std::make_unique<Restorer>(*models, options.restore);
     provenance = report::make_provenance(*models, options.restore, false);
@@ -346,7 +324,12 @@ struct Service::Impl {
     });
     t_request_bytes = body.size();
     if (ok && !too_large) return true;
-    if (too_large || res.status == 413) {
+    current_request().close_after = true;  // the rest of the body is not read
+    if (current_request().deadline_passed) {
+      send_error(req, res, 408, "timeout",
+                 "the request was not received within " + std::to_string(options.read_timeout_seconds) +
+                     " s (--read-timeout)");
+    } else if (too_large || res.status == 413) {
       send_error(req, res, 413, "too_large",
                  "the request body is larger than the limit of " + std::to_string(options.max_body) +
                      " bytes (--max-body)");
@@ -405,13 +388,15 @@ struct Service::Impl {
     send_json(res, out);
   }
 
-  // JSON lines in, JSON lines out, streamed: line N answers line N (SCHEMA §6).
+  // JSON lines in, JSON lines out, streamed: line N answers line N (SCHEMA
+  // §6), by report::answer_jsonl_line as `check --jsonl` answers them: a
+  // line that is blank, not UTF-8, not JSON or nested too deep gets its
+  // error object and the other lines are answered.
   void batch(const httplib::Request& req, httplib::Response& res, std::string body) {
     const Params query = parse_urlencoded(req.target.find('?') == std::string::npos
                                               ? std::string_view()
                                               : std::string_view(req.target).substr(req.target.find('?') + 1));
     const NativeOptions batch_options = parse_batch_options(query);
-    require_utf8(body, "the body");
     if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
       throw RequestError(400, "empty", "the body has no lines; send one {\"id\", \"text\"} JSON object per line");
     }
@@ -456,9 +441,61 @@ struct Service::Impl {
 
   // --- wiring --------------------------------------------------------------
 
+  // The answer to a request the connection reader refused before httplib
+  // parsed it (serve/connections.h): recorded like any other; the body
+  // returned (a 408 is only recorded: the client is dropped).
+  std::string refusal(const Refusal& r, std::string& content_type) {
+    std::string code = http_code_name(r.status), message;
+    switch (r.status) {
+      case 405:
+        code = "method_not_allowed";
+        message = r.method + " is not a method of this service: it answers GET, HEAD and POST (docs/API.md)";
+        break;
+      case 501:
+        message = "unknown HTTP method \"" + r.method + "\"; this service answers GET, HEAD and POST";
+        break;
+      case 414:
+        message = "the request line (method, URL and version) is longer than the limit of " +
+                  std::to_string(kMaxRequestLine) + " bytes; send long parameters in a POST body";
+        break;
+      case 431:
+        message = "the request head (request line and headers) is larger than the limit of " +
+                  std::to_string(kMaxHead) + " bytes";
+        break;
+      default:
+        message = "the request was not received within " + std::to_string(options.read_timeout_seconds) +
+                  " s (--read-timeout)";
+    }
+    const std::string route = route_of(r.target.substr(0, r.target.find('?')));
+    metrics.record_request(route, r.status, 0.0, 0, 0);
+    metrics.record_error(route, code);
+    if (options.access_log) log_line(r.remote_addr, route, r.method, r.target, r.status, 0, 0, 0.0);
+    if (r.target.rfind("/v2/", 0) == 0) {
+      content_type = "text/plain; charset=utf-8";
+      return "Error: " + message + "\n";
+    }
+    content_type = "application/json";
+    return json{{"error", {{"code", code}, {"exit_code", exit_code_of(code)}, {"message", message}}}}.dump(
+        -1, ' ', false, json::error_handler_t::replace);
+  }
+
+  // The error for a Content-Length over --max-body, answered before the
+  // body is read; the connection closes after it.
+  bool body_too_large(const httplib::Request& req) const {
+    if (!req.has_header("Content-Length")) return false;
+    const std::string& value = req.get_header_value("Content-Length");
+    return value.size() > 19 || value.find_first_not_of("0123456789") != std::string::npos ||
+           std::stoull(value) > options.max_body;
+  }
+  void send_too_large(const httplib::Request& req, httplib::Response& res) {
+    current_request().close_after = true;
+    res.set_header("Connection", "close");
+    send_error(req, res, 413, "too_large",
+               "the request body is larger than the limit of " + std::to_string(options.max_body) +
+                   " bytes (--max-body)");
+  }
+
   void setup() {
-    const unsigned connections = std::max(1u, options.max_connections);
-    server.new_task_queue = [connections] { return new BoundedTaskQueue(connections); };
     server.set_payload_max_length(options.max_body);
     // httplib listens with a backlog of 5: under a burst of connections the
     // kernel drops SYNs and clients retry after 1, 3, 7 s. Keep its
@@ -468,27 +505,41 @@ struct Service::Impl {
       ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       listen_fd = fd;
     });
-    server.set_read_timeout(options.read_timeout_seconds, 0);
-    server.set_write_timeout(options.write_timeout_seconds, 0);
-    server.set_keep_alive_timeout(options.keep_alive_seconds);
-    server.set_keep_alive_max_count(1000);
-
-    server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    // Timeouts, keep-alive and connection threads: DeadlineServer's
+    // ConnectionLimits (connection_limits()), not httplib's per-read ones.
+    server.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (!body_too_large(req)) return 100;
+      send_too_large(req, res);
+      return 413;  // answered at once, instead of "100 Continue"
+    });
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       t_request_start = Clock::now();
       t_request_started = true;
       t_request_bytes = 0;
       t_streamed_bytes = 0;
       t_error_code.clear();
+      if (body_too_large(req)) {  // 413 at once, not after reading (or waiting for) the body
+        send_too_large(req, res);
+        return httplib::Server::HandlerResponse::Handled;
+      }
       return httplib::Server::HandlerResponse::Unhandled;
     });
     // Errors httplib itself answers (404, 413, malformed requests) get our bodies too.
     server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
       const std::string code = http_code_name(res.status);
-      std::string message = code == "not_found"   ? "no such endpoint: " + req.method + " " + req.path + " (see docs/API.md)"
-                            : code == "too_large" ? "the request is larger than the limit of " +
-                                                        std::to_string(options.max_body) + " bytes (--max-body)"
-                                                  : "malformed HTTP request";
+      std::string message =
+          code == "not_found"  ? "no such endpoint: " + req.method + " " + req.path + " (see docs/API.md)"
+          : res.status == 414  ? "the request line (method, URL and version) is longer than the limit of " +
+                                    std::to_string(kMaxRequestLine) + " bytes; send long parameters in a POST body"
+          : res.status == 413  ? "the request body is larger than the limit of " + std::to_string(options.max_body) +
+                                    " bytes (--max-body)"
+          : res.status == 431  ? "the request head is larger than the limit of " + std::to_string(kMaxHead) + " bytes"
+                               : "malformed HTTP request";
+      if (res.status == 413) {
+        current_request().close_after = true;
+        res.set_header("Connection", "close");
+      }
       send_error(req, res, res.status, code, message);
     });
     server.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
@@ -572,8 +623,14 @@ struct Service::Impl {
     metrics.record_request(route, res.status, seconds, bytes_in, bytes_out);
     if (res.status >= 400) metrics.record_error(route, t_error_code.empty() ? http_code_name(res.status) : t_error_code);
     if (!options.access_log) return;
-    // The client's method and path, cut and with anything but printable
-    // ASCII (or a quote) replaced: one log line per request, whatever was sent.
+    log_line(req.remote_addr, route, req.method, req.path, res.status, bytes_in, bytes_out, seconds);
+  }
+
+  // One access-log line. The client's method and path are cut and anything
+  // but printable ASCII (or a quote) replaced: one line per request,
+  // whatever was sent.
+  void log_line(const std::string& remote, const std::string& route, const std::string& method,
+                const std::string& path, int status, std::size_t bytes_in, std::size_t bytes_out, double seconds) {
     auto printable = [](const std::string& s, std::size_t max) {
       std::string out = s.substr(0, max);
       for (char& c : out) {
@@ -582,9 +639,9 @@ struct Service::Impl {
       return out;
     };
     char line[512];
-    std::snprintf(line, sizeof line, "%s %s %s \"%s %s\" %d %zu %zu %.1fms\n", timestamp().c_str(),
-                  req.remote_addr.c_str(), route.c_str(), printable(req.method, 16).c_str(),
-                  printable(req.path, 200).c_str(), res.status, bytes_in, bytes_out, seconds * 1000);
+    std::snprintf(line, sizeof line, "%s %s %s \"%s %s\" %d %zu %zu %.1fms\n", timestamp().c_str(), remote.c_str(),
+                  route.c_str(), printable(method, 16).c_str(), printable(path, 200).c_str(), status, bytes_in,
+                  bytes_out, seconds * 1000);
     std::lock_guard lock(log_mutex);
     std::fputs(line, stderr);
   }

@@ -1,11 +1,13 @@
 // `unspin serve`: the HTTP service (docs/API.md). Models are loaded once and
 // shared by every request (a Restorer is immutable and thread-safe).
 //
-// Threads: `max_connections` connection threads read requests and write
-// answers; at most `threads` documents are decoded at once, and at most
-// `queue` more wait for a decode thread (503 with Retry-After beyond that, or
-// after waiting `queue_timeout_seconds`). Connections beyond
-// `max_connections` wait in the kernel's accept queue.
+// Threads: one reader thread holds every connection still sending its
+// request head or idle between requests (at most `max_pending`; each request
+// must be complete within `read_timeout_seconds` of its first byte), and
+// `max_connections` connection threads serve complete requests
+// (serve/connections.h); at most `threads` documents are decoded at once, and
+// at most `queue` more wait for a decode thread (503 with Retry-After beyond
+// that, or after waiting `queue_timeout_seconds`).
 #pragma once
 
 #include <cstddef>
@@ -22,11 +24,12 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8010;                      // 0: any free port (the log line names it)
   unsigned threads = 0;                 // decode threads; 0: one per core
-  unsigned max_connections = 256;       // connection threads
+  unsigned max_connections = 256;       // connection threads (requests served at once)
+  std::size_t max_pending = 1024;       // connections held while their request head arrives, or idle
   std::size_t queue = 256;              // documents waiting for a decode thread before 503
   double queue_timeout_seconds = 30;    // longest wait for a decode thread before 503
   std::size_t max_body = 1u << 20;      // request body limit (413 beyond)
-  int read_timeout_seconds = 10;        // a client slower than this to send is dropped
+  int read_timeout_seconds = 10;        // a request not received whole this long after its first byte is dropped
   int write_timeout_seconds = 10;
   int keep_alive_seconds = 5;           // idle keep-alive connection lifetime
   bool access_log = true;               // one line per request on stderr

@@ -194,12 +194,46 @@ TEST_F(ServiceTest, V1BatchAnswersLineByLine) {
   for (std::size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(lines[i]["line"], i + 1);
   EXPECT_EQ(lines[0]["id"], "a");
   EXPECT_EQ(lines[0]["restored"], restorer_->run(spun_example()).restored);
-  EXPECT_EQ(lines[1]["error"]["code"], "usage");
-  EXPECT_EQ(lines[2]["error"]["code"], "usage");
+  EXPECT_EQ(lines[1]["error"]["code"], "usage");           // blank
+  EXPECT_EQ(lines[2]["error"]["code"], "malformed_json");  // not JSON
   EXPECT_EQ(lines[3]["error"]["code"], "empty");
   EXPECT_EQ(lines[3]["id"], 3);
   EXPECT_EQ(lines[4]["url"], "u");
   EXPECT_EQ(lines[4]["verdict"], "too short");
+}
+
+// Issue 22: a bad line of a batch is answered with its error object, as
+// `check --jsonl` answers it; the other lines are answered.
+TEST_F(ServiceTest, V1BatchAnswersEveryLineOfABadBatch) {
+  const std::string deep = std::string(30000, '[') + std::string(30000, ']');  // under the fixture's --max-body
+  const std::string body = json{{"id", "a"}, {"text", "A short clean line."}}.dump() + "\n" +
+                           "{\"id\":\"b\",\"text\":\"caf\xE9\"}\n" + "{\"id\":" + deep + ",\"text\":\"x\"}\n" +
+                           json{{"id", "d"}, {"text", "Another short line."}}.dump() + "\n";
+  auto res = client().Post("/v1/batch", body, "application/x-ndjson");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  std::vector<json> lines;
+  std::istringstream in(res->body);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0]["id"], "a");
+  EXPECT_FALSE(lines[0].contains("error"));
+  EXPECT_EQ(lines[1]["error"]["code"], "invalid_utf8");
+  EXPECT_EQ(lines[2]["error"]["code"], "malformed_json");
+  EXPECT_FALSE(lines[2].contains("id"));
+  EXPECT_EQ(lines[3]["id"], "d");
+  EXPECT_FALSE(lines[3].contains("error"));
+}
+
+TEST_F(ServiceTest, V1DeepNestingIsMalformedJsonAndTheServerLives) {
+  const std::string deep = std::string(30000, '[') + std::string(30000, ']');  // under the fixture's --max-body
+  EXPECT_EQ(error_of("/v1/check", "{\"text\":\"hi there\",\"id\":" + deep + "}"),
+            std::make_pair(400, std::string("malformed_json")));
+  EXPECT_EQ(error_of("/v1/restore", "{\"text\":\"hi there\",\"url\":" + deep + "}"),
+            std::make_pair(400, std::string("malformed_json")));
+  auto res = client().Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
 }
 
 TEST_F(ServiceTest, V1EveryErrorHasAJsonBodyWithAStableCode) {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.h"
+
 namespace unspin::trace {
 
 std::vector<DocumentLine> parse_document_lines(std::string_view data, std::size_t max_text_bytes) {
@@ -17,7 +19,7 @@ std::vector<DocumentLine> parse_document_lines(std::string_view data, std::size_
     DocumentLine result;
     result.line = line_no;
     try {
-      const nlohmann::json j = nlohmann::json::parse(line);
+      const nlohmann::json j = parse_untrusted_json(line, "not a JSON object");
       if (!j.is_object()) throw Error(ErrorCode::kUsage, "expected a JSON object {\"id\": ..., \"text\": ...}");
       const auto id = j.find("id");
       const auto text = j.find("text");
@@ -31,9 +33,9 @@ std::vector<DocumentLine> parse_document_lines(std::string_view data, std::size_
       doc.text = text->get<std::string>();
       validate_input(doc.text, max_text_bytes);
       result.document = std::move(doc);
-    } catch (const nlohmann::json::exception& e) {
+    } catch (const MalformedJson& e) {  // unparsable, or nested deeper than kMaxJsonDepth
       result.error_code = ErrorCode::kUsage;
-      result.error = std::string("not a JSON object: ") + e.what();
+      result.error = e.what();
     } catch (const Error& e) {
       result.error_code = e.code();
       result.error = e.what();
