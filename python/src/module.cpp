@@ -97,7 +97,8 @@ class Engine {
  public:
   Engine(std::optional<std::filesystem::path> models, std::vector<std::filesystem::path> lexicons,
          std::optional<std::filesystem::path> archive, std::optional<double> threshold, double min_confidence,
-         std::size_t max_input_bytes) {
+         std::size_t max_input_bytes, double base_rate) {
+    if (!(base_rate > 0 && base_rate < 1)) throw Error(ErrorCode::kUsage, "base_rate must be between 0 and 1 exclusive");
     if (!(min_confidence >= 0 && min_confidence <= 1)) {
       throw Error(ErrorCode::kUsage, "min_confidence must be between 0 and 1");
     }
@@ -107,6 +108,7 @@ class Engine {
     options_.max_input_bytes = max_input_bytes;
     options_.min_confidence = min_confidence;
     options_.verdict_threshold = threshold ? *threshold : -1;
+    options_.base_rate = base_rate;
     ModelPaths paths = models ? ModelPaths::in_folder(models->string()) : ModelPaths::defaults();
     for (const auto& l : lexicons) paths.user_lexicons.push_back(l.string());
     std::vector<UserLexiconReport> reports;
@@ -119,6 +121,9 @@ class Engine {
       }
     }
     restorer_ = std::make_unique<Restorer>(*models_, options_);
+    RestoreOptions decode_all = options_;
+    decode_all.screen = false;  // a restoration always decodes (as `unspin restore`)
+    restore_restorer_ = std::make_unique<Restorer>(*models_, decode_all);
     provenance_ = report::make_provenance(*models_, options_, false);
     provenance_same_source_ = report::make_provenance(*models_, options_, true);
     if (archive) {
@@ -144,7 +149,7 @@ class Engine {
     std::string bytes = text_bytes(text);
     py::gil_scoped_release release;
     auto lock = lock_tracer();
-    return run(bytes, tracer_.get()).restored;
+    return run(bytes, tracer_.get(), nullptr, true).restored;
   }
 
   py::list check_many(const py::iterable& texts, std::size_t threads) {
@@ -289,7 +294,7 @@ class Engine {
         std::string status = "error";
         report::JsonlAnswer a = report::answer_jsonl_line(inputs[i], line_numbers[i], [&](const std::string& text) {
           std::optional<std::pair<std::string, double>> source;
-          const DocumentResult r = run(text, tracer_.get(), &source);
+          const DocumentResult r = run(text, tracer_.get(), &source, restore);
           json res = result_json(text, r, provenance_);
           if (source) res["source"] = {{"id", source->first}, {"score", source->second}};
           status = std::string(verdict_name(r.verdict));
@@ -348,7 +353,7 @@ class Engine {
   // As the CLI's Engine::run: restore from a source found in the archive,
   // else decode. `source` receives the source when one was used.
   DocumentResult run(const std::string& text, Tracer* tracer,
-                     std::optional<std::pair<std::string, double>>* source = nullptr) const {
+                     std::optional<std::pair<std::string, double>>* source = nullptr, bool restoring = false) const {
     validate_input(text, options_.max_input_bytes);
     if (tracer) {
       if (auto found = tracer->restore_from_source(text)) {
@@ -356,7 +361,7 @@ class Engine {
         return std::move(found->result);
       }
     }
-    return restorer_->run(text);
+    return (restoring ? restore_restorer_ : restorer_)->run(text);
   }
 
   std::string check_json(const std::string& text, Tracer* tracer) const {
@@ -370,6 +375,7 @@ class Engine {
   RestoreOptions options_;
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
+  std::unique_ptr<Restorer> restore_restorer_;
   report::Provenance provenance_;
   report::Provenance provenance_same_source_;  // answer_jsonl(same_source=true), as the CLI's --same-source
   std::vector<std::string> warnings_;
@@ -404,10 +410,11 @@ PYBIND11_MODULE(_unspin, m) {
 
   py::class_<Engine>(m, "Engine")
       .def(py::init<std::optional<std::filesystem::path>, std::vector<std::filesystem::path>,
-                    std::optional<std::filesystem::path>, std::optional<double>, double, std::size_t>(),
+                    std::optional<std::filesystem::path>, std::optional<double>, double, std::size_t, double>(),
            py::arg("models") = py::none(), py::arg("lexicons") = std::vector<std::filesystem::path>{},
            py::arg("archive") = py::none(), py::arg("threshold") = py::none(), py::arg("min_confidence") = 0.5,
-           py::arg("max_input_bytes") = std::size_t{64} << 20, py::call_guard<py::gil_scoped_release>())
+           py::arg("max_input_bytes") = std::size_t{64} << 20, py::arg("base_rate") = kDefaultBaseRate,
+           py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("warnings", &Engine::warnings)
       .def_property_readonly("provenance", &Engine::provenance)
       .def("check", &Engine::check, py::arg("text"))

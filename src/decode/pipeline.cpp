@@ -543,7 +543,13 @@ void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Deci
   // substitution in spun documents (detect/params.cpp).
   const double pair_confidence = result->has_score ? result->score * detector_->params().unusual_precision : 0.0;
   if (pair_confidence >= options_.review_threshold) {
+    // At most one unusual pair per 15 words of the window, first first:
+    // beyond that the whole text reads as unusual and a list of its pairs
+    // helps no reviewer (and would grow the output past the input's size).
+    const std::size_t cap = doc.words / 15 + 1;
+    std::size_t listed = 0;
     for (const detect::UnusualPair& u : unusual) {
+      if (listed >= cap) break;
       const Token& a = doc.text.tokens[u.first_token];
       const Token& b = doc.text.tokens[u.second_token];
       if (overlaps(a.byte_begin, b.byte_end)) continue;
@@ -551,6 +557,7 @@ void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Deci
       if (allow_.count(fold_phrase(spun))) continue;
       review.push_back({a.byte_begin, b.byte_end, a.cp_begin, b.cp_end, std::move(spun), std::nullopt,
                         pair_confidence, false, "UNSPIN_REVIEW", "unusual"});
+      ++listed;
     }
   }
   std::sort(review.begin(), review.end(),

@@ -77,9 +77,17 @@ for m in lt["matches"]:
     assert sub16(text, m["offset"], m["length"]) == m["spun"], (m["offset"], m["spun"])
     assert sub16(text, m["offset"], m["length"]) in m["sentence"]
 # bestSuggestion(): the same spans and originals as `unspin check --json --offsets utf16`.
-got = [(m["offset"], m["length"], m["replacements"][0]["value"]) for m in lt["matches"]]
-want = [(m["offset"], m["length"], m["replacements"][0]["value"]) for m in cli["matches"]]
+# Each span once: the CLI's matches and its review spans that are not edits
+# (rule UNSPIN_REVIEW, SCHEMA §6), in text order.
+def best(m):
+    return m["replacements"][0]["value"] if m["replacements"] else None
+got = [(m["offset"], m["length"], best(m)) for m in lt["matches"]]
+want = [(m["offset"], m["length"], best(m)) for m in cli["matches"]]
+want += [(r["offset"], r["length"], r["original"]) for r in cli["review"] if not r["applied"]]
+want.sort(key=lambda t: t[0])
 assert got == want, (got, want)
+assert all(m["rule"]["id"] == "UNSPIN_REVIEW" for m in lt["matches"] if (m["offset"], m["length"]) not in
+           {(c["offset"], c["length"]) for c in cli["matches"]})
 print("ok:", len(got), "matches")
 EOF
     ;;
