@@ -464,8 +464,10 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     const bool user = (ref.arc->sources & kSourceUser) != 0;
     const bool learned = !user && (ref.arc->sources & kSourceLearned) != 0;
     const auto& curve = user ? p.user_edit_curve : p.edit_curve;
-    // A learned pair's prior is calibrated, so the model's posterior is used as it is.
-    d.confidence = learned          ? d.raw
+    // A learned pair's prior is the calibrated probability that the site's
+    // table holds it; an edit is at most that likely (the model's posterior,
+    // uncalibrated, may say more).
+    d.confidence = learned          ? std::min<double>(d.raw, ref.arc->prior)
                    : !curve.empty() ? interpolate_curve(curve, d.raw)
                    : user         ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
                                   : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <unordered_set>
 
@@ -91,14 +93,26 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
   }
 
   // Each page alone (the baseline), and each learning page observed.
+  // Restored at the lowest threshold of the curve; each threshold keeps its edits.
   RestoreOptions options;
-  options.min_confidence = 0.5;
+  options.min_confidence = kSiteThresholds.front();
   const Restorer alone(models, options);
-  std::vector<QualityCounts> alone_counts(pages.size());
+  auto graded = [&](const Page& p, const std::vector<Edit>& edits) {
+    std::vector<QualityCounts> counts;
+    for (double t : kSiteThresholds) {
+      std::vector<Edit> kept;
+      for (const Edit& e : edits) {
+        if (e.confidence >= t) kept.push_back(e);
+      }
+      counts.push_back(score_document(p.spun.text, p.spun.edits, kept));
+    }
+    return counts;
+  };
+  std::vector<std::vector<QualityCounts>> alone_counts(pages.size());
   std::vector<SiteCounts> observed(learn_max);
   parallel_for(pages.size(), config.threads, [&](unsigned, std::size_t i) {
     const Page& p = pages[i];
-    alone_counts[i] = score_document(p.spun.text, p.spun.edits, alone.run(p.spun.text).edits);
+    alone_counts[i] = graded(p, alone.run(p.spun.text).edits);
     if (i < learn_max) observed[i] = learner.observe(p.spun.text, p.id);
   });
   if (progress) progress("observed " + std::to_string(learn_max) + " pages, restored " + std::to_string(pages.size()) + " alone");
@@ -121,6 +135,14 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
       ++point.candidates;
       results.priors.emplace_back(prior, label);
       results.samples.emplace_back(f, label);
+      if (std::getenv("UNSPIN_SITES_DUMP") && n == learn_max) {
+        // Development aid (build part only: nothing is tuned on the eval part):
+        // every scored pair of the largest site with its features and label.
+        static std::ofstream dump(std::getenv("UNSPIN_SITES_DUMP"));
+        dump << f.original << '\t' << f.spun << '\t' << prior << '\t' << label;
+        for (double v : f.x) dump << '\t' << v;
+        dump << '\n';
+      }
       if (prior >= config.min_prior) {
         learned.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
         ++point.learned;
@@ -143,33 +165,64 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
       with_table->add_learned_table(learned_table_text(learned, n), "learned");
       restorer = std::make_unique<Restorer>(*with_table, options);
     }
-    std::vector<QualityCounts> learned_counts(pages.size());
+    std::vector<std::vector<QualityCounts>> learned_counts(pages.size());
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < pages.size(); ++i) {
       if (i < n || i >= learn_max) todo.push_back(i);
     }
     parallel_for(todo.size(), config.threads, [&](unsigned, std::size_t k) {
       const std::size_t i = todo[k];
-      learned_counts[i] = restorer ? score_document(pages[i].spun.text, pages[i].spun.edits,
-                                                    restorer->run(pages[i].spun.text).edits)
-                                   : alone_counts[i];
+      if (!restorer) {
+        learned_counts[i] = alone_counts[i];
+        return;
+      }
+      const std::vector<Edit> edits = restorer->run(pages[i].spun.text).edits;
+      learned_counts[i] = graded(pages[i], edits);
+      if (std::getenv("UNSPIN_SITES_EDITS") && n == learn_max && i >= learn_max) {
+        // Development aid (build part only): each held-out edit of the largest site and whether it is right.
+        std::vector<int> correct;
+        score_document(pages[i].spun.text, pages[i].spun.edits, edits, nullptr, &correct);
+        static std::mutex mutex;
+        static std::ofstream dump(std::getenv("UNSPIN_SITES_EDITS"));
+        std::lock_guard<std::mutex> lock(mutex);
+        for (std::size_t e = 0; e < edits.size(); ++e) {
+          dump << edits[e].spun << '\t' << edits[e].original << '\t' << edits[e].confidence << '\t' << edits[e].rule
+               << '\t' << correct[e] << '\n';
+        }
+      }
     });
     for (std::size_t i : todo) {
-      (i < n ? point.learning_learned : point.heldout_learned).add(learned_counts[i]);
-      (i < n ? point.learning_alone : point.heldout_alone).add(alone_counts[i]);
+      (i < n ? point.learning_learned : point.heldout_learned).add(learned_counts[i][0]);
+      (i < n ? point.learning_alone : point.heldout_alone).add(alone_counts[i][0]);
+      if (i >= learn_max) {
+        for (std::size_t t = 0; t < kSiteThresholds.size(); ++t) {
+          point.heldout_curve_learned[kSiteThresholds[t]].add(learned_counts[i][t]);
+          point.heldout_curve_alone[kSiteThresholds[t]].add(alone_counts[i][t]);
+        }
+      }
     }
     if (progress) {
       progress(std::to_string(n) + " pages: " + std::to_string(point.learned) + " pairs, precision " +
                fmt("%.3f", point.pair_precision()) + ", held-out recall " +
                fmt("%.3f", point.heldout_learned.recall()) + " at " + fmt("%.3f", point.heldout_learned.precision()) +
                " (alone " + fmt("%.3f", point.heldout_alone.recall()) + " at " +
-               fmt("%.3f", point.heldout_alone.precision()) + ")");
+               fmt("%.3f", point.heldout_alone.precision()) + "); recall at precision >= 0.95: " +
+               fmt("%.3f", recall_at_precision(point.heldout_curve_learned, 0.95).first) + " (alone " +
+               fmt("%.3f", recall_at_precision(point.heldout_curve_alone, 0.95).first) + ")");
     }
     results.points.push_back(std::move(point));
   }
   results.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   results.peak_rss_kb = peak_rss_kb();
   return results;
+}
+
+std::pair<double, double> recall_at_precision(const std::map<double, QualityCounts>& curve, double precision) {
+  std::pair<double, double> best{0.0, -1.0};
+  for (const auto& [t, q] : curve) {
+    if (q.edits > 0 && q.precision() >= precision && q.recall() > best.first) best = {q.recall(), t};
+  }
+  return best;
 }
 
 std::array<double, kLearnFeatures> fit_logistic(const std::vector<std::pair<PairFeatures, bool>>& samples,
@@ -265,6 +318,22 @@ std::string sites_markdown(const std::vector<SiteResults>& results) {
             rp(p.learning_learned) + " | " + rp(p.learning_alone) + " | " + rp(p.heldout_learned) + " | " +
             rp(p.heldout_alone) + " |\n";
     }
+    md += "\nHeld-out restoration by edit threshold (`--min-confidence`), learned table / each page alone, "
+          "recall / precision; last column: the highest recall at precision >= 0.95:\n\n| pages |";
+    for (double t : kSiteThresholds) md += " " + fmt("%.2f", t) + " |";
+    md += " R at P >= 0.95, learned | each alone |\n|---|";
+    for (std::size_t t = 0; t <= kSiteThresholds.size() + 1; ++t) md += "---|";
+    md += "\n";
+    for (const SitePoint& p : r.points) {
+      md += "| " + std::to_string(p.pages) + " |";
+      for (double t : kSiteThresholds) {
+        md += " " + rp(p.heldout_curve_learned.at(t)) + "; " + rp(p.heldout_curve_alone.at(t)) + " |";
+      }
+      const auto l = recall_at_precision(p.heldout_curve_learned, 0.95);
+      const auto a = recall_at_precision(p.heldout_curve_alone, 0.95);
+      md += " " + fmt("%.3f", l.first) + (l.second > 0 ? " (at " + fmt("%.2f", l.second) + ")" : "") + " | " +
+            fmt("%.3f", a.first) + (a.second > 0 ? " (at " + fmt("%.2f", a.second) + ")" : "") + " |\n";
+    }
     md += "\n";
   }
   std::vector<std::pair<double, bool>> all;
@@ -296,7 +365,9 @@ std::string sites_json(const std::vector<SiteResults>& results) {
                                 {"learned_true", p.learned_true}, {"pair_precision", p.pair_precision()},
                                 {"coverage", p.coverage()}, {"learning_learned", q(p.learning_learned)},
                                 {"learning_alone", q(p.learning_alone)}, {"heldout_learned", q(p.heldout_learned)},
-                                {"heldout_alone", q(p.heldout_alone)}});
+                                {"heldout_alone", q(p.heldout_alone)},
+                                {"heldout_recall_at_p95", recall_at_precision(p.heldout_curve_learned, 0.95).first},
+                                {"heldout_alone_recall_at_p95", recall_at_precision(p.heldout_curve_alone, 0.95).first}});
     }
     out.push_back(site);
     all.insert(all.end(), r.priors.begin(), r.priors.end());

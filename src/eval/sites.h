@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct SitePoint {
   std::size_t heldout_gold = 0, heldout_covered = 0;  // held-out substitutions; with their pair learned
   QualityCounts learning_learned, learning_alone;    // restoration of the learning pages
   QualityCounts heldout_learned, heldout_alone;      // of the held-out pages
+  // Held-out restoration as the edit threshold (--min-confidence) moves:
+  // threshold -> counts (the shipped 0.5 is the figures above).
+  std::map<double, QualityCounts> heldout_curve_learned, heldout_curve_alone;
   double pair_precision() const { return learned ? double(learned_true) / learned : 1.0; }
   double coverage() const { return heldout_gold ? double(heldout_covered) / heldout_gold : 0.0; }
 };
@@ -68,6 +72,12 @@ struct SiteResults {
 };
 
 using SiteProgress = std::function<void(const std::string& line)>;
+
+// The edit thresholds of SitePoint's curves.
+inline const std::vector<double> kSiteThresholds = {0.5, 0.6, 0.7, 0.8, 0.9, 0.95};
+// The highest recall at a threshold whose precision is at least `precision`
+// (0 when none), and that threshold (-1 when none).
+std::pair<double, double> recall_at_precision(const std::map<double, QualityCounts>& curve, double precision);
 
 // Runs one site. `docs`: the part's documents (config.part); `models` and
 // `paths` the same models (the learned table is added to a second load of
