@@ -303,8 +303,7 @@ for i in range(300): print(json.dumps({'id': i, 'text': 'The firm stated that co
     for f in "$TMP"/c2/*.counts; do cp "$f" "$TMP/c/$(basename "$f" .counts).part-2.counts"; done
     u learn --from-counts -o "$TMP/m" "$TMP"/c/*.counts || fail "from-counts exit $?"
     for t in farm.example blog; do
-      sed "s/ site=$t//" "$TMP/t/$t.tsv" >"$TMP/want"
-      cmp -s "$TMP/m/$t.tsv" "$TMP/want" || fail "merged counts differ for $t: $(diff "$TMP/m/$t.tsv" "$TMP/want")"
+      cmp -s "$TMP/m/$t.tsv" "$TMP/t/$t.tsv" || fail "merged counts differ for $t: $(diff "$TMP/m/$t.tsv" "$TMP/t/$t.tsv")"
     done
     printf '{"url": "https://x.example/1", "text": "The firm stated that costs rose sharply this year."}\nnot json\n' >"$TMP/bad.jsonl"
     u learn --jsonl -o "$TMP/b" "$TMP/bad.jsonl" 2>"$TMP/err"; [ $? = 2 ] || fail "a malformed line should exit 2, as check --jsonl"
