@@ -147,6 +147,28 @@ trace_args=(--build-dir "$build_dir")
 [[ $quick -eq 1 ]] && trace_args+=(--quick)
 trace_md="$(bash "$here/trace_bench.sh" "${trace_args[@]}" 2>"$tmp/trace.err")" || trace_md="trace_bench.sh failed: $(tail -5 "$tmp/trace.err")"
 
+# Learning a site's spinner from its pages (`unspin eval sites`, issue 20):
+# learning curves at 10/50/200/1,000 pages (--quick: 10/50/200) and
+# `learn --jsonl` at crawl scale (bench/learn_scale.sh; skipped by --quick).
+echo "bench/run.sh: running unspin eval sites" >&2
+sites_args=(eval sites --markdown "$tmp/sites.md" --json "$tmp/sites.json")
+[[ -n "$models" ]] && sites_args+=(--models "$models")
+[[ $quick -eq 1 ]] && sites_args+=(--quick)
+[[ $quick -eq 0 ]] && sites_args+=(--plot "$here/sites.svg")
+[[ $check -eq 1 ]] && sites_args+=(--check-floors "$here/floors.json")
+set +e
+"$unspin" "${sites_args[@]}" 2>"$tmp/sites.err"
+sites_status=$?
+set -e
+if [[ -s "$tmp/sites.md" ]]; then sites_md="$(cat "$tmp/sites.md")"; else sites_md="unspin eval sites failed: $(tail -5 "$tmp/sites.err")"; fi
+[[ $sites_status -ne 0 && $status -eq 0 ]] && status=1
+learn_md="(skipped in --quick runs)"
+if [[ $quick -eq 0 ]]; then
+  learn_args=(--build-dir "$build_dir")
+  [[ -n "$models" ]] && learn_args+=(--models "$models")
+  learn_md="$(bash "$here/learn_scale.sh" "${learn_args[@]}" 2>"$tmp/learn.err")" || learn_md="learn_scale.sh failed: $(tail -5 "$tmp/learn.err")"
+fi
+
 # Crawl scale on Dask: the same 20 MB on 1 and 2 worker processes
 # (bench/dask_scale.sh; skipped by --quick).
 dask_md="(skipped in --quick runs)"
@@ -217,6 +239,21 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo
   echo "$genre_md"
   echo "$genre_table_md"
+  echo
+  echo "## Learning a site's spinner (unspin eval sites, bench/learn_scale.sh)"
+  echo
+  echo "One simulated content-farm site: eval-part pages spun by one \`table\`-style table at intensity 1"
+  echo "(half 1 of its groups; the learner's weights were fitted on build-part sites spun by half 0),"
+  echo "learned by \`unspin learn\`'s site learner (docs/ARCHITECTURE.md) and restored with the learned"
+  echo "table; \"each alone\": the same pages restored one by one without it. \`unspin ${sites_args[*]//$tmp\//}\`."
+  [[ $quick -eq 0 ]] && echo "Figure: [the learning curves](sites.svg)."
+  echo
+  echo "$sites_md"
+  echo
+  echo "\`unspin learn --jsonl\` on the site's pages (all cores):"
+  echo
+  echo "$learn_md"
+  grep 'floor' "$tmp/sites.err" | sed 's/^/    /' || true
   echo
   echo "## Crawl scale on Dask (bench/dask_scale.sh, docs/SCALE.md)"
   echo

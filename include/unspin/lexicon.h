@@ -22,6 +22,7 @@ enum LexiconSource : std::uint16_t {
   kSourceInflected = 1 << 4,        // reached through inflecting both sides
   kSourceUser = 1 << 5,             // a user lexicon (TSV or Paper Screener CSV)
   kSourceTwoHop = 1 << 6,           // two synonym hops (original -> x -> spun)
+  kSourceLearned = 1 << 7,          // a table `unspin learn` wrote (docs/SCHEMA.md §9): prior = P(pair in the table)
 };
 
 struct Candidate {

@@ -39,7 +39,7 @@ struct ModelPaths {
 
 // Which model file was used, for provenance (docs/SCHEMA.md §2).
 struct ModelInfo {
-  std::string role;      // "lm", "lexicon", "user_lexicon"
+  std::string role;      // "lm", "lexicon", "user_lexicon", "learned_lexicon"
   std::string path;
   std::string checksum;  // hex FNV-1a of the file's size and first 64 KiB (header and its checksums)
 };
@@ -58,6 +58,10 @@ struct Models {
   // `reports`, when given, receives one import report per user lexicon.
   static std::unique_ptr<Models> load(const ModelPaths& paths,
                                       std::vector<UserLexiconReport>* reports = nullptr);
+  // Adds a learned table (the text `unspin learn` writes, docs/SCHEMA.md §9)
+  // held in memory, as `--lexicon FILE` of it would. Throws Error(kBadData)
+  // when it is not one or holds no usable pair.
+  void add_learned_table(std::string_view text, const std::string& origin);
 };
 
 // The default verdict threshold: 0.5 for every model set. The score is
@@ -108,7 +112,7 @@ struct Edit {
   std::string original;                // proposed original, cased to fit
   double confidence;                   // posterior probability the edit is right
   // "UNSPIN_SUBSTITUTION"; "UNSPIN_TABLE" when the pair came from a user's
-  // spinner table; "UNSPIN_ARTICLE": a/an fixed next to an edit (docs/SCHEMA.md).
+  // spinner table; "UNSPIN_LEARNED" when it came from a learned table; "UNSPIN_ARTICLE": a/an fixed next to an edit (docs/SCHEMA.md).
   std::string rule = "UNSPIN_SUBSTITUTION";
 };
 

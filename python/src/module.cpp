@@ -24,6 +24,7 @@
 #include "common/parallel.h"
 #include "report/report.h"
 #include "unspin/error.h"
+#include "unspin/learn.h"
 #include "unspin/restore.h"
 #include "unspin/trace.h"
 
@@ -113,6 +114,7 @@ class Engine {
     for (const auto& l : lexicons) paths.user_lexicons.push_back(l.string());
     std::vector<UserLexiconReport> reports;
     models_ = Models::load(paths, &reports);
+    paths_ = paths;
     for (std::size_t i = 0; i < reports.size(); ++i) {
       for (const std::string& w : reports[i].warnings) warnings_.push_back(w);
       if (reports[i].skipped > reports[i].warnings.size()) {
@@ -255,11 +257,52 @@ class Engine {
         rows.emplace_back(t.original, t.spun, prior);
       }
     } else {
-      for (const LearnedPair& p : restorer_->learn(views, same_source, min_prior)) {
-        rows.emplace_back(p.original, p.spun, p.prior);
-      }
+      // The texts are one site's pages (same_source is implied): the site learner, as `unspin learn`.
+      const SiteCounts site = observe_all(views, {});
+      for (const LearnedPair& p : learner().table(site, min_prior)) rows.emplace_back(p.original, p.spun, p.prior);
     }
     return rows;
+  }
+
+  // One site's counts from these pages (SiteCounts::serialize), `keys[i]`
+  // fixing page i's fold (its URL or id; empty: the text): the partial sums
+  // that merge across partitions of a crawl (`python3 -m unspin.dask learn`).
+  std::string learn_counts(const py::iterable& texts, std::vector<std::string> keys) {
+    std::vector<std::string> inputs;
+    for (const py::handle& t : texts) {
+      try {
+        std::string bytes = text_bytes(t);
+        validate_input(bytes, options_.max_input_bytes);
+        inputs.push_back(std::move(bytes));
+      } catch (const Error& e) {
+        throw IndexedError{e, inputs.size()};
+      }
+    }
+    if (!keys.empty() && keys.size() != inputs.size()) {
+      throw Error(ErrorCode::kUsage, "learn_counts: keys must be empty or one per text");
+    }
+    py::gil_scoped_release release;
+    std::vector<std::string_view> views(inputs.begin(), inputs.end());
+    return observe_all(views, keys).serialize();
+  }
+
+  // The learned table (docs/SCHEMA.md §9 text) of the merged counts.
+  std::string learned_table(const std::vector<std::string>& counts, const std::string& site, double min_prior) {
+    py::gil_scoped_release release;
+    SiteCounts merged;
+    for (const std::string& c : counts) merged.merge(SiteCounts::parse(c));
+    return learned_table_text(learner().table(merged, min_prior), merged.pages(), site);
+  }
+
+  const SiteLearner& learner() {
+    std::call_once(learner_once_, [&] { learner_ = std::make_unique<SiteLearner>(*models_, options_); });
+    return *learner_;
+  }
+  SiteCounts observe_all(const std::vector<std::string_view>& views, const std::vector<std::string>& keys) {
+    const SiteLearner& l = learner();
+    SiteCounts site;
+    for (std::size_t i = 0; i < views.size(); ++i) site.merge(l.observe(views[i], keys.empty() ? "" : keys[i]));
+    return site;
   }
 
   // One JSON-lines batch, answered line by line exactly as `unspin check
@@ -320,9 +363,25 @@ class Engine {
     }
     std::vector<std::string_view> views(texts.begin(), texts.end());
     std::vector<DocumentResult> results;
-    if (!views.empty()) results = restorer_->run_same_source(views);
+    // As the CLI's --same-source: the site learner's table from these texts,
+    // then each text restored with it (alone when nothing was learned).
+    std::unique_ptr<Models> site_models;
+    std::unique_ptr<Restorer> site_restorer;
+    report::Provenance site_provenance = provenance_same_source_;
+    if (!views.empty()) {
+      const SiteCounts site = observe_all(views, {});
+      const std::vector<LearnedPair> pairs = learner().table(site, 0.5);
+      if (!pairs.empty()) {
+        site_models = Models::load(paths_);
+        site_models->add_learned_table(learned_table_text(pairs, site.pages()), "same-source");
+        site_restorer = std::make_unique<Restorer>(*site_models, options_);
+        site_provenance = report::make_provenance(*site_models, options_, true);
+      }
+      const Restorer& r = site_restorer ? *site_restorer : *restorer_;
+      for (std::string_view v : views) results.push_back(r.run(v));
+    }
     for (std::size_t k = 0; k < results.size(); ++k) {
-      json res = result_json(texts[k], results[k], provenance_same_source_);
+      json res = result_json(texts[k], results[k], site_provenance);
       json& o = answers[owner[k]].out;
       for (auto it = res.begin(); it != res.end(); ++it) o[it.key()] = it.value();
       out[owner[k]].second = std::string(verdict_name(results[k].verdict));
@@ -373,9 +432,12 @@ class Engine {
   }
 
   RestoreOptions options_;
+  ModelPaths paths_;
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
   std::unique_ptr<Restorer> restore_restorer_;
+  std::once_flag learner_once_;
+  std::unique_ptr<SiteLearner> learner_;
   report::Provenance provenance_;
   report::Provenance provenance_same_source_;  // answer_jsonl(same_source=true), as the CLI's --same-source
   std::vector<std::string> warnings_;
@@ -413,7 +475,7 @@ PYBIND11_MODULE(_unspin, m) {
                     std::optional<std::filesystem::path>, std::optional<double>, double, std::size_t, double>(),
            py::arg("models") = py::none(), py::arg("lexicons") = std::vector<std::filesystem::path>{},
            py::arg("archive") = py::none(), py::arg("threshold") = py::none(), py::arg("min_confidence") = 0.5,
-           py::arg("max_input_bytes") = std::size_t{64} << 20, py::arg("base_rate") = kDefaultBaseRate,
+           py::arg("max_input_bytes") = std::size_t{64} << 20, py::arg("base_rate") = unspin::kDefaultBaseRate,
            py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("warnings", &Engine::warnings)
       .def_property_readonly("provenance", &Engine::provenance)
@@ -423,5 +485,9 @@ PYBIND11_MODULE(_unspin, m) {
       .def("trace", &Engine::trace, py::arg("text"))
       .def("answer_jsonl", &Engine::answer_jsonl, py::arg("lines"), py::arg("line_numbers"),
            py::arg("restore") = false, py::arg("same_source") = false)
-      .def("learn", &Engine::learn, py::arg("texts"), py::arg("same_source") = false, py::arg("min_prior") = 0.5);
+      .def("learn", &Engine::learn, py::arg("texts"), py::arg("same_source") = false, py::arg("min_prior") = 0.5)
+      .def("learn_counts", &Engine::learn_counts, py::arg("texts"), py::arg("keys") = std::vector<std::string>{})
+      .def("learned_table", &Engine::learned_table, py::arg("counts"), py::arg("site") = "",
+           py::arg("min_prior") = 0.5);
+  m.def("site_of_url", [](const std::string& url) { return unspin::site_of_url(url); }, py::arg("url"));
 }

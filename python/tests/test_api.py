@@ -276,8 +276,8 @@ def read_learned(path):
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        original, spun, rest = line.split("\t")
-        rows.append((original, spun, round(float(rest.split()[0]), 3)))
+        original, spun, prior, count = line.split("\t")
+        rows.append((original, spun, round(float(prior), 3)))
     return rows
 
 
@@ -299,6 +299,7 @@ def test_learn_equals_cli(table_engine, tmp_path):
         assert got, "the spun texts should yield pairs"
         assert all(isinstance(o, str) and isinstance(s, str) and 0.5 <= p <= 1 for o, s, p in got)
         assert [(o, s, round(p, 3)) for o, s, p in got] == read_learned(out)
+        assert out.read_text(encoding="utf-8").startswith("# unspin learned-table v1 pages=2\n")
     with pytest.raises(unspin.Error) as e:
         engine.learn([SPUN, b"\xff"])
     assert e.value.code == "invalid_utf8" and e.value.index == 1

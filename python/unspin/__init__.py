@@ -168,3 +168,24 @@ class Engine:
             min_prior: keep pairs at least this probable.
         """
         return self._engine.learn(texts, same_source, min_prior)
+
+    def learn_counts(self, texts: Iterable[Text], keys: Optional[Sequence[str]] = None) -> str:
+        """One site's evidence from these pages, as mergeable sums (the text of
+        ``unspin learn --counts``): counts of partitions of a crawl are learned
+        apart and given together to :meth:`learned_table`.
+
+        Args:
+            keys: per text, its URL or id (fixes the page's fold); ``None``: the texts.
+        """
+        return self._engine.learn_counts(texts, list(keys) if keys is not None else [])
+
+    def learned_table(self, counts: Sequence[str], site: str = "", min_prior: float = 0.5) -> str:
+        """The learned table (docs/SCHEMA.md §9, as ``unspin learn`` writes it) of
+        the merged ``counts`` of one site."""
+        return self._engine.learned_table(list(counts), site, min_prior)
+
+
+def site_of_url(url: str) -> str:
+    """The site of a URL as ``unspin learn --jsonl`` groups pages: its lowercased
+    host without port or a leading ``www.``; ``""`` when it has none."""
+    return _unspin.site_of_url(url)

@@ -1,6 +1,6 @@
-"""Check or restore a crawl of JSON-lines files on a Dask cluster.
+"""Check, restore or learn from a crawl of JSON-lines files on a Dask cluster.
 
-    python3 -m unspin.dask check|restore --input 'crawl/*.jsonl' --out DIR
+    python3 -m unspin.dask check|restore|learn --input 'crawl/*.jsonl' --out DIR
         [--scheduler ADDRESS] [--workers N] [--threads-per-worker T] [--same-source]
         [--models DIR] [--lexicon FILE ...]
 
@@ -8,6 +8,10 @@ Each input file is one partition and gets one output file, ``DIR/part-NNNNN.json
 whose line N answers the file's line N exactly as ``unspin check --jsonl FILE``
 (``restore --jsonl``) would print it (docs/SCHEMA.md §6): the same objects, the
 same error object for a blank or malformed line, so no document is ever lost.
+``learn`` writes one learned table per site instead (``DIR/<site>.tsv``, the site
+being a line's "site" field or its URL's host): each partition's pages become
+per-site counts, the counts of a site are merged across partitions and its
+table written, the same file ``unspin learn --jsonl -o DIR`` writes.
 ``DIR/summary.json`` gives the totals (documents, spun share, errors, MB,
 seconds, MB/s) and which input became which output; one line of it is printed.
 
@@ -295,6 +299,164 @@ def write_partition(head: dict, out_dir: str, *pieces: List[Tuple[int, str, str]
     return stats.d
 
 
+def site_file_name(site: str) -> str:
+    """A site as a file name, as ``unspin learn --jsonl`` names its tables."""
+    name = "".join(c if (c.isascii() and c.isalnum()) or c in ".-_" else "_" for c in site)
+    return "_" + name if not name or name.startswith(".") else name
+
+
+def _learn_site_of(obj) -> Optional[str]:
+    """`unspin learn --jsonl`'s site of a line: its "site" field, else its URL's host."""
+    if not isinstance(obj, dict):
+        return None
+    site = obj.get("site")
+    if isinstance(site, str) and site:
+        return site
+    url = obj.get("url")
+    if isinstance(url, str):
+        return unspin.site_of_url(url) or None
+    return None
+
+
+def learn_partition(item: Tuple[int, str], spec: EngineSpec, buckets: int) -> tuple:
+    """`learn`, step 1 for one partition: each site's pages here become that
+    site's counts (Engine.learn_counts, in batches of _BATCH_LINES pages),
+    sent to the bucket of the site. Returns (head, bucket 0, ..., bucket B-1),
+    head = {partition, path, bytes, lines, pages, skipped, errors, read_error}."""
+    index, path = item
+    head = {"partition": index, "path": path, "bytes": 0, "lines": 0, "pages": 0, "skipped": 0, "errors": 0,
+            "read_error": None}
+    routed: List[List[Tuple[str, str]]] = [[] for _ in range(buckets)]
+    try:
+        lines, head["bytes"] = _read_lines(path)
+    except OSError as e:
+        head["read_error"] = f"{path}: {e.strerror}"
+        return (head, *routed)
+    head["lines"] = len(lines)
+    by_site: Dict[str, Tuple[List[str], List[str]]] = {}
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            head["errors"] += 1
+            continue
+        site = _learn_site_of(obj)
+        text = obj.get("text") if isinstance(obj, dict) else None
+        if not isinstance(text, str):
+            head["errors"] += 1
+            continue
+        if site is None:
+            head["skipped"] += 1
+            continue
+        key = obj.get("id") if isinstance(obj.get("id"), str) else obj.get("url") if isinstance(obj.get("url"), str) else ""
+        texts, keys = by_site.setdefault(site, ([], []))
+        texts.append(text)
+        keys.append(key)
+    engine = _engine(spec)
+    for site in sorted(by_site):
+        texts, keys = by_site[site]
+        for start in range(0, len(texts), _BATCH_LINES):
+            batch = texts[start:start + _BATCH_LINES]
+            try:
+                counts = engine.learn_counts(batch, keys[start:start + _BATCH_LINES])
+            except unspin.Error:
+                # One bad page fails its batch: learn from the batch's pages one by one.
+                counts_list = []
+                for t, k in zip(batch, keys[start:start + _BATCH_LINES]):
+                    try:
+                        counts_list.append(engine.learn_counts([t], [k]))
+                    except unspin.Error:
+                        head["errors"] += 1
+                for c in counts_list:
+                    routed[_bucket_of(site, buckets)].append((site, c))
+                head["pages"] += len(counts_list)
+                continue
+            routed[_bucket_of(site, buckets)].append((site, counts))
+            head["pages"] += len(batch)
+    return (head, *routed)
+
+
+def learn_sites(spec: EngineSpec, out_dir: str, min_prior: float, *pieces: List[Tuple[str, str]]) -> dict:
+    """`learn`, step 2 for one bucket of sites: every partition's counts of a
+    site merged, and the site's table written as out_dir/<site>.tsv (via a
+    temporary name, then renamed), the same file `unspin learn --jsonl -o
+    out_dir` writes for it."""
+    by_site: Dict[str, List[str]] = {}
+    for piece in pieces:
+        for site, counts in piece:
+            by_site.setdefault(site, []).append(counts)
+    engine = _engine(spec)
+    pairs = 0
+    for site in sorted(by_site):
+        table = engine.learned_table(by_site[site], site, min_prior)
+        pairs += sum(1 for l in table.splitlines() if l and not l.startswith("#"))
+        name = site_file_name(site) + ".tsv"
+        tmp = os.path.join(out_dir, f".{name}.{socket.gethostname()}.{os.getpid()}.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(table)
+        os.replace(tmp, os.path.join(out_dir, name))
+    return {"sites": len(by_site), "pairs": pairs}
+
+
+def run_learn(args: argparse.Namespace) -> int:
+    """`learn`: one learned table per site of the crawl (see learn_partition, learn_sites)."""
+    import dask
+
+    spec: EngineSpec = (os.path.abspath(args.models) if args.models else None,
+                        tuple(os.path.abspath(l) for l in args.lexicon), args.threshold, args.min_confidence,
+                        args.max_input_bytes)
+    if not 0 <= args.min_prior <= 1:
+        raise JobError("--min-prior must be between 0 and 1", EXIT_USAGE)
+    files = _expand_inputs(args.input)
+    out = _prepare_out(args.out)
+    t0 = time.monotonic()
+    client, cluster = _connect(args)
+    try:
+        _warm_workers(client, spec)
+        startup = time.monotonic() - t0
+        t1 = time.monotonic()
+        buckets = max(1, min(len(files), 64))
+        routed = [dask.delayed(learn_partition, nout=buckets + 1, pure=False)(item, spec, buckets)
+                  for item in enumerate(files)]
+        per_bucket = [dask.delayed(learn_sites, pure=False)(spec, out, args.min_prior, *[r[b + 1] for r in routed])
+                      for b in range(buckets)]
+        heads = [r[0] for r in routed]
+        try:
+            results = dask.compute(heads, per_bucket, scheduler=client.get)
+        except unspin.Error as e:
+            raise JobError(e.message, e.exit_code) from e
+        except Exception as e:
+            raise JobError(f"the cluster failed the job: {type(e).__name__}: {e}", EXIT_INTERNAL) from e
+        seconds = time.monotonic() - t1
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    heads, sites = results
+    nbytes = sum(h["bytes"] for h in heads)
+    summary = {
+        "command": "learn", "partitions": len(files), "pages": sum(h["pages"] for h in heads),
+        "skipped": sum(h["skipped"] for h in heads), "errors": sum(h["errors"] for h in heads),
+        "sites": sum(s["sites"] for s in sites), "pairs": sum(s["pairs"] for s in sites),
+        "bytes": nbytes, "mb": nbytes / 1e6, "seconds": round(seconds, 3),
+        "mb_per_s": nbytes / 1e6 / seconds if seconds > 0 else None, "startup_seconds": round(startup, 3),
+        "unspin_version": unspin.__version__,
+        "read_errors": [h["read_error"] for h in heads if h["read_error"]],
+    }
+    with open(os.path.join(out, "summary.json"), "w", encoding="utf-8") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
+    print(f"{PROG}: learn: {summary['pages']} pages of {summary['sites']} sites -> {summary['pairs']} pairs in "
+          f"{summary['seconds']:.1f} s; {out}")
+    for e in summary["read_errors"]:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+    if summary["read_errors"]:
+        return EXIT_IO
+    return 0 if summary["errors"] == 0 else EXIT_USAGE  # a malformed line, as `unspin learn --jsonl`
+
+
 # ---------------------------------------------------------------------------
 # Client side.
 
@@ -303,7 +465,9 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         "Check or restore JSON-lines files ({\"id\", \"text\", \"url\"} per line) on a Dask cluster: "
         "one output file per input file, line N answering line N as `unspin check --jsonl` / "
         "`restore --jsonl` does, plus DIR/summary.json."))
-    p.add_argument("command", choices=["check", "restore"])
+    p.add_argument("command", choices=["check", "restore", "learn"],
+                   help="check, restore, or learn: one learned table per site (DIR/<site>.tsv, "
+                        "as `unspin learn --jsonl -o DIR`)")
     p.add_argument("--input", nargs="+", required=True, metavar="GLOB",
                    help="input files or glob patterns (quote them; ** matches folders); each file is one partition")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; must be empty)")
@@ -329,6 +493,7 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                    help="how long to wait for the scheduler and a first worker (default 15)")
     p.add_argument("--dashboard-address", default=":8787",
                    help="LocalCluster dashboard address (default :8787; :0 picks a free port)")
+    p.add_argument("--min-prior", type=float, default=0.5, help="learn: keep pairs at least this probable")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     args = p.parse_args(argv)
     for name in ("workers", "threads_per_worker", "max_site_docs"):
@@ -547,7 +712,7 @@ def _summary(args, files, stats, seconds, startup, workers, nthreads, client) ->
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parse_args(argv)
     try:
-        return run(args)
+        return run_learn(args) if args.command == "learn" else run(args)
     except JobError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return e.exit_code

@@ -1,30 +1,34 @@
-// `unspin learn`: the spinner table estimated from documents (the spinner
-// model's entry posteriors), or, with --archive, aligned from their sources.
+// `unspin learn`: a site's spinner table learned from its pages (the site
+// learner, include/unspin/learn.h), or, with --archive, aligned from their
+// sources. Every table is written in the learned-table format of
+// docs/SCHEMA.md §9, which `--lexicon` recognises by its header line.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/learned_table.h"
+#include "cli/progress.h"
+#include "common/parallel.h"
 #include "unspin/archive.h"
 #include "unspin/error.h"
+#include "unspin/learn.h"
 #include "unspin/restore.h"
 #include "unspin/trace.h"
 
 namespace unspin::cli {
 
-void write_learned_table(const std::string& path, const std::string& header,
-                         const std::vector<LearnedPair>& pairs) {
-  std::string text = "# " + header + "\n# original<TAB>spun<TAB>prior  # count N\n";
-  char prior[32];
-  for (const LearnedPair& p : pairs) {
-    std::snprintf(prior, sizeof prior, "%.3f", p.prior);
-    text += p.original + '\t' + p.spun + '\t' + prior + "  # count " + std::to_string(p.count) + "\n";
-  }
+void write_learned_table(const std::string& path, const std::string& text) {
   if (path == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
@@ -36,7 +40,19 @@ void write_learned_table(const std::string& path, const std::string& header,
   if (!out) throw Error(ErrorCode::kIo, "cannot write " + path);
 }
 
+std::string site_file_name(const std::string& site) {
+  std::string name;
+  for (char c : site) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+    name += ok ? c : '_';
+  }
+  if (name.empty() || name[0] == '.') name.insert(0, "_");
+  return name;
+}
+
 namespace {
+
+namespace fs = std::filesystem;
 
 struct LearnOptions {
   std::vector<std::string> files{"-"};
@@ -45,19 +61,200 @@ struct LearnOptions {
   std::vector<std::string> user_lexicons;
   std::string archive;
   std::string max_input = "64M";
-  bool same_source = false;
+  std::string site;
+  bool same_source = false;  // accepted: the files are always one site's pages
+  bool jsonl = false, counts = false, from_counts = false;
+  unsigned threads = 0;
   double min_prior = 0.5;
 };
 
+std::unique_ptr<Models> load_models(const LearnOptions& o) {
+  ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+  paths.user_lexicons = o.user_lexicons;
+  return Models::load(paths);
+}
+
+RestoreOptions restore_options(const LearnOptions& o) {
+  RestoreOptions options;
+  options.max_input_bytes = parse_size(o.max_input);
+  return options;
+}
+
+// Writes one site's table (or counts) to `o.out`: a file, "-", or with
+// several sites DIR/<site>.tsv (DIR/<site>.counts).
+void write_site(const LearnOptions& o, const SiteLearner* learner, const std::string& site,
+                const SiteCounts& counts, bool many) {
+  std::string text;
+  if (o.counts) {
+    text = counts.serialize();
+  } else {
+    text = learned_table_text(learner->table(counts, o.min_prior), counts.pages(), site);
+  }
+  std::string path = o.out;
+  if (many) {
+    path = (fs::path(o.out) / (site_file_name(site) + (o.counts ? ".counts" : ".tsv"))).string();
+  }
+  write_learned_table(path, text);
+}
+
+void prepare_out_dir(const LearnOptions& o) {
+  if (o.out == "-") {
+    throw Error(ErrorCode::kUsage, "--jsonl and --from-counts write one table per site: give -o DIR");
+  }
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  if (ec || !fs::is_directory(o.out)) throw Error(ErrorCode::kIo, "cannot create the folder " + o.out);
+}
+
+// --jsonl: lines {"text", "url" | "site", "id"} of any number of sites,
+// streamed (a few lines per thread in flight); each site's counts merge as
+// its pages are observed, so memory is the counts, not the pages.
+int run_jsonl(const LearnOptions& o) {
+  prepare_out_dir(o);
+  const std::unique_ptr<Models> models = load_models(o);
+  const RestoreOptions options = restore_options(o);
+  const SiteLearner learner(*models, options);
+  const unsigned threads = resolve_threads(o.threads);
+  std::map<std::string, SiteCounts> sites;
+  std::size_t skipped = 0, bad = 0;
+  int status = 0;
+  for (const std::string& file : o.files) {
+    std::optional<LineReader> reader;
+    try {
+      reader.emplace(file, options.max_input_bytes);
+    } catch (const Error& e) {
+      std::cerr << "unspin: error: " << (file == "-" ? "<stdin>" : file) << ": " << e.what() << "\n";
+      if (status == 0) status = static_cast<int>(e.code());
+      continue;
+    }
+    struct Item {
+      std::size_t line_no;
+      LineReader::Line line;
+    };
+    struct Seen {
+      std::string site, error;
+      ErrorCode code = ErrorCode::kUsage;  // a malformed line, as check --jsonl answers it
+      std::size_t bytes = 0, line_no = 0;
+      std::optional<SiteCounts> counts;
+    };
+    Progress progress(0, reader->size_hint(), "lines");
+    std::size_t line_no = 0;
+    try {
+      ordered_parallel<Item, Seen>(
+          threads, 32 * threads, (std::size_t{16} << 20) * threads,
+          [&]() -> std::optional<Item> {
+            Item item{line_no + 1, {}};
+            if (!reader->next(&item.line)) return std::nullopt;
+            ++line_no;
+            return item;
+          },
+          [](const Item& item) { return item.line.text.size(); },
+          [&](unsigned, Item& item) {
+            Seen seen;
+            seen.bytes = item.line.bytes;
+            seen.line_no = item.line_no;
+            if (item.line.too_long) {
+              seen.error = "the line is larger than the input limit; raise it with --max-input-bytes";
+              seen.code = ErrorCode::kTooLarge;
+              return seen;
+            }
+            const std::size_t first = item.line.text.find_first_not_of(" \t\r");
+            if (first == std::string::npos) return seen;  // a blank line
+            nlohmann::json j;
+            try {
+              j = nlohmann::json::parse(item.line.text);
+            } catch (const nlohmann::json::exception&) {
+              seen.error = "not a JSON object";
+              return seen;
+            }
+            if (!j.is_object() || !j.contains("text") || !j["text"].is_string()) {
+              seen.error = "expected an object with a \"text\" string";
+              return seen;
+            }
+            std::string key = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : "";
+            if (j.contains("site") && j["site"].is_string()) seen.site = j["site"].get<std::string>();
+            if (j.contains("url") && j["url"].is_string()) {
+              if (seen.site.empty()) seen.site = site_of_url(j["url"].get<std::string>());
+              if (key.empty()) key = j["url"].get<std::string>();
+            }
+            if (seen.site.empty()) seen.site = o.site;
+            if (seen.site.empty()) return seen;  // no site: counted as skipped
+            try {
+              seen.counts = learner.observe(j["text"].get<std::string>(), key);
+            } catch (const Error& e) {
+              seen.error = e.what();
+              seen.code = e.code();
+            }
+            return seen;
+          },
+          [&](Seen& seen) {
+            progress.advance(seen.bytes);
+            if (!seen.error.empty()) {
+              ++bad;
+              std::cerr << "unspin: error: " << (file == "-" ? "<stdin>" : file) << ":" << seen.line_no << ": "
+                        << seen.error << "\n";
+              if (status == 0) status = static_cast<int>(seen.code);
+              return;
+            }
+            if (!seen.counts) {
+              skipped += !seen.site.empty() ? 0 : 1;
+              return;
+            }
+            sites[seen.site].merge(*seen.counts);
+          });
+    } catch (const Error& e) {
+      std::cerr << "unspin: error: " << (file == "-" ? "<stdin>" : file) << ": " << e.what() << "\n";
+      if (status == 0) status = static_cast<int>(e.code());
+    }
+  }
+  std::size_t pairs = 0;
+  for (const auto& [site, counts] : sites) {
+    write_site(o, &learner, site, counts, true);
+    if (!o.counts) pairs += learner.table(counts, o.min_prior).size();
+  }
+  std::cerr << "unspin: learned " << sites.size() << " site(s) into " << o.out;
+  if (!o.counts) std::cerr << " (" << pairs << " pairs)";
+  if (skipped) std::cerr << "; " << skipped << " line(s) without a site (no \"site\", no URL host, no --site) skipped";
+  if (bad) std::cerr << "; " << bad << " bad line(s)";
+  std::cerr << "\n";
+  return status;
+}
+
+// --from-counts: count files (`--counts` output, any number per site, e.g.
+// one per partition of a crawl), merged per site, then one table per site.
+int run_from_counts(const LearnOptions& o) {
+  std::map<std::string, SiteCounts> sites;
+  for (const std::string& file : o.files) {
+    std::string site = fs::path(file).filename().string();
+    if (site.size() > 7 && site.ends_with(".counts")) site.resize(site.size() - 7);
+    const std::size_t dot = site.find(".part-");  // SITE.part-N.counts: one partition of the site
+    if (dot != std::string::npos) site.resize(dot);
+    try {
+      sites[site].merge(SiteCounts::parse(read_input(file, std::size_t{1} << 32)));
+    } catch (const Error& e) {
+      throw Error(e.code(), file + ": " + e.what());
+    }
+  }
+  const std::unique_ptr<Models> models = load_models(o);
+  const SiteLearner learner(*models, restore_options(o));
+  const bool many = sites.size() > 1 || (o.out != "-" && fs::is_directory(o.out));
+  if (many) prepare_out_dir(o);
+  for (const auto& [site, counts] : sites) write_site(o, &learner, site, counts, many);
+  return 0;
+}
+
 int run_learn(const LearnOptions& o) {
+  if (o.jsonl) return run_jsonl(o);
+  if (o.from_counts) return run_from_counts(o);
   const std::size_t max_bytes = parse_size(o.max_input);
-  std::vector<std::string> texts;
+  std::vector<std::string> texts, names;
   int status = 0;
   for (const std::string& file : o.files) {
     try {
       std::string text = read_input(file, max_bytes);
       validate_input(text, max_bytes);
       texts.push_back(std::move(text));
+      names.push_back(file);
     } catch (const Error& e) {
       std::cerr << "unspin: error: " << (file == "-" ? "<stdin>" : file) << ": " << e.what() << "\n";
       if (status == 0) status = static_cast<int>(e.code());
@@ -65,32 +262,33 @@ int run_learn(const LearnOptions& o) {
   }
   if (texts.empty()) return status;
   const std::vector<std::string_view> views(texts.begin(), texts.end());
-  std::vector<LearnedPair> pairs;
-  std::string header;
   if (!o.archive.empty()) {
     // Traced pairs: prior = the share of the original's aligned occurrences
-    // the spinner replaced by this form.
+    // the spinner replaced by this form (alignment with the source is
+    // near-certain evidence that the pair is in the table).
+    std::vector<LearnedPair> pairs;
     const auto archive = open_archive(o.archive, ArchiveAccess::kRead);
     Tracer tracer(*archive, TraceOptions{});
     for (const TracedPair& t : tracer.traced_pairs(views)) {
       const double prior = t.original_seen ? std::min(1.0, static_cast<double>(t.count) / t.original_seen) : 1.0;
-      pairs.push_back({t.original, t.spun, prior, t.count});
+      if (prior >= o.min_prior) pairs.push_back({t.original, t.spun, prior, t.count});
     }
-    header = "spinner table learned by `unspin learn --archive` from " + std::to_string(texts.size()) +
-             " text(s) aligned with their sources";
-  } else {
-    ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
-    paths.user_lexicons = o.user_lexicons;
-    const auto models = Models::load(paths);
-    RestoreOptions options;
-    options.max_input_bytes = max_bytes;
-    const Restorer restorer(*models, options);
-    pairs = restorer.learn(views, o.same_source, o.min_prior);
-    header = "spinner table learned by `unspin learn" + std::string(o.same_source ? " --same-source" : "") +
-             "` from " + std::to_string(texts.size()) + " text(s): prior = the spinner model's posterior "
-             "that the table holds the pair";
+    write_learned_table(o.out, learned_table_text(pairs, texts.size(), o.site));
+    return status;
   }
-  write_learned_table(o.out, header, pairs);
+  const std::unique_ptr<Models> models = load_models(o);
+  const SiteLearner learner(*models, restore_options(o));
+  std::vector<SiteCounts> pages(views.size());
+  Progress progress(views.size(), 0, "files");
+  std::mutex progress_mutex;
+  parallel_for(views.size(), o.threads, [&](unsigned, std::size_t i) {
+    pages[i] = learner.observe(views[i], "");  // the fold by content, as Engine.learn and --same-source
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress.advance(views[i].size());
+  });
+  SiteCounts site;
+  for (const SiteCounts& p : pages) site.merge(p);
+  write_site(o, &learner, o.site, site, false);
   return status;
 }
 
@@ -99,20 +297,34 @@ int run_learn(const LearnOptions& o) {
 void add_learn_command(CLI::App& app) {
   static LearnOptions o;
   CLI::App* cmd = app.add_subcommand(
-      "learn", "Estimate a spinner's table from documents it spun (TSV that --lexicon reads)");
-  cmd->add_option("files", o.files, "Input files; - (the default) reads standard input");
-  cmd->add_option("-o,--output", o.out, "Write the table here (default: standard output)");
+      "learn", "Learn a site's spinner table from its pages (a learned table that --lexicon reads)");
+  cmd->add_option("files", o.files,
+                  "Pages of one site (files; - reads standard input); with --jsonl, JSON-lines streams of many "
+                  "sites; with --from-counts, count files");
+  cmd->add_option("-o,--output", o.out,
+                  "Write the table here (default: standard output); with --jsonl, a folder: one DIR/<site>.tsv per site");
   cmd->add_option("--models", o.models_dir, "Folder with en-us.ulm and default.ulex");
   cmd->add_option("--lexicon", o.user_lexicons, "Extra lexicon (as for restore); repeat for several")
       ->allow_extra_args(false)
       ->take_all();
   cmd->add_option("--archive", o.archive,
                   "Archive of originals: learn from each text's aligned source instead (the strongest signal)");
-  cmd->add_flag("--same-source", o.same_source, "The texts come from one spinner: estimate one table across them");
+  cmd->add_flag("--same-source", o.same_source,
+                "The texts come from one site or spinner (always so for files; kept for compatibility)");
+  cmd->add_flag("--jsonl", o.jsonl,
+                "Input is JSON lines {\"text\", \"url\" | \"site\", \"id\"} of any number of sites, streamed; "
+                "one table per site (URL host or \"site\") in the -o folder");
+  cmd->add_flag("--counts", o.counts,
+                "Write each site's counts (mergeable sums) instead of its table: DIR/<site>.counts");
+  cmd->add_flag("--from-counts", o.from_counts,
+                "Inputs are count files (SITE.counts or SITE.part-N.counts): merge them per site and write the tables");
+  cmd->add_option("--site", o.site, "The site's name in the table's header (and for --jsonl lines without one)");
+  cmd->add_option("--threads", o.threads, "Pages observed at once (default 0: every core)");
   cmd->add_option("--min-prior", o.min_prior, "Keep pairs at least this probable (default 0.5)")
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--max-input-bytes", o.max_input, "Refuse inputs larger than this (default 64M)");
+  cmd->add_option("--max-input-bytes", o.max_input, "Refuse inputs (or --jsonl lines) larger than this (default 64M)");
   cmd->callback([] {
+    if (o.jsonl && !o.archive.empty()) throw CLI::ValidationError("--jsonl and --archive", "choose one");
     const int status = run_learn(o);
     if (status != 0) throw CLI::RuntimeError(status);
   });

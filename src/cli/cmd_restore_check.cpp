@@ -21,6 +21,7 @@
 #include "lm/ulm_file.h"
 #include "report/report.h"
 #include "unspin/error.h"
+#include "unspin/learn.h"
 #include "unspin/restore.h"
 #include "unspin/trace.h"
 
@@ -171,6 +172,25 @@ class Engine {
     });
     return *restorer_;
   }
+  // --same-source: the site learner's table from these documents is added to
+  // the models (as `learn` then `--lexicon` would), and the restorer rebuilt
+  // on them; returns the pairs learned (none when the evidence is too thin:
+  // the documents are then restored as each alone would be).
+  std::size_t learn_site(const std::vector<std::string_view>& texts, unsigned threads) {
+    restorer();
+    SiteLearner learner(*models_, options_);
+    std::vector<SiteCounts> pages(texts.size());
+    parallel_for(texts.size(), threads, [&](unsigned, std::size_t i) { pages[i] = learner.observe(texts[i], ""); });
+    SiteCounts site;
+    for (const SiteCounts& p : pages) site.merge(p);
+    const std::vector<LearnedPair> pairs = learner.table(site, 0.5);
+    if (pairs.empty()) return 0;
+    models_->add_learned_table(learned_table_text(pairs, site.pages()), "same-source");
+    restorer_ = std::make_unique<Restorer>(*models_, options_);
+    provenance_ = report::make_provenance(*models_, options_, common_.same_source);
+    add_archive(provenance_);
+    return pairs.size();
+  }
   // The models' provenance once they are loaded; before (every document so
   // far restored from an archive source), the version, the archive and the
   // options, without models (none was used).
@@ -257,7 +277,6 @@ int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render r
   Progress progress(o.files.size(), 0, "files");
   const std::size_t max_bytes = engine.options().max_input_bytes;
   if (o.same_source && o.files.size() > 1) {
-    // One source: the documents are decoded together (pooled), one thread.
     std::vector<std::string> texts;
     std::vector<std::string> names;
     for (const std::string& file : o.files) {
@@ -270,11 +289,18 @@ int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render r
     }
     if (texts.empty()) return status;
     std::vector<std::string_view> views(texts.begin(), texts.end());
-    std::vector<DocumentResult> results = engine.restorer().run_same_source(views);
+    // One source: the site learner's table from all of them, then each
+    // restored with it (SiteLearner, docs/ARCHITECTURE.md).
+    engine.learn_site(views, threads);
+    std::vector<BatchResult> results = engine.restorer().run_many(views, threads);
     for (std::size_t i = 0; i < results.size(); ++i) {
       FileAnswer a;
       a.name = names[i];
-      render(0u, names[i], texts[i], RunOutput{std::move(results[i]), std::nullopt}, a);
+      if (results[i].error) {
+        fail(names[i], *results[i].error);
+        continue;
+      }
+      render(0u, names[i], texts[i], RunOutput{std::move(*results[i].result), std::nullopt}, a);
       emit(a);
       progress.advance();
     }

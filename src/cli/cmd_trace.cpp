@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/learned_table.h"
+#include "unspin/learn.h"
 #include "cli/progress.h"
 #include "unspin/error.h"
 #include "unspin/trace.h"
@@ -63,7 +64,7 @@ void print_human(const std::string& file, const TraceResult& r, double threshold
   }
 }
 
-// The same TSV `unspin learn` writes: original<TAB>spun<TAB>prior  # count N,
+// The learned table `unspin learn --archive` writes (docs/SCHEMA.md §9),
 // prior = the share of the original's occurrences in the aligned sources
 // that the spinner replaced by this spun form.
 void write_learn_table(const std::string& path, const std::vector<TracedPair>& traced, std::size_t texts) {
@@ -72,9 +73,7 @@ void write_learn_table(const std::string& path, const std::vector<TracedPair>& t
     const double prior = p.original_seen ? std::min(1.0, static_cast<double>(p.count) / p.original_seen) : 1.0;
     pairs.push_back({p.original, p.spun, prior, p.count});
   }
-  write_learned_table(path, "spinner table learned by `unspin trace --learn-table` from " + std::to_string(texts) +
-                                " traced text(s)",
-                      pairs);
+  write_learned_table(path, learned_table_text(pairs, texts));
 }
 
 int run_trace(const TraceCliOptions& o) {

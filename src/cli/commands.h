@@ -14,6 +14,7 @@ void add_lexicon_commands(CLI::App& app);        // lexicon ...
 void add_eval_commands(CLI::App& app);           // spin, eval
 void add_fit_command(CLI::App& app);             // eval fit (after add_eval_commands)
 void add_detect_eval_command(CLI::App& app);     // eval detect (after add_eval_commands)
+void add_eval_sites_command(CLI::App& app);      // eval sites (after add_eval_commands)
 void add_archive_commands(CLI::App& app);        // archive add|stats|verify|remove
 void add_trace_command(CLI::App& app);           // trace
 void add_trace_eval_command(CLI::App& app);      // eval trace (after add_eval_commands)

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   unspin::cli::add_eval_commands(app);
   unspin::cli::add_fit_command(app);
   unspin::cli::add_detect_eval_command(app);
+  unspin::cli::add_eval_sites_command(app);
   unspin::cli::add_archive_commands(app);
   unspin::cli::add_trace_command(app);
   unspin::cli::add_trace_eval_command(app);

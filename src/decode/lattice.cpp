@@ -171,7 +171,7 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
     for (WordId id : ids) frequency += lm_.score(lm_.null_context(), id, &ignored);
     const double key = std::log10(std::max(candidates[i].prior, 1e-9f)) +
                        options_.frequency_weight * (ids.empty() ? 0.0 : frequency / static_cast<double>(ids.size()));
-    ranked.push_back({(candidates[i].sources & kSourceUser) != 0, key, i});
+    ranked.push_back({(candidates[i].sources & (kSourceUser | kSourceLearned)) != 0, key, i});
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     return a.user != b.user ? a.user : a.key > b.key;
@@ -181,7 +181,7 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
   for (const Ranked& r : ranked) sorted.push_back(std::move(candidates[r.index]));
   candidates.swap(sorted);
   std::size_t user = 0;
-  while (user < candidates.size() && (candidates[user].sources & kSourceUser)) ++user;
+  while (user < candidates.size() && (candidates[user].sources & (kSourceUser | kSourceLearned))) ++user;
   const std::size_t keep = std::max<std::size_t>(user, options_.max_candidates_per_span);
   if (candidates.size() > keep) candidates.resize(keep);
   out.alternatives = static_cast<std::uint16_t>(std::min<std::size_t>(candidates.size(), 65535));
@@ -250,7 +250,7 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
         scored.clear();
         for (std::uint32_t c = 0; c < found.list.size(); ++c) {
           const SpanCandidate& cand = found.list[c];
-          const bool user = (cand.sources & kSourceUser) != 0;
+          const bool user = (cand.sources & (kSourceUser | kSourceLearned)) != 0;
           const auto gain = static_cast<float>(scorer.totals[c + 1] - keep_score);
           if (gain < options.min_local_gain && !user) continue;
           scored.push_back({gain, c, user});

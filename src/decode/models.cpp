@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "common/checksum.h"
+#include "lexicon/ulex_reader.h"
 #include "lexicon/user_lexicon.h"
 
 #include "unspin/error.h"
@@ -52,11 +53,18 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
   models->info.push_back({"lexicon", paths.lexicon, file_checksum(paths.lexicon)});
   for (const std::string& user : paths.user_lexicons) {
     UserLexiconReport report;
-    models->lexicons.add(load_user_lexicon(user, &report));
-    models->info.push_back({"user_lexicon", user, file_checksum(user)});
     std::ifstream in(user, std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), {});
-    if (lexicon::detect_user_format(text) != lexicon::UserFormat::kUlex) {
+    const lexicon::UserFormat format = lexicon::detect_user_format(text);
+    // A learned table with no pair (a site too small to learn from) is valid and adds nothing.
+    if (format != lexicon::UserFormat::kLearned || !lexicon::parse_learned_table(text, user, nullptr).empty()) {
+      models->lexicons.add(load_user_lexicon(user, &report));
+    }
+    // A learned table (SCHEMA §9) is trusted as far as its priors: it is no
+    // user table, so it adds no known originals and keeps the default calibration.
+    models->info.push_back({format == lexicon::UserFormat::kLearned ? "learned_lexicon" : "user_lexicon", user,
+                            file_checksum(user)});
+    if (format != lexicon::UserFormat::kUlex && format != lexicon::UserFormat::kLearned) {
       for (const lexicon::UserPair& pair : lexicon::parse_user_pairs(text, user, nullptr)) {
         float& total = models->user_originals[pair.original];
         total = std::min(1.0f, total + pair.prior);
@@ -66,6 +74,17 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
   }
   models->evidence = std::make_shared<detect::EvidenceModel>(*models->lm);
   return models;
+}
+
+void Models::add_learned_table(std::string_view text, const std::string& origin) {
+  if (lexicon::detect_user_format(text) != lexicon::UserFormat::kLearned) {
+    throw Error(ErrorCode::kBadData, origin + ": not a learned table (no \"" +
+                                         std::string(lexicon::kLearnedTableHeader) + "\" header line)");
+  }
+  if (!lexicon::parse_learned_table(text, origin, nullptr).empty()) {
+    lexicons.add(lexicon::UlexLexicon::from_bytes(lexicon::compile_user_lexicon(text, origin, nullptr), origin));
+  }
+  info.push_back({"learned_lexicon", origin, ""});
 }
 
 std::string_view version() { return UNSPIN_VERSION; }

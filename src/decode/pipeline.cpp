@@ -206,6 +206,9 @@ double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
   double q;
   if (arc.sources & kSourceUser) {
     q = p.log_active_user + std::log10(prior);
+  } else if (arc.sources & kSourceLearned) {
+    // A learned table's prior is already P(pair in the site's table): used as it is.
+    q = p.log_active_learned + std::log10(prior);
   } else {
     const double base = (arc.sources & kSourceParaphrase)       ? p.log_active_paraphrase
                         : (arc.sources & kSourceWordNetSynonym) ? p.log_active_wordnet
@@ -214,7 +217,7 @@ double Pipeline::log10_prior(const Arc& arc, const Sentence& sentence) const {
   }
   // Names are spun less often than other words by generic spinners; a user's
   // table is applied to capitalised words like any other.
-  for (std::uint32_t w = arc.begin; w < arc.end && !(arc.sources & kSourceUser); ++w) {
+  for (std::uint32_t w = arc.begin; w < arc.end && !(arc.sources & (kSourceUser | kSourceLearned)); ++w) {
     if (sentence.words[w].name_like) {
       q += p.log_name_factor;
       break;
@@ -461,8 +464,13 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     d.byte_end = doc.text.tokens[sentence.words[ref.arc->end - 1].token].byte_end;
     d.raw = doc.result.posterior[i];
     const bool user = (ref.arc->sources & kSourceUser) != 0;
+    const bool learned = !user && (ref.arc->sources & kSourceLearned) != 0;
     const auto& curve = user ? p.user_edit_curve : p.edit_curve;
-    d.confidence = !curve.empty() ? interpolate_curve(curve, d.raw)
+    // A learned pair's prior is the calibrated probability that the site's
+    // table holds it; an edit is at most that likely (the model's posterior,
+    // uncalibrated, may say more).
+    d.confidence = learned          ? std::min<double>(d.raw, ref.arc->prior)
+                   : !curve.empty() ? interpolate_curve(curve, d.raw)
                    : user         ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
                                   : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
     out.push_back(d);
@@ -585,7 +593,9 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
     const Sentence& sentence = doc.sentences[d.sentence];
     planned.push_back({sentence.words[d.arc->begin].token, sentence.words[d.arc->end - 1].token,
                        d.arc->original, d.confidence,
-                       (d.arc->sources & kSourceUser) ? "UNSPIN_TABLE" : "UNSPIN_SUBSTITUTION"});
+                       (d.arc->sources & kSourceUser)      ? "UNSPIN_TABLE"
+                       : (d.arc->sources & kSourceLearned) ? "UNSPIN_LEARNED"
+                                                           : "UNSPIN_SUBSTITUTION"});
   }
   result.spin_rate = doc.eligible ? std::min(1.0, expected / doc.eligible) : 0.0;
 

@@ -54,6 +54,7 @@ struct SpinnerModelParams {
   // log10 of the prior that a candidate pair is an active entry of the
   // spinner's table in a spun document, by the pair's strongest source.
   double log_active_user = -0.1;        // a user's spinner table (times its 1/k prior)
+  double log_active_learned = -0.1;     // a learned table (times its learned probability, SCHEMA §9)
   double log_active_paraphrase = -2.3;  // curated paraphrase table
   double log_active_wordnet = -2.9;     // WordNet synonyms
   double log_active_other = -3.4;       // other thesaurus relations, two hops

@@ -11,6 +11,7 @@
 #include "common/parallel.h"
 #include "decode/pipeline.h"
 #include "eval/fit.h"
+#include "eval/sites.h"
 #include "unspin/text.h"
 
 namespace unspin::eval {
@@ -25,14 +26,6 @@ std::vector<SpinSpec> default_detect_specs() {
   return {{SpinStyle::kThesaurus, 0.1}, {SpinStyle::kThesaurus, 0.3}, {SpinStyle::kPhrase, 0.3},
           {SpinStyle::kPhrase, 1.0},    {SpinStyle::kTable, 0.3},     {SpinStyle::kTable, 1.0},
           {SpinStyle::kTortured, 0.3}};
-}
-
-GroupTable table_half(const GroupTable& table, int half) {
-  GroupTable out;
-  for (const SpinGroup& g : table.groups()) {
-    if (static_cast<int>(fnv1a64(g.original) % 2) == half) out.add(g);
-  }
-  return out;
 }
 
 std::vector<DetectSample> make_detect_samples(const Models& models, const SpinnerData& spinner_data,

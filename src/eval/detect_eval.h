@@ -54,8 +54,7 @@ struct DetectSample {
   std::size_t bytes = 0;
 };
 
-// Groups of the table whose original hashes to `half` (0 or 1).
-GroupTable table_half(const GroupTable& table, int half);
+// The table's halves: eval/sites.h table_half (one split for every harness).
 
 std::vector<DetectSample> make_detect_samples(const Models& models, const SpinnerData& spinner_data,
                                               const std::vector<CorpusDoc>& docs, const DetectConfig& config,

@@ -45,7 +45,8 @@ void LexiconStack::lookup(std::string_view spun, std::vector<Candidate>* out) co
     const std::size_t before = out->size();
     layer->lookup(spun, out);
     if (before == begin) continue;  // first contributing layer: nothing to merge with
-    // Merge this layer's candidates into the earlier ones: max prior, OR sources.
+    // Merge this layer's candidates into the earlier ones: max prior (a learned
+    // table's prior wins), OR sources.
     std::size_t keep = before;
     for (std::size_t i = before; i < out->size(); ++i) {
       Candidate c = (*out)[i];
@@ -53,7 +54,12 @@ void LexiconStack::lookup(std::string_view spun, std::vector<Candidate>* out) co
                              out->begin() + static_cast<std::ptrdiff_t>(before),
                              [&](const Candidate& o) { return o.original == c.original; });
       if (it != out->begin() + static_cast<std::ptrdiff_t>(before)) {
-        it->prior = std::max(it->prior, c.prior);
+        // A learned table's prior is a probability about this site's table:
+        // it replaces a generic source's plausibility rather than being maxed with it.
+        const bool learned_only_new = (c.sources & kSourceLearned) && !(it->sources & kSourceLearned);
+        const bool learned_only_old = (it->sources & kSourceLearned) && !(c.sources & kSourceLearned);
+        if (learned_only_new) it->prior = c.prior;
+        else if (!learned_only_old) it->prior = std::max(it->prior, c.prior);
         it->sources |= c.sources;
       } else {
         (*out)[keep++] = c;

@@ -93,6 +93,62 @@ std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& o
   return pairs;
 }
 
+std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin,
+                                          UserLexiconReport* report) {
+  std::vector<UserPair> pairs;
+  text = strip_bom(text);
+  std::size_t lineno = 0;
+  auto skip = [&](const std::string& why) {
+    if (report) ++report->skipped;
+    warn(report, origin + ":" + std::to_string(lineno) + ": " + why);
+  };
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++lineno;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    std::string_view field[4];
+    std::size_t n = 0, start = 0;
+    while (n < 4) {
+      const std::size_t tab = line.find('\t', start);
+      field[n++] = line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start);
+      if (tab == std::string_view::npos) break;
+      start = tab + 1;
+    }
+    if (n != 4 || line.find('\t', start) != std::string_view::npos) {
+      skip("expected original<TAB>spun<TAB>prior<TAB>count");
+      continue;
+    }
+    float prior = 0;
+    auto [ptr, ec] = std::from_chars(field[2].data(), field[2].data() + field[2].size(), prior);
+    if (ec != std::errc() || ptr != field[2].data() + field[2].size() || !(prior > 0 && prior <= 1)) {
+      skip("third column must be a prior in (0,1]");
+      continue;
+    }
+    std::size_t count = 0;
+    auto [cptr, cec] = std::from_chars(field[3].data(), field[3].data() + field[3].size(), count);
+    if (cec != std::errc() || cptr != field[3].data() + field[3].size()) {
+      skip("fourth column must be a count");
+      continue;
+    }
+    std::string original = normalize_phrase(field[0]);
+    std::string spun = normalize_phrase(field[1]);
+    if (original.empty() || spun.empty()) {
+      skip("empty original or spun phrase");
+    } else if (original == spun) {
+      skip("original and spun are the same");
+    } else if (word_count(original) > 8 || word_count(spun) > 8) {
+      skip("phrases longer than 8 words are not used");
+    } else {
+      pairs.push_back({std::move(original), std::move(spun), prior});
+    }
+  }
+  return pairs;
+}
+
 std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin,
                                         UserLexiconReport* report) {
   std::vector<UserPair> pairs;
@@ -162,6 +218,11 @@ UserFormat detect_user_format(std::string_view head) {
   }
   head = strip_bom(head);
   const std::string_view first_line = head.substr(0, head.find('\n'));
+  if (first_line.substr(0, kLearnedTableHeader.size()) == kLearnedTableHeader &&
+      (first_line.size() == kLearnedTableHeader.size() || first_line[kLearnedTableHeader.size()] == ' ' ||
+       first_line[kLearnedTableHeader.size()] == '\r')) {
+    return UserFormat::kLearned;
+  }
   if (first_line.find("Fingerprint - Tortured Phrase") != std::string_view::npos) {
     return UserFormat::kPpsCsv;
   }
@@ -183,7 +244,8 @@ UserFormat detect_user_format(std::string_view head) {
 std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin,
                                        UserLexiconReport* report) {
   const UserFormat format = detect_user_format(text);
-  return format == UserFormat::kPpsCsv  ? parse_pps_csv(text, origin, report)
+  return format == UserFormat::kLearned ? parse_learned_table(text, origin, report)
+         : format == UserFormat::kPpsCsv  ? parse_pps_csv(text, origin, report)
          : format == UserFormat::kGroups ? parse_group_table(text, origin, report)
          : format == UserFormat::kTsv    ? parse_user_tsv(text, origin, report)
                                          : std::vector<UserPair>{};
@@ -207,7 +269,8 @@ std::string compile_user_lexicon(std::string_view text, const std::string& origi
                 origin + ": no usable original<TAB>spun pair (or Paper Screener row); " + why);
   }
   PairTable table;
-  for (const UserPair& p : pairs) table.add(p.spun, p.original, p.prior, kSourceUser);
+  const std::uint16_t source = format == UserFormat::kLearned ? kSourceLearned : kSourceUser;
+  for (const UserPair& p : pairs) table.add(p.spun, p.original, p.prior, source);
   r->pairs = pairs.size();
   BuildParams params;
   params.max_candidates = kUserMaxCandidates;

@@ -39,7 +39,15 @@ std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& or
 std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin,
                                         UserLexiconReport* report);
 
-enum class UserFormat { kUlex, kTsv, kPpsCsv, kGroups };
+// A table `unspin learn` wrote (docs/SCHEMA.md §9): its first line is this
+// header (optionally followed by " key=value" fields), then
+// original<TAB>spun<TAB>prior<TAB>count lines; the prior is the learned
+// probability that the spinner's table holds the pair, used as it is.
+inline constexpr std::string_view kLearnedTableHeader = "# unspin learned-table v1";
+std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin,
+                                          UserLexiconReport* report);
+
+enum class UserFormat { kUlex, kTsv, kPpsCsv, kGroups, kLearned };
 UserFormat detect_user_format(std::string_view head);
 
 // The pairs of a TSV, group table or Paper Screener CSV, by content.
@@ -47,7 +55,7 @@ std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string&
                                        UserLexiconReport* report);
 
 // Parses TSV or CSV text and returns the .ulex image of its pairs (source
-// kSourceUser). Throws Error(kBadData) when no usable pair is found.
+// kSourceUser; kSourceLearned for a learned table). Throws Error(kBadData) when no usable pair is found.
 std::string compile_user_lexicon(std::string_view text, const std::string& origin,
                                  UserLexiconReport* report);
 

@@ -172,5 +172,31 @@ TEST(UserTsv, PriorDefaultsToOneOverSpunForms) {
   EXPECT_FLOAT_EQ(pairs[2].prior, 1.0f);
 }
 
+TEST(LearnedTable, IsRecognisedByItsHeaderAndKeepsItsPriors) {
+  const std::string text =
+      "# unspin learned-table v1 pages=200 site=example.com\n"
+      "# original<TAB>spun<TAB>prior<TAB>count\n"
+      "said\tstated\t0.912\t40\n"
+      "big\thuge\t0.5\t3\n"
+      "bad line\n"
+      "x\ty\t1.5\t2\n"
+      "x\ty\t0.5\tmany\n";
+  EXPECT_EQ(detect_user_format(text), UserFormat::kLearned);
+  UserLexiconReport report;
+  const auto pairs = parse_user_pairs(text, "t.tsv", &report);
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_FLOAT_EQ(pairs[0].prior, 0.912f);  // as written: no 1/k, no user-table prior
+  EXPECT_EQ(report.skipped, 3u);
+  auto lex = UlexLexicon::from_bytes(compile_user_lexicon(text, "t.tsv", nullptr), "t");
+  std::vector<Candidate> c;
+  lex->lookup("stated", &c);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].sources, kSourceLearned);
+  EXPECT_NEAR(c[0].prior, 0.912f, 1e-6);
+  // Without the header the same lines are a user's table; a header-like first line that is not it, too.
+  EXPECT_EQ(detect_user_format("said\tstated\t0.9\n"), UserFormat::kTsv);
+  EXPECT_EQ(detect_user_format("# unspin learned-table v10\nsaid\tstated\t0.9\t1\n"), UserFormat::kTsv);
+}
+
 }  // namespace
 }  // namespace unspin::lexicon

@@ -122,6 +122,7 @@ json edit_core(const Edit& e, OffsetMapper& map) {
 
 std::string_view rule_description(std::string_view id) {
   if (id == "UNSPIN_TABLE") return "Replacement listed in the given spinner table";
+  if (id == "UNSPIN_LEARNED") return "Replacement from a spinner table learned from the site's pages";
   if (id == "UNSPIN_ARTICLE") return "Article changed to agree with a restored word";
   if (id == "UNSPIN_SOURCE") return "Restored by alignment with the source in the archive";
   return "Word or phrase substitution typical of article spinners";

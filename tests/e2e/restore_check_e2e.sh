@@ -258,11 +258,57 @@ for i in range(300): print(json.dumps({'id': i, 'text': 'The firm stated that co
     cmp -s "$TMP/a" "$TMP/b" || fail "the score depends on --min-confidence"
     ;;
   learn)
-    # A learned table is a lexicon unspin reads back.
-    u learn --lexicon "$SRC/examples/spinner-table.txt" --min-prior 0.3 "$SRC/examples/spun-news.txt" >"$TMP/table.tsv" || fail "exit $?"
-    grep -q "^said	stated	" "$TMP/table.tsv" || fail "said -> stated not learned: $(cat "$TMP/table.tsv")"
+    # A learned table (docs/SCHEMA.md §9) is a lexicon unspin reads back.
+    u learn --lexicon "$SRC/examples/spinner-table.txt" --min-prior 0 "$SRC/examples/spun-news.txt" >"$TMP/table.tsv" || fail "exit $?"
+    head -1 "$TMP/table.tsv" | grep -qx '# unspin learned-table v1 pages=1' || fail "no learned-table header: $(head -1 "$TMP/table.tsv")"
+    grep -qP '^said\tstated\t[01]\.\d{3}\t\d+$' "$TMP/table.tsv" || fail "said -> stated not learned: $(cat "$TMP/table.tsv")"
     u restore --lexicon "$TMP/table.tsv" "$SRC/examples/spun-news.txt" 2>"$TMP/err" >/dev/null || fail "learned table not readable"
     [ ! -s "$TMP/err" ] || fail "learned table gave warnings: $(cat "$TMP/err")"
+    ;;
+  learned_lexicon)
+    # Passed as --lexicon, a learned table has its own provenance role and rule
+    # id and keeps the default calibration (the threshold of the default model).
+    printf '# unspin learned-table v1 pages=300 site=example.com\nsaid\tstated\t0.990\t40\n' >"$TMP/learned.tsv"
+    u check --json --lexicon "$TMP/learned.tsv" "$SRC/examples/spun-news.txt" >"$TMP/json" || fail "exit $?"
+    grep -q '"role": "learned_lexicon"' "$TMP/json" || fail "no learned_lexicon role: $(grep -A3 role "$TMP/json")"
+    grep -q '"role": "user_lexicon"' "$TMP/json" && fail "a learned table is not a user table"
+    grep -q '"id": "UNSPIN_LEARNED"' "$TMP/json" || fail "no UNSPIN_LEARNED edit"
+    u check --json "$SRC/examples/spun-news.txt" | grep '"threshold"' | head -1 >"$TMP/t0"
+    grep '"threshold"' "$TMP/json" | head -1 >"$TMP/t1"
+    cmp -s "$TMP/t0" "$TMP/t1" || fail "a learned table changed the calibration: $(cat "$TMP/t0" "$TMP/t1")"
+    # The same lines without the header are a user's table.
+    tail -n +2 "$TMP/learned.tsv" | cut -f1-3 >"$TMP/user.tsv"
+    u check --json --lexicon "$TMP/user.tsv" "$SRC/examples/spun-news.txt" | grep -q '"role": "user_lexicon"' || fail "user table not a user table"
+    # A header with no pair (a site too small to learn from) adds nothing.
+    printf '# unspin learned-table v1 pages=3\n' >"$TMP/empty.tsv"
+    u restore --lexicon "$TMP/empty.tsv" "$SRC/examples/clean-news.txt" >"$TMP/out" || fail "empty learned table refused"
+    ;;
+  learn_jsonl)
+    # --jsonl: pages of two sites in one stream -> one table per site; the
+    # counts of two halves merged give the same tables; bad lines are errors.
+    spun=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$SRC/examples/spun-news.txt")
+    clean=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$SRC/examples/clean-news.txt")
+    for i in 1 2 3; do
+      printf '{"id": "a%s", "url": "https://www.Farm.example/p%s", "text": %s}\n' "$i" "$i" "$spun"
+      printf '{"id": "b%s", "site": "blog", "text": %s}\n' "$i" "$clean"
+    done >"$TMP/crawl.jsonl"
+    u learn --jsonl "$TMP/crawl.jsonl" >/dev/null 2>&1; [ $? = 2 ] || fail "--jsonl without -o DIR should exit 2"
+    u learn --jsonl -o "$TMP/t" "$TMP/crawl.jsonl" 2>"$TMP/err" || fail "exit $?: $(cat "$TMP/err")"
+    [ -f "$TMP/t/farm.example.tsv" ] && [ -f "$TMP/t/blog.tsv" ] || fail "expected farm.example.tsv and blog.tsv: $(ls "$TMP/t")"
+    head -1 "$TMP/t/farm.example.tsv" | grep -qx '# unspin learned-table v1 pages=3 site=farm.example' || fail "bad header: $(head -1 "$TMP/t/farm.example.tsv")"
+    head -4 "$TMP/crawl.jsonl" >"$TMP/p1.jsonl"; tail -n +5 "$TMP/crawl.jsonl" >"$TMP/p2.jsonl"
+    u learn --jsonl --counts -o "$TMP/c1" "$TMP/p1.jsonl" 2>/dev/null || fail "counts 1"
+    u learn --jsonl --counts -o "$TMP/c2" "$TMP/p2.jsonl" 2>/dev/null || fail "counts 2"
+    mkdir "$TMP/c"; for f in "$TMP"/c1/*.counts; do cp "$f" "$TMP/c/$(basename "$f" .counts).part-1.counts"; done
+    for f in "$TMP"/c2/*.counts; do cp "$f" "$TMP/c/$(basename "$f" .counts).part-2.counts"; done
+    u learn --from-counts -o "$TMP/m" "$TMP"/c/*.counts || fail "from-counts exit $?"
+    for t in farm.example blog; do
+      cmp -s "$TMP/m/$t.tsv" "$TMP/t/$t.tsv" || fail "merged counts differ for $t: $(diff "$TMP/m/$t.tsv" "$TMP/t/$t.tsv")"
+    done
+    printf '{"url": "https://x.example/1", "text": "The firm stated that costs rose sharply this year."}\nnot json\n' >"$TMP/bad.jsonl"
+    u learn --jsonl -o "$TMP/b" "$TMP/bad.jsonl" 2>"$TMP/err"; [ $? = 2 ] || fail "a malformed line should exit 2, as check --jsonl"
+    grep -q 'bad.jsonl:2: not a JSON object' "$TMP/err" || fail "bad line not named: $(cat "$TMP/err")"
+    [ -f "$TMP/b/x.example.tsv" ] || fail "the good line was not learned"
     ;;
   *) fail "unknown case" ;;
 esac

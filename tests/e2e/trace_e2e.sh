@@ -89,10 +89,10 @@ case "$CASE" in
   learn_table)
     add_two
     run trace --archive a.db --learn-table t.tsv spun.txt; expect_rc 0
-    grep -qP '^including\ttogether with\t1\.000  # count 1$' t.tsv || { cat t.tsv >&2; fail "learn table lacks the pair"; }
+    grep -qP '^including\ttogether with\t1\.000\t1$' t.tsv || { cat t.tsv >&2; fail "learn table lacks the pair"; }
     # `unspin learn --archive` writes the same table.
     run learn --archive a.db -o l.tsv spun.txt; expect_rc 0
-    grep -qP '^including\ttogether with\t1\.000  # count 1$' l.tsv || { cat l.tsv >&2; fail "learn --archive lacks the pair"; }
+    grep -qP '^including\ttogether with\t1\.000\t1$' l.tsv || { cat l.tsv >&2; fail "learn --archive lacks the pair"; }
     ;;
   bad_input)
     run trace --archive missing.db spun.txt; expect_rc 3
