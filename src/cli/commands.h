@@ -16,6 +16,8 @@ void add_fit_command(CLI::App& app);             // eval fit (after add_eval_com
 void add_archive_commands(CLI::App& app);        // archive add|stats|verify|remove
 void add_trace_command(CLI::App& app);           // trace
 void add_trace_eval_command(CLI::App& app);      // eval trace (after add_eval_commands)
+void add_tortured_eval_command(CLI::App& app);   // eval tortured (after add_eval_commands)
+void add_listed_commands(CLI::App& app);         // listed stats|scan
 void add_serve_command(CLI::App& app);           // serve
 
 }  // namespace unspin::cli

@@ -1,5 +1,6 @@
 // Restorer: the public face of decode::Pipeline.
 #include "common/parallel.h"
+#include "decode/listed_edits.h"
 #include "decode/pipeline.h"
 #include "unspin/restore.h"
 
@@ -27,10 +28,11 @@ std::string_view verdict_name(Verdict verdict) {
 struct Restorer::Impl {
   RestoreOptions options;
   decode::Pipeline pipeline;
+  const Models* models;
 };
 
 Restorer::Restorer(const Models& models, RestoreOptions options)
-    : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{})})) {}
+    : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{}), &models})) {}
 Restorer::~Restorer() = default;
 
 DocumentResult Restorer::run(std::string_view text) const {
@@ -45,7 +47,18 @@ DocumentResult Restorer::run(std::string_view text) const {
     decode::DocumentState doc = pipeline.prepare(decode::window_text(text, w), &w.paragraphs);
     parts.push_back(pipeline.finish(doc, pipeline.decode({&doc})[0]));
   }
-  return decode::merge_windows(windows, std::move(parts));
+  DocumentResult result = decode::merge_windows(windows, std::move(parts));
+  finish_listed(text, &result);
+  return result;
+}
+
+void Restorer::finish_listed(std::string_view text, DocumentResult* result) const {
+  if (impl_->options.listed_phrases) {
+    decode::add_listed(text, impl_->models->listed.get(), impl_->models->unlisted.get(),
+                       impl_->options.review_threshold, impl_->options.min_confidence, result);
+  } else {
+    decode::add_edit_review_spans(result);
+  }
 }
 
 std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>& texts,
@@ -86,6 +99,7 @@ std::vector<DocumentResult> Restorer::run_same_source(
       parts.push_back(impl_->pipeline.finish(docs[next], decisions[next]));
     }
     results.push_back(decode::merge_windows(windows[i], std::move(parts)));
+    finish_listed(texts[i], &results.back());
   }
   return results;
 }
