@@ -65,6 +65,8 @@ void add_tortured_eval_command(CLI::App& app) {
   cmd->add_option("--seed", o.config.seed, "Seed of the phrase choice and inflection");
   cmd->add_option("--models", o.config.models_dir, "Model folder (default: the one setup.sh fills)");
   cmd->add_option("--corpora", o.config.corpora_dir, "npm corpora folder (default: the one setup.sh fills)");
+  cmd->add_flag("--fit-part", o.config.fit_part, "Fitting mode: split the list's fitting part again, build-part text (never the eval part)");
+  cmd->add_option("--review-threshold", o.config.review_threshold, "Review spans at or above this confidence (default 0.2)");
   cmd->add_option("--json", o.json_out, "Write {\"summary\": {...}} here");
   cmd->add_option("--markdown", o.markdown_out, "Write the tables here");
   cmd->add_option("--check-floors", o.floors, "Check the floors of suite \"tortured\" in this file");

@@ -18,7 +18,8 @@ inline constexpr double kListedConfidence = 0.97;
 
 // `result` is the decoder's result for `text` (edits, restored, review).
 // `unlisted` (may be null): its suspects that overlap no edit become review
-// spans at or above `review_threshold` and edits at or above `min_confidence`.
+// spans (reason "candidate", the proposed term as original) at or above
+// `review_threshold`; they are not applied (see listed_edits.cpp).
 void add_listed(std::string_view text, const listed::Matcher* matcher, const listed::UnlistedFinder* unlisted,
                 double review_threshold, double min_confidence, DocumentResult* result);
 

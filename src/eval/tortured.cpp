@@ -9,6 +9,7 @@
 #include "eval/corpus.h"
 #include "listed/matcher.h"
 #include "listed/phrase_list.h"
+#include "listed/unlisted.h"
 
 namespace unspin::eval {
 
@@ -178,11 +179,19 @@ bool overlaps(std::uint32_t b1, std::uint32_t e1, std::uint32_t b2, std::uint32_
 // the tortured-phrase spans this harness is about.
 bool tortured_rule(const std::string& rule) { return rule == "UNSPIN_LISTED"; }
 
-void score_doc(const SpunDoc& doc, const DocumentResult& r, TorturedSet& s) {
+// `unlisted`: the unlisted finder's suspects in the document; an applied
+// edit on one of them is a tortured-phrase span (the finder's restoration).
+void score_doc(const SpunDoc& doc, const DocumentResult& r, const std::vector<listed::Suspect>& unlisted,
+               TorturedSet& s) {
+  const auto is_suspect = [&](std::uint32_t b, std::uint32_t e) {
+    return std::any_of(unlisted.begin(), unlisted.end(),
+                       [&](const listed::Suspect& x) { return x.byte_begin == b && x.byte_end == e; });
+  };
   s.words += r.tokens;
-  std::vector<bool> found(doc.planted.size(), false), right(doc.planted.size(), false);
+  std::vector<bool> found(doc.planted.size(), false), right(doc.planted.size(), false),
+      proposed_right(doc.planted.size(), false);
   for (const ReviewSpan& span : r.review) {
-    const bool tortured = !span.applied || tortured_rule(span.rule);
+    const bool tortured = !span.applied || tortured_rule(span.rule) || is_suspect(span.byte_begin, span.byte_end);
     bool hit = false;
     for (std::size_t k = 0; k < doc.planted.size(); ++k) {
       if (overlaps(span.byte_begin, span.byte_end, doc.planted[k].begin, doc.planted[k].end)) {
@@ -195,6 +204,18 @@ void score_doc(const SpunDoc& doc, const DocumentResult& r, TorturedSet& s) {
     if (tortured) {
       ++s.spans;
       s.true_spans += hit;
+      if (!span.original.empty()) {
+        ++s.proposals;
+        bool ok = false;
+        for (std::size_t k = 0; k < doc.planted.size(); ++k) {
+          if (overlaps(span.byte_begin, span.byte_end, doc.planted[k].begin, doc.planted[k].end) &&
+              !doc.planted[k].expected.empty() && compare_key(span.original) == compare_key(doc.planted[k].expected)) {
+            proposed_right[k] = true;
+            ok = true;
+          }
+        }
+        s.proposals_right += ok;
+      }
     }
   }
   for (const Edit& e : r.edits) {
@@ -212,7 +233,7 @@ void score_doc(const SpunDoc& doc, const DocumentResult& r, TorturedSet& s) {
     // Edits overlapping a planted phrase, and the tortured-phrase edits anywhere.
     bool on_phrase = false;
     for (const auto& p : doc.planted) on_phrase |= overlaps(e.byte_begin, e.byte_end, p.begin, p.end);
-    if (!on_phrase && !tortured_rule(e.rule)) continue;
+    if (!on_phrase && !tortured_rule(e.rule) && !is_suspect(e.byte_begin, e.byte_end)) continue;
     ++s.edits;
     s.edits_right += edit_right;
   }
@@ -221,6 +242,7 @@ void score_doc(const SpunDoc& doc, const DocumentResult& r, TorturedSet& s) {
     s.with_correct += !doc.planted[k].expected.empty();
     s.detected += found[k];
     s.restored += right[k];
+    s.proposed += proposed_right[k];
   }
 }
 
@@ -228,11 +250,15 @@ std::string set_key(const char* name, const char* metric) { return std::string("
 
 }  // namespace
 
-bool tortured_eval_part(std::string_view raw_correct, std::string_view raw_tortured) {
+unsigned tortured_split_bucket(std::string_view raw_correct, std::string_view raw_tortured) {
   const std::string tortured = listed::clean_tortured(raw_tortured);
   const std::string correct = listed::clean_correct(raw_correct, tortured);
   const std::string key = correct.empty() ? tortured : correct;
-  return fnv1a64(key) % 10 < 3;
+  return static_cast<unsigned>(fnv1a64(key) % 10);
+}
+
+bool tortured_eval_part(std::string_view raw_correct, std::string_view raw_tortured) {
+  return tortured_split_bucket(raw_correct, raw_tortured) < 3;
 }
 
 TorturedReport run_tortured(const TorturedConfig& config, const std::function<void(const std::string&)>& log) {
@@ -242,12 +268,23 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
   };
   TorturedReport report;
   const PhraseList& full = PhraseList::builtin();
-  const PhraseList fit = PhraseList::builtin_filtered(
-      [](std::string_view c, std::string_view t) { return !tortured_eval_part(c, t); });
+  const bool inner = config.fit_part;
+  // held_out: the pairs playing "unlisted"; fitting: the list the product gets.
+  const auto held_out = [inner](std::string_view c, std::string_view t) {
+    const unsigned b = tortured_split_bucket(c, t);
+    return inner ? (b >= 3 && b < 6) : b < 3;
+  };
+  const auto fitting = [inner](std::string_view c, std::string_view t) {
+    const unsigned b = tortured_split_bucket(c, t);
+    return inner ? b >= 6 : b >= 3;
+  };
+  const Part text_part = inner ? Part::kBuild : Part::kEval;
+  const PhraseList fit = PhraseList::builtin_filtered(fitting);
   const Matcher fit_matcher(fit);
   report.fit_patterns = fit_matcher.patterns();
   for (const ListedPhrase& p : full.phrases()) {
-    (tortured_eval_part(p.raw_correct, p.raw_tortured) ? report.eval_pairs : report.fit_pairs) += 1;
+    if (held_out(p.raw_correct, p.raw_tortured)) ++report.eval_pairs;
+    else if (fitting(p.raw_correct, p.raw_tortured)) ++report.fit_pairs;
   }
   std::mt19937_64 rng(config.seed);
   // The sets.
@@ -257,7 +294,7 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
   }
   for (const ListedPhrase& p : full.phrases()) {
     if (p.status != listed::Status::kActive || p.correct.empty()) continue;
-    if (!tortured_eval_part(p.raw_correct, p.raw_tortured)) continue;
+    if (!held_out(p.raw_correct, p.raw_tortured)) continue;
     if (!fit_matcher.find(p.tortured).empty()) continue;  // the fitting list matches it: not unlisted
     unlisted_pool.push_back(&p);
   }
@@ -268,7 +305,7 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
   say("listed pool " + std::to_string(listed_pool.size()) + ", unlisted pool " + std::to_string(unlisted_pool.size()));
 
   // Scientific prose: Brown J, eval part.
-  std::vector<CorpusDoc> nonfiction = select_part(load_corpus(config.corpora_dir, {"brown-nonfiction"}), Part::kEval);
+  std::vector<CorpusDoc> nonfiction = select_part(load_corpus(config.corpora_dir, {"brown-nonfiction"}), text_part);
   std::vector<CorpusDoc> learned;
   for (CorpusDoc& d : nonfiction) {
     if (d.id.rfind("brown/cj", 0) == 0) learned.push_back(std::move(d));
@@ -279,6 +316,7 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
   ModelPaths paths = config.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(config.models_dir);
   std::unique_ptr<Models> models = Models::load(paths);
   RestoreOptions options;
+  options.review_threshold = config.review_threshold;
   const auto run_set = [&](const std::vector<const ListedPhrase*>& pool, TorturedSet& set, const char* name) {
     std::vector<SpunDoc> docs;
     for (std::size_t i = 0, e = 0; i < pool.size(); i += config.per_doc, ++e) {
@@ -291,24 +329,30 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
     for (const SpunDoc& d : docs) texts.push_back(d.text);
     const std::vector<BatchResult> results = restorer.run_many(texts, 2);
     for (std::size_t i = 0; i < docs.size(); ++i) {
-      if (results[i].result) score_doc(docs[i], *results[i].result, set);
+      if (!results[i].result) continue;
+      const std::vector<listed::Suspect> suspects =
+          models->unlisted ? models->unlisted->find(docs[i].text) : std::vector<listed::Suspect>();
+      score_doc(docs[i], *results[i].result, suspects, set);
     }
     say(std::string(name) + ": " + std::to_string(set.phrases) + " phrases in " + std::to_string(docs.size()) + " documents");
   };
   // Listed and unlisted sets: the product as it would be had the list been
   // only its fitting part.
   const std::shared_ptr<const Matcher> builtin = models->listed;
+  const std::shared_ptr<const listed::UnlistedFinder> builtin_unlisted = models->unlisted;
   models->listed = std::shared_ptr<const Matcher>(std::shared_ptr<void>(), &fit_matcher);
+  models->unlisted = std::make_shared<const listed::UnlistedFinder>(fit, models->lm.get());
   run_set(listed_pool, report.listed, "listed");
   run_set(unlisted_pool, report.unlisted, "unlisted");
   // Clean prose: the product as shipped (the full list).
   models->listed = builtin;
+  models->unlisted = builtin_unlisted;
   {
     const Restorer restorer(*models, options);
     std::vector<std::pair<std::string, std::vector<Excerpt>>> sources;
     sources.push_back({"brown-learned (J)", make_excerpts(learned, config.words, config.clean_docs)});
     for (const std::string& src : kGenreSources) {
-      const std::vector<CorpusDoc> docs = select_part(load_corpus(config.corpora_dir, {src}), Part::kEval);
+      const std::vector<CorpusDoc> docs = select_part(load_corpus(config.corpora_dir, {src}), text_part);
       sources.push_back({src, make_excerpts(docs, config.words, config.clean_docs)});
     }
     for (const auto& [name, ex] : sources) {
@@ -317,14 +361,19 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
       std::vector<std::string_view> texts;
       for (const Excerpt& e : ex) texts.push_back(e.text);
       const std::vector<BatchResult> results = restorer.run_many(texts, 2);
-      for (const BatchResult& b : results) {
-        if (!b.result) continue;
-        const DocumentResult& r = *b.result;
+      for (std::size_t d = 0; d < results.size(); ++d) {
+        if (!results[d].result) continue;
+        const DocumentResult& r = *results[d].result;
+        const std::vector<listed::Suspect> suspects =
+            models->unlisted ? models->unlisted->find(texts[d]) : std::vector<listed::Suspect>();
         ++cell.docs;
         cell.words += r.tokens;
         for (const Edit& e : r.edits) cell.listed += e.rule == "UNSPIN_LISTED";
         for (const ReviewSpan& s : r.review) {
-          cell.unlisted += !s.applied;
+          const bool suspect = std::any_of(suspects.begin(), suspects.end(), [&](const listed::Suspect& x) {
+            return x.byte_begin == s.byte_begin && x.byte_end == s.byte_end;
+          });
+          cell.unlisted += s.rule != "UNSPIN_LISTED" && (!s.applied || suspect);
           cell.all += 1;
         }
       }
@@ -344,6 +393,8 @@ nlohmann::json TorturedReport::summary() const {
     s[set_key(name, "detection_precision_all_spans")] = ratio(t.all_true_spans, t.all_spans);
     s[set_key(name, "restoration_recall")] = ratio(t.restored, t.with_correct);
     s[set_key(name, "restoration_precision")] = ratio(t.edits_right, t.edits);
+    s[set_key(name, "proposal_recall")] = ratio(t.proposed, t.with_correct);
+    s[set_key(name, "proposal_precision")] = ratio(t.proposals_right, t.proposals);
     s[set_key(name, "phrases")] = t.phrases;
   };
   set("listed", listed);
@@ -366,15 +417,17 @@ std::string TorturedReport::markdown() const {
   std::string md;
   md += "List split by correct term: " + std::to_string(fit_pairs) + " fitting pairs (" +
         std::to_string(fit_patterns) + " patterns matched), " + std::to_string(eval_pairs) + " eval pairs.\n\n";
-  md += "| set | phrases | span recall | span precision (tortured spans) | span precision (all spans) | restoration recall | restoration precision |\n";
-  md += "|---|---|---|---|---|---|---|\n";
+  md += "| set | phrases | span recall | span precision (tortured spans) | span precision (all spans) | restoration recall | restoration precision | proposed term right: recall | proposed term right: precision |\n";
+  md += "|---|---|---|---|---|---|---|---|---|\n";
   const auto row = [&](const char* name, const TorturedSet& t) {
     md += std::string("| ") + name + " | " + std::to_string(t.phrases) + " | " + fmt("%.3f", ratio(t.detected, t.phrases)) +
           " | " + fmt("%.3f", ratio(t.true_spans, t.spans)) + " (" + std::to_string(t.true_spans) + "/" +
           std::to_string(t.spans) + ") | " + fmt("%.3f", ratio(t.all_true_spans, t.all_spans)) + " | " +
           fmt("%.3f", ratio(t.restored, t.with_correct)) + " (" + std::to_string(t.restored) + "/" +
           std::to_string(t.with_correct) + ") | " + fmt("%.3f", ratio(t.edits_right, t.edits)) + " (" +
-          std::to_string(t.edits_right) + "/" + std::to_string(t.edits) + ") |\n";
+          std::to_string(t.edits_right) + "/" + std::to_string(t.edits) + ") | " +
+          fmt("%.3f", ratio(t.proposed, t.with_correct)) + " | " + fmt("%.3f", ratio(t.proposals_right, t.proposals)) +
+          " (" + std::to_string(t.proposals_right) + "/" + std::to_string(t.proposals) + ") |\n";
   };
   row("listed (fitting part, inflected)", listed);
   row("unlisted (eval part)", unlisted);

@@ -36,6 +36,12 @@ struct TorturedConfig {
   std::size_t clean_docs = 60; // clean excerpts per genre source
   std::size_t words = 300;     // excerpt length
   std::uint64_t seed = 1;
+  // Fitting mode: the list's fitting part is split again (pairs with
+  // FNV % 10 in {3, 4, 5} play the unlisted part, the rest are listed) and the
+  // text is the corpora's build part: what the unlisted finder's parameters
+  // are chosen on. The eval part is then never read.
+  bool fit_part = false;
+  double review_threshold = 0.2;  // RestoreOptions::review_threshold
 };
 
 // One set's figures (docs/EVALUATION.md, "Tortured phrases").
@@ -48,6 +54,8 @@ struct TorturedSet {
   std::size_t all_spans = 0;       // every match and review span (the decoder's own included)
   std::size_t all_true_spans = 0;
   std::size_t restored = 0;        // phrases whose edit gives the correct term
+  std::size_t proposed = 0;        // phrases whose review span proposes the correct term (edit or not)
+  std::size_t proposals = 0, proposals_right = 0;  // tortured review spans with an original; right ones
   std::size_t edits = 0;           // applied edits (tortured-phrase rules)
   std::size_t edits_right = 0;     // of them, giving an inserted phrase's correct term
   std::size_t words = 0;
@@ -73,6 +81,8 @@ struct TorturedReport {
 
 // The eval part of the list (true) or its fitting part (false) for a pair.
 bool tortured_eval_part(std::string_view raw_correct, std::string_view raw_tortured);
+// FNV-1a-64 % 10 of the pair's split key (cleaned correct term, else tortured form).
+unsigned tortured_split_bucket(std::string_view raw_correct, std::string_view raw_tortured);
 
 TorturedReport run_tortured(const TorturedConfig& config, const std::function<void(const std::string&)>& log = {});
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "listed/phrase_list.h"
 #include "unspin/text.h"
 
 namespace unspin::report {
@@ -34,7 +35,15 @@ Provenance make_provenance(const Models& models, const RestoreOptions& options, 
   Provenance p;
   p.version = std::string(version());
   for (const ModelInfo& m : models.info) {
-    p.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
+    json entry{{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}};
+    if (m.role == "listed_phrases") {  // SCHEMA §2: the list's name, version, licence and attribution
+      const listed::ListInfo& info = listed::PhraseList::builtin().info();
+      entry["name"] = info.name;
+      entry["version"] = info.version;
+      entry["licence"] = info.licence;
+      entry["attribution"] = info.attribution;
+    }
+    p.models.push_back(std::move(entry));
   }
   p.options = {{"min_confidence", options.min_confidence},
                {"threshold", options.verdict_threshold < 0 ? default_verdict_threshold(models) : options.verdict_threshold},
