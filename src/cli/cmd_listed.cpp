@@ -14,6 +14,7 @@
 #include "eval/corpus.h"
 #include "listed/matcher.h"
 #include "listed/phrase_list.h"
+#include "listed/unlisted.h"
 #include "unspin/error.h"
 
 namespace unspin::cli {
@@ -34,6 +35,10 @@ void run_stats() {
   std::printf("pairs in the file\t%zu\ndistinct patterns\t%zu\n", list.raw_pairs(), list.phrases().size());
   for (const auto& [status, n] : by_status) std::printf("status %s\t%zu\n", status.c_str(), n);
   std::printf("correct term unknown\t%zu\nmatched patterns\t%zu\n", unknown, listed::builtin_matcher().patterns());
+  const listed::UnlistedModel model = listed::UnlistedModel::learn(list);
+  std::printf("unlisted: pairs aligned\t%zu\nunlisted: word substitutions seen\t%zu\nunlisted: distinct written words\t%zu\n"
+              "unlisted: correct-term bigrams\t%zu\n",
+              model.pairs_aligned, model.substitutions_seen, model.substitutions.size(), model.bigrams.size());
 }
 
 void run_scan(const std::vector<std::string>& files) {
