@@ -54,8 +54,6 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
   // The built-in listed phrases: a static of the library, not owned here.
   models->listed = std::shared_ptr<const listed::Matcher>(std::shared_ptr<void>(), &listed::builtin_matcher());
   models->unlisted = std::make_shared<const listed::UnlistedFinder>(listed::PhraseList::builtin(), models->lm.get());
-  models->info.push_back({"listed_phrases", listed::PhraseList::builtin().info().path,
-                          listed::PhraseList::builtin().info().checksum});
   for (const std::string& user : paths.user_lexicons) {
     UserLexiconReport report;
     models->lexicons.add(load_user_lexicon(user, &report));
@@ -70,6 +68,9 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     }
     if (reports) reports->push_back(std::move(report));
   }
+  // Last, so that the models and lexicons keep their places in provenance.
+  models->info.push_back({"listed_phrases", listed::PhraseList::builtin().info().path,
+                          listed::PhraseList::builtin().info().checksum});
   return models;
 }
 
