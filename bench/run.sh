@@ -126,6 +126,22 @@ else
   genre_table_md="| unspin eval genres --lexicon failed: $(tail -1 "$tmp/genres-table.err" "$tmp/table.err" | tr '\n' ' ') |"
 fi
 
+# Tortured phrases (issue 21): listed and unlisted phrases in Brown J, clean
+# false hits by genre (`unspin eval tortured`, docs/EVALUATION.md), and the
+# listed-phrase matcher's throughput (unspin_listed_bench).
+echo "bench/run.sh: running unspin eval tortured" >&2
+tortured_args=(eval tortured --phrases 1500 --clean-docs 150)
+[[ -n "${models:-}" ]] && tortured_args+=(--models "$models")
+[[ $check -eq 1 ]] && tortured_args+=(--check-floors "$here/floors.json")
+tortured_md="$("$unspin" "${tortured_args[@]}" 2>"$tmp/tortured.err")" \
+  || tortured_md="unspin eval tortured failed: $(tail -5 "$tmp/tortured.err")"
+listed_bench_md="unspin_listed_bench: not built in $build_dir"
+if path="$(find_bin unspin_listed_bench)"; then
+  "$path" --benchmark_filter='Find|Build' --benchmark_min_time="$bench_min_time" --benchmark_color=false \
+    >"$tmp/listed_bench.txt" 2>&1 && listed_bench_md=$'```\n'"$(grep -v '^\*\*\*' "$tmp/listed_bench.txt")"$'\n```' \
+    || listed_bench_md="unspin_listed_bench failed: $(tail -3 "$tmp/listed_bench.txt")"
+fi
+
 # The HTTP service under load: wrk, 200 connections, 30 s on loopback
 # (bench/serve_load.sh; skipped by --quick and without wrk).
 serve_md="(skipped in --quick runs)"
@@ -255,6 +271,14 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "$learn_md"
   grep 'floor' "$tmp/sites.err" | sed 's/^/    /' || true
   echo
+  echo "## Tortured phrases: listed and unlisted, clean false hits (unspin eval tortured)"
+  echo
+  echo "\`unspin eval tortured --phrases 1500 --clean-docs 150\` (docs/EVALUATION.md, \"Tortured phrases\")."
+  echo
+  echo "$tortured_md"
+  echo
+  echo "$listed_bench_md"
+  echo
   echo "## Crawl scale on Dask (bench/dask_scale.sh, docs/SCALE.md)"
   echo
   echo "$dask_md"
@@ -267,6 +291,7 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
     echo
     echo '```'
     grep 'floor' "$tmp/eval.err" || true
+    grep 'floor' "$tmp/tortured.err" || true
     echo '```'
   fi
 } > "$out"

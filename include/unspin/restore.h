@@ -28,6 +28,11 @@ namespace detect {
 class EvidenceModel;
 }
 
+namespace listed {
+class Matcher;         // src/listed/matcher.h: the Paper Screener's listed tortured phrases
+class UnlistedFinder;  // src/listed/unlisted.h: unlisted ones, from the list's recurring substitutions
+}
+
 struct ModelPaths {
   std::string lm;                          // .ulm
   std::string lexicon;                     // .ulex
@@ -55,6 +60,13 @@ struct Models {
   // What the document screen needs of the LM, precomputed once per model set
   // (detect/evidence.h); built by load(), else by the first Restorer.
   std::shared_ptr<const detect::EvidenceModel> evidence;
+  // The listed tortured phrases (the Problematic Paper Screener's list built
+  // in, docs/LEXICON.md); load() sets the built-in one (provenance role
+  // "listed_phrases"). Not a user lexicon: it never changes the calibration.
+  // The evaluation sets a matcher over its fitting part; null: none.
+  std::shared_ptr<const listed::Matcher> listed;
+  // Unlisted tortured phrases, learned from the same list (null: none).
+  std::shared_ptr<const listed::UnlistedFinder> unlisted;
   // `reports`, when given, receives one import report per user lexicon.
   static std::unique_ptr<Models> load(const ModelPaths& paths,
                                       std::vector<UserLexiconReport>* reports = nullptr);
@@ -103,6 +115,11 @@ struct RestoreOptions {
   // detection calibration was fitted on (docs/ARCHITECTURE.md, "Long
   // documents"). 0: never cut.
   std::size_t window_words = 3000;
+  // Match the listed tortured phrases (Models::listed): edits UNSPIN_LISTED.
+  bool listed_phrases = true;
+  // Unlisted tortured phrases (src/listed/unlisted.h): spans built from the
+  // list's recurring word substitutions are review spans at or above
+  // review_threshold, and edits at or above min_confidence.
 };
 
 struct Edit {
@@ -114,18 +131,25 @@ struct Edit {
   // "UNSPIN_SUBSTITUTION"; "UNSPIN_TABLE" when the pair came from a user's
   // spinner table; "UNSPIN_LEARNED" when it came from a learned table; "UNSPIN_ARTICLE": a/an fixed next to an edit (docs/SCHEMA.md).
   std::string rule = "UNSPIN_SUBSTITUTION";
+  // UNSPIN_LISTED: the papers the Paper Screener found the phrase in (0:
+  // unknown). `original` is empty where the list does not know the correct
+  // term: the text is then left as written.
+  std::uint32_t papers = 0;
 };
 
-// A span a reviewer should look at (docs/SCHEMA.md §3b).
+// A span a reviewer should look at (docs/SCHEMA.md §3b): every applied edit,
+// and the suspects below the edit threshold.
 struct ReviewSpan {
-  std::uint32_t byte_begin, byte_end, cp_begin, cp_end;
-  std::string spun;                     // as written
-  std::optional<std::string> original;  // the likely original, cased to fit; none known: "unusual wording"
-  double confidence = 0;                // probability the span is spun
-  bool applied = false;                 // one of DocumentResult::edits
-  std::string rule;                     // the edit's rule when applied, else "UNSPIN_REVIEW"
-  std::string reason;                   // "edit", "candidate", "unusual", "listed"
+  std::uint32_t byte_begin, byte_end;
+  std::uint32_t cp_begin, cp_end;
+  std::string spun;           // as written
+  std::string original;       // the likely original, cased to fit; empty: none known
+  double confidence = 0;      // probability the span is spun
+  bool applied = false;       // one of DocumentResult::edits
+  std::string rule;           // the edit's rule when applied, else "UNSPIN_REVIEW"
+  std::string reason;         // "candidate", "unusual", "listed", "edit"
 };
+
 
 enum class Verdict { kClean, kSpun, kTooShort, kNotEnglish };
 // "clean", "spun", "too short", "not English" (docs/SCHEMA.md).
@@ -162,7 +186,11 @@ struct DocumentResult {
   std::string restored;      // input with the edits applied
   std::vector<Reason> reasons;           // strongest first
   std::vector<ParagraphResult> paragraphs;
-  std::vector<ReviewSpan> review;        // in input order, applied edits included
+  // Review spans (SCHEMA §3b), in input order, non-overlapping, applied edits included.
+  std::vector<ReviewSpan> review;
+  // Listed tortured phrases found (edits with rule UNSPIN_LISTED, those
+  // without a known correction included): evidence for the document score.
+  std::size_t listed = 0;
   double base_rate = kDefaultBaseRate;   // the prior the score assumes
   double review_threshold = 0.2;
   // The detector's log likelihood ratio of spun against clean (natural log):
@@ -210,6 +238,8 @@ class Restorer {
                                  double min_prior = 0.5) const;
 
  private:
+  // The listed tortured phrases and the review spans of a merged result.
+  void finish_listed(std::string_view text, DocumentResult* result) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -397,24 +397,35 @@ std::string human_report(const std::string& name, std::string_view text, const D
   }
   // Edits are in text order: one forward pass finds every line:col.
   LineCounter lines(text);
+  std::size_t listed = 0, suspects = 0;
+  for (const Edit& e : r.edits) listed += e.rule == "UNSPIN_LISTED";
+  for (const ReviewSpan& s : r.review) suspects += !s.applied;
+  if (listed > 0 || suspects > 0) {
+    appendf(out, "  %sscreening:%s %zu listed tortured phrase%s (Problematic Paper Screener), %zu unlisted suspect%s\n",
+            dim, reset, listed, listed == 1 ? "" : "s", suspects, suspects == 1 ? "" : "s");
+  }
+  // Edits, then the suspects (review spans not applied, marked ?); each list
+  // is in text order, so one LineCounter pass each.
   for (const Edit& e : r.edits) {
     auto [line, col] = lines.at(e.byte_begin);
+    if (e.rule == "UNSPIN_LISTED") {
+      std::string papers = e.papers > 0 ? ", " + std::to_string(e.papers) + (e.papers == 1 ? " paper" : " papers") : "";
+      appendf(out, "  %zu:%zu  %s%s%s -> %s%s%s  (listed tortured phrase%s)\n", line, col, red, e.spun.c_str(), reset,
+              green, e.original.empty() ? "(term not known)" : e.original.c_str(), reset, papers.c_str());
+      continue;
+    }
     appendf(out, "  %zu:%zu  %s%s%s -> %s%s%s  (confidence %.2f)\n", line, col, red,
                 e.spun.c_str(), reset, green, e.original.c_str(), reset, e.confidence);
   }
   // Review spans that are not edits, marked "?" (SCHEMA §3b).
   LineCounter review_lines(text);
-  std::size_t shown = 0;
-  for (const ReviewSpan& rs : r.review) {
-    if (rs.applied) continue;
-    auto [line, col] = review_lines.at(rs.byte_begin);
-    if (rs.original) {
-      appendf(out, "  %zu:%zu ? %s -> %s?  (review, %.2f)\n", line, col, rs.spun.c_str(), rs.original->c_str(),
-              rs.confidence);
-    } else {
-      appendf(out, "  %zu:%zu ? %s  (unusual wording, review, %.2f)\n", line, col, rs.spun.c_str(), rs.confidence);
-    }
-    ++shown;
+  for (const ReviewSpan& s : r.review) {
+    if (s.applied) continue;
+    auto [line, col] = review_lines.at(s.byte_begin);
+    appendf(out, "  %zu:%zu ? %s%s%s -> %s%s%s  (%s, confidence %.2f)\n", line, col, red, s.spun.c_str(), reset, green,
+            s.original.empty() ? "(unusual wording)" : s.original.c_str(), reset,
+            s.reason == "unusual" ? "review: unusual wording" : s.reason == "listed" ? "listed" : "review",
+            s.confidence);
   }
   if (r.stage == "screen") appendf(out, "  %s(decided by the fast screen; --no-screen decodes fully)%s\n", dim, reset);
   return out;

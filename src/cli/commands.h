@@ -18,6 +18,8 @@ void add_eval_sites_command(CLI::App& app);      // eval sites (after add_eval_c
 void add_archive_commands(CLI::App& app);        // archive add|stats|verify|remove
 void add_trace_command(CLI::App& app);           // trace
 void add_trace_eval_command(CLI::App& app);      // eval trace (after add_eval_commands)
+void add_tortured_eval_command(CLI::App& app);   // eval tortured (after add_eval_commands)
+void add_listed_commands(CLI::App& app);         // listed stats|scan
 void add_serve_command(CLI::App& app);           // serve
 
 }  // namespace unspin::cli

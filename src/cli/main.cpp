@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   unspin::cli::add_archive_commands(app);
   unspin::cli::add_trace_command(app);
   unspin::cli::add_trace_eval_command(app);
+  unspin::cli::add_tortured_eval_command(app);
+  unspin::cli::add_listed_commands(app);
   unspin::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);

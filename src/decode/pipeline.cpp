@@ -563,7 +563,7 @@ void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Deci
       if (overlaps(a.byte_begin, b.byte_end)) continue;
       std::string spun(doc.text.source.substr(a.byte_begin, b.byte_end - a.byte_begin));
       if (allow_.count(fold_phrase(spun))) continue;
-      review.push_back({a.byte_begin, b.byte_end, a.cp_begin, b.cp_end, std::move(spun), std::nullopt,
+      review.push_back({a.byte_begin, b.byte_end, a.cp_begin, b.cp_end, std::move(spun), std::string(),
                         pair_confidence, false, "UNSPIN_REVIEW", "unusual"});
       ++listed;
     }

@@ -1,5 +1,7 @@
 // Restorer: the public face of decode::Pipeline.
 #include "common/parallel.h"
+#include "decode/listed_edits.h"
+#include "listed/matcher.h"
 #include "decode/pipeline.h"
 #include "unspin/restore.h"
 
@@ -31,6 +33,7 @@ using decode::ByteRanges;
 struct Restorer::Impl {
   RestoreOptions options;
   decode::Pipeline pipeline;
+  const Models* models;
   // A user's spinner table is evidence the screen does not see: with one,
   // every document is decoded.
   bool screen_allowed = true;
@@ -39,7 +42,7 @@ struct Restorer::Impl {
 };
 
 Restorer::Restorer(const Models& models, RestoreOptions options)
-    : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{}),
+    : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{}), &models,
                                         models.user_originals.empty()})) {}
 Restorer::~Restorer() = default;
 
@@ -64,6 +67,8 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
                                                      const std::vector<decode::TextWindow>& windows) const {
   const RestoreOptions& o = options;
   const detect::Detector& detector = pipeline.detector();
+  // A listed tortured phrase is an edit the screen cannot leave out.
+  if (o.listed_phrases && models->listed && !models->listed->find(text).empty()) return std::nullopt;
   const TokenizedText tokens = tokenize(text);
   // The screen is fitted on documents of up to a window's length: a longer
   // document is the sum of its windows' evidence (independent parts of one text).
@@ -148,7 +153,18 @@ DocumentResult Restorer::run(std::string_view text) const {
     decode::DocumentState doc = pipeline.prepare(decode::window_text(text, w), &w.paragraphs);
     parts.push_back(pipeline.finish(doc, pipeline.decode({&doc})[0]));
   }
-  return decode::merge_windows(windows, std::move(parts));
+  DocumentResult result = decode::merge_windows(windows, std::move(parts));
+  finish_listed(text, &result);
+  return result;
+}
+
+void Restorer::finish_listed(std::string_view text, DocumentResult* result) const {
+  if (impl_->options.listed_phrases) {
+    decode::add_listed(text, impl_->models->listed.get(), impl_->models->unlisted.get(),
+                       impl_->options.review_threshold, impl_->options.min_confidence, result);
+  } else {
+    decode::add_edit_review_spans(result);
+  }
 }
 
 std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>& texts,
@@ -189,6 +205,7 @@ std::vector<DocumentResult> Restorer::run_same_source(
       parts.push_back(impl_->pipeline.finish(docs[next], decisions[next]));
     }
     results.push_back(decode::merge_windows(windows[i], std::move(parts)));
+    finish_listed(texts[i], &results.back());
   }
   return results;
 }

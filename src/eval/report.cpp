@@ -371,7 +371,7 @@ std::string results_markdown(const EvalResults& res) {
   return md;
 }
 
-std::vector<std::string> check_floors(const json& summary, const json& floors) {
+std::vector<std::string> check_floors(const json& summary, const json& floors, const std::string& suite) {
   if (!floors.is_object() || !floors.contains("floors") || !floors["floors"].is_array()) {
     throw Error(ErrorCode::kBadData, "floors file: expected {\"floors\": [{\"metric\": ..., \"min\"|\"max\": ...}]}");
   }
@@ -382,6 +382,8 @@ std::vector<std::string> check_floors(const json& summary, const json& floors) {
       throw Error(ErrorCode::kBadData, "floors file: bad entry " + f.dump());
     }
     const std::string metric = f["metric"].get<std::string>();
+    const std::string entry_suite = f.contains("suite") && f["suite"].is_string() ? f["suite"].get<std::string>() : "";
+    if (entry_suite != suite) continue;
     if (!summary.contains(metric)) {
       failures.push_back(metric + ": not measured in this run");
       continue;

@@ -34,6 +34,9 @@ std::vector<std::pair<double, bool>> document_scores(const SystemResults& result
 // Checks a floors file: {"floors": [{"metric": "<summary key>", "min": x} or
 // {"metric": ..., "max": y}, ...]}. Returns one line per violated or unknown
 // metric (empty = all floors hold). Throws Error(kBadData) on a malformed file.
-std::vector<std::string> check_floors(const nlohmann::json& summary, const nlohmann::json& floors);
+// An entry may name its `suite` ("tortured": `unspin eval tortured`); only
+// the entries of `suite` are checked (no suite: the main `unspin eval`).
+std::vector<std::string> check_floors(const nlohmann::json& summary, const nlohmann::json& floors,
+                                      const std::string& suite = "");
 
 }  // namespace unspin::eval

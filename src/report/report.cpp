@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/json_limits.h"
+#include "listed/phrase_list.h"
 #include "unspin/text.h"
 
 namespace unspin::report {
@@ -35,7 +36,15 @@ Provenance make_provenance(const Models& models, const RestoreOptions& options, 
   Provenance p;
   p.version = std::string(version());
   for (const ModelInfo& m : models.info) {
-    p.models.push_back({{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}});
+    json entry{{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}};
+    if (m.role == "listed_phrases") {  // SCHEMA §2: the list's name, version, licence and attribution
+      const listed::ListInfo& info = listed::PhraseList::builtin().info();
+      entry["name"] = info.name;
+      entry["version"] = info.version;
+      entry["licence"] = info.licence;
+      entry["attribution"] = info.attribution;
+    }
+    p.models.push_back(std::move(entry));
   }
   p.options = {{"min_confidence", options.min_confidence},
                {"base_rate", options.base_rate},
@@ -125,7 +134,17 @@ std::string_view rule_description(std::string_view id) {
   if (id == "UNSPIN_LEARNED") return "Replacement from a spinner table learned from the site's pages";
   if (id == "UNSPIN_ARTICLE") return "Article changed to agree with a restored word";
   if (id == "UNSPIN_SOURCE") return "Restored by alignment with the source in the archive";
+  if (id == "UNSPIN_LISTED") return "A tortured phrase listed by the Problematic Paper Screener";
   return "Word or phrase substitution typical of article spinners";
+}
+
+// "Tortured phrase: "X" is listed by the Problematic Paper Screener (found in N
+// papers); the established term is "Y"."
+std::string listed_message(const Edit& e) {
+  std::string m = "Tortured phrase: \"" + e.spun + "\" is listed by the Problematic Paper Screener";
+  if (e.papers > 0) m += " (found in " + std::to_string(e.papers) + (e.papers == 1 ? " paper)" : " papers)");
+  m += e.original.empty() ? "; the list does not give the established term." : "; the established term is \"" + e.original + "\".";
+  return m;
 }
 
 }  // namespace
@@ -151,18 +170,26 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
     m["length"] = end - begin;
     m["byteOffset"] = e.byte_begin;
     m["byteLength"] = e.byte_end - e.byte_begin;
-    m["message"] = e.rule == "UNSPIN_ARTICLE"
-                       ? "Article adjusted to the restored word: \"" + e.spun + "\" -> \"" + e.original + "\"."
-                       : "Possibly spun: \"" + e.spun + "\" is likely a replacement for \"" + e.original + "\".";
-    m["shortMessage"] = "possibly spun";
-    m["replacements"] = json::array({json{{"value", e.original}}});
+    const bool listed = e.rule == "UNSPIN_LISTED";
+    if (listed) {
+      m["message"] = listed_message(e);
+      m["shortMessage"] = "tortured phrase";
+    } else {
+      m["message"] = e.rule == "UNSPIN_ARTICLE"
+                         ? "Article adjusted to the restored word: \"" + e.spun + "\" -> \"" + e.original + "\"."
+                         : "Possibly spun: \"" + e.spun + "\" is likely a replacement for \"" + e.original + "\".";
+      m["shortMessage"] = "possibly spun";
+    }
+    m["replacements"] = e.original.empty() ? json::array() : json::array({json{{"value", e.original}}});
     m["rule"] = {{"id", e.rule},
                  {"description", rule_description(e.rule)},
                  {"issueType", "style"},
-                 {"category", {{"id", "SPUN_TEXT"}, {"name", "Spun text"}}}};
+                 {"category", listed ? json{{"id", "TORTURED_PHRASE"}, {"name", "Tortured phrase"}}
+                                     : json{{"id", "SPUN_TEXT"}, {"name", "Spun text"}}}};
     m["confidence"] = e.confidence;
     m["spun"] = e.spun;
     m["original"] = e.original;
+    if (listed) m["papers"] = e.papers;
     const std::uint32_t ctx_begin = step_code_points(text, e.byte_begin, 40);
     const std::uint32_t ctx_end = step_code_points(text, e.byte_end, -40);
     OffsetMapper local(text.substr(ctx_begin, ctx_end - ctx_begin), unit);
@@ -179,6 +206,25 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
     }
     m["sentence"] = std::string(text.substr(sb, se - sb));
     matches.push_back(std::move(m));
+  }
+  // Review spans (SCHEMA §3b) and the counts a screening reviewer triages by.
+  json review = json::array();
+  std::size_t listed_matches = 0, unlisted_review = 0;
+  for (const Edit& e : r.edits) listed_matches += e.rule == "UNSPIN_LISTED";
+  OffsetMapper review_map(text, unit);
+  for (const ReviewSpan& s : r.review) {
+    const std::uint32_t b = review_map.at(s.byte_begin);
+    review.push_back({{"offset", b},
+                      {"length", review_map.at(s.byte_end) - b},
+                      {"byteOffset", s.byte_begin},
+                      {"byteLength", s.byte_end - s.byte_begin},
+                      {"spun", s.spun},
+                      {"original", s.original.empty() ? json(nullptr) : json(s.original)},
+                      {"confidence", s.confidence},
+                      {"applied", s.applied},
+                      {"rule", s.rule},
+                      {"reason", s.reason}});
+    unlisted_review += s.reason != "listed";
   }
   json reasons = json::array();
   for (const Reason& reason : r.reasons) {
@@ -214,27 +260,11 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   out["words"] = r.tokens;
   out["tokens"] = r.tokens;
   out["matches"] = std::move(matches);
-  json review = json::array();
-  std::size_t listed = 0, unlisted = 0;
-  for (const ReviewSpan& rs : r.review) {
-    const std::uint32_t b = map.at(rs.byte_begin);
-    review.push_back({{"offset", b},
-                      {"length", map.at(rs.byte_end) - b},
-                      {"byteOffset", rs.byte_begin},
-                      {"byteLength", rs.byte_end - rs.byte_begin},
-                      {"spun", rs.spun},
-                      {"original", rs.original ? json(*rs.original) : json(nullptr)},
-                      {"confidence", rs.confidence},
-                      {"applied", rs.applied},
-                      {"rule", rs.rule},
-                      {"reason", rs.reason}});
-    (rs.rule == "UNSPIN_LISTED" ? listed : unlisted) += 1;
-  }
-  std::size_t listed_matches = 0;
-  for (const Edit& e : r.edits) listed_matches += e.rule == "UNSPIN_LISTED";
   out["review"] = std::move(review);
-  out["counts"] = {{"matches", r.edits.size()}, {"listed", listed_matches}, {"review", r.review.size()},
-                   {"unlisted", unlisted}};
+  out["counts"] = {{"matches", r.edits.size()},
+                   {"listed", listed_matches},
+                   {"review", r.review.size()},
+                   {"unlisted", unlisted_review}};
   out["base_rate"] = r.base_rate;
   out["review_threshold"] = r.review_threshold;
   out["stage"] = r.stage;

@@ -128,9 +128,10 @@ TEST_F(ServiceTest, HealthzNamesTheModels) {
   EXPECT_EQ(res->status, 200);
   const json j = json::parse(res->body);
   EXPECT_EQ(j["status"], "ok");
-  ASSERT_EQ(j["models"].size(), 3u);
+  ASSERT_EQ(j["models"].size(), 4u);
   EXPECT_EQ(j["models"][0]["role"], "lm");
   EXPECT_EQ(j["models"][2]["role"], "user_lexicon");
+  EXPECT_EQ(j["models"][3]["role"], "listed_phrases");  // the built-in Paper Screener list
 }
 
 TEST_F(ServiceTest, V1CheckIsTheSchemaDocumentOfTheLibrary) {

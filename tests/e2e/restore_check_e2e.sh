@@ -246,6 +246,32 @@ for i in range(300): print(json.dumps({'id': i, 'text': 'The firm stated that co
       grep -q 'ETA' "$TMP/tty" || fail "no ETA on the terminal"
     fi
     ;;
+  tortured)
+    # Listed tortured phrases (issue 21): UNSPIN_LISTED matches with the
+    # list's term, counts, the list's provenance; built in, so the verdict
+    # threshold stays the default one.
+    u check --json "$SRC/examples/tortured-abstract.txt" >"$TMP/json" || fail "exit $?"
+    python3 - "$TMP/json" <<'PY' || fail "listed contract: $(head -c 600 "$TMP/json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+listed = [m for m in d["matches"] if m["rule"]["id"] == "UNSPIN_LISTED"]
+assert len(listed) == 3, listed
+assert {m["original"] for m in listed} == {"disease diagnosis", "data points"}, listed
+assert all(m["rule"]["category"]["id"] == "TORTURED_PHRASE" for m in listed)
+assert d["counts"]["listed"] == 3 and d["counts"]["matches"] == len(d["matches"]), d["counts"]
+assert d["counts"]["review"] == len(d["review"]) and all(r["reason"] in ("listed", "edit", "candidate", "unusual") for r in d["review"])
+roles = {m["role"]: m for m in d["provenance"]["models"]}
+assert roles["listed_phrases"]["licence"] == "CC BY 4.0" and "Cabanac" in roles["listed_phrases"]["attribution"]
+assert "user_lexicon" not in roles
+PY
+    u check --json "$SRC/examples/clean-news.txt" >"$TMP/clean" || fail "exit $?"
+    grep -q '"listed": 0' "$TMP/clean" || fail "listed hits in clean news"
+    [ "$(grep -m1 '"threshold"' "$TMP/json")" = "$(grep -m1 '"threshold"' "$TMP/clean")" ] || fail "the list changed the threshold"
+    u restore "$SRC/examples/tortured-abstract.txt" >"$TMP/out" || fail "exit $?"
+    grep -q 'studies disease diagnosis from' "$TMP/out" || fail "not restored: $(cat "$TMP/out")"
+    grep -q 'collect data points from' "$TMP/out" || fail "not restored: $(cat "$TMP/out")"
+    u check "$SRC/examples/tortured-abstract.txt" | grep -q '3 listed tortured phrases' || fail "human report lacks the screening line"
+    ;;
   verdicts)
     printf 'The firm stated it.\n' >"$TMP/in"
     u check --json "$TMP/in" | grep -q '"verdict": "too short"' || fail "4 words should be too short"
