@@ -517,6 +517,15 @@ DetectionEvidence detection_evidence(const ModelResult& r, std::size_t words, co
   return e;
 }
 
+double Pipeline::document_log_lr(const detect::EvidenceCounts& counts, const DetectionEvidence& e) const {
+  if (models_.user_originals.empty()) return detector_->full_log_lr(counts, e.null_z);
+  // With a user's table the evidence is the table's: the spinner model's
+  // user-table calibration (fitted on a mix with kUserCalibrationSpunShare
+  // spun documents), turned into a likelihood ratio by removing that mix's
+  // prior odds.
+  return detect::logit(calibrated_score(e)) - detect::logit(kUserCalibrationSpunShare);
+}
+
 double Pipeline::calibrated_score(const DetectionEvidence& e) const {
   const DetectionCalibration& c = detection();
   return sigmoid(c.bias + c.scale * e.null_z + c.log_words * e.log10_words);
@@ -628,7 +637,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
                   options_.min_words_for_verdict);
     add_reason("too_short", buf, 0);
   } else {
-    result.log_lr = detector_->full_log_lr(counts, detection_evidence(doc.result, doc.words, detection()).null_z);
+    result.log_lr = document_log_lr(counts, detection_evidence(doc.result, doc.words, detection()));
     result.score = detect::probability(result.log_lr, options_.base_rate);
     result.verdict = result.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
   }
@@ -730,9 +739,8 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
       para.has_score = true;
       detect::EvidenceCounts para_counts;
       evidence_->count(doc.text, para_first_token, next_token, para_counts);
-      para.score = detect::probability(
-          detector_->full_log_lr(para_counts, detection_evidence(r, para.words, detection()).null_z),
-          options_.base_rate);
+      para.score = detect::probability(document_log_lr(para_counts, detection_evidence(r, para.words, detection())),
+                                       options_.base_rate);
       para.verdict = para.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
     } else {
       para.verdict = result.verdict == Verdict::kNotEnglish ? Verdict::kNotEnglish : Verdict::kTooShort;

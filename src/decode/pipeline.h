@@ -97,6 +97,13 @@ class Pipeline {
   std::vector<std::vector<Decision>> decode(const std::vector<DocumentState*>& docs) const;
   // Applies decisions above the confidence threshold; scores the document.
   DocumentResult finish(const DocumentState& doc, const std::vector<Decision>& decisions) const;
+  // The detector's log likelihood ratio of a document (or paragraph): the
+  // full model (detect/detector.h) over its candidate-free evidence and the
+  // decoder's; with a user table, the user-table calibration's.
+  double document_log_lr(const detect::EvidenceCounts& counts, const DetectionEvidence& evidence) const;
+  // Share of spun documents in the user-table calibration's fitting mix
+  // (src/decode/params.h: 4,951 documents, 3,949 clean).
+  static constexpr double kUserCalibrationSpunShare = 1002.0 / 4951.0;
   // Calibrated P(spun) from the model's evidence about a document.
   double calibrated_score(const DetectionEvidence& evidence) const;
   const DecoderParams& params() const { return params_; }

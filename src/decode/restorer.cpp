@@ -34,8 +34,8 @@ struct Restorer::Impl {
   RestoreOptions options;
   decode::Pipeline pipeline;
   const Models* models;
-  // A user's spinner table is evidence the screen does not see: with one,
-  // every document is decoded.
+  // A user's or a learned spinner table is evidence the screen does not
+  // see: with one, every document is decoded.
   bool screen_allowed = true;
   std::optional<DocumentResult> screen(std::string_view text, const ByteRanges& paragraphs,
                                        const std::vector<decode::TextWindow>& windows) const;
@@ -43,7 +43,9 @@ struct Restorer::Impl {
 
 Restorer::Restorer(const Models& models, RestoreOptions options)
     : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{}), &models,
-                                        models.user_originals.empty()})) {}
+                                        std::none_of(models.info.begin(), models.info.end(), [](const ModelInfo& m) {
+                                          return m.role == "user_lexicon" || m.role == "learned_lexicon";
+                                        })})) {}
 Restorer::~Restorer() = default;
 
 namespace {

@@ -2,6 +2,7 @@
 // windows cover the text, offsets in bytes and code points, the merge of the
 // windows' results, and Restorer::run on a long text against its windows
 // decoded one by one (real models; skipped before ./setup.sh built them).
+#include <cmath>
 #include "decode/windows.h"
 
 #include <filesystem>
@@ -110,6 +111,7 @@ DocumentResult part(std::size_t words, double score, std::vector<Edit> edits, st
   r.tokens = words;
   r.has_score = true;
   r.score = score;
+  r.log_lr = std::log(score / (1 - score)) - std::log(0.1 / 0.9);  // the log LR behind score at base rate 0.1
   r.log10_bayes_factor = score;
   r.edits = std::move(edits);
   r.paragraphs = std::move(paragraphs);
@@ -130,8 +132,10 @@ TEST(Windows, MergeShiftsOffsetsWeighsScoresAndJoinsCutParagraphs) {
                        {{0, 6, 0, 5, 100, true, 0.9, Verdict::kSpun}}, "ef gh"));
   const DocumentResult r = merge_windows(windows, std::move(parts));
   EXPECT_EQ(r.tokens, 400u);
-  EXPECT_NEAR(r.score, (0.2 * 300 + 0.9 * 100) / 400, 1e-12);
-  EXPECT_EQ(r.verdict, Verdict::kClean);
+  // Independent evidence about one document: the log LRs add, the prior enters once.
+  const double lr = std::log(0.2 / 0.8) + std::log(0.9 / 0.1) - 2 * std::log(0.1 / 0.9);
+  EXPECT_NEAR(r.score, 1 / (1 + std::exp(-(lr + std::log(0.1 / 0.9)))), 1e-12);
+  EXPECT_EQ(r.verdict, r.score >= 0.5 ? Verdict::kSpun : Verdict::kClean);
   EXPECT_NEAR(r.log10_bayes_factor, 1.1, 1e-12);
   EXPECT_EQ(r.restored, "ab xy ef gh");
   ASSERT_EQ(r.edits.size(), 2u);
@@ -181,6 +185,7 @@ TEST(Windows, RestorerDecodesLongTextsAsTheirWindows) {
   RestoreOptions whole_options, window_options;
   whole_options.window_words = 0;
   window_options.window_words = 100;
+  whole_options.screen = window_options.screen = false;  // the decoder's windows are under test
   const Restorer whole(*loaded, whole_options), windowed(*loaded, window_options);
   const DocumentResult a = whole.run(text), b = windowed.run(text);
   EXPECT_EQ(a.tokens, b.tokens);
