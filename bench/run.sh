@@ -135,6 +135,15 @@ tortured_args=(eval tortured --phrases 1500 --clean-docs 150)
 [[ $check -eq 1 ]] && tortured_args+=(--check-floors "$here/floors.json")
 tortured_md="$("$unspin" "${tortured_args[@]}" 2>"$tmp/tortured.err")" \
   || tortured_md="unspin eval tortured failed: $(tail -5 "$tmp/tortured.err")"
+# The document detector (issue 19): AUC by spinner x length, clean false
+# positives by genre, reliability at the base rate, the screen's cost, on the
+# eval part of every genre (`unspin eval detect`; --quick: fewer excerpts).
+echo "bench/run.sh: running unspin eval detect" >&2
+detect_args=(eval detect --lengths 100 300 1000 --docs 10 --feature-aucs)
+[[ $quick -eq 1 ]] && detect_args=(eval detect --lengths 100 300 --docs 2)
+[[ -n "${models:-}" ]] && detect_args+=(--models "$models")
+detect_md="$("$unspin" "${detect_args[@]}" 2>"$tmp/detect.err")" \
+  || detect_md="unspin eval detect failed: $(tail -5 "$tmp/detect.err")"
 listed_bench_md="unspin_listed_bench: not built in $build_dir"
 if path="$(find_bin unspin_listed_bench)"; then
   "$path" --benchmark_filter='Find|Build' --benchmark_min_time="$bench_min_time" --benchmark_color=false \
@@ -270,6 +279,14 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo
   echo "$learn_md"
   grep 'floor' "$tmp/sites.err" | sed 's/^/    /' || true
+  echo
+  echo "## The document detector (unspin eval detect)"
+  echo
+  echo "Eval part of every genre (eval/corpus.h kFitSources), clean and spun excerpts; the \`table\` style spun by"
+  echo "the half of its groups the fit never saw. Scores are P(spun | text) at base rate 0.1; F1 on a 1:1 mix at the"
+  echo "default verdict (0.5). \`unspin ${detect_args[*]}\`."
+  echo
+  echo "$detect_md"
   echo
   echo "## Tortured phrases: listed and unlisted, clean false hits (unspin eval tortured)"
   echo
