@@ -29,27 +29,6 @@ struct DetectOptions {
   eval::DetectConfig config;
 };
 
-double auc_of(std::vector<std::pair<double, int>> all) {
-  std::sort(all.begin(), all.end());
-  double pos = 0, neg = 0, rank_sum = 0;
-  for (std::size_t i = 0; i < all.size();) {
-    std::size_t j = i;
-    while (j < all.size() && all[j].first == all[i].first) ++j;
-    const double mid = (i + j + 1) / 2.0;
-    for (std::size_t k = i; k < j; ++k) {
-      if (all[k].second) {
-        rank_sum += mid;
-        pos += 1;
-      } else {
-        neg += 1;
-      }
-    }
-    i = j;
-  }
-  if (pos == 0 || neg == 0) return 0.5;
-  return (rank_sum - pos * (pos + 1) / 2) / (pos * neg);
-}
-
 // Each feature alone: its AUC for every spinner at >= 300 words (issue 19:
 // "each measured alone and kept if it pays").
 std::string feature_auc_table(const detect::Detector& detector, const std::vector<eval::DetectSample>& samples) {
@@ -73,13 +52,13 @@ std::string feature_auc_table(const detect::Detector& detector, const std::vecto
   for (int k = detect::kUnseenCommon; k <= detect::kScreenFeatures; ++k) {
     out += std::string("| ") + (k < detect::kScreenFeatures ? kNames[k] : "decoder null z") + " |";
     for (const auto& [spec, v] : by_spec) {
-      std::vector<std::pair<double, int>> all;
+      std::vector<double> pos, neg;
       const auto value = [&](const eval::DetectSample* s) {
         return k < detect::kScreenFeatures ? detector.features(s->counts)[k] : s->null_z;
       };
-      for (const auto* s : v) all.push_back({value(s), 1});
-      for (const auto* s : clean) all.push_back({value(s), 0});
-      std::snprintf(buf, sizeof buf, " %.3f |", auc_of(all));
+      for (const auto* s : v) pos.push_back(value(s));
+      for (const auto* s : clean) neg.push_back(value(s));
+      std::snprintf(buf, sizeof buf, " %.3f |", eval::rank_auc(pos, neg));
       out += buf;
     }
     out += "\n";

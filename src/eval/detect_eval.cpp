@@ -137,7 +137,9 @@ std::vector<double> balanced_weights(const std::vector<DetectSample>& samples) {
   return w;
 }
 
-double auc(const std::vector<double>& pos, const std::vector<double>& neg) {
+}  // namespace
+
+double rank_auc(const std::vector<double>& pos, const std::vector<double>& neg) {
   if (pos.empty() || neg.empty()) return 0.5;
   std::vector<std::pair<double, int>> all;
   for (double p : pos) all.push_back({p, 1});
@@ -156,8 +158,6 @@ double auc(const std::vector<double>& pos, const std::vector<double>& neg) {
   const double np = static_cast<double>(pos.size()), nn = static_cast<double>(neg.size());
   return (rank_sum - np * (np + 1) / 2) / (np * nn);
 }
-
-}  // namespace
 
 detect::DetectorParams fit_detector(const detect::EvidenceModel& evidence, const std::vector<DetectSample>& samples,
                                     double base_rate, std::string* summary) {
@@ -296,9 +296,9 @@ std::string detect_report(const detect::Detector& detector, const std::vector<De
       fp_rate = nclean ? fp_rate / nclean : 0;
       const double fp = fp_rate * (tp + fn);  // a 1:1 mix
       const double f1 = tp > 0 ? 2 * tp / (2 * tp + fp + fn) : 0;
-      const double a = auc(pos, neg);
+      const double a = rank_auc(pos, neg);
       std::snprintf(buf, sizeof buf, "| %s | ~%zu | %zu | %zu | %.4f | %.4f | %.3f | %.3f |\n", spec.c_str(), length,
-                    pos.size(), neg.size(), a, auc(pos_s, neg_s), f1, (tp + fn) ? tp / (tp + fn) : 0);
+                    pos.size(), neg.size(), a, rank_auc(pos_s, neg_s), f1, (tp + fn) ? tp / (tp + fn) : 0);
       out << buf;
       if (figures) {
         (*figures)["auc/" + spec + "/" + std::to_string(length)] = a;

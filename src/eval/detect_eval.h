@@ -71,6 +71,9 @@ detect::DetectorParams fit_detector(const detect::EvidenceModel& evidence, const
 std::string detect_report(const detect::Detector& detector, const std::vector<DetectSample>& samples,
                           double base_rate, std::map<std::string, double>* figures = nullptr);
 
+// ROC-AUC of positive against negative scores (ties count half; 0.5 when a side is empty).
+double rank_auc(const std::vector<double>& positives, const std::vector<double>& negatives);
+
 // C++ source of a DetectorParams (for src/detect/params.cpp).
 std::string params_source(const detect::DetectorParams& params);
 
