@@ -50,6 +50,12 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--threshold", options.restore.verdict_threshold,
                   "Default score at or above which a document is called spun (requests may override)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--base-rate", options.restore.base_rate,
+                  "Default share of spun documents the score assumes (default 0.1; requests may override with base_rate)")
+      ->check(CLI::Range(1e-6, 1 - 1e-6));
+  cmd->add_option("--review-threshold", options.restore.review_threshold,
+                  "Confidence at or above which suspicious spans are listed for review (default 0.2)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--min-confidence", options.restore.min_confidence,
                   "Default confidence an edit needs to be applied (0..1, default 0.5)")
       ->check(CLI::Range(0.0, 1.0));

@@ -71,6 +71,14 @@ double unit_interval(const std::string& value, const char* name) {
   return v;
 }
 
+// A prior share: strictly between 0 and 1 (its odds must be finite).
+template <typename Value>
+double open_unit_interval(const Value& value, const char* name) {
+  const double v = unit_interval(value, name);
+  if (!(v > 0 && v < 1)) throw RequestError(400, "usage", std::string("\"") + name + "\" must be between 0 and 1, exclusive");
+  return v;
+}
+
 report::OffsetUnit offset_unit(std::string_view name) {
   if (name == "codepoint") return report::OffsetUnit::kCodePoint;
   if (name == "utf16") return report::OffsetUnit::kUtf16;
@@ -266,6 +274,8 @@ NativeRequest parse_native_request(std::string_view body, std::size_t max_text_b
       out.options.threshold = unit_interval(value, "threshold");
     } else if (key == "min_confidence") {
       out.options.min_confidence = unit_interval(value, "min_confidence");
+    } else if (key == "base_rate") {
+      out.options.base_rate = open_unit_interval(value, "base_rate");
     } else if (key == "allow") {
       if (!value.is_array()) throw RequestError(400, "usage", "\"allow\" must be an array of strings");
       for (const json& a : value) {
@@ -278,7 +288,7 @@ NativeRequest parse_native_request(std::string_view body, std::size_t max_text_b
       out.url = echoed(value, "url");
     } else {
       throw RequestError(400, "unknown_field",
-                         "unknown field \"" + key + "\"; known: text, offsets, threshold, min_confidence, allow, id, url");
+                         "unknown field \"" + key + "\"; known: text, offsets, threshold, min_confidence, base_rate, allow, id, url");
     }
   }
   if (!in.contains("text")) throw RequestError(400, "usage", "missing the string field \"text\"");
@@ -296,7 +306,8 @@ NativeOptions parse_batch_options(const Params& query) {
     if (key == "offsets") out.unit = offset_unit(value);
     else if (key == "threshold") out.threshold = unit_interval(value, "threshold");
     else if (key == "min_confidence") out.min_confidence = unit_interval(value, "min_confidence");
-    else throw RequestError(400, "unknown_field", "unknown parameter \"" + key + "\"; known: offsets, threshold, min_confidence");
+    else if (key == "base_rate") out.base_rate = open_unit_interval(value, "base_rate");
+    else throw RequestError(400, "unknown_field", "unknown parameter \"" + key + "\"; known: offsets, threshold, min_confidence, base_rate");
   }
   return out;
 }

@@ -280,6 +280,7 @@ struct Service::Impl {
       RestoreOptions r = options.restore;
       if (overrides->threshold) r.verdict_threshold = *overrides->threshold;
       if (overrides->min_confidence) r.min_confidence = *overrides->min_confidence;
+      if (overrides->base_rate) r.base_rate = *overrides->base_rate;
       r.allow.insert(r.allow.end(), overrides->allow.begin(), overrides->allow.end());
       out.provenance.options = report::make_provenance(*models, r, false).options;
       out.result = Restorer(*models, r).run(text);
