@@ -75,6 +75,8 @@ class LexiconStack {
   bool contains(std::string_view spun) const;
   int max_key_words() const;
   bool empty() const { return layers_.empty(); }
+  // The first lexicon added (the default one, as Models::load stacks them), or null.
+  const Lexicon* front() const { return layers_.empty() ? nullptr : layers_.front().get(); }
 
  private:
   std::vector<std::unique_ptr<Lexicon>> layers_;

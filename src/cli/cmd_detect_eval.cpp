@@ -23,7 +23,7 @@ namespace {
 struct DetectOptions {
   std::string part = "eval";
   std::string explain;
-  std::string models_dir, corpora, markdown, fit_out, dump;
+  std::string models_dir, corpora, markdown, fit_out, dump, dump_words;
   bool fit = false, no_decoder = false, feature_aucs = false;
   double base_rate = 0.1;
   eval::DetectConfig config;
@@ -72,18 +72,18 @@ void explain(const std::string& path, const std::string& models_dir) {
   const std::unique_ptr<Models> models = Models::load(paths);
   std::ifstream in(path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const detect::EvidenceModel evidence(*models->lm);
+  const detect::EvidenceModel& evidence = *models->evidence;
   const detect::DetectorParams params = detect::DetectorParams::fitted();
   const TokenizedText tokens = tokenize(text);
   detect::EvidenceCounts counts;
-  std::vector<std::pair<std::uint32_t, std::uint16_t>> positions;
+  std::vector<detect::ScoredWord> positions;
   evidence.count(tokens, 0, tokens.tokens.size(), counts, nullptr, &positions);
-  for (const auto& [token, bin] : positions) {
-    std::printf("%-20s bin %3d  log LR %+.2f\n", std::string(tokens.tokens[token].text).c_str(), bin,
-                params.bin_log_lr.empty() ? 0.0 : params.bin_log_lr[bin]);
+  for (const detect::ScoredWord& w : positions) {
+    std::printf("%-20s log10 p %+6.2f  n-gram %d  log LR %+.2f\n", std::string(tokens.tokens[w.token].text).c_str(),
+                w.log10_p, w.matched, w.log_lr);
   }
   const detect::Detector detector(evidence, params);
-  std::printf("word mixture LLR %.2f, screen log LR %.2f\n", detect::word_mixture_llr(counts, params.bin_log_lr),
+  std::printf("word mixture LLR %.2f, screen log LR %.2f\n", detect::word_mixture_llr(counts),
               detector.screen_log_lr(counts));
 }
 
@@ -98,6 +98,7 @@ void run_detect_eval(const DetectOptions& o) {
   eval::DetectConfig config = o.config;
   if (config.sources.empty()) config.sources = eval::kFitSources;
   config.decoder = !o.no_decoder;
+  config.word_rows = !o.dump_words.empty();
   // Fit with one half of the table's groups, measure with the other.
   config.table_half = part == eval::Part::kBuild ? 0 : 1;
   const std::vector<eval::CorpusDoc> docs = eval::select_part(
@@ -105,7 +106,7 @@ void run_detect_eval(const DetectOptions& o) {
   const auto samples = eval::make_detect_samples(*models, spinner_data, docs, config,
                                                  [](const std::string& line) { std::cerr << "unspin: " << line << "\n"; });
   std::cerr << "unspin: " << samples.size() << " samples\n";
-  const detect::EvidenceModel evidence(*models->lm);
+  const detect::EvidenceModel& evidence = *models->evidence;
   detect::DetectorParams params = detect::DetectorParams::fitted();
   std::string report;
   if (o.fit) {
@@ -133,6 +134,20 @@ void run_detect_eval(const DetectOptions& o) {
       dump << "\n";
     }
   }
+  if (!o.dump_words.empty()) {
+    std::ofstream dump(o.dump_words);
+    dump << "sample\tsource\tlength\tspec\tword\tlog10_p\tunigram\tmatched\tname\tgold\tlexicon\tsentence_start\tsyn_gain\tcandidates\n";
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      const auto& s = samples[i];
+      const std::string prefix = std::to_string(i) + '\t' + s.source + '\t' + std::to_string(s.length) + '\t' + s.spec + '\t';
+      std::size_t at = 0;
+      while (at < s.word_rows.size()) {
+        const std::size_t nl = s.word_rows.find('\n', at);
+        dump << prefix << std::string_view(s.word_rows).substr(at, nl - at + 1);
+        at = nl + 1;
+      }
+    }
+  }
   if (o.markdown.empty()) std::cout << report;
   else std::ofstream(o.markdown) << report;
 }
@@ -152,12 +167,15 @@ void add_detect_eval_command(CLI::App& app) {
   cmd->add_option("--sources", o->config.sources, "Genres (default: every fitting genre)");
   cmd->add_option("--lengths", o->config.lengths, "Excerpt lengths in words (default 100 300 1000 3000)");
   cmd->add_option("--docs", o->config.docs, "Excerpts per genre and length (default 40)");
+  cmd->add_option("--skip", o->config.skip,
+                  "Leave out the first N excerpts of each genre and length (the document-level fit: those the per-word model saw)");
   cmd->add_option("--seed", o->config.seed, "Spinner seed (default 1)");
   cmd->add_option("--threads", o->config.threads, "Threads (default: every core)");
   cmd->add_option("--base-rate", o->base_rate, "Share of spun documents the score assumes (default 0.1)");
   cmd->add_flag("--no-decoder", o->no_decoder, "Screen evidence only (fast)");
   cmd->add_flag("--feature-aucs", o->feature_aucs, "Also each feature's AUC alone");
   cmd->add_option("--dump", o->dump, "Write every sample's features as TSV here");
+  cmd->add_option("--dump-words", o->dump_words, "Write every scored word of every sample as TSV here (development aid)");
   cmd->add_option("--markdown", o->markdown, "Write the tables here instead of standard output");
   cmd->add_option("--explain", o->explain, "Instead: print what the screen sees at every word of this file");
   cmd->callback([o] { run_detect_eval(*o); });

@@ -53,6 +53,9 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
   models->info.push_back({"lm", paths.lm, file_checksum(paths.lm)});
   models->lexicons.add(Lexicon::open(paths.lexicon));
   models->info.push_back({"lexicon", paths.lexicon, file_checksum(paths.lexicon)});
+  // The detector reads the default lexicon only: user tables change the
+  // decoder's evidence, not the screen's (docs/ARCHITECTURE.md).
+  models->evidence = std::make_shared<detect::EvidenceModel>(*models->lm, models->lexicons.front());
   // The built-in listed phrases: a static of the library, not owned here.
   models->listed = std::shared_ptr<const listed::Matcher>(std::shared_ptr<void>(), &listed::builtin_matcher());
   models->unlisted = std::make_shared<const listed::UnlistedFinder>(listed::PhraseList::builtin(), models->lm.get());
@@ -77,7 +80,6 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     }
     if (reports) reports->push_back(std::move(report));
   }
-  models->evidence = std::make_shared<detect::EvidenceModel>(*models->lm);
   // Last, so that the models and lexicons keep their places in provenance.
   models->info.push_back({"listed_phrases", listed::PhraseList::builtin().info().path,
                           listed::PhraseList::builtin().info().checksum});

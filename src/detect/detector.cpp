@@ -15,22 +15,12 @@ double probability(double log_lr, double base_rate) {
   return 1.0 / (1.0 + std::exp(-z));
 }
 
-double word_mixture_llr(const EvidenceCounts& c, const std::vector<double>& bin_log_lr) {
-  if (bin_log_lr.size() != c.bins.size()) return 0;
-  double terms[std::size(kMixtureRates)];
+double word_mixture_llr(const EvidenceCounts& c) {
   double best = -1e300;
-  for (std::size_t k = 0; k < std::size(kMixtureRates); ++k) {
-    const double r = kMixtureRates[k];
-    double sum = 0;
-    for (std::size_t b = 0; b < c.bins.size(); ++b) {
-      if (c.bins[b]) sum += c.bins[b] * std::log(1 - r + r * std::exp(bin_log_lr[b]));
-    }
-    terms[k] = sum;
-    best = std::max(best, sum);
-  }
+  for (double t : c.mixture) best = std::max(best, t);
   double total = 0;
-  for (double t : terms) total += std::exp(t - best);
-  return best + std::log(total / static_cast<double>(std::size(kMixtureRates)));
+  for (double t : c.mixture) total += std::exp(t - best);
+  return best + std::log(total / static_cast<double>(kMixtureTerms));
 }
 
 Detector::Detector(const EvidenceModel& model, DetectorParams params) : model_(model), params_(std::move(params)) {}
@@ -62,7 +52,7 @@ std::vector<double> Detector::features(const EvidenceCounts& c) const {
     if (c.top_counts[r] == 0) missing += std::pow(10.0, top[r]);
   }
   x[kMissingTop] = 100.0 * missing - (params_.missing_a + params_.missing_b * std::log10(words));
-  const double llr = word_mixture_llr(c, params_.bin_log_lr);
+  const double llr = word_mixture_llr(c);
   x[kWordLlr] = 100.0 * llr / words;
   x[kWordLlrTotal] = llr / 10.0;
   for (int k = kUnseenCommon; k < kScreenFeatures; ++k) x[kScreenFeatures + (k - kUnseenCommon)] = x[k] * length;

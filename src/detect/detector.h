@@ -55,14 +55,11 @@ struct DetectorParams {
   std::vector<double> full;    // kFullDims weights
   // Clean-text rate of unseen pairs by frequency-class cell (kClasses^2).
   std::vector<double> clean_unseen_rate;
-  // The per-word model: a spun document is a mixture in which a share r of
-  // the words is touched by a substitution (the substitute itself, or the word
-  // after it, whose context it changed). Each word's bin b (detect/evidence.h)
-  // has the likelihood ratio LR_b = P(b | touched) / P(b | clean text), fitted
-  // on simulated spinning; a document's evidence is
-  //   LLR = log mean_r prod_words (1 - r + r LR_b)    (r over kMixtureRates),
-  // independent of any candidate original.
-  std::vector<double> bin_log_lr;  // log LR_b, kBins values
+  // (The per-word model, a spun document as a mixture in which a share r of
+  // the words was written by a substitution, each word with its likelihood
+  // ratio LR(x), is detect/word_model.h: LLR = log mean_r prod_words
+  // (1 - r + r LR(x)), r over kMixtureRates, independent of any candidate
+  // original; it is fitted apart, src/eval/fit_word_model.py.)
   // Clean expectation of kMissingTop's raw value, as a function of words:
   // a + b log10(words) (the chance a top word is absent falls with length).
   double missing_a = 0, missing_b = 0;
@@ -95,11 +92,9 @@ class Detector {
   DetectorParams params_;
 };
 
-// The shares of touched words the per-word mixture averages over.
-inline constexpr double kMixtureRates[] = {0.01, 0.03, 0.1, 0.2, 0.35};
-
-// The per-word mixture's log likelihood ratio of counts (natural log).
-double word_mixture_llr(const EvidenceCounts& counts, const std::vector<double>& bin_log_lr);
+// The per-word mixture's log likelihood ratio of counts (natural log):
+// log mean_r prod_words (1 - r + r LR(word)), r over kMixtureRates.
+double word_mixture_llr(const EvidenceCounts& counts);
 
 // P(spun | text) at `base_rate` from the log likelihood ratio.
 double probability(double log_lr, double base_rate);

@@ -21,17 +21,52 @@ TEST(Detector, ProbabilityIsTheBaseRateAtEvenEvidenceAndShiftsByItsOdds) {
   EXPECT_TRUE(std::isfinite(logit(0.0)));
 }
 
-TEST(Detector, WordMixtureIsZeroWhenNoBinTellsSpunFromClean) {
+TEST(Detector, WordMixtureAveragesTheSpunSharesAndIsZeroWithoutEvidence) {
   EvidenceCounts c;
-  c.bins[3] = 40;
-  c.bins[100] = 7;
-  EXPECT_NEAR(word_mixture_llr(c, std::vector<double>(kBins, 0.0)), 0.0, 1e-12);
-  std::vector<double> lr(kBins, 0.0);
-  lr[3] = 1.0;  // a bin three times as common near substitutions: evidence for spinning
-  EXPECT_GT(word_mixture_llr(c, lr), 0.0);
-  lr[3] = -1.0;
-  EXPECT_LT(word_mixture_llr(c, lr), 0.0);
-  EXPECT_EQ(word_mixture_llr(c, {}), 0.0);  // no fitted ratios: no evidence
+  EXPECT_NEAR(word_mixture_llr(c), 0.0, 1e-12);  // no word: no evidence
+  // 40 words, each three times as likely near a substitution: evidence for spinning.
+  for (std::size_t k = 0; k < kMixtureTerms; ++k) c.mixture[k] = 40 * std::log(1 - kMixtureRates[k] + kMixtureRates[k] * 3);
+  const double spun = word_mixture_llr(c);
+  EXPECT_GT(spun, 0.0);
+  // The mixture is the log of the mean over r of the likelihood ratios.
+  double mean = 0;
+  for (double t : c.mixture) mean += std::exp(t) / kMixtureTerms;
+  EXPECT_NEAR(spun, std::log(mean), 1e-9);
+  for (std::size_t k = 0; k < kMixtureTerms; ++k) c.mixture[k] = 40 * std::log(1 - kMixtureRates[k] + kMixtureRates[k] / 3);
+  EXPECT_LT(word_mixture_llr(c), 0.0);
+}
+
+TEST(WordModel, TreesSendSmallValuesLeftAndBoundTheirSum) {
+  // One stump on the gain: x <= 0.5 goes left (+1), else right (-2); a
+  // second tree is a single leaf (+10) that the bound cuts to kMaxLogLr.
+  static constexpr WordTreeNode nodes[] = {
+      {kFeatGain, 0.5f, 1, 2, 0}, {-1, 0, 0, 0, 1.0f}, {-1, 0, 0, 0, -2.0f}, {-1, 0, 0, 0, 0.25f}};
+  static constexpr std::uint32_t roots[] = {0, 3};
+  const WordModel model(0.5, nodes, 4, roots, 2);
+  float x[kWordFeatures] = {};
+  x[kFeatGain] = 0.5f;
+  EXPECT_NEAR(model.log_lr(x), 0.5 + 1.0 + 0.25, 1e-6);
+  x[kFeatGain] = 0.75f;
+  EXPECT_NEAR(model.log_lr(x), 0.5 - 2.0 + 0.25, 1e-6);
+  static constexpr WordTreeNode big[] = {{-1, 0, 0, 0, 10.0f}};
+  static constexpr std::uint32_t one[] = {0};
+  EXPECT_EQ(WordModel(0, big, 1, one, 1).log_lr(x), WordModel::kMaxLogLr);
+}
+
+TEST(WordModel, FactsAreQuantizedAsTheFitDidHalvesToEven) {
+  float x[kWordFeatures] = {};
+  x[kFeatLog10P] = -2.13f;     // -8.52 quanta -> -9 -> -2.25
+  x[kFeatUnigram] = -2.125f;   // -8.5 quanta: to even, -8 -> -2.0
+  x[kFeatGain] = 0.375f;       // 1.5 quanta: to even, 2 -> 0.5
+  x[kFeatCandidates] = 1.25f;  // halves: 2.5 -> 2 -> 1.0
+  x[kFeatMatched] = 2;         // counts are not rounded
+  quantize_word_features(x);
+  EXPECT_FLOAT_EQ(x[kFeatLog10P], -2.25f);
+  EXPECT_FLOAT_EQ(x[kFeatUnigram], -2.0f);
+  EXPECT_FLOAT_EQ(x[kFeatGain], 0.5f);
+  EXPECT_FLOAT_EQ(x[kFeatCandidates], 1.0f);
+  EXPECT_FLOAT_EQ(x[kFeatMatched], 2.0f);
+  EXPECT_GT(WordModel::fitted().trees(), 0u);
 }
 
 struct WithModels : ::testing::Test {
@@ -61,9 +96,26 @@ TEST_F(WithModels, EvidenceOfATextIsTheSumOfItsSentences) {
   EXPECT_EQ(whole.words, first.words);
   EXPECT_EQ(whole.pairs, first.pairs);
   EXPECT_EQ(whole.unseen_common, first.unseen_common);
-  EXPECT_EQ(whole.bins, first.bins);
+  // The word model sees each sentence's words with their neighbours; a cut
+  // between sentences changes none of them.
+  for (std::size_t k = 0; k < kMixtureTerms; ++k) EXPECT_NEAR(whole.mixture[k], first.mixture[k], 1e-9);
+  EXPECT_NEAR(whole.word_log_lr, first.word_log_lr, 1e-9);
   EXPECT_NEAR(whole.sum_log10, first.sum_log10, 1e-6);
   EXPECT_EQ(whole.words, 19u);
+}
+
+TEST_F(WithModels, SpunWordsCarryMoreWordEvidenceThanTheirOriginals) {
+  const EvidenceModel& e = *models->evidence;
+  const auto word_llr = [&](const std::string& text) {
+    const TokenizedText t = tokenize(text);
+    EvidenceCounts c;
+    e.count(t, 0, t.tokens.size(), c);
+    return c.word_log_lr;
+  };
+  EXPECT_GT(word_llr("The firm's chief govt instructed reporters that costs had risen throughout the previous months, "
+                     "together with a pointy enhance in the price of gasoline."),
+            word_llr("The company's chief executive told reporters that prices had risen during the past months, "
+                     "including a sharp increase in the cost of fuel.") + 3.0);
 }
 
 TEST_F(WithModels, UnseenPairsOfCommonWordsAreFound) {

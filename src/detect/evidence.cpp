@@ -25,13 +25,32 @@ void EvidenceCounts::add(const EvidenceCounts& o) {
   tail += o.tail;
   rare += o.rare;
   sum_log10 += o.sum_log10;
-  for (std::size_t i = 0; i < bins.size(); ++i) bins[i] += o.bins[i];
+  for (std::size_t i = 0; i < mixture.size(); ++i) mixture[i] += o.mixture[i];
+  word_log_lr += o.word_log_lr;
   for (std::size_t i = 0; i < top_counts.size(); ++i) {
     top_counts[i] = static_cast<std::uint16_t>(std::min<int>(65535, top_counts[i] + o.top_counts[i]));
   }
 }
 
-EvidenceModel::EvidenceModel(const LanguageModel& lm) : lm_(lm) {
+EvidenceModel::LexicalFacts EvidenceModel::lexical_facts(std::string_view key, float unigram,
+                                                         std::vector<Candidate>& scratch) const {
+  LexicalFacts f;
+  if (!lexicon_ || key.empty() || !lexicon_->contains(key)) return f;
+  f.lexicon = 1;
+  scratch.clear();
+  lexicon_->lookup(key, &scratch);
+  f.candidates = std::log1p(static_cast<float>(scratch.size()));
+  for (const Candidate& c : scratch) {
+    if (c.original.find(' ') != std::string_view::npos) continue;
+    const WordId o = lm_.vocab_id(c.original);
+    if (o == kUnknownWord || o >= unigram_.size()) continue;
+    f.synonym_gain = std::max(f.synonym_gain, unigram_[o] - unigram);
+  }
+  return f;
+}
+
+EvidenceModel::EvidenceModel(const LanguageModel& lm, const Lexicon* lexicon, const WordModel& words)
+    : lm_(lm), lexicon_(lexicon), words_(words) {
   const std::size_t n = lm.vocab_size();
   classes_.assign(n, 0);
   unigram_.assign(n, lm.unknown_log10());
@@ -54,33 +73,30 @@ EvidenceModel::EvidenceModel(const LanguageModel& lm) : lm_(lm) {
     top_rank_[order[r]] = static_cast<std::int16_t>(r);
     top_log10_.push_back(unigram_[order[r]]);
   }
+  // What the lexicon says of every word the LM knows, once (the unigrams first).
+  lexical_.assign(n, LexicalFacts{});
+  if (lexicon_) {
+    std::vector<Candidate> scratch;
+    for (WordId id = 1; id < n; ++id) lexical_[id] = lexical_facts(lm.word(id), unigram_[id], scratch);
+  }
 }
 
 namespace {
 
 bool is_upper_ascii(char c) { return c >= 'A' && c <= 'Z'; }
 
-int gain_bin(float gain) {
-  static constexpr float kEdges[kGainBins - 1] = {-2.0f, -1.5f, -1.0f, -0.5f, -0.25f, 0.0f, 0.25f, 0.5f, 1.0f, 1.5f, 2.5f};
-  int b = 0;
-  while (b < kGainBins - 1 && gain >= kEdges[b]) ++b;
-  return b;
-}
+// A scored word whose facts wait for the next scored word of its sentence.
+struct PendingWord {
+  float x[kWordFeatures];
+  std::size_t position;  // in `positions`, or SIZE_MAX
+};
 
-// Frequency groups: log10 P(w) >= -3, -4, -5, -6, below (0 for no word before).
-int freq_group(int cls) { return std::clamp(cls - 2, 0, kFreqGroups - 1); }
-
-int word_bin(float gain, int matched, int cls, int prev_cls, bool name) {
-  const int order = std::clamp(matched, 1, 3) - 1;
-  return (((gain_bin(gain) * 3 + order) * kFreqGroups + freq_group(cls)) * kFreqGroups + freq_group(prev_cls)) * 2 +
-         (name ? 1 : 0);
-}
+constexpr std::size_t kNoPosition = static_cast<std::size_t>(-1);
 
 }  // namespace
 
 void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::size_t end, EvidenceCounts& c,
-                          std::vector<UnusualPair>* unusual,
-                          std::vector<std::pair<std::uint32_t, std::uint16_t>>* positions) const {
+                          std::vector<UnusualPair>* unusual, std::vector<ScoredWord>* positions) const {
   const LanguageModel& lm = lm_;
   LmState state = lm.begin_sentence();
   // The last two known words of this sentence (token index, id, "plain" = a
@@ -95,6 +111,49 @@ void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::siz
   bool sentence_has_word = false;
   char buffer[64];
   std::string slow;
+  std::vector<Candidate> scratch;
+  // The word model sees a scored word with its neighbours: the previous
+  // scored word of the sentence is `pending` until the next one is known.
+  PendingWord pending{};
+  bool has_pending = false;
+  // Finished rows (quantized facts) wait in `rows` and are scored together
+  // at the end (WordModel::log_lr_batch), with their places in `positions`.
+  std::vector<float> rows;
+  std::vector<std::size_t> row_positions;
+  rows.reserve(static_cast<std::size_t>(end - begin) * kWordFeatures);
+  const auto finish = [&](const float* next) {
+    float* x = pending.x;
+    if (next) {
+      x[kFeatNextGain] = next[kFeatGain];
+      x[kFeatNextMatched] = next[kFeatMatched];
+      x[kFeatNextLog10P] = next[kFeatLog10P];
+      x[kFeatNextSynonymGain] = next[kFeatSynonymGain];
+      x[kFeatNextUnigram] = next[kFeatUnigram];
+    } else {
+      x[kFeatNextGain] = 0;
+      x[kFeatNextMatched] = 3;
+      x[kFeatNextLog10P] = 0;
+      x[kFeatNextSynonymGain] = kNoSynonym;
+      x[kFeatNextUnigram] = 0;
+    }
+    quantize_word_features(x);
+    rows.insert(rows.end(), x, x + kWordFeatures);
+    row_positions.push_back(pending.position);
+    has_pending = false;
+  };
+  // A new scored word: the pending one learns its neighbour, then waits no more.
+  const auto score_word = [&](const float* own, bool sentence_start, std::size_t position) {
+    PendingWord next{};
+    std::copy(own, own + kWordFeatures, next.x);
+    next.position = position;
+    const bool neighbours = has_pending && !sentence_start;
+    next.x[kFeatPreviousUnigram] = neighbours ? pending.x[kFeatUnigram] : 0.0f;
+    next.x[kFeatPreviousSynonymGain] = neighbours ? pending.x[kFeatSynonymGain] : kNoSynonym;
+    if (has_pending) finish(neighbours ? own : nullptr);
+    pending = next;
+    has_pending = true;
+  };
+  float own[kWordFeatures];
   for (std::size_t i = begin; i < end; ++i) {
     const Token& tok = text.tokens[i];
     if (tok.sentence_start || i == begin) {
@@ -140,12 +199,30 @@ void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::siz
     // not "plain": clean text joins names freely.
     const bool plain_case = !has_upper || (!sentence_has_word && capitalised && !all_upper);
     sentence_has_word = true;
+    const bool sentence_start = tok.sentence_start || i == begin;
     const WordId id = lm.vocab_id(key);
     if (id == kUnknownWord) {
+      // A lowercase word the LM does not know is scored (a spinner's rare
+      // synonym, a typo); an unknown name is not, and breaks no neighbourhood.
       if (!has_upper) {
         ++c.oov_lower;
-        ++c.bins[kOovBin];
-        if (positions) positions->push_back({static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(kOovBin)});
+        const float unknown = lm.unknown_log10();
+        const LexicalFacts facts = lexical_facts(fold_case(key), unknown, scratch);
+        own[kFeatLog10P] = 0;
+        own[kFeatUnigram] = unknown;
+        own[kFeatGain] = -unknown;
+        own[kFeatMatched] = 0;
+        own[kFeatName] = 0;
+        own[kFeatLexicon] = facts.lexicon;
+        own[kFeatSynonymGain] = facts.synonym_gain;
+        own[kFeatCandidates] = facts.candidates;
+        own[kFeatSentenceStart] = tok.sentence_start ? 1.0f : 0.0f;
+        std::size_t position = kNoPosition;
+        if (positions) {
+          position = positions->size();
+          positions->push_back({static_cast<std::uint32_t>(i), 0, false, kUnknownWord, 0.0f, 0.0f});
+        }
+        score_word(own, sentence_start, position);
       }
       state = lm.null_context();
       p1 = p2 = Prev{};
@@ -162,10 +239,22 @@ void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::siz
     c.low_gain += lp - uni < -1.0f;
     const int cls = classes_[id];
     const bool plain = plain_case && cls <= kCommonClass;
-    const int bin = word_bin(lp - uni, p1.id == kUnknownWord ? 1 : matched, cls,
-                             p1.id == kUnknownWord ? 0 : classes_[p1.id], !plain_case);
-    ++c.bins[bin];
-    if (positions) positions->push_back({static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(bin)});
+    const LexicalFacts& facts = lexical_[id];
+    own[kFeatLog10P] = lp;
+    own[kFeatUnigram] = uni;
+    own[kFeatGain] = lp - uni;
+    own[kFeatMatched] = static_cast<float>(matched);
+    own[kFeatName] = plain_case ? 0.0f : 1.0f;
+    own[kFeatLexicon] = facts.lexicon;
+    own[kFeatSynonymGain] = facts.synonym_gain;
+    own[kFeatCandidates] = facts.candidates;
+    own[kFeatSentenceStart] = tok.sentence_start ? 1.0f : 0.0f;
+    std::size_t position = kNoPosition;
+    if (positions) {
+      position = positions->size();
+      positions->push_back({static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(matched), !plain_case, id, lp, 0.0f});
+    }
+    score_word(own, sentence_start, position);
     bool seen_pair = false;
     if (p1.id != kUnknownWord) {
       ++c.pairs;
@@ -193,6 +282,16 @@ void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::siz
     p2 = p1;
     p1 = Prev{static_cast<std::uint32_t>(i), id, plain, seen_pair};
     state = next;
+  }
+  if (has_pending) finish(nullptr);
+  const std::size_t n = row_positions.size();
+  std::vector<double> log_lr(n);
+  words_.log_lr_batch(rows.data(), n, log_lr.data());
+  for (std::size_t r = 0; r < n; ++r) {
+    const double lr = std::exp(log_lr[r]);
+    c.word_log_lr += log_lr[r];
+    for (std::size_t k = 0; k < kMixtureTerms; ++k) c.mixture[k] += std::log(1 - kMixtureRates[k] + kMixtureRates[k] * lr);
+    if (positions && row_positions[r] != kNoPosition) (*positions)[row_positions[r]].log_lr = static_cast<float>(log_lr[r]);
   }
 }
 

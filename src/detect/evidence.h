@@ -15,9 +15,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
+#include "detect/word_model.h"
+#include "unspin/lexicon.h"
 #include "unspin/lm.h"
 #include "unspin/text.h"
 
@@ -27,21 +30,25 @@ namespace unspin::detect {
 // clamp(floor(-log10 P_unigram(w)), 1, kClasses - 1).
 inline constexpr int kClasses = 8;
 
-// Every scored word falls in one bin of what the LM says about it in its
-// context: how far the context moves its probability (log10 P(w | context) -
-// log10 P(w), 12 bins), the longest n-gram the LM holds for it (3), how common
-// the word and the word before it are (5 x 5) and whether it is written like a name (2); plus one bin for
-// lowercase words the LM does not know. The detector's per-word likelihood
-// ratios are defined on these bins (detect/detector.h).
-inline constexpr int kGainBins = 12;
-inline constexpr int kFreqGroups = 5;
-inline constexpr int kBins = kGainBins * 3 * kFreqGroups * kFreqGroups * 2 + 1;
-inline constexpr int kOovBin = kBins - 1;
+// The shares of words written by a substitution that the per-word mixture
+// averages over (detect/detector.h word_mixture_llr).
+inline constexpr double kMixtureRates[] = {0.01, 0.03, 0.1, 0.2, 0.35};
+inline constexpr std::size_t kMixtureTerms = std::size(kMixtureRates);
 
 // One position where the LM never saw the written pair of common words: the
 // raw material of "unusual wording" review spans.
 struct UnusualPair {
   std::uint32_t first_token, second_token;  // indices into TokenizedText::tokens
+};
+
+// One scored word as the LM saw it (development and harness use).
+struct ScoredWord {
+  std::uint32_t token = 0;  // index into TokenizedText::tokens
+  std::uint8_t matched = 0; // longest n-gram order the LM holds (0: out of vocabulary)
+  bool name = false;        // written like a name
+  WordId id = kUnknownWord;
+  float log10_p = 0;        // log10 P(w | context) (0: out of vocabulary)
+  float log_lr = 0;         // the word model's log LR (detect/word_model.h)
 };
 
 struct EvidenceCounts {
@@ -66,8 +73,10 @@ struct EvidenceCounts {
   // Occurrences of the LM's most frequent words, by rank: the writer's
   // commonest words go missing when a table replaces them everywhere.
   std::array<std::uint16_t, 256> top_counts{};
-  // Scored words by bin (see kBins).
-  std::array<std::uint32_t, kBins> bins{};
+  // The per-word mixture's terms: sum over scored words of
+  // log(1 - r + r LR(word)), one for each r of kMixtureRates.
+  std::array<double, kMixtureTerms> mixture{};
+  double word_log_lr = 0;  // sum over scored words of log LR(word)
 
   void add(const EvidenceCounts& other);
 };
@@ -80,24 +89,36 @@ class EvidenceModel {
   // A word of this class or lower is "common" (log10 P(w) >= -kCommonClass - 1).
   static constexpr int kCommonClass = 4;
 
-  explicit EvidenceModel(const LanguageModel& lm);
+  // `lexicon`: the default lexicon (the spinner-output facts of the word
+  // model; none: every word is unknown to it). `words`: the per-word model.
+  explicit EvidenceModel(const LanguageModel& lm, const Lexicon* lexicon = nullptr,
+                         const WordModel& words = WordModel::fitted());
 
   // Adds the evidence of tokens [begin, end) of `text` (whole sentences are
   // best: the LM context starts at the first token and at sentence starts).
   // `unusual`, when given, receives the unseen common pairs.
-  // `positions`, when given, receives (token index, bin) of every scored word.
+  // `positions`, when given, receives every scored word.
   void count(const TokenizedText& text, std::size_t begin, std::size_t end, EvidenceCounts& counts,
-             std::vector<UnusualPair>* unusual = nullptr,
-             std::vector<std::pair<std::uint32_t, std::uint16_t>>* positions = nullptr) const;
+             std::vector<UnusualPair>* unusual = nullptr, std::vector<ScoredWord>* positions = nullptr) const;
 
   const LanguageModel& lm() const { return lm_; }
+  const WordModel& word_model() const { return words_; }
   int word_class(WordId id) const { return id < classes_.size() ? classes_[id] : 0; }
   float unigram_log10(WordId id) const { return id < unigram_.size() ? unigram_[id] : lm_.unknown_log10(); }
   // log10 P(w) of the top words, by rank (the expected share of each in clean text).
   const std::vector<float>& top_unigram_log10() const { return top_log10_; }
 
  private:
+  // The lexicon's facts of a word (detect/word_model.h kFeatLexicon..kFeatCandidates).
+  struct LexicalFacts {
+    float lexicon = 0, synonym_gain = kNoSynonym, candidates = 0;
+  };
+  LexicalFacts lexical_facts(std::string_view key, float unigram, std::vector<Candidate>& scratch) const;
+
   const LanguageModel& lm_;
+  const Lexicon* lexicon_;
+  const WordModel& words_;
+  std::vector<LexicalFacts> lexical_;   // by WordId
   std::vector<std::uint8_t> classes_;   // by WordId
   std::vector<float> unigram_;          // by WordId
   std::vector<std::int16_t> top_rank_;  // by WordId: rank among the top words, or -1

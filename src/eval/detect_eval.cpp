@@ -31,7 +31,7 @@ std::vector<SpinSpec> default_detect_specs() {
 std::vector<DetectSample> make_detect_samples(const Models& models, const SpinnerData& spinner_data,
                                               const std::vector<CorpusDoc>& docs, const DetectConfig& config,
                                               const std::function<void(const std::string&)>& progress) {
-  const detect::EvidenceModel evidence(*models.lm);
+  const detect::EvidenceModel& evidence = *models.evidence;
   const decode::Pipeline pipeline(models, RestoreOptions{}, decode::DecoderParams{});
   const GroupTable half = table_half(spinner_data.table, config.table_half);
   std::set<std::string> sources(config.sources.begin(), config.sources.end());
@@ -51,8 +51,9 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
       if (d.source == source) mine.push_back(d);
     }
     for (std::size_t length : config.lengths) {
-      for (Excerpt& e : make_excerpts(mine, length, config.docs)) {
-        excerpts.push_back(std::move(e));
+      std::vector<Excerpt> made = make_excerpts(mine, length, config.skip + config.docs);
+      for (std::size_t k = config.skip; k < made.size(); ++k) {
+        excerpts.push_back(std::move(made[k]));
         excerpt_length.push_back(length);
       }
     }
@@ -89,19 +90,50 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
     }
     s.bytes = text.size();
     const TokenizedText tokens = tokenize(text);
-    std::vector<std::pair<std::uint32_t, std::uint16_t>> positions;
+    std::vector<detect::ScoredWord> positions;
     evidence.count(tokens, 0, tokens.tokens.size(), s.counts, nullptr, &positions);
+    std::vector<std::uint8_t> word_gold(positions.size(), 0);
     if (!gold.empty()) {
-      // A scored word is touched when it lies in a gold span, or the scored
-      // word before it does (its context was changed).
+      // A scored word is substituted (1) when it lies in a gold span, and
+      // touched (2) when the scored word before it does (its context changed).
       std::size_t g = 0;
       bool previous_in = false;
-      for (const auto& [token, bin] : positions) {
-        const Token& t = tokens.tokens[token];
+      for (const detect::ScoredWord& w : positions) {
+        const Token& t = tokens.tokens[w.token];
         while (g < gold.size() && gold[g].byte_end <= t.byte_begin) ++g;
         const bool in = g < gold.size() && gold[g].byte_begin < t.byte_end;
-        if (in || previous_in) ++s.touched_bins[bin];
+        word_gold[static_cast<std::size_t>(&w - positions.data())] = in ? 1 : previous_in ? 2 : 0;
         previous_in = in;
+      }
+    }
+    if (config.word_rows) {
+      char row[96];
+      for (std::size_t k = 0; k < positions.size(); ++k) {
+        const detect::ScoredWord& w = positions[k];
+        std::string word = fold_case(tokens.tokens[w.token].text);
+        for (char& ch : word) {
+          if (ch == '\t' || ch == '\n') ch = ' ';
+        }
+        const bool lexical = models.lexicons.contains(word);
+        // How much commoner the lexicon's likeliest one-word original is than the written word.
+        float syn_gain = -99;
+        int candidates = 0;
+        if (lexical) {
+          std::vector<Candidate> cands;
+          models.lexicons.lookup(word, &cands);
+          candidates = static_cast<int>(cands.size());
+          for (const Candidate& c : cands) {
+            if (c.original.find(' ') != std::string_view::npos) continue;
+            const WordId oid = models.lm->vocab_id(c.original);
+            if (oid == kUnknownWord) continue;
+            syn_gain = std::max(syn_gain, evidence.unigram_log10(oid) - evidence.unigram_log10(w.id));
+          }
+        }
+        std::snprintf(row, sizeof row, "\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%d\t%.3f\t%d\n", w.log10_p,
+                      evidence.unigram_log10(w.id), w.matched, w.name ? 1 : 0, word_gold[k], lexical ? 1 : 0,
+                      tokens.tokens[w.token].sentence_start ? 1 : 0, syn_gain, candidates);
+        s.word_rows += word;
+        s.word_rows += row;
       }
     }
     if (config.decoder) {
@@ -173,27 +205,6 @@ detect::DetectorParams fit_detector(const detect::EvidenceModel& evidence, const
   }
   p.clean_unseen_rate.resize(pairs.size());
   for (std::size_t c = 0; c < pairs.size(); ++c) p.clean_unseen_rate[c] = (unseen[c] + 0.5) / (pairs[c] + 1);
-  // The per-word likelihood ratios: touched words of spun samples against
-  // every word of clean samples (add-half smoothed, bounded).
-  {
-    std::vector<double> touched(detect::kBins, 0.5), clean(detect::kBins, 0.5);
-    double nt = 0.5 * detect::kBins, nc = 0.5 * detect::kBins;
-    for (const DetectSample& s : samples) {
-      for (int b = 0; b < detect::kBins; ++b) {
-        if (s.spun) {
-          touched[b] += s.touched_bins[b];
-          nt += s.touched_bins[b];
-        } else {
-          clean[b] += s.counts.bins[b];
-          nc += s.counts.bins[b];
-        }
-      }
-    }
-    p.bin_log_lr.resize(detect::kBins);
-    for (int b = 0; b < detect::kBins; ++b) {
-      p.bin_log_lr[b] = std::clamp(std::log((touched[b] / nt) / (clean[b] / nc)), -3.0, 5.0);
-    }
-  }
   // The clean expectation of the missing-top-words mass: least squares on log10 words.
   {
     p.missing_a = p.missing_b = 0;
@@ -386,7 +397,6 @@ std::string params_source(const detect::DetectorParams& p) {
   vec("screen", p.screen);
   vec("full", p.full);
   vec("clean_unseen_rate", p.clean_unseen_rate);
-  vec("bin_log_lr", p.bin_log_lr);
   o << "  p.missing_a = " << p.missing_a << ";\n  p.missing_b = " << p.missing_b << ";\n  p.screen_pass = "
     << p.screen_pass << ";\n  p.unusual_precision = " << p.unusual_precision << ";\n";
   return o.str();

@@ -33,9 +33,13 @@ struct DetectConfig {
   std::vector<std::string> sources;             // default kFitSources
   std::vector<std::size_t> lengths{100, 300, 1000, 3000};
   std::size_t docs = 40;                        // excerpts per source and length
+  // Excerpts of each source and length left out first: the document-level fit
+  // reads excerpts the per-word model was not fitted on (--skip).
+  std::size_t skip = 0;
   std::vector<SpinSpec> specs = default_detect_specs();
   int table_half = 0;                           // which half of the table's groups spins
   bool decoder = true;                          // also the decoder's evidence (null z)
+  bool word_rows = false;                       // keep every scored word's row (DetectSample::word_rows)
   std::uint64_t seed = 1;
   unsigned threads = 0;
 };
@@ -47,10 +51,12 @@ struct DetectSample {
   bool spun = false;
   std::size_t gold_edits = 0;
   detect::EvidenceCounts counts;
-  // Scored words touched by a substitution (the substitute, or the word
-  // after it), by bin: what the per-word likelihood ratios are fitted on.
-  std::array<std::uint32_t, detect::kBins> touched_bins{};
   double null_z = 0;        // the decoder's evidence; 0 without the decoder
+  // With DetectConfig::word_rows: one TSV row per scored word (development
+  // aid, `unspin eval detect --dump-words`): word, log10 P(w | context),
+  // log10 P(w), n-gram order matched, name-like, gold (0 clean, 1 in a
+  // substitution, 2 the word after one), in the lexicon as a spun form.
+  std::string word_rows;
   std::size_t bytes = 0;
 };
 
