@@ -33,7 +33,40 @@ double word_mixture_llr(const EvidenceCounts& c, const std::vector<double>& bin_
   return best + std::log(total / static_cast<double>(std::size(kMixtureRates)));
 }
 
-Detector::Detector(const EvidenceModel& model, DetectorParams params) : model_(model), params_(std::move(params)) {}
+Detector::Detector(const EvidenceModel& model, DetectorParams params) : model_(model), params_(std::move(params)) {
+  if (params_.bin_log_lr.size() == static_cast<std::size_t>(kBins)) {
+    mixture_terms_.reserve(std::size(kMixtureRates) * kBins);
+    for (const double r : kMixtureRates) {
+      for (std::size_t b = 0; b < static_cast<std::size_t>(kBins); ++b) {
+        mixture_terms_.push_back(std::log(1 - r + r * std::exp(params_.bin_log_lr[b])));
+      }
+    }
+  }
+  for (const float lp : model_.top_unigram_log10()) top_unigram_.push_back(std::pow(10.0, lp));
+}
+
+double Detector::mixture_llr(const EvidenceCounts& c) const {
+  if (mixture_terms_.empty()) return word_mixture_llr(c, params_.bin_log_lr);
+  // The bins a document fills are few: find them once, then sum each rate's
+  // terms over them in bin order (word_mixture_llr's order).
+  std::uint16_t filled[kBins];
+  std::size_t n = 0;
+  for (std::size_t b = 0; b < c.bins.size(); ++b) {
+    if (c.bins[b]) filled[n++] = static_cast<std::uint16_t>(b);
+  }
+  double terms[std::size(kMixtureRates)];
+  double best = -1e300;
+  for (std::size_t k = 0; k < std::size(kMixtureRates); ++k) {
+    const double* row = mixture_terms_.data() + k * kBins;
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += c.bins[filled[i]] * row[filled[i]];
+    terms[k] = sum;
+    best = std::max(best, sum);
+  }
+  double total = 0;
+  for (double t : terms) total += std::exp(t - best);
+  return best + std::log(total / static_cast<double>(std::size(kMixtureRates)));
+}
 
 std::vector<double> Detector::features(const EvidenceCounts& c) const {
   std::vector<double> x(kScreenDims, 0.0);
@@ -59,10 +92,10 @@ std::vector<double> Detector::features(const EvidenceCounts& c) const {
   const std::vector<float>& top = model_.top_unigram_log10();
   double missing = 0;
   for (std::size_t r = 0; r < top.size() && r < c.top_counts.size(); ++r) {
-    if (c.top_counts[r] == 0) missing += std::pow(10.0, top[r]);
+    if (c.top_counts[r] == 0) missing += top_unigram_[r];
   }
   x[kMissingTop] = 100.0 * missing - (params_.missing_a + params_.missing_b * std::log10(words));
-  const double llr = word_mixture_llr(c, params_.bin_log_lr);
+  const double llr = mixture_llr(c);
   x[kWordLlr] = 100.0 * llr / words;
   x[kWordLlrTotal] = llr / 10.0;
   for (int k = kUnseenCommon; k < kScreenFeatures; ++k) x[kScreenFeatures + (k - kUnseenCommon)] = x[k] * length;

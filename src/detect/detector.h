@@ -91,8 +91,18 @@ class Detector {
   const EvidenceModel& evidence() const { return model_; }
 
  private:
+  // word_mixture_llr(counts, params_.bin_log_lr) from a table of its terms.
+  double mixture_llr(const EvidenceCounts& counts) const;
+
   const EvidenceModel& model_;
   DetectorParams params_;
+  // Made once from params_ and the model, the very values features() would
+  // compute per call (same expressions, same order of sums: results are
+  // bit-identical; the screen calls features() for every window and
+  // paragraph): log(1 - r + r LR_b) by rate and bin, and 10^log10 P(w) of the
+  // top words.
+  std::vector<double> mixture_terms_;  // [rate * kBins + bin], empty when bin_log_lr is not kBins long
+  std::vector<double> top_unigram_;
 };
 
 // The shares of touched words the per-word mixture averages over.

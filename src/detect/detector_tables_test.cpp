@@ -1,0 +1,78 @@
+// The detector's precomputed tables (Detector::mixture_terms_, top_unigram_)
+// give the very features the direct formulas give: bit for bit, since the
+// screen's results must not change with the speed-up (EXPECT_EQ on doubles,
+// not EXPECT_NEAR).
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "detect/detector.h"
+#include "unspin/restore.h"
+#include "unspin/text.h"
+
+namespace unspin::detect {
+namespace {
+
+struct DetectorTables : ::testing::Test {
+  void SetUp() override {
+    const std::string dir = UNSPIN_MODELS_DIR;
+    if (!std::filesystem::exists(dir + "/en-us.ulm")) GTEST_SKIP() << "no compiled models in " << dir;
+    models = Models::load(ModelPaths::in_folder(dir));
+  }
+  // features() as written before the tables: word_mixture_llr and pow per call.
+  static void expect_direct(const Detector& d, const EvidenceCounts& c) {
+    const std::vector<double> x = d.features(c);
+    const double words = std::max<double>(c.words, 1);
+    const double llr = word_mixture_llr(c, d.params().bin_log_lr);
+    EXPECT_EQ(x[kWordLlr], 100.0 * llr / words);
+    EXPECT_EQ(x[kWordLlrTotal], llr / 10.0);
+    const std::vector<float>& top = d.evidence().top_unigram_log10();
+    double missing = 0;
+    for (std::size_t r = 0; r < top.size() && r < c.top_counts.size(); ++r) {
+      if (c.top_counts[r] == 0) missing += std::pow(10.0, top[r]);
+    }
+    EXPECT_EQ(x[kMissingTop], 100.0 * missing - (d.params().missing_a + d.params().missing_b * std::log10(words)));
+  }
+  std::unique_ptr<Models> models;
+};
+
+TEST_F(DetectorTables, FeaturesOfTextsAreTheDirectFormulas) {
+  const Detector d(*models->evidence, DetectorParams::fitted());
+  for (const std::string text :
+       {"The company said on Tuesday that prices had risen during the past months.",
+        "The firm's chief govt instructed reporters on Tuesday that costs had risen throughout the previous months, "
+        "together with a pointy enhance in the price of gasoline.",
+        "", "zzzz qqqq", "A. B. C."}) {
+    const TokenizedText t = tokenize(text);
+    EvidenceCounts c;
+    d.evidence().count(t, 0, t.tokens.size(), c);
+    expect_direct(d, c);
+  }
+}
+
+TEST_F(DetectorTables, FeaturesOfRandomCountsAreTheDirectFormulas) {
+  const Detector d(*models->evidence, DetectorParams::fitted());
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 50; ++trial) {
+    EvidenceCounts c;
+    const int filled = static_cast<int>(rng() % 400);
+    for (int i = 0; i < filled; ++i) c.bins[rng() % kBins] += 1 + rng() % 50;
+    for (auto& t : c.top_counts) t = static_cast<std::uint16_t>(rng() % 3 == 0 ? 0 : rng() % 9);
+    for (std::uint32_t b : c.bins) c.words += b;
+    c.known = c.words;
+    expect_direct(d, c);
+  }
+  // Parameters without fitted bin ratios: no word evidence, as before.
+  DetectorParams none = DetectorParams::fitted();
+  none.bin_log_lr.clear();
+  const Detector bare(*models->evidence, none);
+  EvidenceCounts c;
+  c.bins[5] = 10;
+  c.words = c.known = 10;
+  EXPECT_EQ(bare.features(c)[kWordLlr], 0.0);
+}
+
+}  // namespace
+}  // namespace unspin::detect
