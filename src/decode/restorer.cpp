@@ -161,14 +161,18 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
       para.cp_begin = tokens.tokens[first].cp_begin;
       para.cp_end = tokens.tokens[last - 1].cp_end;
     }
-    detect::EvidenceCounts counts;
-    detector.evidence().count(tokens, first, last, counts);
-    para.words = counts.words;
+    // A paragraph's words are its word tokens (EvidenceCounts::words counts
+    // every one; detect/detector_tables_test.cpp holds count() to it): only
+    // a paragraph that gets a score of its own is counted with the LM.
+    para.words = 0;
+    for (std::size_t k = first; k < last; ++k) para.words += tokens.tokens[k].kind == TokenKind::kWord;
     if (paragraphs.size() == 1) {
       para.has_score = true;
       para.score = r.score;
       para.verdict = r.verdict;
     } else if (para.words >= o.min_words_for_verdict) {
+      detect::EvidenceCounts counts;
+      detector.evidence().count(tokens, first, last, counts);
       para.has_score = true;
       para.score = detect::probability(detector.screen_log_lr(counts), o.base_rate);
       para.verdict = para.score >= r.threshold ? Verdict::kSpun : Verdict::kClean;

@@ -74,5 +74,24 @@ TEST_F(DetectorTables, FeaturesOfRandomCountsAreTheDirectFormulas) {
   EXPECT_EQ(bare.features(c)[kWordLlr], 0.0);
 }
 
+// The screen reads a paragraph's words off its tokens instead of counting
+// it (decode/restorer.cpp): EvidenceCounts::words must be every word token
+// of the range, known or not, whatever its case or position.
+TEST_F(DetectorTables, CountedWordsAreTheWordTokensOfTheRange) {
+  const std::string text =
+      "The U.S. firm's CEO said: \"prices rose 3.5% in 2024\" -- zzqx Qqzx O\xE2\x80\x99" "Brien caf\xC3\xA9 "
+      "well-known, don't.\n\nA second paragraph (with brackets) and e.g. 21st numbers; IBM.";
+  const TokenizedText t = tokenize(text);
+  for (std::size_t first = 0; first < t.tokens.size(); first += 3) {
+    for (std::size_t last = first; last <= t.tokens.size(); last += 5) {
+      EvidenceCounts c;
+      models->evidence->count(t, first, last, c);
+      std::uint32_t words = 0;
+      for (std::size_t k = first; k < last; ++k) words += t.tokens[k].kind == TokenKind::kWord;
+      EXPECT_EQ(c.words, words) << first << ".." << last;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace unspin::detect
