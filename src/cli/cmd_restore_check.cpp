@@ -533,6 +533,7 @@ int run_jsonl(const CommonOptions& o, bool restore) {
             Answer a{item.line_no, item.line.bytes, {}, std::nullopt};
             report::JsonlAnswer answer;
             std::string restored;                            // check: the result's restored text
+            std::string paragraphs_json;                     // check: its "paragraphs", as JSON text
             const report::Provenance* provenance = nullptr;  // check: set when a result was made
             if (item.line.too_long) {
               const Error e(ErrorCode::kTooLarge,
@@ -551,18 +552,20 @@ int run_jsonl(const CommonOptions& o, bool restore) {
                       if (html) res["text_extracted"] = true;
                       return res;
                     }
-                    // check: the bulky members, the restored text and the
-                    // provenance, are written as text below, not built as json.
-                    json res = report::document_json(text, run.result, unit, nullptr, false);
+                    // check: the bulky members, the paragraphs, the restored
+                    // text and the provenance, are written as text below, not
+                    // built as json.
+                    json res = report::document_json(text, run.result, unit, nullptr, {false, false});
                     add_source(res, run);
                     if (html) res["text_extracted"] = true;
+                    report::append_paragraphs_json(paragraphs_json, text, run.result, unit);
                     restored = std::move(run.result.restored);
                     provenance = &engine.provenance();
                     return res;
                   });
             }
             if (provenance && !answer.error) {
-              // The bytes of answer.out.dump() with "provenance" and "restored" in it.
+              // The bytes of answer.out.dump() with "paragraphs", "provenance" and "restored" in it.
               ProvenanceText& p = provenance_text.at(worker);
               if (p.of != provenance) {
                 p.json = report::provenance_json(*provenance).dump(-1, ' ', false, json::error_handler_t::replace);
@@ -570,8 +573,9 @@ int run_jsonl(const CommonOptions& o, bool restore) {
               }
               std::string restored_json;
               report::append_json_string(restored_json, restored);
-              report::append_object_with_members(a.out, answer.out,
-                                                 {{"provenance", p.json}, {"restored", restored_json}});
+              report::append_object_with_members(
+                  a.out, answer.out,
+                  {{"paragraphs", paragraphs_json}, {"provenance", p.json}, {"restored", restored_json}});
             } else {
               a.out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace);
             }

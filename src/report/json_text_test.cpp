@@ -2,6 +2,8 @@
 // append_object_with_members) against nlohmann's own dump, byte for byte:
 // every ASCII byte, random valid and invalid UTF-8, member orders, and whole
 // results of the screen and of the decoder.
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -50,6 +52,50 @@ TEST(JsonText, RandomUtf8ValidOrNotIsWrittenAsNlohmannWritesIt) {
     for (int i = 0; i < n; ++i) s += pieces[rng() % pieces.size()];
     if (trial % 3 == 0 && n > 0) s.insert(rng() % (s.size() + 1), broken[rng() % broken.size()]);
     EXPECT_EQ(ours(s), nlohmann_dump(json(s))) << "trial " << trial;
+  }
+}
+
+TEST(JsonText, NumbersAreWrittenAsNlohmannWritesDoubles) {
+  std::mt19937_64 rng(5);
+  std::vector<double> values = {0.0, -0.0, 1.0, 0.1, 1e-300, 5e-324, 1.7976931348623157e308, 123456789.0, 1e21,
+                                1e-7, 0.5, 2.0 / 3.0, std::nan(""), INFINITY, -INFINITY};
+  for (int i = 0; i < 2000; ++i) {
+    std::uint64_t bits = rng();
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    values.push_back(d);
+    values.push_back(static_cast<double>(rng() % 100000) / 997.0);
+  }
+  for (const double v : values) {
+    std::string got;
+    append_json_number(got, v);
+    EXPECT_EQ(got, nlohmann_dump(json(v))) << v;
+  }
+}
+
+TEST(JsonText, ParagraphsAreDocumentJsonsParagraphs) {
+  std::mt19937 rng(3);
+  const std::string text = "Caf\xC3\xA9 \xF0\x9F\x98\x80 one.\n\nTwo words here.\n\nThree \xE2\x80\x99 four five six seven.";
+  for (const OffsetUnit unit : {OffsetUnit::kCodePoint, OffsetUnit::kUtf16}) {
+    for (int trial = 0; trial < 200; ++trial) {
+      DocumentResult r;
+      const int n = static_cast<int>(rng() % 5);
+      for (int k = 0; k < n; ++k) {
+        std::uint32_t a = static_cast<std::uint32_t>(rng() % (text.size() + 1));
+        std::uint32_t b = static_cast<std::uint32_t>(rng() % (text.size() + 1));
+        if (a > b) std::swap(a, b);
+        ParagraphResult p{a, b, 0, 0};
+        p.words = rng() % 300;
+        p.has_score = rng() % 3 != 0;
+        p.score = static_cast<double>(rng()) / 4294967296.0;
+        p.verdict = static_cast<Verdict>(rng() % 4);
+        r.paragraphs.push_back(p);
+      }
+      std::string got;
+      append_paragraphs_json(got, text, r, unit);
+      EXPECT_EQ(got, nlohmann_dump(document_json(text, r, unit, nullptr)["paragraphs"]));
+      EXPECT_FALSE(document_json(text, r, unit, nullptr, {true, false}).contains("paragraphs"));
+    }
   }
 }
 
@@ -104,14 +150,17 @@ TEST_F(JsonTextWithModels, ALineOfResultsIsTheDumpOfTheWholeResult) {
       json whole = document_json(text, r, unit, &provenance);
       whole["line"] = 7;
       whole["id"] = {{"nested", "id"}};
-      json part = document_json(text, r, unit, nullptr, false);
+      json part = document_json(text, r, unit, nullptr, {false, false});
       part["line"] = 7;
       part["id"] = {{"nested", "id"}};
       const std::string provenance_text = nlohmann_dump(provenance_json(provenance));
-      std::string restored_text;
+      std::string restored_text, paragraphs_text;
       append_json_string(restored_text, r.restored);
+      append_paragraphs_json(paragraphs_text, text, r, unit);
       std::string got;
-      append_object_with_members(got, part, {{"provenance", provenance_text}, {"restored", restored_text}});
+      append_object_with_members(
+          got, part,
+          {{"paragraphs", paragraphs_text}, {"provenance", provenance_text}, {"restored", restored_text}});
       EXPECT_EQ(got, nlohmann_dump(whole)) << text;
     }
   }

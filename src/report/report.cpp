@@ -1,6 +1,8 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include "common/json_limits.h"
 #include "listed/phrase_list.h"
@@ -157,7 +159,7 @@ json restore_json(std::string_view text, const DocumentResult& r, OffsetUnit uni
 }
 
 json document_json(std::string_view text, const DocumentResult& r, OffsetUnit unit,
-                   const Provenance* provenance, bool with_restored) {
+                   const Provenance* provenance, DocumentJsonParts parts) {
   // Sentences are only needed for matches' "sentence": a result without
   // edits (every document the screen answers) is not tokenized again.
   TokenizedText tokens;
@@ -244,6 +246,7 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   }
   json paragraphs = json::array();
   for (const ParagraphResult& p : r.paragraphs) {
+    if (!parts.paragraphs) break;  // the caller writes them (append_paragraphs_json)
     const std::uint32_t b = map.at(p.byte_begin);
     paragraphs.push_back({{"offset", b},
                           {"length", map.at(p.byte_end) - b},
@@ -275,8 +278,8 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   out["review_threshold"] = r.review_threshold;
   out["stage"] = r.stage;
   out["reasons"] = std::move(reasons);
-  out["paragraphs"] = std::move(paragraphs);
-  if (with_restored) out["restored"] = r.restored;
+  if (parts.paragraphs) out["paragraphs"] = std::move(paragraphs);
+  if (parts.restored) out["restored"] = r.restored;
   if (provenance) out["provenance"] = provenance_json(*provenance);
   return out;
 }
@@ -317,6 +320,52 @@ void append_json_string(std::string& out, std::string_view s) {
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
+}
+
+void append_json_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[64];  // nlohmann's serializer's number buffer
+  const char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+
+namespace {
+void append_unsigned(std::string& out, std::uint64_t value) {
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+}  // namespace
+
+// document_json's paragraph objects, keys in nlohmann's (sorted) order:
+// length, offset, score, verdict, words.
+void append_paragraphs_json(std::string& out, std::string_view text, const DocumentResult& r, OffsetUnit unit) {
+  OffsetMapper map(text, unit);
+  out += '[';
+  for (std::size_t i = 0; i < r.paragraphs.size(); ++i) {
+    const ParagraphResult& p = r.paragraphs[i];
+    if (i) out += ',';
+    const std::uint32_t b = map.at(p.byte_begin);
+    out += "{\"length\":";
+    append_unsigned(out, map.at(p.byte_end) - b);
+    out += ",\"offset\":";
+    append_unsigned(out, b);
+    out += ",\"score\":";
+    if (p.has_score) {
+      append_json_number(out, p.score);
+    } else {
+      out += "null";
+    }
+    out += ",\"verdict\":";
+    append_json_string(out, verdict_name(p.verdict));
+    out += ",\"words\":";
+    append_unsigned(out, p.words);
+    out += '}';
+  }
+  out += ']';
 }
 
 void append_object_with_members(std::string& out, const nlohmann::json& object, std::vector<RawMember> raw) {

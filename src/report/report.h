@@ -29,11 +29,16 @@ struct Provenance {
 // The provenance of results made with these models and options (SCHEMA §2).
 Provenance make_provenance(const Models& models, const RestoreOptions& options, bool same_source);
 
+// Members document_json may leave out, for a caller that writes them as
+// text itself (`check --jsonl`: append_json_string, append_paragraphs_json).
+struct DocumentJsonParts {
+  bool restored = true;
+  bool paragraphs = true;
+};
 // The document result of docs/SCHEMA.md §2 for `text` (the input the result
-// was computed on). Without `with_restored` the "restored" member is left out
-// (a caller that writes it itself: write_jsonl_line).
+// was computed on).
 nlohmann::json document_json(std::string_view text, const DocumentResult& result, OffsetUnit unit,
-                             const Provenance* provenance, bool with_restored = true);
+                             const Provenance* provenance, DocumentJsonParts parts = {});
 // The "provenance" member of document_json (SCHEMA §2).
 nlohmann::json provenance_json(const Provenance& provenance);
 // restore --jsonl / POST /v1/restore (SCHEMA §6): {"restored", "edits"}.
@@ -75,6 +80,11 @@ JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bo
 // characters escaped as nlohmann escapes them, other UTF-8 as it is; a string
 // that is not valid UTF-8 is handed to nlohmann (its replacement rules).
 void append_json_string(std::string& out, std::string_view s);
+// Appends a number as nlohmann writes a double (its Grisu2 to_chars; null
+// when not finite).
+void append_json_number(std::string& out, double value);
+// Appends document_json's "paragraphs" value: the same array, as text.
+void append_paragraphs_json(std::string& out, std::string_view text, const DocumentResult& result, OffsetUnit unit);
 // A member whose value is JSON text already (e.g. append_json_string's).
 struct RawMember {
   std::string_view key;
