@@ -108,6 +108,16 @@ if [[ $speed_status -ne 0 ]]; then
   [[ $status -eq 0 ]] && status=1
 fi
 
+# The screen path's speed (issue 19's bars): check --jsonl on clean news and
+# on a 90/10 clean/spun crawl, 1 and 2 threads, peak RSS (bench/screen_speed.sh;
+# --quick: 1 MB, one run each).
+echo "bench/run.sh: running bench/screen_speed.sh" >&2
+screen_args=(--build-dir "$build_dir")
+[[ -n "$models" ]] && screen_args+=(--models "$models")
+[[ $quick -eq 1 ]] && screen_args+=(--quick)
+screen_md="$(bash "$here/screen_speed.sh" "${screen_args[@]}" 2>"$tmp/screen.err")" \
+  || screen_md="screen_speed.sh failed: $(tail -5 "$tmp/screen.err")"
+
 # False alarms on clean text of every genre at 100-10,000 words, without and
 # with the table style's table given (`unspin eval genres`; --quick: fewer).
 echo "bench/run.sh: running unspin eval genres" >&2
@@ -246,6 +256,10 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "## Speed of check and restore, 1 core and all cores (bench/decode_speed.sh)"
   echo
   echo "$speed_md"
+  echo
+  echo "## Speed of the screen path: check --jsonl on clean text and a 90/10 crawl (bench/screen_speed.sh)"
+  echo
+  echo "$screen_md"
   echo
   echo "## The HTTP service under load (bench/serve_load.sh)"
   echo

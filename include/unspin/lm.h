@@ -59,6 +59,24 @@ class LanguageModel {
                            LmState* outs) const {
     for (std::size_t i = 0; i < n; ++i) probs[i] = score(in[i], words[i], &outs[i]);
   }
+  // vocab_id() of n words: ids[i] = vocab_id(words[i]), always the same ids.
+  // A model may overlap their memory accesses (the .ulm model requests every
+  // word's vocabulary slot, then its spelling, before it compares the first),
+  // so a caller about to look up a whole text asks for it together.
+  virtual void vocab_ids(const std::string_view* words, std::size_t n, WordId* ids) const {
+    for (std::size_t i = 0; i < n; ++i) ids[i] = vocab_id(words[i]);
+  }
+  // A hint with no result and no effect on any score: requests the memory
+  // that score() of each word of a running text will read (ids[i] after
+  // ids[i - 1] and ids[i - 2], kUnknownWord for a word the model does not
+  // know or a context break), so that a following pass of score() calls over
+  // the same text waits on memory once rather than at every word. Callers
+  // pass a few thousand words at most (the lines must still be cached when
+  // the scoring pass reaches them). The default requests nothing.
+  virtual void prefetch_text(const WordId* ids, std::size_t n) const {
+    (void)ids;
+    (void)n;
+  }
   virtual float unknown_log10() const = 0;
   // score(), and the order of the longest n-gram the model holds that ends in
   // `word` with this context (1: the word alone, the context backed off; 2: the

@@ -511,6 +511,14 @@ int run_jsonl(const CommonOptions& o, bool restore) {
     };
     Progress progress(0, reader->size_hint(), "lines");
     std::size_t line_no = 0;
+    // The provenance's JSON text, made once per worker and Provenance object
+    // (engine.provenance() is one object before the models load and another
+    // after; neither changes once in use).
+    struct ProvenanceText {
+      const report::Provenance* of = nullptr;
+      std::string json;
+    };
+    std::vector<ProvenanceText> provenance_text(threads);
     try {
       ordered_parallel<Item, Answer>(
           threads, 32 * threads, (std::size_t{16} << 20) * threads,
@@ -524,6 +532,9 @@ int run_jsonl(const CommonOptions& o, bool restore) {
           [&](unsigned worker, Item& item) {
             Answer a{item.line_no, item.line.bytes, {}, std::nullopt};
             report::JsonlAnswer answer;
+            std::string restored;                            // check: the result's restored text
+            std::string paragraphs_json;                     // check: its "paragraphs", as JSON text
+            const report::Provenance* provenance = nullptr;  // check: set when a result was made
             if (item.line.too_long) {
               const Error e(ErrorCode::kTooLarge,
                             "the line is larger than the input limit of " + std::to_string(max_bytes) +
@@ -534,15 +545,40 @@ int run_jsonl(const CommonOptions& o, bool restore) {
               answer = report::answer_jsonl_line(
                   item.line.text, item.line_no, o.html, [&](const std::string& content, bool html) {
                     const std::string text = document_text(content, html, max_bytes);
-                    const RunOutput run = engine.run(worker, text);
-                    json res = restore ? report::restore_json(text, run.result, unit)
-                                       : report::document_json(text, run.result, unit, &engine.provenance());
+                    RunOutput run = engine.run(worker, text);
+                    if (restore) {
+                      json res = report::restore_json(text, run.result, unit);
+                      add_source(res, run);
+                      if (html) res["text_extracted"] = true;
+                      return res;
+                    }
+                    // check: the bulky members, the paragraphs, the restored
+                    // text and the provenance, are written as text below, not
+                    // built as json.
+                    json res = report::document_json(text, run.result, unit, nullptr, {false, false});
                     add_source(res, run);
                     if (html) res["text_extracted"] = true;
+                    report::append_paragraphs_json(paragraphs_json, text, run.result, unit);
+                    restored = std::move(run.result.restored);
+                    provenance = &engine.provenance();
                     return res;
                   });
             }
-            a.out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace);
+            if (provenance && !answer.error) {
+              // The bytes of answer.out.dump() with "paragraphs", "provenance" and "restored" in it.
+              ProvenanceText& p = provenance_text.at(worker);
+              if (p.of != provenance) {
+                p.json = report::provenance_json(*provenance).dump(-1, ' ', false, json::error_handler_t::replace);
+                p.of = provenance;
+              }
+              std::string restored_json;
+              report::append_json_string(restored_json, restored);
+              report::append_object_with_members(
+                  a.out, answer.out,
+                  {{"paragraphs", paragraphs_json}, {"provenance", p.json}, {"restored", restored_json}});
+            } else {
+              a.out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace);
+            }
             a.out += '\n';
             a.error = std::move(answer.error);
             return a;

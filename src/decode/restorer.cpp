@@ -60,6 +60,43 @@ std::pair<std::size_t, std::size_t> token_range(const TokenizedText& t, std::uin
   return {first, last};
 }
 
+// Requests the LM memory that EvidenceModel::count() over tokens [first, last)
+// will read (LanguageModel::vocab_ids, prefetch_text): the words' lookups
+// overlap here instead of each waiting on memory in turn there. A hint only:
+// count() computes everything itself, so no result depends on it (its keys
+// fold ASCII case as count() does; any other word is passed as written and
+// the model folds it).
+void warm_lm(const LanguageModel& lm, const TokenizedText& t, std::size_t first, std::size_t last,
+             std::string& folded, std::vector<std::string_view>& words, std::vector<WordId>& ids) {
+  folded.clear();
+  words.clear();
+  const LmState bos = lm.begin_sentence();
+  const WordId bos_id = bos.length > 0 ? bos.words[0] : kUnknownWord;
+  // Sizes first, views after: `folded` must not move under the views.
+  std::size_t bytes = 0;
+  for (std::size_t i = first; i < last; ++i) bytes += t.tokens[i].kind == TokenKind::kWord ? t.tokens[i].text.size() : 0;
+  folded.reserve(bytes);
+  std::vector<std::uint8_t> starts;
+  for (std::size_t i = first; i < last; ++i) {
+    const Token& tok = t.tokens[i];
+    if (tok.kind != TokenKind::kWord) continue;
+    const std::size_t at = folded.size();
+    for (char c : tok.text) folded.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    words.emplace_back(folded.data() + at, tok.text.size());
+    starts.push_back(tok.sentence_start || i == first);
+  }
+  ids.resize(words.size());
+  lm.vocab_ids(words.data(), words.size(), ids.data());
+  // The running text as count() scores it: <s> before every sentence.
+  std::vector<WordId> run;
+  run.reserve(ids.size() + ids.size() / 8 + 1);
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    if (starts[k]) run.push_back(bos_id);
+    run.push_back(ids[k]);
+  }
+  lm.prefetch_text(run.data(), run.size());
+}
+
 }  // namespace
 
 // The screen (docs/ARCHITECTURE.md, "The document detector"): the detector's
@@ -75,10 +112,14 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
   // The screen is fitted on documents of up to a window's length: a longer
   // document is the sum of its windows' evidence (independent parts of one text).
   detect::EvidenceCounts total;
+  std::string warm_folded;
+  std::vector<std::string_view> warm_words;
+  std::vector<WordId> warm_ids;
   double log_lr = 0;
   std::size_t next = 0;
   for (const decode::TextWindow& w : windows) {
     const auto [first, last] = token_range(tokens, w.byte_begin, w.byte_end, next);
+    warm_lm(detector.evidence().lm(), tokens, first, last, warm_folded, warm_words, warm_ids);
     detect::EvidenceCounts counts;
     detector.evidence().count(tokens, first, last, counts);
     log_lr += detector.screen_log_lr(counts);
@@ -120,14 +161,18 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
       para.cp_begin = tokens.tokens[first].cp_begin;
       para.cp_end = tokens.tokens[last - 1].cp_end;
     }
-    detect::EvidenceCounts counts;
-    detector.evidence().count(tokens, first, last, counts);
-    para.words = counts.words;
+    // A paragraph's words are its word tokens (EvidenceCounts::words counts
+    // every one; detect/detector_tables_test.cpp holds count() to it): only
+    // a paragraph that gets a score of its own is counted with the LM.
+    para.words = 0;
+    for (std::size_t k = first; k < last; ++k) para.words += tokens.tokens[k].kind == TokenKind::kWord;
     if (paragraphs.size() == 1) {
       para.has_score = true;
       para.score = r.score;
       para.verdict = r.verdict;
     } else if (para.words >= o.min_words_for_verdict) {
+      detect::EvidenceCounts counts;
+      detector.evidence().count(tokens, first, last, counts);
       para.has_score = true;
       para.score = detect::probability(detector.screen_log_lr(counts), o.base_rate);
       para.verdict = para.score >= r.threshold ? Verdict::kSpun : Verdict::kClean;

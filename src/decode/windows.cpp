@@ -44,7 +44,9 @@ std::vector<TextWindow> split_windows(std::string_view text, const ByteRanges& p
     out.push_back({0, static_cast<std::uint32_t>(text.size()), 0, paragraphs, false});
     return out;
   };
-  if (window_words == 0) return whole();
+  // count_words() counts the runs the loop below finds: a text of one window
+  // (nearly every document) needs no word table.
+  if (window_words == 0 || count_words(text) <= window_words) return whole();
   // Word starts, and which words end a sentence.
   std::vector<std::uint32_t> starts;
   std::vector<char> sentence_end;

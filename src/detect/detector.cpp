@@ -23,7 +23,9 @@ double word_mixture_llr(const EvidenceCounts& c) {
   return best + std::log(total / static_cast<double>(kMixtureTerms));
 }
 
-Detector::Detector(const EvidenceModel& model, DetectorParams params) : model_(model), params_(std::move(params)) {}
+Detector::Detector(const EvidenceModel& model, DetectorParams params) : model_(model), params_(std::move(params)) {
+  for (const float lp : model_.top_unigram_log10()) top_unigram_.push_back(std::pow(10.0, lp));
+}
 
 std::vector<double> Detector::features(const EvidenceCounts& c) const {
   std::vector<double> x(kScreenDims, 0.0);
@@ -49,7 +51,7 @@ std::vector<double> Detector::features(const EvidenceCounts& c) const {
   const std::vector<float>& top = model_.top_unigram_log10();
   double missing = 0;
   for (std::size_t r = 0; r < top.size() && r < c.top_counts.size(); ++r) {
-    if (c.top_counts[r] == 0) missing += std::pow(10.0, top[r]);
+    if (c.top_counts[r] == 0) missing += top_unigram_[r];
   }
   x[kMissingTop] = 100.0 * missing - (params_.missing_a + params_.missing_b * std::log10(words));
   const double llr = word_mixture_llr(c);

@@ -90,6 +90,10 @@ class Detector {
  private:
   const EvidenceModel& model_;
   DetectorParams params_;
+  // Made once from the model, the very values features() would compute per
+  // call (the screen calls features() for every window and paragraph):
+  // 10^log10 P(w) of the top words.
+  std::vector<double> top_unigram_;
 };
 
 // The per-word mixture's log likelihood ratio of counts (natural log):

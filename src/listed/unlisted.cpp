@@ -1,5 +1,7 @@
 #include "listed/unlisted.h"
 
+#include <optional>
+
 #include <algorithm>
 #include <cmath>
 
@@ -142,8 +144,10 @@ std::vector<Suspect> UnlistedFinder::find(std::string_view text) const {
       std::vector<std::uint32_t> counts(len, 0);
       Suspect best;
       double best_z = -1e300;
-      std::vector<std::string> as_written(len);
-      const double written_lm = lm_score(i, hi, as_written);
+      // The span's LM score as written, the same whenever it is computed: only
+      // when a choice is scored (most spans have none, and this was ~15 LM
+      // queries per word of every decoded document).
+      std::optional<double> written_lm;
       const auto dfs = [&](auto&& self, std::size_t k, const std::string& prev) -> void {
         if (k == hi) {
           Suspect s;
@@ -163,7 +167,8 @@ std::vector<Suspect> UnlistedFinder::find(std::string_view text) const {
             if (j) s.original += ' ';
             s.original += restored[j];
           }
-          s.lm_gain = lm_score(i, hi, restored) - written_lm;
+          if (!written_lm) written_lm = lm_score(i, hi, std::vector<std::string>(len));
+          s.lm_gain = lm_score(i, hi, restored) - *written_lm;
           const double z = kParams.bias + kParams.lm_gain * s.lm_gain + kParams.recurrence * s.recurrence +
                            kParams.extra_sub * (s.substituted - 1);
           if (z > best_z) best_z = z, best = std::move(s);

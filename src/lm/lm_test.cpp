@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "lm/test_util.h"
@@ -101,6 +103,30 @@ TEST_F(TinyModel, UnknownWordsAndCase) {
   EXPECT_EQ(model_->word(model_->vocab_id("cat")), "cat");
   EXPECT_EQ(model_->word(999), "");
   EXPECT_EQ(model_->word(model_->end_sentence_id()), "</s>");
+}
+
+// The batched lookup is vocab_id() word for word (the screen's warm-up relies
+// on it only for speed, the decoder may for ids), over more words than one
+// chunk, with case to fold, unknown words, markup words and empty strings.
+TEST_F(TinyModel, VocabIdsAreVocabIdOfEachWord) {
+  std::vector<std::string> spellings = {"the", "The", "CAT", "dog", "zebra", "", "<s>", "</s>", "<unk>", "big",
+                                        "caf\xC3\xA9", "d\xE2\x80\x99og", "Big"};
+  while (spellings.size() < 100) spellings.push_back(spellings[spellings.size() % 13] + (spellings.size() % 3 ? "" : "s"));
+  const std::vector<std::string_view> words(spellings.begin(), spellings.end());
+  std::vector<WordId> ids(words.size(), 12345);
+  model_->vocab_ids(words.data(), words.size(), ids.data());
+  for (std::size_t i = 0; i < words.size(); ++i) EXPECT_EQ(ids[i], model_->vocab_id(words[i])) << words[i];
+  model_->vocab_ids(nullptr, 0, nullptr);  // nothing to look up
+}
+
+// prefetch_text is a hint: any ids (unknown, out of range, at the start) are
+// accepted and no score changes.
+TEST_F(TinyModel, PrefetchTextChangesNoScore) {
+  const float before = score_after({"the", "big"}, "dog");
+  const std::vector<WordId> ids = {model_->vocab_id("<s>"), model_->vocab_id("the"), kUnknownWord, 999999,
+                                   model_->vocab_id("big"), model_->vocab_id("dog"), model_->vocab_id("cat")};
+  for (std::size_t n = 0; n <= ids.size(); ++n) model_->prefetch_text(ids.data(), n);
+  EXPECT_EQ(score_after({"the", "big"}, "dog"), before);
 }
 
 TEST_F(TinyModel, StatesMergeWhenTheirFutureIsEqual) {

@@ -1,6 +1,8 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include "common/json_limits.h"
 #include "listed/phrase_list.h"
@@ -157,9 +159,15 @@ json restore_json(std::string_view text, const DocumentResult& r, OffsetUnit uni
 }
 
 json document_json(std::string_view text, const DocumentResult& r, OffsetUnit unit,
-                   const Provenance* provenance) {
-  const TokenizedText tokens = tokenize(text);
-  const std::vector<std::uint32_t> starts = sentence_starts(tokens);
+                   const Provenance* provenance, DocumentJsonParts parts) {
+  // Sentences are only needed for matches' "sentence": a result without
+  // edits (every document the screen answers) is not tokenized again.
+  TokenizedText tokens;
+  std::vector<std::uint32_t> starts;
+  if (!r.edits.empty()) {
+    tokenize(text, tokens);
+    starts = sentence_starts(tokens);
+  }
   OffsetMapper map(text, unit);
   json matches = json::array();
   for (const Edit& e : r.edits) {
@@ -238,6 +246,7 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   }
   json paragraphs = json::array();
   for (const ParagraphResult& p : r.paragraphs) {
+    if (!parts.paragraphs) break;  // the caller writes them (append_paragraphs_json)
     const std::uint32_t b = map.at(p.byte_begin);
     paragraphs.push_back({{"offset", b},
                           {"length", map.at(p.byte_end) - b},
@@ -269,13 +278,120 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   out["review_threshold"] = r.review_threshold;
   out["stage"] = r.stage;
   out["reasons"] = std::move(reasons);
-  out["paragraphs"] = std::move(paragraphs);
-  out["restored"] = r.restored;
-  if (provenance) {
-    out["provenance"] = {{"version", provenance->version}, {"models", provenance->models},
-                         {"options", provenance->options}};
-  }
+  if (parts.paragraphs) out["paragraphs"] = std::move(paragraphs);
+  if (parts.restored) out["restored"] = r.restored;
+  if (provenance) out["provenance"] = provenance_json(*provenance);
   return out;
+}
+
+json provenance_json(const Provenance& p) {
+  return {{"version", p.version}, {"models", p.models}, {"options", p.options}};
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  if (find_invalid_utf8(s)) {  // nlohmann's replacement of invalid bytes, as it does it
+    out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  // Valid UTF-8: every byte >= 0x80 is part of a code point >= 0x80, which
+  // nlohmann copies (ensure_ascii off); only ASCII bytes may be escaped.
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case 0x08: out += "\\b"; break;
+      case 0x09: out += "\\t"; break;
+      case 0x0A: out += "\\n"; break;
+      case 0x0C: out += "\\f"; break;
+      case 0x0D: out += "\\r"; break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";  // nlohmann's "\\u%04x"
+        const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(u, 6);
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void append_json_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[64];  // nlohmann's serializer's number buffer
+  const char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+
+namespace {
+void append_unsigned(std::string& out, std::uint64_t value) {
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+}  // namespace
+
+// document_json's paragraph objects, keys in nlohmann's (sorted) order:
+// length, offset, score, verdict, words.
+void append_paragraphs_json(std::string& out, std::string_view text, const DocumentResult& r, OffsetUnit unit) {
+  OffsetMapper map(text, unit);
+  out += '[';
+  for (std::size_t i = 0; i < r.paragraphs.size(); ++i) {
+    const ParagraphResult& p = r.paragraphs[i];
+    if (i) out += ',';
+    const std::uint32_t b = map.at(p.byte_begin);
+    out += "{\"length\":";
+    append_unsigned(out, map.at(p.byte_end) - b);
+    out += ",\"offset\":";
+    append_unsigned(out, b);
+    out += ",\"score\":";
+    if (p.has_score) {
+      append_json_number(out, p.score);
+    } else {
+      out += "null";
+    }
+    out += ",\"verdict\":";
+    append_json_string(out, verdict_name(p.verdict));
+    out += ",\"words\":";
+    append_unsigned(out, p.words);
+    out += '}';
+  }
+  out += ']';
+}
+
+void append_object_with_members(std::string& out, const nlohmann::json& object, std::vector<RawMember> raw) {
+  std::sort(raw.begin(), raw.end(), [](const RawMember& a, const RawMember& b) { return a.key < b.key; });
+  out += '{';
+  bool first = true;
+  const auto key = [&](std::string_view k) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, k);
+    out += ':';
+  };
+  auto r = raw.begin();
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    for (; r != raw.end() && r->key < std::string_view(it.key()); ++r) {
+      key(r->key);
+      out += r->json;
+    }
+    key(it.key());
+    out += it.value().dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  for (; r != raw.end(); ++r) {
+    key(r->key);
+    out += r->json;
+  }
+  out += '}';
 }
 
 JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
@@ -323,7 +439,7 @@ JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bo
       throw Error(ErrorCode::kUsage, "expected an object with a string \"text\" (or \"html\")");
     }
     json result = compute(in[field].get<std::string>(), has_html || html_default);
-    for (auto it = result.begin(); it != result.end(); ++it) out[it.key()] = it.value();
+    for (auto it = result.begin(); it != result.end(); ++it) out[it.key()] = std::move(it.value());
   } catch (const Error& e) {
     out["error"] = error_json(e);
     if (malformed_json) out["error"]["code"] = "malformed_json";

@@ -29,10 +29,18 @@ struct Provenance {
 // The provenance of results made with these models and options (SCHEMA §2).
 Provenance make_provenance(const Models& models, const RestoreOptions& options, bool same_source);
 
+// Members document_json may leave out, for a caller that writes them as
+// text itself (`check --jsonl`: append_json_string, append_paragraphs_json).
+struct DocumentJsonParts {
+  bool restored = true;
+  bool paragraphs = true;
+};
 // The document result of docs/SCHEMA.md §2 for `text` (the input the result
 // was computed on).
 nlohmann::json document_json(std::string_view text, const DocumentResult& result, OffsetUnit unit,
-                             const Provenance* provenance);
+                             const Provenance* provenance, DocumentJsonParts parts = {});
+// The "provenance" member of document_json (SCHEMA §2).
+nlohmann::json provenance_json(const Provenance& provenance);
 // restore --jsonl / POST /v1/restore (SCHEMA §6): {"restored", "edits"}.
 nlohmann::json restore_json(std::string_view text, const DocumentResult& result, OffsetUnit unit);
 // {"code", "exit_code", "message"} (SCHEMA §7).
@@ -61,6 +69,31 @@ JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number,
 // and whether it is HTML (`html_default` makes "text" HTML too: --html).
 JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bool html_default,
                               const std::function<nlohmann::json(const std::string& content, bool html)>& compute);
+
+// Compact JSON text without building a nlohmann::json, for the hot path of
+// `check --jsonl` (a news document's result is mostly its restored text and
+// the constant provenance). Every function writes the very bytes nlohmann's
+// dump(-1, ' ', false, error_handler_t::replace) writes for the same value
+// (report/json_text_test.cpp compares them).
+//
+// Appends `s` as a JSON string: quoted, with '"', '\\' and control
+// characters escaped as nlohmann escapes them, other UTF-8 as it is; a string
+// that is not valid UTF-8 is handed to nlohmann (its replacement rules).
+void append_json_string(std::string& out, std::string_view s);
+// Appends a number as nlohmann writes a double (its Grisu2 to_chars; null
+// when not finite).
+void append_json_number(std::string& out, double value);
+// Appends document_json's "paragraphs" value: the same array, as text.
+void append_paragraphs_json(std::string& out, std::string_view text, const DocumentResult& result, OffsetUnit unit);
+// A member whose value is JSON text already (e.g. append_json_string's).
+struct RawMember {
+  std::string_view key;
+  std::string_view json;
+};
+// `object` (a JSON object) dumped with the `raw` members added, in the key
+// order nlohmann keeps (std::map: bytewise), as if they had been members of
+// it; a key of `raw` must not be one of `object`'s. Appends to `out`.
+void append_object_with_members(std::string& out, const nlohmann::json& object, std::vector<RawMember> raw);
 
 // Maps byte offsets of a UTF-8 text to code points or UTF-16 units;
 // ascending queries are linear overall.
