@@ -57,6 +57,10 @@ struct Models {
   // prior of their spun forms: the spinner model knows these table entries
   // even where none of their spun forms occurs.
   std::unordered_map<std::string, float> user_originals;
+  // Pairs of the learned tables loaded (docs/SCHEMA.md §9). With any, the
+  // run restores one site with its table: edits are applied at the site
+  // operating point (decode/site_learner.h, kSiteApplyConfidence).
+  std::size_t learned_pairs = 0;
   // What the document screen needs of the LM, precomputed once per model set
   // (detect/evidence.h); built by load(), else by the first Restorer.
   std::shared_ptr<const detect::EvidenceModel> evidence;
