@@ -66,6 +66,7 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
         format == lexicon::UserFormat::kLearned ? lexicon::parse_learned_table(text, user, nullptr).size() : 0;
     if (format != lexicon::UserFormat::kLearned || learned > 0) models->lexicons.add(load_user_lexicon(user, &report));
     models->learned_pairs += learned;
+    if (learned > 0) models->learned_pages = std::max(models->learned_pages, lexicon::learned_table_pages(text));
     // A learned table (SCHEMA §9) is trusted as far as its priors: it is no
     // user table, so it adds no known originals and keeps the default calibration.
     models->info.push_back({format == lexicon::UserFormat::kLearned ? "learned_lexicon" : "user_lexicon", user,
@@ -95,6 +96,7 @@ void Models::add_learned_table(std::string_view text, const std::string& origin)
     lexicons.add(lexicon::UlexLexicon::from_bytes(lexicon::compile_user_lexicon(text, origin, nullptr), origin));
   }
   learned_pairs += pairs;
+  if (pairs > 0) learned_pages = std::max(learned_pages, lexicon::learned_table_pages(text));
   info.push_back({"learned_lexicon", origin, ""});
 }
 

@@ -479,7 +479,8 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     const std::uint32_t entry = doc.model.occurrences()[i].entry;
     d.confidence = learned          ? learned_edit_confidence(ref.arc->prior, d.raw,
                                                               delta_sum[entry] / std::max(1, delta_count[entry]),
-                                                              doc.model.entries()[entry].unspun > 0)
+                                                              doc.model.entries()[entry].unspun > 0,
+                                                              models_.learned_pages)
                    : !curve.empty() ? interpolate_curve(curve, d.raw)
                    : user         ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
                                   : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);

@@ -90,7 +90,9 @@ TEST(LearnedTableText, HasTheSchemaHeaderAndFourColumns) {
 }
 
 TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidenceAndFallsWhereTheOriginalIsWritten) {
-  using decode::learned_edit_confidence;
+  const auto learned_edit_confidence = [](double prior, double raw, double delta, bool written) {
+    return decode::learned_edit_confidence(prior, raw, delta, written, 200);
+  };
   const double base = learned_edit_confidence(0.8, 0.95, 1.0, false);
   EXPECT_GT(base, 0.0);
   EXPECT_LT(base, 1.0);
@@ -103,6 +105,12 @@ TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidenceAndFallsWhereTheOrigi
   // pair the model doubts here is not, whatever its prior.
   EXPECT_GE(learned_edit_confidence(0.99, 0.999, 2.0, false), decode::kSiteApplyConfidence);
   EXPECT_LT(learned_edit_confidence(0.99, 0.3, 2.0, false), decode::kSiteApplyConfidence);
+  // A prior from a larger site's table is worth a little less; a table that
+  // does not say its pages counts as the largest fitted site (1,000 pages).
+  EXPECT_LT(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 1000), base);
+  EXPECT_GT(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 10), base);
+  EXPECT_EQ(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 0),
+            decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 1000));
   // Ends of the range stay finite.
   EXPECT_GT(learned_edit_confidence(1.0, 1.0, 100.0, false), 0.99);
   EXPECT_LT(learned_edit_confidence(0.0, 0.0, -100.0, true), 0.01);
@@ -113,8 +121,13 @@ TEST(Models, CountTheLearnedPairsTheyHold) {
   EXPECT_EQ(models.learned_pairs, 0u);
   models.add_learned_table("# unspin learned-table v1 pages=3\n", "empty");  // a site too small: no pair
   EXPECT_EQ(models.learned_pairs, 0u);
-  models.add_learned_table("# unspin learned-table v1 pages=300\nsaid\tstated\t0.990\t40\nbig\thuge\t0.700\t3\n", "t");
+  EXPECT_EQ(models.learned_pages, 0u);  // an empty table says nothing of the site
+  models.add_learned_table("# unspin learned-table v1 pages=300 site=ex.com\nsaid\tstated\t0.990\t40\nbig\thuge\t0.700\t3\n", "t");
   EXPECT_EQ(models.learned_pairs, 2u);
+  EXPECT_EQ(models.learned_pages, 300u);
+  models.add_learned_table("# unspin learned-table v1 pages=50\nsaid\tstated\t0.900\t4\n", "u");
+  EXPECT_EQ(models.learned_pairs, 3u);
+  EXPECT_EQ(models.learned_pages, 300u);  // the largest
 }
 
 }  // namespace
