@@ -57,6 +57,13 @@ struct Models {
   // prior of their spun forms: the spinner model knows these table entries
   // even where none of their spun forms occurs.
   std::unordered_map<std::string, float> user_originals;
+  // Pairs of the learned tables loaded (docs/SCHEMA.md §9). With any, the
+  // run restores one site with its table: edits are applied at the site
+  // operating point (decode/site_learner.h, kSiteApplyConfidence).
+  std::size_t learned_pairs = 0;
+  // The most pages any of them was learned from (its header's pages=N; 0:
+  // not given): a covariate of a learned edit's confidence.
+  std::size_t learned_pages = 0;
   // What the document screen needs of the LM, precomputed once per model set
   // (detect/evidence.h); built by load(), else by the first Restorer.
   std::shared_ptr<const detect::EvidenceModel> evidence;

@@ -1,7 +1,9 @@
 // `unspin eval sites`: the site simulator's learning curves (src/eval/sites.h),
 // and with --fit the site learner's weights fitted on build-part sites.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -26,7 +28,7 @@ struct SitesOptions {
   std::vector<std::size_t> sizes{10, 50, 200, 1000};
   std::vector<std::uint64_t> seeds{1};
   std::size_t heldout = 100, page_words = 300;
-  double intensity = 1.0, min_prior = 0.5;
+  double intensity = 1.0, min_prior = 0.5, table_prior = 0.5;
   unsigned threads = 0;
   bool fit = false, quick = false;
   std::string models_dir, corpora, json_out, markdown_out, plot, floors, write_pages;
@@ -62,6 +64,7 @@ int run_sites(const SitesOptions& o) {
   config.page_words = o.page_words;
   config.intensity = o.intensity;
   config.min_prior = o.min_prior;
+  config.table_prior = o.table_prior;
   config.threads = o.threads;
   config.write_pages = o.write_pages;
   if (o.quick) {
@@ -90,6 +93,10 @@ int run_sites(const SitesOptions& o) {
   if (o.fit) {
     std::vector<std::pair<PairFeatures, bool>> samples;
     for (const auto& r : results) samples.insert(samples.end(), r.samples.begin(), r.samples.end());
+    if (const char* drop = std::getenv("UNSPIN_SITES_DROP")) {
+      // Development aid: fit without one feature (its column zeroed), to see what it adds.
+      for (auto& sample : samples) sample.first.x[std::stoul(drop)] = 0;
+    }
     const auto w = eval::fit_logistic(samples);
     std::printf("// fitted by `unspin eval sites --part build --fit` on %zu pairs of %zu build-part site(s)\n",
                 samples.size(), results.size());
@@ -103,6 +110,16 @@ int run_sites(const SitesOptions& o) {
       for (std::size_t i = 0; i < w.size(); ++i) z += w[i] * f.x[i];
       priors.emplace_back(1 / (1 + std::exp(-z)), label);
     }
+    double log_loss = 0, kept = 0, kept_true = 0;
+    for (const auto& [p, label] : priors) {
+      log_loss -= std::log(std::clamp(label ? p : 1 - p, 1e-12, 1.0));
+      if (p >= o.min_prior) {
+        kept += 1;
+        kept_true += label;
+      }
+    }
+    std::printf("mean log loss %.4f; pairs at prior >= %.2g: %.0f, %.3f in the table\n",
+                log_loss / std::max<double>(1, priors.size()), o.min_prior, kept, kept_true / std::max(1.0, kept));
     std::printf("| bin | pairs | mean prior | share true |\n|---|---|---|---|\n");
     for (const auto& b : eval::prior_bins(priors)) {
       if (b.n) std::printf("| %.1f-%.1f | %zu | %.3f | %.3f |\n", b.lo, b.hi, b.n, b.mean_prior, b.share_true);
@@ -151,6 +168,9 @@ void add_eval_sites_command(CLI::App& app) {
   cmd->add_option("--seeds", o->seeds, "One site per seed (default 1)");
   cmd->add_option("--intensity", o->intensity, "Table style intensity (default 1)")->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--min-prior", o->min_prior, "Pairs kept in the learned table (default 0.5)")->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--table-prior", o->table_prior,
+                  "Pairs written to the learned table the pages are restored with (default 0.5, as unspin learn writes)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threads", o->threads, "Threads (default: every core)");
   cmd->add_flag("--fit", o->fit, "Fit the learner's weights on these (build-part) sites and print them");
   cmd->add_flag("--quick", o->quick, "Small run for CI: sizes 10 50 200, 50 held-out pages");

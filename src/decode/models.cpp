@@ -65,9 +65,11 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     const std::string text((std::istreambuf_iterator<char>(in)), {});
     const lexicon::UserFormat format = lexicon::detect_user_format(text);
     // A learned table with no pair (a site too small to learn from) is valid and adds nothing.
-    if (format != lexicon::UserFormat::kLearned || !lexicon::parse_learned_table(text, user, nullptr).empty()) {
-      models->lexicons.add(load_user_lexicon(user, &report));
-    }
+    const std::size_t learned =
+        format == lexicon::UserFormat::kLearned ? lexicon::parse_learned_table(text, user, nullptr).size() : 0;
+    if (format != lexicon::UserFormat::kLearned || learned > 0) models->lexicons.add(load_user_lexicon(user, &report));
+    models->learned_pairs += learned;
+    if (learned > 0) models->learned_pages = std::max(models->learned_pages, lexicon::learned_table_pages(text));
     // A learned table (SCHEMA §9) is trusted as far as its priors: it is no
     // user table, so it adds no known originals and keeps the default calibration.
     models->info.push_back({format == lexicon::UserFormat::kLearned ? "learned_lexicon" : "user_lexicon", user,
@@ -91,9 +93,12 @@ void Models::add_learned_table(std::string_view text, const std::string& origin)
     throw Error(ErrorCode::kBadData, origin + ": not a learned table (no \"" +
                                          std::string(lexicon::kLearnedTableHeader) + "\" header line)");
   }
-  if (!lexicon::parse_learned_table(text, origin, nullptr).empty()) {
+  const std::size_t pairs = lexicon::parse_learned_table(text, origin, nullptr).size();
+  if (pairs > 0) {
     lexicons.add(lexicon::UlexLexicon::from_bytes(lexicon::compile_user_lexicon(text, origin, nullptr), origin));
   }
+  learned_pairs += pairs;
+  if (pairs > 0) learned_pages = std::max(learned_pages, lexicon::learned_table_pages(text));
   info.push_back({"learned_lexicon", origin, ""});
 }
 

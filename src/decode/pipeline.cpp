@@ -7,6 +7,7 @@
 #include <map>
 
 #include "decode/output.h"
+#include "decode/site_learner.h"
 #include "unspin/text.h"
 
 namespace unspin::decode {
@@ -453,6 +454,13 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
   const SpinnerModelParams& p = params_.model;
   std::vector<Decision> out;
   out.reserve(doc.arcs.size());
+  // Each entry's mean LM gain over the document (a learned edit's evidence).
+  std::vector<double> delta_sum(doc.model.entries().size(), 0.0);
+  std::vector<int> delta_count(doc.model.entries().size(), 0);
+  for (const Occurrence& o : doc.model.occurrences()) {
+    delta_sum[o.entry] += o.delta;
+    ++delta_count[o.entry];
+  }
   for (std::uint32_t i = 0; i < doc.arcs.size(); ++i) {
     const ArcRef& ref = doc.arcs[i];
     const Sentence& sentence = doc.sentences[ref.sentence];
@@ -466,10 +474,13 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     const bool user = (ref.arc->sources & kSourceUser) != 0;
     const bool learned = !user && (ref.arc->sources & kSourceLearned) != 0;
     const auto& curve = user ? p.user_edit_curve : p.edit_curve;
-    // A learned pair's prior is the calibrated probability that the site's
-    // table holds it; an edit is at most that likely (the model's posterior,
-    // uncalibrated, may say more).
-    d.confidence = learned          ? std::min<double>(d.raw, ref.arc->prior)
+    // A learned edit: the probability that it is right, from the pair's
+    // learned prior and the model's evidence here (site_learner.h).
+    const std::uint32_t entry = doc.model.occurrences()[i].entry;
+    d.confidence = learned          ? learned_edit_confidence(ref.arc->prior, d.raw,
+                                                              delta_sum[entry] / std::max(1, delta_count[entry]),
+                                                              doc.model.entries()[entry].unspun > 0,
+                                                              models_.learned_pages)
                    : !curve.empty() ? interpolate_curve(curve, d.raw)
                    : user         ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
                                   : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
@@ -583,6 +594,10 @@ void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Deci
 
 DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& all) const {
   const std::vector<Decision> decisions = select_non_overlapping(all);
+  // Restoring a site with its learned table: the site operating point (site_learner.h).
+  const double apply_at =
+      models_.learned_pairs > 0 ? std::max(options_.min_confidence, kSiteApplyConfidence) : options_.min_confidence;
+  const auto applies = [&](const Decision& d) { return d.confidence >= apply_at; };
   DocumentResult result;
   result.tokens = doc.words;
   result.threshold = options_.verdict_threshold;
@@ -598,7 +613,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   std::vector<PlannedEdit> planned;
   for (const Decision& d : decisions) {
     expected += d.confidence * (d.arc->end - d.arc->begin);
-    if (d.confidence < options_.min_confidence) continue;
+    if (!applies(d)) continue;
     const Sentence& sentence = doc.sentences[d.sentence];
     planned.push_back({sentence.words[d.arc->begin].token, sentence.words[d.arc->end - 1].token,
                        d.arc->original, d.confidence,
@@ -658,7 +673,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   std::sort(strong.rbegin(), strong.rend());
   std::unordered_map<std::string, int> spun_counts;
   for (const Decision& d : decisions) {
-    if (d.confidence >= options_.min_confidence) ++spun_counts[d.arc->spun + '\t' + d.arc->original];
+    if (applies(d)) ++spun_counts[d.arc->spun + '\t' + d.arc->original];
   }
   std::unordered_set<std::string> originals_seen;
   for (const auto& [weight, e] : strong) {
@@ -678,7 +693,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   }
   std::vector<const Decision*> spans;
   for (const Decision& d : decisions) {
-    if (d.confidence >= options_.min_confidence) spans.push_back(&d);
+    if (applies(d)) spans.push_back(&d);
   }
   std::stable_sort(spans.begin(), spans.end(), [&](const Decision* a, const Decision* b) {
     return doc.model.occurrences()[a->occurrence].delta > doc.model.occurrences()[b->occurrence].delta;

@@ -9,7 +9,10 @@
 // eval part.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstddef>
 
 #include "unspin/learn.h"
 
@@ -18,5 +21,53 @@ namespace unspin::decode {
 // `unspin eval sites --part build --fit --seeds 11 12 13 --heldout 50` (13,299 pairs of 3 sites x 4 sizes).
 inline constexpr std::array<double, kLearnFeatures> kSiteLearnerWeights = {
     -4.0565, 0.42386, 1.1161, -0.28026, 2.43, 1.7284, 3.2241, 0.90261, 4.3351, -2.1094};
+
+// A learned edit's confidence: the probability that restoring this
+// occurrence of s to o is right, a logistic over what the decoder knows of it,
+//   P(right) = sigmoid(b0 + b1 logit(prior) + b2 logit(raw) + b3 mean_delta
+//                      + b4 [o written] + b5 log10 pages),
+// prior the pair's learned probability of being in the site's table, raw the
+// spinner model's posterior for the occurrence (which already weighs the
+// prior, the LM's evidence at this occurrence and the page's other
+// occurrences), mean_delta the entry's mean log10 LM gain over the page
+// (clamped to +-3), [o written] whether the original also occurs unspun on
+// the page (a phrase-table spinner would have replaced it), pages the pages
+// the table was learned from (its header; a larger site's table holds more
+// pairs at a given prior that are not the spinner's, so a prior is worth a
+// little less there; unknown: 1,000, the largest fitted). Both kinds of
+// error it prices: a pair not in the table, and a natural occurrence of a
+// table pair's spun form. Fitted on held-out pages of simulated build-part
+// sites (`UNSPIN_SITES_DECISIONS=FILE unspin eval sites --part build --seeds S`
+// for S in 11 12 13 16 17 18 19: 36,837 learned-pair decisions of 7 sites x 4
+// sizes; bench/RESULTS.md). Left out one site at a time, edits at >= 0.9 were
+// right 0.945 / 0.977 / 0.969 / 0.949 of the time at 10 / 50 / 200 / 1,000
+// pages (without the pages term 0.963 / 0.985 / 0.966 / 0.940, with 40% fewer
+// edits at 10 pages).
+inline constexpr std::array<double, 6> kLearnedEditWeights = {-0.87958, 0.67922, 0.64166, 0.17384, -0.46773, -0.35326};
+
+inline double learned_edit_confidence(double prior, double raw, double mean_delta, bool original_written,
+                                      std::size_t table_pages) {
+  const auto logit = [](double p) {
+    p = std::clamp(p, 1e-4, 1 - 1e-4);
+    return std::log(p / (1 - p));
+  };
+  const auto& b = kLearnedEditWeights;
+  const double pages = table_pages > 0 ? static_cast<double>(table_pages) : 1000.0;
+  const double z = b[0] + b[1] * logit(prior) + b[2] * logit(raw) + b[3] * std::clamp(mean_delta, -3.0, 3.0) +
+                   b[4] * (original_written ? 1.0 : 0.0) + b[5] * std::log10(pages);
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
+// The site operating point: with a learned table loaded, an edit is applied
+// when its confidence is at least this (and the run's min_confidence), i.e.
+// a false edit costs nine missed restorations. Learned edits' confidence is
+// calibrated (above); on build-part sites those at >= 0.9 were right 94-98%
+// of the time at every site size, those at 0.5-0.9 only 60-80%. The page's
+// other edits (generic lexicon pairs the learned table does not hold) were
+// right only 34-78% at >= 0.5 once a table was learned (the table takes the
+// pairs that are right; fewer remain right the more pages it was learned
+// from), far below what their confidence says off a site. Edits below it
+// stay review spans (bench/RESULTS.md).
+inline constexpr double kSiteApplyConfidence = 0.9;
 
 }  // namespace unspin::decode

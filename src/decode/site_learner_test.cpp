@@ -1,12 +1,15 @@
-// SiteCounts (merge, text form) and site_of_url: the parts of the site
+// SiteCounts (merge, text form), site_of_url, a learned edit's confidence and
+// the count of learned pairs a model set holds: the parts of the site
 // learner that need no models. The learner itself is measured by
 // `unspin eval sites` and exercised end to end in tests/e2e.
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "decode/site_learner.h"
 #include "unspin/error.h"
 #include "unspin/learn.h"
+#include "unspin/restore.h"
 
 namespace unspin {
 namespace {
@@ -84,6 +87,47 @@ TEST(LearnedTableText, HasTheSchemaHeaderAndFourColumns) {
   EXPECT_EQ(t.rfind("# unspin learned-table v1 pages=50 site=ex.com\n", 0), 0u) << t;
   EXPECT_NE(t.find("\nsaid\tstated\t0.930\t12\n"), std::string::npos) << t;
   EXPECT_NE(t.find("\nbig\thuge\t0.001\t1\n"), std::string::npos) << t;  // never 0.000: it would not parse back
+}
+
+TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidenceAndFallsWhereTheOriginalIsWritten) {
+  const auto learned_edit_confidence = [](double prior, double raw, double delta, bool written) {
+    return decode::learned_edit_confidence(prior, raw, delta, written, 200);
+  };
+  const double base = learned_edit_confidence(0.8, 0.95, 1.0, false);
+  EXPECT_GT(base, 0.0);
+  EXPECT_LT(base, 1.0);
+  EXPECT_GT(learned_edit_confidence(0.99, 0.95, 1.0, false), base);  // a surer pair
+  EXPECT_LT(learned_edit_confidence(0.55, 0.95, 1.0, false), base);
+  EXPECT_GT(learned_edit_confidence(0.8, 0.999, 1.0, false), base);  // the model surer of this occurrence
+  EXPECT_GT(learned_edit_confidence(0.8, 0.95, 3.0, false), base);   // the LM prefers the original more
+  EXPECT_LT(learned_edit_confidence(0.8, 0.95, 1.0, true), base);    // the page also has the original unspun
+  // A sure pair the model restores is applied at the site operating point; a
+  // pair the model doubts here is not, whatever its prior.
+  EXPECT_GE(learned_edit_confidence(0.99, 0.999, 2.0, false), decode::kSiteApplyConfidence);
+  EXPECT_LT(learned_edit_confidence(0.99, 0.3, 2.0, false), decode::kSiteApplyConfidence);
+  // A prior from a larger site's table is worth a little less; a table that
+  // does not say its pages counts as the largest fitted site (1,000 pages).
+  EXPECT_LT(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 1000), base);
+  EXPECT_GT(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 10), base);
+  EXPECT_EQ(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 0),
+            decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 1000));
+  // Ends of the range stay finite.
+  EXPECT_GT(learned_edit_confidence(1.0, 1.0, 100.0, false), 0.99);
+  EXPECT_LT(learned_edit_confidence(0.0, 0.0, -100.0, true), 0.01);
+}
+
+TEST(Models, CountTheLearnedPairsTheyHold) {
+  Models models;
+  EXPECT_EQ(models.learned_pairs, 0u);
+  models.add_learned_table("# unspin learned-table v1 pages=3\n", "empty");  // a site too small: no pair
+  EXPECT_EQ(models.learned_pairs, 0u);
+  EXPECT_EQ(models.learned_pages, 0u);  // an empty table says nothing of the site
+  models.add_learned_table("# unspin learned-table v1 pages=300 site=ex.com\nsaid\tstated\t0.990\t40\nbig\thuge\t0.700\t3\n", "t");
+  EXPECT_EQ(models.learned_pairs, 2u);
+  EXPECT_EQ(models.learned_pages, 300u);
+  models.add_learned_table("# unspin learned-table v1 pages=50\nsaid\tstated\t0.900\t4\n", "u");
+  EXPECT_EQ(models.learned_pairs, 3u);
+  EXPECT_EQ(models.learned_pages, 300u);  // the largest
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/parallel.h"
+#include "decode/pipeline.h"
 #include "eval/runner.h"
 #include "eval/scan.h"
 #include "unspin/error.h"
@@ -39,6 +40,62 @@ GroupTable table_half(const GroupTable& table, int half) {
   }
   return out;
 }
+
+namespace {
+
+template <class PageVec, class InTable>
+void dump_learned_decisions(const char* path, const Models& models, const RestoreOptions& options,
+                            const SiteLearner& learner, const SiteCounts& site, const PageVec& pages,
+                            std::size_t learn_max, const InTable& in_table) {
+  std::map<std::pair<std::string, std::string>, PairFeatures> feats;
+  for (PairFeatures& f : learner.features(site)) feats[{f.original, f.spun}] = f;
+  const decode::Pipeline pipeline(models, options, decode::DecoderParams{});
+  static std::ofstream dump(path);
+  static bool header = false;
+  if (!header) dump << "pages\tpage\tspun\toriginal\tprior\traw\tconfidence\tdelta\tmean_delta\tentry_post\tunspun\twritten_s\t"
+          "occ_in_doc\tin_table\tcorrect\tgold_here\tlearned";
+  if (!header) {
+    for (std::size_t k = 0; k < kLearnFeatures; ++k) dump << "\tx" << k;
+    dump << "\n";
+    header = true;
+  }
+  for (std::size_t i = learn_max; i < pages.size(); ++i) {
+    const auto& page = pages[i];
+    decode::DocumentState doc = pipeline.prepare(page.spun.text);
+    const std::vector<decode::Decision> decisions = pipeline.decode({&doc})[0];
+    const auto& occ = doc.model.occurrences();
+    std::vector<double> sum(doc.model.entries().size(), 0.0);
+    std::vector<int> cnt(doc.model.entries().size(), 0);
+    for (const auto& o : occ) {
+      sum[o.entry] += o.delta;
+      ++cnt[o.entry];
+    }
+    for (const decode::Decision& d : decisions) {
+      if (d.raw < 0.01) continue;
+      const auto& o = occ[d.occurrence];
+      const auto& e = doc.model.entries()[o.entry];
+      int correct = 0, gold_here = 0;
+      for (const GoldEdit& g : page.spun.edits) {
+        if (g.byte_begin < d.byte_end && d.byte_begin < g.byte_end) {
+          gold_here = 1;
+          if (g.byte_begin == d.byte_begin && g.byte_end == d.byte_end && comparable(g.original) == d.arc->original) correct = 1;
+        }
+      }
+      auto it = doc.written.find(e.spun);
+      dump << site.pages() << '\t' << i << '\t' << e.spun << '\t' << e.original << '\t' << d.arc->prior << '\t' << d.raw << '\t'
+           << d.confidence << '\t' << o.delta << '\t' << sum[o.entry] / cnt[o.entry] << '\t'
+           << doc.result.entry_posterior[o.entry] << '\t' << e.unspun << '\t'
+           << (it == doc.written.end() ? 0 : it->second) << '\t' << cnt[o.entry] << '\t'
+           << in_table(e.original, e.spun) << '\t' << correct << '\t' << gold_here << '\t'
+           << ((d.arc->sources & kSourceLearned) ? 1 : 0);
+      auto f = feats.find({e.original, e.spun});
+      for (std::size_t k = 0; k < kLearnFeatures; ++k) dump << '\t' << (f == feats.end() ? -99.0 : f->second.x[k]);
+      dump << '\n';
+    }
+  }
+}
+
+}  // namespace
 
 SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const std::vector<CorpusDoc>& docs,
                      const Models& models, const ModelPaths& paths, const SiteLearner& learner,
@@ -126,7 +183,7 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     for (; merged < n; ++merged) site.merge(observed[merged]);
     SitePoint point;
     point.pages = n;
-    std::vector<LearnedPair> learned;
+    std::vector<LearnedPair> learned, written;
     for (const PairFeatures& f : learner.features(site)) {
       double z = 0;
       for (std::size_t k = 0; k < kLearnFeatures; ++k) z += w[k] * f.x[k];
@@ -143,6 +200,7 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
         for (double v : f.x) dump << '\t' << v;
         dump << '\n';
       }
+      if (prior >= config.table_prior) written.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
       if (prior >= config.min_prior) {
         learned.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
         ++point.learned;
@@ -160,10 +218,16 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     // Restoration with the learned table; without pairs the learner falls back to each page alone.
     std::unique_ptr<Models> with_table;
     std::unique_ptr<Restorer> restorer;
-    if (!learned.empty()) {
+    if (!written.empty()) {
       with_table = Models::load(paths);
-      with_table->add_learned_table(learned_table_text(learned, n), "learned");
+      with_table->add_learned_table(learned_table_text(written, n), "learned");
       restorer = std::make_unique<Restorer>(*with_table, options);
+    }
+    if (restorer && std::getenv("UNSPIN_SITES_DECISIONS")) {
+      // Development aid (build part only): every decision on a learned pair
+      // in the held-out pages, with the model's evidence and whether it is right.
+      dump_learned_decisions(std::getenv("UNSPIN_SITES_DECISIONS"), *with_table, options, learner, site, pages,
+                             learn_max, in_table);
     }
     std::vector<std::vector<QualityCounts>> learned_counts(pages.size());
     std::vector<std::size_t> todo;

@@ -35,7 +35,8 @@ struct SiteConfig {
   double intensity = 1.0;
   std::uint64_t seed = 1;  // which pages, in which order, and the spinner's per-page choices
   Part part = Part::kEval;  // build: half 0 of the groups; eval: half 1
-  double min_prior = 0.5;   // pairs written to the learned table
+  double min_prior = 0.5;   // pairs counted as learned (pair precision, coverage)
+  double table_prior = 0.5;  // pairs written to the learned table the pages are restored with
   unsigned threads = 0;
   // When set: the site's spun learning pages are written here as JSON lines
   // {"id", "url": "https://site-SEED.example/ID", "text"} (what `unspin learn

@@ -93,6 +93,20 @@ std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& o
   return pairs;
 }
 
+std::size_t learned_table_pages(std::string_view text) {
+  text = strip_bom(text);
+  const std::string_view head = text.substr(0, text.find('\n'));
+  if (head.substr(0, kLearnedTableHeader.size()) != kLearnedTableHeader) return 0;
+  // Fields after the header: " key=value" separated by spaces.
+  const std::size_t at = head.find(" pages=", kLearnedTableHeader.size());
+  if (at == std::string_view::npos) return 0;
+  std::string_view value = head.substr(at + 7);
+  value = value.substr(0, value.find_first_of(" \t\r"));
+  std::size_t pages = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), pages);
+  return ec == std::errc() && ptr == value.data() + value.size() ? pages : 0;
+}
+
 std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin,
                                           UserLexiconReport* report) {
   std::vector<UserPair> pairs;

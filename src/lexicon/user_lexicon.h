@@ -44,6 +44,9 @@ std::vector<UserPair> parse_group_table(std::string_view text, const std::string
 // original<TAB>spun<TAB>prior<TAB>count lines; the prior is the learned
 // probability that the spinner's table holds the pair, used as it is.
 inline constexpr std::string_view kLearnedTableHeader = "# unspin learned-table v1";
+// The pages a learned table was learned from: N of its header's "pages=N"
+// field; 0 when the header has none (or `text` is no learned table).
+std::size_t learned_table_pages(std::string_view text);
 std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin,
                                           UserLexiconReport* report);
 

@@ -172,6 +172,14 @@ TEST(UserTsv, PriorDefaultsToOneOverSpunForms) {
   EXPECT_FLOAT_EQ(pairs[2].prior, 1.0f);
 }
 
+TEST(LearnedTable, SaysHowManyPagesItWasLearnedFrom) {
+  EXPECT_EQ(learned_table_pages("# unspin learned-table v1 pages=200 site=example.com\nsaid\tstated\t0.9\t4\n"), 200u);
+  EXPECT_EQ(learned_table_pages("# unspin learned-table v1 site=example.com pages=7\n"), 7u);
+  EXPECT_EQ(learned_table_pages("# unspin learned-table v1\nsaid\tstated\t0.9\t4\n"), 0u);  // not given
+  EXPECT_EQ(learned_table_pages("# unspin learned-table v1 pages=many\n"), 0u);
+  EXPECT_EQ(learned_table_pages("said\tstated\t0.9\t4\n# unspin learned-table v1 pages=9\n"), 0u);  // no header
+}
+
 TEST(LearnedTable, IsRecognisedByItsHeaderAndKeepsItsPriors) {
   const std::string text =
       "# unspin learned-table v1 pages=200 site=example.com\n"
