@@ -1,6 +1,7 @@
 #include "decode/pipeline.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <memory>
 #include <cmath>
 #include <cstdio>
@@ -543,7 +544,9 @@ double Pipeline::calibrated_score(const DetectionEvidence& e) const {
 }
 
 void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Decision>& decisions,
-                                const std::vector<detect::UnusualPair>& unusual, DocumentResult* result) const {
+                                const std::vector<detect::UnusualPair>& unusual,
+                                const std::vector<double>& unusual_log_lr,
+                                const std::array<double, detect::kMixtureTerms>& mixture, DocumentResult* result) const {
   std::vector<ReviewSpan>& review = result->review;
   // Applied edits first: what restore changes.
   for (const Edit& e : result->edits) {
@@ -566,25 +569,47 @@ void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Deci
                       "candidate"});
   }
   // Unusual wording with no candidate original: a pair of common words the
-  // LM never saw together, in a document the detector finds likely spun. Its
-  // confidence is P(document spun) x the share of such pairs that touch a
-  // substitution in spun documents (detect/params.cpp).
-  const double pair_confidence = result->has_score ? result->score * detector_->params().unusual_precision : 0.0;
-  if (pair_confidence >= options_.review_threshold) {
-    // At most one unusual pair per 15 words of the window, first first:
+  // LM never saw together. Its confidence is the probability that a word of
+  // it was written by a substitution: P(document spun) x P(substituted | its
+  // facts, the document spun), the second from the per-word mixture
+  // (detect/word_model.h): sum over the shares r of P(r | the document's
+  // words) x r LR / (1 - r + r LR), P(r | words) from the mixture's terms
+  // (a uniform prior over kMixtureRates).
+  if (result->has_score) {
+    double share_weight[detect::kMixtureTerms];
+    {
+      double best = -1e300, total = 0;
+      for (double t : mixture) best = std::max(best, t);
+      for (std::size_t k = 0; k < detect::kMixtureTerms; ++k) total += share_weight[k] = std::exp(mixture[k] - best);
+      for (double& w : share_weight) w /= total;
+    }
+    // At most one unusual pair per 15 words of the window, likeliest first:
     // beyond that the whole text reads as unusual and a list of its pairs
     // helps no reviewer (and would grow the output past the input's size).
     const std::size_t cap = doc.words / 15 + 1;
+    std::vector<std::pair<double, std::size_t>> ranked;
+    for (std::size_t k = 0; k < unusual.size(); ++k) {
+      const double lr = std::exp(k < unusual_log_lr.size() ? unusual_log_lr[k] : 0.0);
+      double substituted = 0;
+      for (std::size_t j = 0; j < detect::kMixtureTerms; ++j) {
+        const double r = detect::kMixtureRates[j];
+        substituted += share_weight[j] * r * lr / (1 - r + r * lr);
+      }
+      const double confidence = result->score * substituted;
+      if (confidence >= options_.review_threshold) ranked.push_back({confidence, k});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
     std::size_t listed = 0;
-    for (const detect::UnusualPair& u : unusual) {
+    for (const auto& [confidence, k] : ranked) {
       if (listed >= cap) break;
+      const detect::UnusualPair& u = unusual[k];
       const Token& a = doc.text.tokens[u.first_token];
       const Token& b = doc.text.tokens[u.second_token];
       if (overlaps(a.byte_begin, b.byte_end)) continue;
       std::string spun(doc.text.source.substr(a.byte_begin, b.byte_end - a.byte_begin));
       if (allow_.count(fold_phrase(spun))) continue;
-      review.push_back({a.byte_begin, b.byte_end, a.cp_begin, b.cp_end, std::move(spun), std::string(),
-                        pair_confidence, false, "UNSPIN_REVIEW", "unusual"});
+      review.push_back({a.byte_begin, b.byte_end, a.cp_begin, b.cp_end, std::move(spun), std::string(), confidence,
+                        false, "UNSPIN_REVIEW", "unusual"});
       ++listed;
     }
   }
@@ -606,7 +631,20 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   // The candidate-free evidence of the whole text, and of each paragraph.
   detect::EvidenceCounts counts;
   std::vector<detect::UnusualPair> unusual;
-  evidence_->count(doc.text, 0, doc.text.tokens.size(), counts, &unusual);
+  std::vector<detect::ScoredWord> scored;
+  evidence_->count(doc.text, 0, doc.text.tokens.size(), counts, &unusual, &scored);
+  // Each unusual pair's word evidence: the larger per-word log LR of its two words.
+  std::vector<double> unusual_log_lr(unusual.size(), -detect::WordModel::kMaxLogLr);
+  {
+    std::unordered_map<std::uint32_t, float> log_lr_of;
+    for (const detect::ScoredWord& w : scored) log_lr_of.emplace(w.token, w.log_lr);
+    for (std::size_t k = 0; k < unusual.size(); ++k) {
+      for (std::uint32_t t : {unusual[k].first_token, unusual[k].second_token}) {
+        const auto it = log_lr_of.find(t);
+        if (it != log_lr_of.end()) unusual_log_lr[k] = std::max(unusual_log_lr[k], static_cast<double>(it->second));
+      }
+    }
+  }
   result.log10_bayes_factor = doc.result.log10_bf;
   result.english_share = doc.words ? static_cast<double>(doc.known_words) / doc.words : 0.0;
   double expected = 0;
@@ -660,7 +698,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   // Text that is not English prose is returned as it is: no edits.
   if (result.verdict == Verdict::kNotEnglish) planned.clear();
   apply_edits(doc.text, planned, &result);
-  if (result.verdict != Verdict::kNotEnglish) add_review_spans(doc, decisions, unusual, &result);
+  if (result.verdict != Verdict::kNotEnglish) add_review_spans(doc, decisions, unusual, unusual_log_lr, counts.mixture, &result);
 
   // Reasons: the table entries the model relies on, strongest first, then spans.
   const auto& entries = doc.model.entries();

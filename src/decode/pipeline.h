@@ -12,6 +12,7 @@
 //            calibrated document score, verdict, reasons, paragraph scores
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -119,8 +120,11 @@ class Pipeline {
   void count_written(DocumentState& doc) const;
   // DocumentResult::review: the applied edits, the model's candidates at or
   // above the review threshold, and candidate-free unusual pairs (SCHEMA §3b).
+  // `unusual_log_lr`: the per-word model's evidence of each unusual pair (the
+  // larger of its words'); `mixture`: the document's per-word mixture terms.
   void add_review_spans(const DocumentState& doc, const std::vector<Decision>& decisions,
-                        const std::vector<detect::UnusualPair>& unusual, DocumentResult* result) const;
+                        const std::vector<detect::UnusualPair>& unusual, const std::vector<double>& unusual_log_lr,
+                        const std::array<double, detect::kMixtureTerms>& mixture, DocumentResult* result) const;
   void build_model(DocumentState& doc) const;
   void refine_context(DocumentState& doc) const;
   void pool_same_source(const std::vector<DocumentState*>& docs) const;

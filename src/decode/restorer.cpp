@@ -117,7 +117,37 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
   std::vector<WordId> warm_ids;
   double log_lr = 0;
   std::size_t next = 0;
+  // The paragraphs' token ranges. A document of one window and several
+  // paragraphs is counted paragraph by paragraph, once: its evidence is the
+  // sum of theirs (the counts add; a paragraph starts a new LM context), and
+  // each paragraph's own score comes from its counts. Otherwise each window
+  // is counted, and a paragraph that gets a score of its own again.
+  std::vector<std::pair<std::size_t, std::size_t>> paragraph_tokens;
+  for (const auto& [pb, pe] : paragraphs) {
+    paragraph_tokens.push_back(token_range(tokens, pb, pe, next));
+    next = paragraph_tokens.back().second;
+  }
+  std::vector<detect::EvidenceCounts> paragraph_counts;
+  if (windows.size() == 1 && paragraphs.size() > 1) {
+    std::size_t counted_words = 0, window_words = 0;
+    for (const Token& t : tokens.tokens) window_words += t.kind == TokenKind::kWord;
+    warm_lm(detector.evidence().lm(), tokens, 0, tokens.tokens.size(), warm_folded, warm_words, warm_ids);
+    paragraph_counts.resize(paragraphs.size());
+    for (std::size_t p = 0; p < paragraphs.size(); ++p) {
+      detector.evidence().count(tokens, paragraph_tokens[p].first, paragraph_tokens[p].second, paragraph_counts[p]);
+      total.add(paragraph_counts[p]);
+      counted_words += paragraph_counts[p].words;
+    }
+    if (counted_words == window_words) {
+      log_lr = detector.screen_log_lr(total);
+    } else {  // words outside every paragraph: count the window as it is
+      paragraph_counts.clear();
+      total = detect::EvidenceCounts{};
+    }
+  }
+  next = 0;
   for (const decode::TextWindow& w : windows) {
+    if (!paragraph_counts.empty()) break;
     const auto [first, last] = token_range(tokens, w.byte_begin, w.byte_end, next);
     warm_lm(detector.evidence().lm(), tokens, first, last, warm_folded, warm_words, warm_ids);
     detect::EvidenceCounts counts;
@@ -152,10 +182,9 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
                 "no sign of spinning: %u of %u pairs of common words are ones the language model never saw together",
                 total.unseen_common, total.common_pairs);
   r.reasons.push_back({"screen", buf, log_lr / std::log(10.0)});
-  next = 0;
-  for (const auto& [pb, pe] : paragraphs) {
-    const auto [first, last] = token_range(tokens, pb, pe, next);
-    next = last;
+  for (std::size_t p = 0; p < paragraphs.size(); ++p) {
+    const auto [pb, pe] = paragraphs[p];
+    const auto [first, last] = paragraph_tokens[p];
     ParagraphResult para{pb, pe, 0, 0};
     if (first < last) {
       para.cp_begin = tokens.tokens[first].cp_begin;
@@ -172,9 +201,10 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
       para.verdict = r.verdict;
     } else if (para.words >= o.min_words_for_verdict) {
       detect::EvidenceCounts counts;
-      detector.evidence().count(tokens, first, last, counts);
+      if (paragraph_counts.empty()) detector.evidence().count(tokens, first, last, counts);
+      const detect::EvidenceCounts& mine = paragraph_counts.empty() ? counts : paragraph_counts[p];
       para.has_score = true;
-      para.score = detect::probability(detector.screen_log_lr(counts), o.base_rate);
+      para.score = detect::probability(detector.screen_log_lr(mine), o.base_rate);
       para.verdict = para.score >= r.threshold ? Verdict::kSpun : Verdict::kClean;
     } else {
       para.verdict = Verdict::kTooShort;

@@ -66,9 +66,6 @@ struct DetectorParams {
   // A document whose screen probability (at the base rate) is below this is
   // called clean by the screen alone.
   double screen_pass = 0.02;
-  // Precision of an unseen common pair as a spun span in a spun document (for
-  // the confidence of "unusual wording" review spans).
-  double unusual_precision = 0.5;
   static DetectorParams fitted();  // src/detect/params.cpp
 };
 

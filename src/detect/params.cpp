@@ -17,7 +17,6 @@ DetectorParams DetectorParams::fitted() {
   p.missing_a = 78.1214014;
   p.missing_b = -19.1765802;
   p.screen_pass = 0.462223455;
-  p.unusual_precision = 0.5;
   return p;
 }
 

@@ -398,7 +398,7 @@ std::string params_source(const detect::DetectorParams& p) {
   vec("full", p.full);
   vec("clean_unseen_rate", p.clean_unseen_rate);
   o << "  p.missing_a = " << p.missing_a << ";\n  p.missing_b = " << p.missing_b << ";\n  p.screen_pass = "
-    << p.screen_pass << ";\n  p.unusual_precision = " << p.unusual_precision << ";\n";
+    << p.screen_pass << ";\n";
   return o.str();
 }
 
