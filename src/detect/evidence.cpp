@@ -153,7 +153,26 @@ void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::siz
     pending = next;
     has_pending = true;
   };
-  float own[kWordFeatures];
+  // A scored word's own facts (an unknown word: id kUnknownWord, log10 P 0).
+  const auto word = [&](std::size_t i, WordId id, float lp, float uni, int matched, bool name,
+                        const LexicalFacts& facts, bool sentence_start) {
+    float own[kWordFeatures] = {};
+    own[kFeatLog10P] = lp;
+    own[kFeatUnigram] = uni;
+    own[kFeatGain] = lp - uni;
+    own[kFeatMatched] = static_cast<float>(matched);
+    own[kFeatName] = name ? 1.0f : 0.0f;
+    own[kFeatLexicon] = facts.lexicon;
+    own[kFeatSynonymGain] = facts.synonym_gain;
+    own[kFeatCandidates] = facts.candidates;
+    own[kFeatSentenceStart] = text.tokens[i].sentence_start ? 1.0f : 0.0f;
+    std::size_t position = kNoPosition;
+    if (positions) {
+      position = positions->size();
+      positions->push_back({static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(matched), name, id, lp, 0.0f});
+    }
+    score_word(own, sentence_start, position);
+  };
   for (std::size_t i = begin; i < end; ++i) {
     const Token& tok = text.tokens[i];
     if (tok.sentence_start || i == begin) {
@@ -207,22 +226,7 @@ void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::siz
       if (!has_upper) {
         ++c.oov_lower;
         const float unknown = lm.unknown_log10();
-        const LexicalFacts facts = lexical_facts(fold_case(key), unknown, scratch);
-        own[kFeatLog10P] = 0;
-        own[kFeatUnigram] = unknown;
-        own[kFeatGain] = -unknown;
-        own[kFeatMatched] = 0;
-        own[kFeatName] = 0;
-        own[kFeatLexicon] = facts.lexicon;
-        own[kFeatSynonymGain] = facts.synonym_gain;
-        own[kFeatCandidates] = facts.candidates;
-        own[kFeatSentenceStart] = tok.sentence_start ? 1.0f : 0.0f;
-        std::size_t position = kNoPosition;
-        if (positions) {
-          position = positions->size();
-          positions->push_back({static_cast<std::uint32_t>(i), 0, false, kUnknownWord, 0.0f, 0.0f});
-        }
-        score_word(own, sentence_start, position);
+        word(i, kUnknownWord, 0.0f, unknown, 0, false, lexical_facts(fold_case(key), unknown, scratch), sentence_start);
       }
       state = lm.null_context();
       p1 = p2 = Prev{};
@@ -239,22 +243,7 @@ void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::siz
     c.low_gain += lp - uni < -1.0f;
     const int cls = classes_[id];
     const bool plain = plain_case && cls <= kCommonClass;
-    const LexicalFacts& facts = lexical_[id];
-    own[kFeatLog10P] = lp;
-    own[kFeatUnigram] = uni;
-    own[kFeatGain] = lp - uni;
-    own[kFeatMatched] = static_cast<float>(matched);
-    own[kFeatName] = plain_case ? 0.0f : 1.0f;
-    own[kFeatLexicon] = facts.lexicon;
-    own[kFeatSynonymGain] = facts.synonym_gain;
-    own[kFeatCandidates] = facts.candidates;
-    own[kFeatSentenceStart] = tok.sentence_start ? 1.0f : 0.0f;
-    std::size_t position = kNoPosition;
-    if (positions) {
-      position = positions->size();
-      positions->push_back({static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(matched), !plain_case, id, lp, 0.0f});
-    }
-    score_word(own, sentence_start, position);
+    word(i, id, lp, uni, matched, !plain_case, lexical_[id], sentence_start);
     bool seen_pair = false;
     if (p1.id != kUnknownWord) {
       ++c.pairs;
