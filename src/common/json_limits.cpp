@@ -1,5 +1,7 @@
 #include "common/json_limits.h"
 
+#include "text/utf8.h"  // header-only: decode and encode, shared with the text layer
+
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -67,55 +69,15 @@ long hex4(const char* p) {
   return v;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Well-formed UTF-8 (Unicode's table 3-7: no overlong forms, surrogates or
 // code points past U+10FFFF), as nlohmann's lexer requires in strings.
 bool well_formed_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = p + s.size();
   while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int n;
-    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (end - p <= n || p[1] < lo || p[1] > hi) return false;
-    for (int k = 2; k <= n; ++k) {
-      if ((p[k] & 0xC0) != 0x80) return false;
-    }
-    p += n + 1;
+    const text::Decoded d = text::decode_utf8(p, end);
+    if (!d.valid) return false;
+    p += d.len;
   }
   return true;
 }
@@ -160,7 +122,7 @@ bool scan_string(const char*& p, const char* end, std::string& out) {
             p += 6;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          append_utf8(out, static_cast<std::uint32_t>(cp));
+          text::append_utf8(out, static_cast<char32_t>(cp));
           break;
         }
         default: return false;
