@@ -26,6 +26,7 @@ struct DetectOptions {
   std::string models_dir, corpora, markdown, fit_out, dump, dump_words;
   bool fit = false, no_decoder = false, feature_aucs = false;
   double base_rate = 0.1;
+  int table_half = -1;  // -1: the part's own half (build 0, eval 1)
   eval::DetectConfig config;
 };
 
@@ -100,7 +101,7 @@ void run_detect_eval(const DetectOptions& o) {
   config.decoder = !o.no_decoder;
   config.word_rows = !o.dump_words.empty();
   // Fit with one half of the table's groups, measure with the other.
-  config.table_half = part == eval::Part::kBuild ? 0 : 1;
+  config.table_half = o.table_half >= 0 ? o.table_half : part == eval::Part::kBuild ? 0 : 1;
   const std::vector<eval::CorpusDoc> docs = eval::select_part(
       eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, config.sources), part);
   const auto samples = eval::make_detect_samples(*models, spinner_data, docs, config,
@@ -173,6 +174,14 @@ void add_detect_eval_command(CLI::App& app) {
   cmd->add_option("--threads", o->config.threads, "Threads (default: every core)");
   cmd->add_option("--base-rate", o->base_rate, "Share of spun documents the score assumes (default 0.1)");
   cmd->add_flag("--no-decoder", o->no_decoder, "Screen evidence only (fast)");
+  cmd->add_option("--table-half", o->table_half,
+                  "Spin the table style with this half of its groups (default: build 0, eval 1; development aid: "
+                  "whether a fit memorised its own half)")
+      ->check(CLI::Range(0, 1));
+  cmd->add_option("--table-quarter", o->config.table_quarter,
+                  "Spin the table style with this quarter (0 or 1) of its half only (development aid: validating a "
+                  "fit on groups of its own half it never saw)")
+      ->check(CLI::Range(0, 1));
   cmd->add_flag("--feature-aucs", o->feature_aucs, "Also each feature's AUC alone");
   cmd->add_option("--dump", o->dump, "Write every sample's features as TSV here");
   cmd->add_option("--dump-words", o->dump_words, "Write every scored word of every sample as TSV here (development aid)");

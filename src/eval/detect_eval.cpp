@@ -33,7 +33,9 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
                                               const std::function<void(const std::string&)>& progress) {
   const detect::EvidenceModel& evidence = *models.evidence;
   const decode::Pipeline pipeline(models, RestoreOptions{}, decode::DecoderParams{});
-  const GroupTable half = table_half(spinner_data.table, config.table_half);
+  const GroupTable half = config.table_quarter >= 0
+                              ? table_quarter(spinner_data.table, config.table_half, config.table_quarter)
+                              : table_half(spinner_data.table, config.table_half);
   std::set<std::string> sources(config.sources.begin(), config.sources.end());
   if (sources.empty()) {
     for (const CorpusDoc& d : docs) sources.insert(d.source);
@@ -156,15 +158,16 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
 
 namespace {
 
-// Weights making clean and spun samples equal in total within each length,
-// and the total equal to the number of samples.
-std::vector<double> balanced_weights(const std::vector<DetectSample>& samples) {
+// Weights giving spun samples a `spun_share` of the total within each length
+// (clean the rest), and the total equal to the number of samples.
+std::vector<double> length_weights(const std::vector<DetectSample>& samples, double spun_share) {
   std::map<std::pair<std::size_t, bool>, double> n;
   for (const DetectSample& s : samples) n[{s.length, s.spun}] += 1;
   std::vector<double> w;
   for (const DetectSample& s : samples) {
     const double of_length = n[{s.length, false}] + n[{s.length, true}];
-    w.push_back(of_length / (2 * n[{s.length, s.spun}]));
+    const double share = s.spun ? spun_share : 1 - spun_share;
+    w.push_back(of_length * share / n[{s.length, s.spun}]);
   }
   return w;
 }
@@ -230,10 +233,18 @@ detect::DetectorParams fit_detector(const detect::EvidenceModel& evidence, const
     full_rows.push_back(detector.full_features(s.counts, s.null_z));
     labels.push_back(s.spun ? 1 : 0);
   }
-  const std::vector<double> weights = balanced_weights(samples);
+  // Fitted at the base rate the score states (spun samples a `base_rate`
+  // share of each length), so that the fit spends its errors where the score
+  // is read: at that base rate clean documents outnumber spun ones, and a
+  // model that cannot be right everywhere is made right on their tail. The
+  // bias then loses the base rate's prior log odds, so that the linear
+  // predictor stays a log likelihood ratio (detect::probability adds them back).
+  const std::vector<double> weights = length_weights(samples, base_rate);
   double screen_loss = 0, full_loss = 0;
   p.screen = fit_logistic(screen_rows, labels, weights, 1.0, &screen_loss);
   p.full = fit_logistic(full_rows, labels, weights, 1.0, &full_loss);
+  p.screen[detect::kBias] -= detect::logit(base_rate);
+  p.full[detect::kBias] -= detect::logit(base_rate);
   // The screen's pass threshold: it may call clean at most 0.4% of the
   // documents the full model calls spun (issue 19: <= 0.5%).
   const detect::Detector fitted(evidence, p);

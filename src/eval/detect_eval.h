@@ -38,6 +38,7 @@ struct DetectConfig {
   std::size_t skip = 0;
   std::vector<SpinSpec> specs = default_detect_specs();
   int table_half = 0;                           // which half of the table's groups spins
+  int table_quarter = -1;                       // >= 0: only this quarter of that half (eval/sites.h)
   bool decoder = true;                          // also the decoder's evidence (null z)
   bool word_rows = false;                       // keep every scored word's row (DetectSample::word_rows)
   std::uint64_t seed = 1;

@@ -41,6 +41,14 @@ GroupTable table_half(const GroupTable& table, int half) {
   return out;
 }
 
+GroupTable table_quarter(const GroupTable& table, int half, int quarter) {
+  GroupTable out;
+  for (const SpinGroup& g : table.groups()) {
+    if (static_cast<int>(stable_hash(g.original, kHalfSeed) % 4) == half + 2 * quarter) out.add(g);
+  }
+  return out;
+}
+
 namespace {
 
 template <class PageVec, class InTable>

@@ -27,6 +27,10 @@ namespace unspin::eval {
 
 // The groups of `table` in half `half` (0 or 1), in file order.
 GroupTable table_half(const GroupTable& table, int half);
+// One of the two quarters of a half (quarter 0 or 1): a split inside a fit's
+// own half, so that a fit can be validated on groups it never saw without
+// touching the other half.
+GroupTable table_quarter(const GroupTable& table, int half, int quarter);
 
 struct SiteConfig {
   std::vector<std::size_t> sizes{10, 50, 200, 1000};  // learning pages, each a prefix of the next
