@@ -101,9 +101,10 @@ class SiteLearner {
   std::vector<PairFeatures> features(const SiteCounts& site) const;
   // The learned table: pairs whose prior is at least `min_prior`, strongest first.
   std::vector<LearnedPair> table(const SiteCounts& site, double min_prior = 0.5) const;
-  // The weights in use (w of the file comment), and a replacement (fitting).
-  const std::array<double, kLearnFeatures>& weights() const;
-  void set_weights(const std::array<double, kLearnFeatures>& w);
+  // The pair's prior: the probability that the site's table holds it,
+  // sigmoid of the boosted trees of decode/site_learner_trees.h over its
+  // features.
+  double prior(const PairFeatures& features) const;
 
  private:
   struct Impl;

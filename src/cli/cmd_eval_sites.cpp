@@ -1,5 +1,5 @@
 // `unspin eval sites`: the site simulator's learning curves (src/eval/sites.h),
-// and with --fit the site learner's weights fitted on build-part sites.
+// and with --samples the pairs the site learner's prior is fitted on (build part).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -30,8 +30,8 @@ struct SitesOptions {
   std::size_t heldout = 100, page_words = 300;
   double intensity = 1.0, min_prior = 0.5, table_prior = 0.5;
   unsigned threads = 0;
-  bool fit = false, quick = false;
-  std::string models_dir, corpora, json_out, markdown_out, plot, floors, write_pages;
+  bool quick = false;
+  std::string models_dir, corpora, json_out, markdown_out, plot, floors, write_pages, samples;
   std::vector<std::string> sources = eval::kAllSources;
 };
 
@@ -43,8 +43,8 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 int run_sites(const SitesOptions& o) {
-  if (o.fit && o.part != "build") {
-    throw Error(ErrorCode::kUsage, "eval sites --fit fits on the build part only: add --part build");
+  if (!o.samples.empty() && o.part != "build") {
+    throw Error(ErrorCode::kUsage, "eval sites --samples writes fitting data of the build part only: add --part build");
   }
   nlohmann::json floors;
   if (!o.floors.empty()) {
@@ -67,6 +67,7 @@ int run_sites(const SitesOptions& o) {
   config.table_prior = o.table_prior;
   config.threads = o.threads;
   config.write_pages = o.write_pages;
+  config.samples = o.samples;
   if (o.quick) {
     config.sizes = {10, 50, 200};
     config.heldout = 50;
@@ -90,46 +91,11 @@ int run_sites(const SitesOptions& o) {
     std::cerr << "unspin: wrote the learning pages to " << o.write_pages << "\n";
     return 0;
   }
-  if (o.fit) {
-    std::vector<std::pair<PairFeatures, bool>> samples;
-    for (const auto& r : results) samples.insert(samples.end(), r.samples.begin(), r.samples.end());
-    if (const char* drop = std::getenv("UNSPIN_SITES_DROP")) {
-      // Development aid: fit without one feature (its column zeroed), to see what it adds.
-      for (auto& sample : samples) sample.first.x[std::stoul(drop)] = 0;
-    }
-    const auto w = eval::fit_logistic(samples);
-    std::printf("// fitted by `unspin eval sites --part build --fit` on %zu pairs of %zu build-part site(s)\n",
-                samples.size(), results.size());
-    std::printf("inline constexpr std::array<double, kLearnFeatures> kSiteLearnerWeights = {");
-    for (std::size_t i = 0; i < w.size(); ++i) std::printf("%s%.5g", i ? ", " : "", w[i]);
-    std::printf("};\n");
-    // Reliability of the fitted weights on the fitting pairs themselves.
-    std::vector<std::pair<double, bool>> priors;
-    for (const auto& [f, label] : samples) {
-      double z = 0;
-      for (std::size_t i = 0; i < w.size(); ++i) z += w[i] * f.x[i];
-      priors.emplace_back(1 / (1 + std::exp(-z)), label);
-    }
-    double log_loss = 0, kept = 0, kept_true = 0;
-    for (const auto& [p, label] : priors) {
-      log_loss -= std::log(std::clamp(label ? p : 1 - p, 1e-12, 1.0));
-      if (p >= o.min_prior) {
-        kept += 1;
-        kept_true += label;
-      }
-    }
-    std::printf("mean log loss %.4f; pairs at prior >= %.2g: %.0f, %.3f in the table\n",
-                log_loss / std::max<double>(1, priors.size()), o.min_prior, kept, kept_true / std::max(1.0, kept));
-    std::printf("| bin | pairs | mean prior | share true |\n|---|---|---|---|\n");
-    for (const auto& b : eval::prior_bins(priors)) {
-      if (b.n) std::printf("| %.1f-%.1f | %zu | %.3f | %.3f |\n", b.lo, b.hi, b.n, b.mean_prior, b.share_true);
-    }
-  }
   if (!o.json_out.empty()) write_text(o.json_out, eval::sites_json(results));
   if (!o.plot.empty()) write_text(o.plot, eval::sites_svg(results));
   const std::string md = eval::sites_markdown(results);
   if (!o.markdown_out.empty()) write_text(o.markdown_out, md);
-  else if (!o.fit) std::cout << md;
+  else std::cout << md;
   if (!o.floors.empty()) {
     // Summary metrics of the first site: sites/<pages>/<metric>.
     nlohmann::json summary = nlohmann::json::object();
@@ -172,7 +138,9 @@ void add_eval_sites_command(CLI::App& app) {
                   "Pairs written to the learned table the pages are restored with (default 0.5, as unspin learn writes)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threads", o->threads, "Threads (default: every core)");
-  cmd->add_flag("--fit", o->fit, "Fit the learner's weights on these (build-part) sites and print them");
+  cmd->add_option("--samples", o->samples,
+                  "Build part: append every scored pair (features, sums, in the true table) here, "
+                  "for src/eval/fit_site_learner.py");
   cmd->add_flag("--quick", o->quick, "Small run for CI: sizes 10 50 200, 50 held-out pages");
   cmd->add_option("--models", o->models_dir, "Folder with en-us.ulm and default.ulex");
   cmd->add_option("--corpora", o->corpora, "npm corpora folder");

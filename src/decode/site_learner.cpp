@@ -11,6 +11,7 @@
 #include "common/checksum.h"
 #include "decode/pipeline.h"
 #include "decode/site_learner.h"
+#include "decode/site_learner_trees.h"
 #include "unspin/error.h"
 #include "unspin/learn.h"
 
@@ -133,7 +134,6 @@ struct SiteLearner::Impl {
   const Models& models;
   RestoreOptions options;
   decode::Pipeline pipeline;
-  std::array<double, kLearnFeatures> weights = decode::kSiteLearnerWeights;
 
   double phrase_log10(std::string_view phrase) const {
     const LanguageModel& lm = *models.lm;
@@ -151,11 +151,12 @@ struct SiteLearner::Impl {
 };
 
 SiteLearner::SiteLearner(const Models& models, RestoreOptions options)
-    : impl_(std::make_unique<Impl>(Impl{models, options, decode::Pipeline(models, options, decode::DecoderParams{}), decode::kSiteLearnerWeights})) {}
+    : impl_(std::make_unique<Impl>(Impl{models, options, decode::Pipeline(models, options, decode::DecoderParams{})})) {}
 SiteLearner::~SiteLearner() = default;
 
-const std::array<double, kLearnFeatures>& SiteLearner::weights() const { return impl_->weights; }
-void SiteLearner::set_weights(const std::array<double, kLearnFeatures>& w) { impl_->weights = w; }
+double SiteLearner::prior(const PairFeatures& f) const {
+  return 1.0 / (1.0 + std::exp(-decode::SiteTrees::fitted().logit(f.x)));
+}
 
 SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key) const {
   validate_input(page, impl_->options.max_input_bytes);
@@ -261,9 +262,7 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
 std::vector<LearnedPair> SiteLearner::table(const SiteCounts& site, double min_prior) const {
   std::vector<LearnedPair> out;
   for (const PairFeatures& f : features(site)) {
-    double z = 0;
-    for (std::size_t i = 0; i < kLearnFeatures; ++i) z += impl_->weights[i] * f.x[i];
-    const double prior = 1.0 / (1.0 + std::exp(-z));
+    const double prior = this->prior(f);
     if (prior >= min_prior && prior > 0) {
       out.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
     }

@@ -1,12 +1,6 @@
-// The site learner's fitted weights (include/unspin/learn.h): the logistic
-// P(pair in the site's table) = sigmoid(w . x) over the features of
-// SiteLearner::features, x = [1, fold agreement, original's deficit, form's
-// surplus, mean posterior, restored share, share of pages without the
-// original, share of the form's restorations, log10 pages with the pair,
-// log10 pages of the site]. Fitted by `unspin eval sites --part build --fit`
-// on simulated sites of the build part (table style, intensity 1, one half of
-// the table's groups) against the simulator's true table; nothing from the
-// eval part.
+// The site learner's use of a learned table: a learned edit's calibrated
+// confidence and the site operating point (the pair prior itself is
+// decode/site_learner_trees.h).
 #pragma once
 
 #include <algorithm>
@@ -17,10 +11,6 @@
 #include "unspin/learn.h"
 
 namespace unspin::decode {
-
-// `unspin eval sites --part build --fit --seeds 11 12 13 --heldout 50` (13,299 pairs of 3 sites x 4 sizes).
-inline constexpr std::array<double, kLearnFeatures> kSiteLearnerWeights = {
-    -4.0565, 0.42386, 1.1161, -0.28026, 2.43, 1.7284, 3.2241, 0.90261, 4.3351, -2.1094};
 
 // A learned edit's confidence: the probability that restoring this
 // occurrence of s to o is right, a logistic over what the decoder knows of it,
@@ -37,13 +27,15 @@ inline constexpr std::array<double, kLearnFeatures> kSiteLearnerWeights = {
 // little less there; unknown: 1,000, the largest fitted). Both kinds of
 // error it prices: a pair not in the table, and a natural occurrence of a
 // table pair's spun form. Fitted on held-out pages of simulated build-part
-// sites (`UNSPIN_SITES_DECISIONS=FILE unspin eval sites --part build --seeds S`
-// for S in 11 12 13 16 17 18 19: 36,837 learned-pair decisions of 7 sites x 4
-// sizes; bench/RESULTS.md). Left out one site at a time, edits at >= 0.9 were
-// right 0.945 / 0.977 / 0.969 / 0.949 of the time at 10 / 50 / 200 / 1,000
-// pages (without the pages term 0.963 / 0.985 / 0.966 / 0.940, with 40% fewer
-// edits at 10 pages).
-inline constexpr std::array<double, 6> kLearnedEditWeights = {-0.87958, 0.67922, 0.64166, 0.17384, -0.46773, -0.35326};
+// sites whose pair priors came from the trees (decode/site_learner_trees.h)
+// fitted on other sites (`UNSPIN_SITES_DECISIONS=FILE unspin eval sites
+// --part build --seeds 18 19 20`, the trees fitted on sites 11-17: 15,994
+// learned-pair decisions of 3 sites x 4 sizes; bench/RESULTS.md). Left out
+// one site at a time, edits at >= 0.9 were right 0.971 / 0.974 / 0.963 /
+// 0.970 of the time at 10 / 50 / 200 / 1,000 pages (the weights fitted with
+// the logistic pair prior of before: 0.948 / 0.956 / 0.939 / 0.946). With the
+// trees' sharper priors, [o written] and the pages add almost nothing.
+inline constexpr std::array<double, 6> kLearnedEditWeights = {-1.0033, 0.33319, 0.54206, 0.30943, -0.012413, -0.098527};
 
 inline double learned_edit_confidence(double prior, double raw, double mean_delta, bool original_written,
                                       std::size_t table_pages) {

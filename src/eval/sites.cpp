@@ -29,7 +29,6 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 }  // namespace
 
@@ -184,7 +183,12 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
 
   SiteCounts site;
   std::size_t merged = 0;
-  const auto& w = learner.weights();
+  std::unique_ptr<std::ofstream> samples;
+  if (!config.samples.empty()) {
+    if (config.part != Part::kBuild) throw Error(ErrorCode::kUsage, "eval sites --samples: build part only");
+    samples = std::make_unique<std::ofstream>(config.samples, std::ios::app);
+    if (!*samples) throw Error(ErrorCode::kIo, "cannot write " + config.samples);
+  }
   for (std::size_t n : sizes) {
     if (n > learn_max) n = learn_max;
     if (!results.points.empty() && results.points.back().pages == n) continue;
@@ -193,13 +197,23 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     point.pages = n;
     std::vector<LearnedPair> learned, written;
     for (const PairFeatures& f : learner.features(site)) {
-      double z = 0;
-      for (std::size_t k = 0; k < kLearnFeatures; ++k) z += w[k] * f.x[k];
-      const double prior = sigmoid(z);
+      const double prior = learner.prior(f);
       const bool label = in_table(f.original, f.spun);
       ++point.candidates;
       results.priors.emplace_back(prior, label);
-      results.samples.emplace_back(f, label);
+      if (samples) {
+        // Fitting (build part only): every scored pair of every size with its
+        // features, its raw sums and its label (src/eval/fit_site_learner.py).
+        std::ofstream& dump = *samples;
+        const PairCounts& c = site.pairs().at(f.original + '\t' + f.spun);
+        dump << config.seed << '\t' << n << '\t' << f.original << '\t' << f.spun << '\t' << label;
+        for (double v : f.x) dump << '\t' << v;
+        for (double v : {c.pages, c.words, c.spun, c.unspun, c.restored, c.posterior, c.consistent}) dump << '\t' << v;
+        for (const auto* a : {&c.fold_restored, &c.fold_posterior, &c.fold_pages}) {
+          for (double v : *a) dump << '\t' << v;
+        }
+        dump << '\n';
+      }
       if (std::getenv("UNSPIN_SITES_DUMP") && n == learn_max) {
         // Development aid (build part only: nothing is tuned on the eval part):
         // every scored pair of the largest site with its features and label.
@@ -295,57 +309,6 @@ std::pair<double, double> recall_at_precision(const std::map<double, QualityCoun
     if (q.edits > 0 && q.precision() >= precision && q.recall() > best.first) best = {q.recall(), t};
   }
   return best;
-}
-
-std::array<double, kLearnFeatures> fit_logistic(const std::vector<std::pair<PairFeatures, bool>>& samples,
-                                                double ridge) {
-  constexpr std::size_t K = kLearnFeatures;
-  std::array<double, K> w{};
-  for (int iter = 0; iter < 50; ++iter) {
-    std::array<double, K> grad{};
-    std::array<std::array<double, K>, K> hess{};
-    for (const auto& [f, label] : samples) {
-      double z = 0;
-      for (std::size_t i = 0; i < K; ++i) z += w[i] * f.x[i];
-      const double p = sigmoid(z);
-      const double r = (label ? 1.0 : 0.0) - p, v = std::max(p * (1 - p), 1e-9);
-      for (std::size_t i = 0; i < K; ++i) {
-        grad[i] += r * f.x[i];
-        for (std::size_t j = 0; j < K; ++j) hess[i][j] += v * f.x[i] * f.x[j];
-      }
-    }
-    for (std::size_t i = 1; i < K; ++i) {
-      grad[i] -= ridge * w[i];
-      hess[i][i] += ridge;
-    }
-    hess[0][0] += 1e-9;
-    // Solve hess * step = grad (Gaussian elimination with partial pivoting).
-    std::array<double, K> step = grad;
-    auto a = hess;
-    for (std::size_t c = 0; c < K; ++c) {
-      std::size_t pivot = c;
-      for (std::size_t r = c + 1; r < K; ++r) {
-        if (std::fabs(a[r][c]) > std::fabs(a[pivot][c])) pivot = r;
-      }
-      std::swap(a[c], a[pivot]);
-      std::swap(step[c], step[pivot]);
-      if (std::fabs(a[c][c]) < 1e-12) continue;
-      for (std::size_t r = 0; r < K; ++r) {
-        if (r == c) continue;
-        const double m = a[r][c] / a[c][c];
-        for (std::size_t k = c; k < K; ++k) a[r][k] -= m * a[c][k];
-        step[r] -= m * step[c];
-      }
-    }
-    double change = 0;
-    for (std::size_t i = 0; i < K; ++i) {
-      const double s = std::fabs(a[i][i]) < 1e-12 ? 0.0 : step[i] / a[i][i];
-      w[i] += s;
-      change = std::max(change, std::fabs(s));
-    }
-    if (change < 1e-6) break;
-  }
-  return w;
 }
 
 std::vector<PriorBin> prior_bins(const std::vector<std::pair<double, bool>>& priors) {

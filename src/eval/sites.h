@@ -46,6 +46,10 @@ struct SiteConfig {
   // {"id", "url": "https://site-SEED.example/ID", "text"} (what `unspin learn
   // --jsonl` reads; bench/learn_scale.sh), and nothing is measured.
   std::string write_pages;
+  // When set (build part only): every scored pair of every size is appended
+  // here, one line each: seed, pages, original, spun, in the true table,
+  // x[0..9], the pair's sums (src/eval/fit_site_learner.py fits on them).
+  std::string samples;
 };
 
 // One point of the learning curve.
@@ -70,8 +74,6 @@ struct SiteResults {
   std::vector<SitePoint> points;
   // Every scored pair of every point: (prior, in the true table), for reliability.
   std::vector<std::pair<double, bool>> priors;
-  // With fitting: each scored pair's features and label.
-  std::vector<std::pair<PairFeatures, bool>> samples;
   double seconds = 0;
   std::size_t peak_rss_kb = 0;
 };
@@ -91,10 +93,6 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
                      const Models& models, const ModelPaths& paths, const SiteLearner& learner,
                      const SiteProgress& progress = {});
 
-// Logistic regression by Newton's method (L2 `ridge` on all but the
-// intercept): the weights w maximising sum log P(label | sigmoid(w . x)).
-std::array<double, kLearnFeatures> fit_logistic(const std::vector<std::pair<PairFeatures, bool>>& samples,
-                                                double ridge = 1e-2);
 
 struct PriorBin {
   double lo, hi;
