@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <random>
 
 #include "common/checksum.h"
@@ -328,6 +329,29 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
     std::vector<std::string_view> texts;
     for (const SpunDoc& d : docs) texts.push_back(d.text);
     const std::vector<BatchResult> results = restorer.run_many(texts, 2);
+    std::ofstream dump;
+    if (!config.dump_candidates.empty() && &set == &report.unlisted) {
+      dump.open(config.dump_candidates);
+      if (!dump) throw Error(ErrorCode::kIo, "cannot write " + config.dump_candidates);
+      dump << "excerpt\tlabel\twords\tllr\tllr_min\twritten_known\tcorrect_vocab\tlm_gain\trecurrence\tsubstituted\tassociation\tunseen_pairs\tsubstitutable\toutput_recurrence\trestored_known\tllr_max\tfunction_edges\tright\n";
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        for (const listed::Suspect& c : models->unlisted->candidates(docs[i].text)) {
+          int label = 0, right = 0;
+          for (const auto& p : docs[i].planted) {
+            if (overlaps(c.byte_begin, c.byte_end, p.begin, p.end)) {
+              // 2: the window lies inside the phrase; 1: it overlaps it
+              label = std::max(label, c.byte_begin >= p.begin && c.byte_end <= p.end ? 2 : 1);
+              right |= !c.original.empty() && !p.expected.empty() && compare_key(c.original) == compare_key(p.expected) &&
+                       c.byte_begin <= p.begin && c.byte_end >= p.end;
+            }
+          }
+          dump << i % excerpts.size() << '\t' << label << '\t' << c.words << '\t' << c.tortured_llr << '\t' << c.tortured_llr_min << '\t'
+               << c.written_known << '\t' << c.correct_vocab << '\t' << c.lm_gain << '\t' << c.recurrence << '\t'
+               << c.substituted << '\t' << c.association << '\t' << c.unseen_pairs << '\t' << c.substitutable << '\t'
+               << c.output_recurrence << '\t' << c.restored_known << '\t' << c.llr_max << '\t' << c.function_edges << '\t' << right << '\n';
+        }
+      }
+    }
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (!results[i].result) continue;
       const std::vector<listed::Suspect> suspects =
@@ -373,11 +397,17 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
           const bool suspect = std::any_of(suspects.begin(), suspects.end(), [&](const listed::Suspect& x) {
             return x.byte_begin == s.byte_begin && x.byte_end == s.byte_end;
           });
-          cell.unlisted += s.rule != "UNSPIN_LISTED" && (!s.applied || suspect);
+          cell.unlisted += s.rule != "UNSPIN_LISTED" && suspect;
           cell.all += 1;
+          cell.edits += s.applied && s.rule != "UNSPIN_LISTED";
+          cell.candidates += s.reason == "candidate" && !suspect;
+          cell.unusual_pairs += s.reason == "unusual";
         }
       }
-      say("clean " + name + ": " + std::to_string(cell.docs) + " excerpts");
+      say("clean " + name + ": " + std::to_string(cell.docs) + " excerpts, " + std::to_string(cell.words) +
+          " words; spans: " + std::to_string(cell.listed) + " listed, " + std::to_string(cell.unlisted) + " unlisted, " +
+          std::to_string(cell.edits) + " decoder edits, " + std::to_string(cell.candidates) + " decoder candidates, " +
+          std::to_string(cell.unusual_pairs) + " unusual pairs");
       report.clean.push_back(cell);
     }
   }

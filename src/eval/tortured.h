@@ -42,6 +42,10 @@ struct TorturedConfig {
   // are chosen on. The eval part is then never read.
   bool fit_part = false;
   double review_threshold = 0.2;  // RestoreOptions::review_threshold
+  // When set, every candidate window of the unlisted finder in the unlisted
+  // set's documents is written here as TSV (label: overlaps a planted phrase;
+  // the Suspect's features), for fitting its weights (--fit-part only).
+  std::string dump_candidates;
 };
 
 // One set's figures (docs/EVALUATION.md, "Tortured phrases").
@@ -65,8 +69,9 @@ struct TorturedCleanCell {
   std::string source;
   std::size_t docs = 0, words = 0;
   std::size_t listed = 0;     // UNSPIN_LISTED matches
-  std::size_t unlisted = 0;   // unlisted-phrase review spans
+  std::size_t unlisted = 0;   // the unlisted finder's review spans
   std::size_t all = 0;        // every match and non-applied review span
+  std::size_t edits = 0, candidates = 0, unusual_pairs = 0;  // of `all`: the decoder's edits, candidate and unusual-wording spans
   double per_2000(std::size_t n) const { return words ? 2000.0 * n / words : 0.0; }
 };
 
