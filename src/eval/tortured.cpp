@@ -202,6 +202,10 @@ void score_doc(const SpunDoc& doc, const DocumentResult& r, const std::vector<li
     }
     ++s.all_spans;
     s.all_true_spans += hit;
+    if (!span.applied && span.rule != "UNSPIN_LISTED" && is_suspect(span.byte_begin, span.byte_end)) {
+      ++s.suspect_spans;
+      s.suspect_true += hit;
+    }
     if (tortured) {
       ++s.spans;
       s.true_spans += hit;
@@ -421,6 +425,8 @@ nlohmann::json TorturedReport::summary() const {
     s[set_key(name, "detection_recall")] = ratio(t.detected, t.phrases);
     s[set_key(name, "detection_precision")] = ratio(t.true_spans, t.spans);
     s[set_key(name, "detection_precision_all_spans")] = ratio(t.all_true_spans, t.all_spans);
+    s[set_key(name, "suspect_precision")] = ratio(t.suspect_true, t.suspect_spans);
+    s[set_key(name, "suspect_spans")] = t.suspect_spans;
     s[set_key(name, "restoration_recall")] = ratio(t.restored, t.with_correct);
     s[set_key(name, "restoration_precision")] = ratio(t.edits_right, t.edits);
     s[set_key(name, "proposal_recall")] = ratio(t.proposed, t.with_correct);
@@ -461,6 +467,10 @@ std::string TorturedReport::markdown() const {
   };
   row("listed (fitting part, inflected)", listed);
   row("unlisted (eval part)", unlisted);
+  md += "\nOf the unlisted set's tortured-phrase spans, the unlisted finder's own: " + std::to_string(unlisted.suspect_spans) +
+        ", " + std::to_string(unlisted.suspect_true) + " on a planted phrase (precision " +
+        fmt("%.3f", ratio(unlisted.suspect_true, unlisted.suspect_spans)) +
+        "); the others are the decoder's candidate and unusual-wording review spans.\n";
   md += "\nClean eval-part excerpts (~300 words), the full built-in list:\n\n";
   md += "| source | excerpts | words | listed matches | unlisted suspects | tortured spans per 2,000 words | all matches and review spans per 2,000 words |\n";
   md += "|---|---|---|---|---|---|---|\n";

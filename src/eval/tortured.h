@@ -57,6 +57,8 @@ struct TorturedSet {
   std::size_t true_spans = 0;      // of them, overlapping an inserted phrase
   std::size_t all_spans = 0;       // every match and review span (the decoder's own included)
   std::size_t all_true_spans = 0;
+  std::size_t suspect_spans = 0;   // of `spans`, the unlisted finder's review spans
+  std::size_t suspect_true = 0;    // of them, overlapping an inserted phrase
   std::size_t restored = 0;        // phrases whose edit gives the correct term
   std::size_t proposed = 0;        // phrases whose review span proposes the correct term (edit or not)
   std::size_t proposals = 0, proposals_right = 0;  // tortured review spans with an original; right ones
