@@ -93,9 +93,18 @@ UnlistedModel UnlistedModel::learn(const PhraseList& list) {
       ++m.substitutions_seen;
     }
   }
+  for (const auto& [bigram, n] : m.bigrams) {
+    const std::size_t sp = bigram.find(' ');
+    std::uint32_t id[2];
+    for (int side = 0; side < 2; ++side) {
+      const std::string w = side == 0 ? bigram.substr(0, sp) : bigram.substr(sp + 1);
+      id[side] = m.vocab.emplace(w, static_cast<std::uint32_t>(m.vocab.size())).first->second;
+    }
+    m.bigram_ids.insert(static_cast<std::uint64_t>(id[0]) << 32 | id[1]);
+  }
   for (auto& [written, alts] : counts) {
     std::vector<Alternative>& v = m.substitutions[written];
-    for (auto& [word, n] : alts) v.push_back({word, n});
+    for (auto& [word, n] : alts) v.push_back({word, n, m.id_of(word)});
     std::sort(v.begin(), v.end(), [](const Alternative& a, const Alternative& b) {
       return a.count != b.count ? a.count > b.count : a.word < b.word;
     });
@@ -118,9 +127,30 @@ double suspect_logit(const Suspect& s) {
 }
 
 UnlistedFinder::UnlistedFinder(const PhraseList& list, const LanguageModel* lm)
-    : model_(UnlistedModel::learn(list)), lm_(lm) {}
+    : model_(UnlistedModel::learn(list)), lm_(lm) {
+  const auto add = [&](const std::string& stem) {
+    if (facts_.count(stem)) return;
+    WordFacts f;
+    f.id = model_.id_of(stem);
+    if (const auto it = model_.substitutions.find(stem); it != model_.substitutions.end()) {
+      f.alts = &it->second;
+      std::uint32_t n = 0;
+      for (const auto& a : it->second) n += a.count;
+      f.outputs = std::log10(1.0 + n);
+    }
+    f.tortured_known = model_.tortured_words.count(stem) > 0;
+    f.correct_vocab = model_.correct_words.count(stem) > 0;
+    f.tortured_log10 = model_.tortured_log10(stem);
+    facts_.emplace(stem, f);
+  };
+  for (const auto& [w, n] : model_.vocab) add(w);
+  for (const auto& [w, a] : model_.substitutions) add(w);
+  for (const auto& [w, n] : model_.tortured_words) add(w);
+  for (const auto& [w, n] : model_.correct_words) add(w);
+  unseen_tortured_log10_ = model_.tortured_log10(std::string());
+}
 
-std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
+std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double min_logit) const {
   struct Word {
     std::uint32_t begin, end;
     std::string folded, stem;
@@ -128,6 +158,8 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
     double llr = 0;  // log10 P_t(stem) / P_lm(folded), bounded
     bool correct_vocab = false;
     double unigram = 0;       // log10 P_lm(folded)
+    std::uint32_t id = UnlistedModel::kNoWord;  // the stem's id in the model's bigram vocabulary
+    const std::vector<UnlistedModel::Alternative>* alts = nullptr;
     double outputs = 0;       // log10(1 + substitutions into it)
     bool substitutable = false;
   };
@@ -149,29 +181,23 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
   std::vector<WordId> ids(words.size(), kUnknownWord);
   for (std::size_t k = 0; k < words.size(); ++k) {
     Word& w = words[k];
-    w.correct_vocab = model_.correct_words.count(w.stem) > 0;
-    if (const auto it = model_.substitutions.find(w.stem); it != model_.substitutions.end()) {
-      std::uint32_t n = 0;
-      for (const auto& a : it->second) n += a.count;
-      w.substitutable = true;
-      w.outputs = std::log10(1.0 + n);
-    }
-    const bool tortured_known = model_.tortured_words.count(w.stem) > 0;
+    const auto fit = facts_.find(w.stem);
+    const WordFacts no_facts{};
+    const WordFacts& f = fit == facts_.end() ? no_facts : fit->second;
+    w.correct_vocab = f.correct_vocab;
+    w.id = f.id;
+    w.alts = f.alts;
+    w.substitutable = f.alts != nullptr;
+    w.outputs = f.outputs;
+    const bool tortured_known = f.tortured_known;
+    const double tortured_log10 = fit == facts_.end() ? unseen_tortured_log10_ : f.tortured_log10;
     if (!lm_) continue;
     const WordId id = ids[k] = lm_->vocab_id(w.folded);
     LmState next;
     w.unigram = id == kUnknownWord ? lm_->unknown_log10() : lm_->score(lm_->null_context(), id, &next);
     if (id == kUnknownWord && !tortured_known) continue;
-    w.llr = std::clamp(model_.tortured_log10(w.stem) - w.unigram, -kParams.llr_bound, kParams.llr_bound);
+    w.llr = std::clamp(tortured_log10 - w.unigram, -kParams.llr_bound, kParams.llr_bound);
   }
-  const auto bigram = [&](const std::string& a, const std::string& b) -> std::uint32_t {
-    auto it = model_.bigrams.find(a + " " + b);
-    return it == model_.bigrams.end() ? 0 : it->second;
-  };
-  const auto alternatives = [&](const std::string& stem) -> const std::vector<UnlistedModel::Alternative>* {
-    auto it = model_.substitutions.find(stem);
-    return it == model_.substitutions.end() ? nullptr : &it->second;
-  };
   // LM log10 of words[lo..hi) as `choice` (stems replaced; the written word
   // where choice is empty), with one word of context each side.
   const auto lm_score = [&](std::size_t lo, std::size_t hi, const std::vector<std::string>& choice) {
@@ -194,6 +220,25 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
 
   std::vector<Suspect> out;
   for (std::size_t i = 0; i < words.size(); ++i) {
+    // The LM's view of the words from i on, once for the windows of every
+    // length: association[n] and unseen[n] over words i+1 .. i+n.
+    double association[4] = {0, 0, 0, 0};
+    int unseen[4] = {0, 0, 0, 0};
+    if (lm_) {
+      LmState state = lm_->null_context(), next;
+      for (std::size_t k = i; k < std::min(words.size(), i + 4); ++k) {
+        if (k > i && words[k].run_start) break;
+        int matched = 0;
+        const double p = ids[k] == kUnknownWord ? lm_->unknown_log10()
+                                                : lm_->score_matched(state, ids[k], &next, &matched);
+        const std::size_t n = k - i;
+        if (n > 0) {
+          association[n] = association[n - 1] + p - words[k].unigram;
+          unseen[n] = unseen[n - 1] + (matched < 2);
+        }
+        state = next;
+      }
+    }
     for (std::size_t len = 4; len >= 2; --len) {
       const std::size_t hi = i + len;
       if (hi > words.size()) continue;
@@ -205,19 +250,8 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
       base.tortured_llr_min = kParams.llr_bound;
       base.llr_max = -kParams.llr_bound;
       base.function_edges = (words[i].unigram > -2.5) + (words[hi - 1].unigram > -2.5);
-      if (lm_) {
-        LmState state = lm_->null_context(), next;
-        for (std::size_t k = i; k < hi; ++k) {
-          int matched = 0;
-          const double p = ids[k] == kUnknownWord ? lm_->unknown_log10()
-                                                  : lm_->score_matched(state, ids[k], &next, &matched);
-          if (k > i) {
-            base.association += p - words[k].unigram;
-            base.unseen_pairs += matched < 2;
-          }
-          state = next;
-        }
-      }
+      base.association = association[len - 1];
+      base.unseen_pairs = unseen[len - 1];
       for (std::size_t k = i; k < hi; ++k) {
         base.substitutable += words[k].substitutable;
         base.output_recurrence += words[k].outputs;
@@ -225,7 +259,19 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
         base.llr_max = std::max(base.llr_max, words[k].llr);
         base.tortured_llr_min = std::min(base.tortured_llr_min, words[k].llr);
         base.correct_vocab += words[k].correct_vocab;
-        if (k + 1 < hi) base.written_known += bigram(words[k].stem, words[k + 1].stem) > 0;
+        if (k + 1 < hi) base.written_known += model_.has_bigram(words[k].id, words[k + 1].id);
+      }
+      bool any_alternative = false;
+      for (std::size_t k = i; k < hi; ++k) any_alternative |= words[k].alts != nullptr;
+      if (!any_alternative) {  // nothing to restore: the window as written
+        base.restored_known = base.written_known;
+        const double z = suspect_logit(base);
+        if (z < min_logit) continue;
+        base.byte_begin = words[i].begin;
+        base.byte_end = words[hi - 1].end;
+        base.confidence = 1.0 / (1.0 + std::exp(-z));
+        out.push_back(std::move(base));
+        continue;
       }
       // Depth-first over the restorations whose bigrams are all correct-term
       // bigrams; each complete one is scored, the best kept.
@@ -236,7 +282,7 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
       // The span's LM score as written, the same whenever it is computed: only
       // when a restoration is scored (most spans have none).
       std::optional<double> written_lm;
-      const auto dfs = [&](auto&& self, std::size_t k, const std::string& prev) -> void {
+      const auto dfs = [&](auto&& self, std::size_t k, std::uint32_t prev) -> void {
         if (k == hi) {
           Suspect s = base;
           std::uint32_t max_count = 0;
@@ -265,24 +311,24 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
           return;
         }
         const std::size_t j = k - i;
-        if (k == i || bigram(prev, words[k].stem) > 0) {
+        if (k == i || model_.has_bigram(prev, words[k].id)) {
           choice[j].clear();
           counts[j] = 0;
-          self(self, k + 1, words[k].stem);
+          self(self, k + 1, words[k].id);
         }
-        if (const auto* alts = alternatives(words[k].stem)) {
+        if (const auto* alts = words[k].alts) {
           for (std::size_t a = 0; a < std::min(alts->size(), kParams.max_alternatives); ++a) {
-            const std::string& w = (*alts)[a].word;
-            if (k > i && bigram(prev, w) == 0) continue;
-            choice[j] = w;
-            counts[j] = (*alts)[a].count;
-            self(self, k + 1, w);
+            const UnlistedModel::Alternative& alt = (*alts)[a];
+            if (k > i && !model_.has_bigram(prev, alt.id)) continue;
+            choice[j] = alt.word;
+            counts[j] = alt.count;
+            self(self, k + 1, alt.id);
           }
           choice[j].clear();
           counts[j] = 0;
         }
       };
-      dfs(dfs, i, std::string());
+      dfs(dfs, i, UnlistedModel::kNoWord);
       // The restoration with the most correct-term bigrams, by dynamic
       // programming over each word's choices (kept, or one of its learned
       // substitutions; no bigram required): how far the window comes from
@@ -292,13 +338,14 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
         struct Opt {
           const std::string* word;
           std::uint32_t count;
+          std::uint32_t id;
         };
         std::vector<std::vector<Opt>> opts(len);
         for (std::size_t j = 0; j < len; ++j) {
-          opts[j].push_back({&words[i + j].stem, 0});
-          if (const auto* alts = alternatives(words[i + j].stem)) {
+          opts[j].push_back({&words[i + j].stem, 0, words[i + j].id});
+          if (const auto* alts = words[i + j].alts) {
             for (std::size_t a = 0; a < std::min(alts->size(), kParams.max_alternatives); ++a) {
-              opts[j].push_back({&(*alts)[a].word, (*alts)[a].count});
+              opts[j].push_back({&(*alts)[a].word, (*alts)[a].count, (*alts)[a].id});
             }
           }
         }
@@ -316,7 +363,7 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
               continue;
             }
             for (std::size_t q = 0; q < opts[j - 1].size(); ++q) {
-              const int k = bigram(*opts[j - 1][q].word, *opts[j][o].word) > 0;
+              const int k = model_.has_bigram(opts[j - 1][q].id, opts[j][o].id);
               const double v = score[j - 1][q] + k + own;
               if (v > score[j][o]) score[j][o] = v, back[j][o] = static_cast<int>(q), known[j][o] = known[j - 1][q] + k;
             }
@@ -352,6 +399,7 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
         }
         best_z = suspect_logit(best);
       }
+      if (best_z < min_logit) continue;
       best.byte_begin = words[i].begin;
       best.byte_end = words[hi - 1].end;
       best.confidence = 1.0 / (1.0 + std::exp(-best_z));
@@ -362,7 +410,15 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text) const {
 }
 
 std::vector<Suspect> UnlistedFinder::find(std::string_view text) const {
-  std::vector<Suspect> cands = candidates(text);
+  // The fitted odds are those of the fitting documents, where a window is
+  // tortured at kParams.window_prior (two phrases in 300 words); a window of
+  // a text is far less often one. Its confidence is the same likelihood ratio
+  // at the prior kParams.text_prior, chosen on the fitting part
+  // (docs/LEXICON.md, "Unlisted phrases").
+  const double shift = std::log(kParams.text_prior / (1 - kParams.text_prior)) -
+                       std::log(kParams.window_prior / (1 - kParams.window_prior));
+  std::vector<Suspect> cands =
+      candidates(text, std::log(kParams.min_confidence / (1 - kParams.min_confidence)) - shift);
   // Non-overlapping windows, the likeliest first: the document's windows.
   std::stable_sort(cands.begin(), cands.end(), [](const Suspect& a, const Suspect& b) {
     return a.confidence != b.confidence ? a.confidence > b.confidence : a.byte_begin < b.byte_begin;
@@ -373,13 +429,6 @@ std::vector<Suspect> UnlistedFinder::find(std::string_view text) const {
     for (const Suspect& o : windows) free &= c.byte_end <= o.byte_begin || o.byte_end <= c.byte_begin;
     if (free) windows.push_back(std::move(c));
   }
-  // The fitted odds are those of the fitting documents, where a window is
-  // tortured at kParams.window_prior (two phrases in 300 words); a window of
-  // a text is far less often one. Its confidence is the same likelihood ratio
-  // at the prior kParams.text_prior, chosen on the fitting part
-  // (docs/LEXICON.md, "Unlisted phrases").
-  const double shift = std::log(kParams.text_prior / (1 - kParams.text_prior)) -
-                       std::log(kParams.window_prior / (1 - kParams.window_prior));
   std::vector<Suspect> out;
   for (Suspect& w : windows) {
     const double c = std::clamp(w.confidence, 1e-12, 1 - 1e-12);

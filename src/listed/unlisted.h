@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "listed/phrase_list.h"
@@ -29,7 +30,9 @@ struct UnlistedModel {
   struct Alternative {
     std::string word;     // a correct-term word (number stem)
     std::uint32_t count;  // pairs of the list where it was tortured into the written word
+    std::uint32_t id = kNoWord;  // its id in `vocab`
   };
+  static constexpr std::uint32_t kNoWord = 0xFFFFFFFFu;
   // written word (number stem) -> its alternatives, most frequent first
   std::unordered_map<std::string, std::vector<Alternative>> substitutions;
   // "a b" (number stems) -> occurrences in the list's correct terms
@@ -42,6 +45,17 @@ struct UnlistedModel {
   // Word (number stem) -> occurrences in the list's correct terms.
   std::unordered_map<std::string, std::uint32_t> correct_words;
   std::size_t pairs_aligned = 0, substitutions_seen = 0;
+  // The words of the bigrams by id, and the bigrams as (id << 32 | id): the
+  // finder's lookups without building strings.
+  std::unordered_map<std::string, std::uint32_t> vocab;
+  std::unordered_set<std::uint64_t> bigram_ids;
+  std::uint32_t id_of(const std::string& stem) const {
+    const auto it = vocab.find(stem);
+    return it == vocab.end() ? kNoWord : it->second;
+  }
+  bool has_bigram(std::uint32_t a, std::uint32_t b) const {
+    return a != kNoWord && b != kNoWord && bigram_ids.count(static_cast<std::uint64_t>(a) << 32 | b) > 0;
+  }
   // log10 P_t(w) for a number stem.
   double tortured_log10(const std::string& stem) const;
   // From the list's pairs with a known correct term and the same number of words.
@@ -86,12 +100,24 @@ class UnlistedFinder {
   std::vector<Suspect> find(std::string_view text) const;
   // Every scored window of 2-4 words (overlapping, before the selection):
   // what find() chooses from, and what the weights are fitted on.
-  std::vector<Suspect> candidates(std::string_view text) const;
+  // Windows whose logit is below `min_logit` are left out (find() passes the
+  // logit of its smallest confidence, so that a long text keeps few).
+  std::vector<Suspect> candidates(std::string_view text, double min_logit = -1e300) const;
   const UnlistedModel& model() const { return model_; }
 
  private:
+  // What the finder needs of a written word (number stem), in one lookup.
+  struct WordFacts {
+    std::uint32_t id = UnlistedModel::kNoWord;  // in the bigram vocabulary
+    const std::vector<UnlistedModel::Alternative>* alts = nullptr;
+    double outputs = 0;          // log10(1 + substitutions into it)
+    double tortured_log10 = 0;   // UnlistedModel::tortured_log10
+    bool tortured_known = false, correct_vocab = false;
+  };
   UnlistedModel model_;
   const LanguageModel* lm_;
+  std::unordered_map<std::string, WordFacts> facts_;
+  double unseen_tortured_log10_ = 0;
 };
 
 }  // namespace unspin::listed
