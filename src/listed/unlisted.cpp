@@ -239,6 +239,43 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double mi
         state = next;
       }
     }
+    // The dynamic programme of restored_known (below), forward over the
+    // words from i on, once for the windows of every length: each word kept
+    // or replaced by one of its learned substitutions, scored by the
+    // correct-term bigrams it forms (and 0.01 x log10(1 + count)).
+    struct Opt {
+      const std::string* word;
+      std::uint32_t count;
+      std::uint32_t id;
+    };
+    std::vector<Opt> opts[4];
+    std::vector<double> score[4];
+    std::vector<int> back[4], known[4];
+    for (std::size_t j = 0; j < 4 && i + j < words.size(); ++j) {
+      if (j > 0 && words[i + j].run_start) break;
+      const Word& w = words[i + j];
+      opts[j].push_back({&w.stem, 0, w.id});
+      if (const auto* alts = w.alts) {
+        for (std::size_t a = 0; a < std::min(alts->size(), kParams.max_alternatives); ++a) {
+          opts[j].push_back({&(*alts)[a].word, (*alts)[a].count, (*alts)[a].id});
+        }
+      }
+      score[j].assign(opts[j].size(), -1e300);
+      back[j].assign(opts[j].size(), -1);
+      known[j].assign(opts[j].size(), 0);
+      for (std::size_t o = 0; o < opts[j].size(); ++o) {
+        const double own = 0.01 * std::log10(1.0 + opts[j][o].count);
+        if (j == 0) {
+          score[j][o] = own;
+          continue;
+        }
+        for (std::size_t q = 0; q < opts[j - 1].size(); ++q) {
+          const int k = model_.has_bigram(opts[j - 1][q].id, opts[j][o].id);
+          const double v = score[j - 1][q] + k + own;
+          if (v > score[j][o]) score[j][o] = v, back[j][o] = static_cast<int>(q), known[j][o] = known[j - 1][q] + k;
+        }
+      }
+    }
     for (std::size_t len = 4; len >= 2; --len) {
       const std::size_t hi = i + len;
       if (hi > words.size()) continue;
@@ -335,40 +372,6 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double mi
       // being written as a scientific term. When the strict search above found
       // no restoration, this one is proposed.
       {
-        struct Opt {
-          const std::string* word;
-          std::uint32_t count;
-          std::uint32_t id;
-        };
-        std::vector<std::vector<Opt>> opts(len);
-        for (std::size_t j = 0; j < len; ++j) {
-          opts[j].push_back({&words[i + j].stem, 0, words[i + j].id});
-          if (const auto* alts = words[i + j].alts) {
-            for (std::size_t a = 0; a < std::min(alts->size(), kParams.max_alternatives); ++a) {
-              opts[j].push_back({&(*alts)[a].word, (*alts)[a].count, (*alts)[a].id});
-            }
-          }
-        }
-        std::vector<std::vector<double>> score(len);
-        std::vector<std::vector<int>> back(len);
-        std::vector<std::vector<int>> known(len);
-        for (std::size_t j = 0; j < len; ++j) {
-          score[j].assign(opts[j].size(), -1e300);
-          back[j].assign(opts[j].size(), -1);
-          known[j].assign(opts[j].size(), 0);
-          for (std::size_t o = 0; o < opts[j].size(); ++o) {
-            const double own = 0.01 * std::log10(1.0 + opts[j][o].count);
-            if (j == 0) {
-              score[j][o] = own;
-              continue;
-            }
-            for (std::size_t q = 0; q < opts[j - 1].size(); ++q) {
-              const int k = model_.has_bigram(opts[j - 1][q].id, opts[j][o].id);
-              const double v = score[j - 1][q] + k + own;
-              if (v > score[j][o]) score[j][o] = v, back[j][o] = static_cast<int>(q), known[j][o] = known[j - 1][q] + k;
-            }
-          }
-        }
         int o = 0;
         for (std::size_t q = 1; q < opts[len - 1].size(); ++q) {
           if (score[len - 1][q] > score[len - 1][o]) o = static_cast<int>(q);
