@@ -19,6 +19,9 @@ struct TorturedEvalOptions {
 
 void run_tortured_eval(TorturedEvalOptions& o) {
   if (o.config.corpora_dir.empty()) o.config.corpora_dir = eval::default_corpora_dir();
+  if (!o.config.dump_candidates.empty() && !o.config.fit_part) {
+    throw Error(ErrorCode::kUsage, "--dump-candidates fits weights: it needs --fit-part (never the eval part)");
+  }
   nlohmann::json floors;
   if (!o.floors.empty()) {
     std::ifstream in(o.floors);
@@ -67,6 +70,8 @@ void add_tortured_eval_command(CLI::App& app) {
   cmd->add_option("--corpora", o.config.corpora_dir, "npm corpora folder (default: the one setup.sh fills)");
   cmd->add_flag("--fit-part", o.config.fit_part, "Fitting mode: split the list's fitting part again, build-part text (never the eval part)");
   cmd->add_option("--review-threshold", o.config.review_threshold, "Review spans at or above this confidence (default 0.2)");
+  cmd->add_option("--dump-candidates", o.config.dump_candidates,
+                  "Write the unlisted finder's candidate windows of the unlisted set, with labels, as TSV (needs --fit-part)");
   cmd->add_option("--json", o.json_out, "Write {\"summary\": {...}} here");
   cmd->add_option("--markdown", o.markdown_out, "Write the tables here");
   cmd->add_option("--check-floors", o.floors, "Check the floors of suite \"tortured\" in this file");

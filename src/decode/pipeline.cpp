@@ -557,15 +557,22 @@ void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Deci
     return std::any_of(review.begin(), review.end(),
                        [&](const ReviewSpan& r) { return r.byte_begin < e && b < r.byte_end; });
   };
-  // Candidates of the spinner model between the review and the edit thresholds.
+  // Candidates of the spinner model between the review and the edit
+  // thresholds. A candidate's confidence is the probability that it is a
+  // substitution: P(document spun) x P(substituted | its facts, the document
+  // spun), the second the decision's calibrated confidence (as for unusual
+  // wording below). Without the first factor a clean document of a
+  // technical genre, sent past the screen by a few unusual pairs, listed
+  // every weak candidate of the spinner model.
   for (const Decision& d : decisions) {
-    if (d.confidence < options_.review_threshold || overlaps(d.byte_begin, d.byte_end)) continue;
+    const double confidence = result->has_score ? result->score * d.confidence : d.confidence;
+    if (confidence < options_.review_threshold || overlaps(d.byte_begin, d.byte_end)) continue;
     const Sentence& sentence = doc.sentences[d.sentence];
     const Token& first = doc.text.tokens[sentence.words[d.arc->begin].token];
     const Token& last = doc.text.tokens[sentence.words[d.arc->end - 1].token];
     const std::string spun(doc.text.source.substr(d.byte_begin, d.byte_end - d.byte_begin));
     review.push_back({d.byte_begin, d.byte_end, first.cp_begin, last.cp_end, spun,
-                      apply_casing(d.arc->original, casing_of(first.text)), d.confidence, false, "UNSPIN_REVIEW",
+                      apply_casing(d.arc->original, casing_of(first.text)), confidence, false, "UNSPIN_REVIEW",
                       "candidate"});
   }
   // Unusual wording with no candidate original: a pair of common words the

@@ -221,7 +221,13 @@ DocumentResult Restorer::run(std::string_view text) const {
   const std::vector<decode::TextWindow> windows =
       decode::split_windows(text, paragraphs, impl_->options.window_words);
   if (impl_->options.screen && impl_->screen_allowed) {
-    if (std::optional<DocumentResult> screened = impl_->screen(text, paragraphs, windows)) return std::move(*screened);
+    if (std::optional<DocumentResult> screened = impl_->screen(text, paragraphs, windows)) {
+      // A document the screen passes as clean has no listed hit (those skip
+      // the screen), but may hold unlisted tortured phrases: a handful of
+      // words move no document score, so the finder looks at every text.
+      finish_listed(text, &*screened);
+      return std::move(*screened);
+    }
   }
   // One window at a time: the decoder's memory is that of one window.
   std::vector<DocumentResult> parts;

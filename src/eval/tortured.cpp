@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <random>
 
 #include "common/checksum.h"
@@ -201,6 +202,10 @@ void score_doc(const SpunDoc& doc, const DocumentResult& r, const std::vector<li
     }
     ++s.all_spans;
     s.all_true_spans += hit;
+    if (!span.applied && span.rule != "UNSPIN_LISTED" && is_suspect(span.byte_begin, span.byte_end)) {
+      ++s.suspect_spans;
+      s.suspect_true += hit;
+    }
     if (tortured) {
       ++s.spans;
       s.true_spans += hit;
@@ -328,6 +333,29 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
     std::vector<std::string_view> texts;
     for (const SpunDoc& d : docs) texts.push_back(d.text);
     const std::vector<BatchResult> results = restorer.run_many(texts, 2);
+    std::ofstream dump;
+    if (!config.dump_candidates.empty() && &set == &report.unlisted) {
+      dump.open(config.dump_candidates);
+      if (!dump) throw Error(ErrorCode::kIo, "cannot write " + config.dump_candidates);
+      dump << "excerpt\tlabel\twords\tllr\tllr_min\twritten_known\tcorrect_vocab\tlm_gain\trecurrence\tsubstituted\tassociation\tunseen_pairs\tsubstitutable\toutput_recurrence\trestored_known\tllr_max\tfunction_edges\tright\n";
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        for (const listed::Suspect& c : models->unlisted->candidates(docs[i].text)) {
+          int label = 0, right = 0;
+          for (const auto& p : docs[i].planted) {
+            if (overlaps(c.byte_begin, c.byte_end, p.begin, p.end)) {
+              // 2: the window lies inside the phrase; 1: it overlaps it
+              label = std::max(label, c.byte_begin >= p.begin && c.byte_end <= p.end ? 2 : 1);
+              right |= !c.original.empty() && !p.expected.empty() && compare_key(c.original) == compare_key(p.expected) &&
+                       c.byte_begin <= p.begin && c.byte_end >= p.end;
+            }
+          }
+          dump << i % excerpts.size() << '\t' << label << '\t' << c.words << '\t' << c.tortured_llr << '\t' << c.tortured_llr_min << '\t'
+               << c.written_known << '\t' << c.correct_vocab << '\t' << c.lm_gain << '\t' << c.recurrence << '\t'
+               << c.substituted << '\t' << c.association << '\t' << c.unseen_pairs << '\t' << c.substitutable << '\t'
+               << c.output_recurrence << '\t' << c.restored_known << '\t' << c.llr_max << '\t' << c.function_edges << '\t' << right << '\n';
+        }
+      }
+    }
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (!results[i].result) continue;
       const std::vector<listed::Suspect> suspects =
@@ -373,11 +401,17 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
           const bool suspect = std::any_of(suspects.begin(), suspects.end(), [&](const listed::Suspect& x) {
             return x.byte_begin == s.byte_begin && x.byte_end == s.byte_end;
           });
-          cell.unlisted += s.rule != "UNSPIN_LISTED" && (!s.applied || suspect);
+          cell.unlisted += s.rule != "UNSPIN_LISTED" && suspect;
           cell.all += 1;
+          cell.edits += s.applied && s.rule != "UNSPIN_LISTED";
+          cell.candidates += s.reason == "candidate" && !suspect;
+          cell.unusual_pairs += s.reason == "unusual";
         }
       }
-      say("clean " + name + ": " + std::to_string(cell.docs) + " excerpts");
+      say("clean " + name + ": " + std::to_string(cell.docs) + " excerpts, " + std::to_string(cell.words) +
+          " words; spans: " + std::to_string(cell.listed) + " listed, " + std::to_string(cell.unlisted) + " unlisted, " +
+          std::to_string(cell.edits) + " decoder edits, " + std::to_string(cell.candidates) + " decoder candidates, " +
+          std::to_string(cell.unusual_pairs) + " unusual pairs");
       report.clean.push_back(cell);
     }
   }
@@ -391,6 +425,8 @@ nlohmann::json TorturedReport::summary() const {
     s[set_key(name, "detection_recall")] = ratio(t.detected, t.phrases);
     s[set_key(name, "detection_precision")] = ratio(t.true_spans, t.spans);
     s[set_key(name, "detection_precision_all_spans")] = ratio(t.all_true_spans, t.all_spans);
+    s[set_key(name, "suspect_precision")] = ratio(t.suspect_true, t.suspect_spans);
+    s[set_key(name, "suspect_spans")] = t.suspect_spans;
     s[set_key(name, "restoration_recall")] = ratio(t.restored, t.with_correct);
     s[set_key(name, "restoration_precision")] = ratio(t.edits_right, t.edits);
     s[set_key(name, "proposal_recall")] = ratio(t.proposed, t.with_correct);
@@ -431,6 +467,10 @@ std::string TorturedReport::markdown() const {
   };
   row("listed (fitting part, inflected)", listed);
   row("unlisted (eval part)", unlisted);
+  md += "\nOf the unlisted set's tortured-phrase spans, the unlisted finder's own: " + std::to_string(unlisted.suspect_spans) +
+        ", " + std::to_string(unlisted.suspect_true) + " on a planted phrase (precision " +
+        fmt("%.3f", ratio(unlisted.suspect_true, unlisted.suspect_spans)) +
+        "); the others are the decoder's candidate and unusual-wording review spans.\n";
   md += "\nClean eval-part excerpts (~300 words), the full built-in list:\n\n";
   md += "| source | excerpts | words | listed matches | unlisted suspects | tortured spans per 2,000 words | all matches and review spans per 2,000 words |\n";
   md += "|---|---|---|---|---|---|---|\n";

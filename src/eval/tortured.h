@@ -42,6 +42,10 @@ struct TorturedConfig {
   // are chosen on. The eval part is then never read.
   bool fit_part = false;
   double review_threshold = 0.2;  // RestoreOptions::review_threshold
+  // When set, every candidate window of the unlisted finder in the unlisted
+  // set's documents is written here as TSV (label: overlaps a planted phrase;
+  // the Suspect's features), for fitting its weights (--fit-part only).
+  std::string dump_candidates;
 };
 
 // One set's figures (docs/EVALUATION.md, "Tortured phrases").
@@ -53,6 +57,8 @@ struct TorturedSet {
   std::size_t true_spans = 0;      // of them, overlapping an inserted phrase
   std::size_t all_spans = 0;       // every match and review span (the decoder's own included)
   std::size_t all_true_spans = 0;
+  std::size_t suspect_spans = 0;   // of `spans`, the unlisted finder's review spans
+  std::size_t suspect_true = 0;    // of them, overlapping an inserted phrase
   std::size_t restored = 0;        // phrases whose edit gives the correct term
   std::size_t proposed = 0;        // phrases whose review span proposes the correct term (edit or not)
   std::size_t proposals = 0, proposals_right = 0;  // tortured review spans with an original; right ones
@@ -65,8 +71,9 @@ struct TorturedCleanCell {
   std::string source;
   std::size_t docs = 0, words = 0;
   std::size_t listed = 0;     // UNSPIN_LISTED matches
-  std::size_t unlisted = 0;   // unlisted-phrase review spans
+  std::size_t unlisted = 0;   // the unlisted finder's review spans
   std::size_t all = 0;        // every match and non-applied review span
+  std::size_t edits = 0, candidates = 0, unusual_pairs = 0;  // of `all`: the decoder's edits, candidate and unusual-wording spans
   double per_2000(std::size_t n) const { return words ? 2000.0 * n / words : 0.0; }
 };
 

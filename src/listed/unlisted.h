@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "listed/phrase_list.h"
@@ -29,12 +30,34 @@ struct UnlistedModel {
   struct Alternative {
     std::string word;     // a correct-term word (number stem)
     std::uint32_t count;  // pairs of the list where it was tortured into the written word
+    std::uint32_t id = kNoWord;  // its id in `vocab`
   };
+  static constexpr std::uint32_t kNoWord = 0xFFFFFFFFu;
   // written word (number stem) -> its alternatives, most frequent first
   std::unordered_map<std::string, std::vector<Alternative>> substitutions;
   // "a b" (number stems) -> occurrences in the list's correct terms
   std::unordered_map<std::string, std::uint32_t> bigrams;
+  // Word (number stem) -> occurrences in the list's tortured forms, and their
+  // total: the unigram model of tortured phrases, P_t(w) = (n + 0.5) /
+  // (total + 0.5 * (distinct + 1)).
+  std::unordered_map<std::string, std::uint32_t> tortured_words;
+  std::size_t tortured_total = 0;
+  // Word (number stem) -> occurrences in the list's correct terms.
+  std::unordered_map<std::string, std::uint32_t> correct_words;
   std::size_t pairs_aligned = 0, substitutions_seen = 0;
+  // The words of the bigrams by id, and the bigrams as (id << 32 | id): the
+  // finder's lookups without building strings.
+  std::unordered_map<std::string, std::uint32_t> vocab;
+  std::unordered_set<std::uint64_t> bigram_ids;
+  std::uint32_t id_of(const std::string& stem) const {
+    const auto it = vocab.find(stem);
+    return it == vocab.end() ? kNoWord : it->second;
+  }
+  bool has_bigram(std::uint32_t a, std::uint32_t b) const {
+    return a != kNoWord && b != kNoWord && bigram_ids.count(static_cast<std::uint64_t>(a) << 32 | b) > 0;
+  }
+  // log10 P_t(w) for a number stem.
+  double tortured_log10(const std::string& stem) const;
   // From the list's pairs with a known correct term and the same number of words.
   static UnlistedModel learn(const PhraseList& list);
 };
@@ -46,7 +69,28 @@ struct Suspect {
   double lm_gain = 0;    // log10 LM gain of the restoration in context
   int substituted = 0;   // words restored
   double recurrence = 0; // sum of log10(1 + count) of its substitutions
+  // The span's words against the two unigram models: sum and minimum over its
+  // words of log10 P_t(w) / P_lm(w) (each bounded to [-3, 3]), P_lm the
+  // general LM's unigram probability.
+  double tortured_llr = 0, tortured_llr_min = 0;
+  int words = 0;            // words in the span
+  int written_known = 0;    // its written bigrams that are correct-term bigrams
+  int restored_known = 0;   // the same for its restoration with the most of them
+  int correct_vocab = 0;    // its words that occur in correct terms
+  // How the words hold together as written: sum over its second and later
+  // words of log10 P_lm(w | the span's words before it) - log10 P_lm(w), and
+  // how many of those pairs the LM never saw as a bigram.
+  double association = 0;
+  int unseen_pairs = 0;
+  int substitutable = 0;         // its words the list tortured some word into
+  double llr_max = 0;            // the largest of its words' log10 P_t(w) / P_lm(w)
+  int function_edges = 0;        // its first and last words that are function words (P_lm(w) > 10^-2.5)
+  double output_recurrence = 0;  // sum over its words of log10(1 + pairs with it as a tortured word)
 };
+
+// The weights of a suspect's confidence: logistic in the features above
+// (unlisted.cpp, fitted on the fitting part: docs/LEXICON.md).
+double suspect_logit(const Suspect& s);
 
 class UnlistedFinder {
  public:
@@ -54,11 +98,26 @@ class UnlistedFinder {
   UnlistedFinder(const PhraseList& list, const LanguageModel* lm);
   // Suspects of `text`, in text order, non-overlapping, confidence above 0.
   std::vector<Suspect> find(std::string_view text) const;
+  // Every scored window of 2-4 words (overlapping, before the selection):
+  // what find() chooses from, and what the weights are fitted on.
+  // Windows whose logit is below `min_logit` are left out (find() passes the
+  // logit of its smallest confidence, so that a long text keeps few).
+  std::vector<Suspect> candidates(std::string_view text, double min_logit = -1e300) const;
   const UnlistedModel& model() const { return model_; }
 
  private:
+  // What the finder needs of a written word (number stem), in one lookup.
+  struct WordFacts {
+    std::uint32_t id = UnlistedModel::kNoWord;  // in the bigram vocabulary
+    const std::vector<UnlistedModel::Alternative>* alts = nullptr;
+    double outputs = 0;          // log10(1 + substitutions into it)
+    double tortured_log10 = 0;   // UnlistedModel::tortured_log10
+    bool tortured_known = false, correct_vocab = false;
+  };
   UnlistedModel model_;
   const LanguageModel* lm_;
+  std::unordered_map<std::string, WordFacts> facts_;
+  double unseen_tortured_log10_ = 0;
 };
 
 }  // namespace unspin::listed
