@@ -124,6 +124,12 @@ struct RestoreOptions {
   std::size_t window_words = 3000;
   // Match the listed tortured phrases (Models::listed): edits UNSPIN_LISTED.
   bool listed_phrases = true;
+  // Paper screening: look for unlisted tortured phrases in every document,
+  // also in those the screen calls clean (a few tortured words move no
+  // document score). Off by default: the unlisted finder then runs only on
+  // the documents the decoder sees, since on every document it costs about
+  // twice the screen itself (bench/RESULTS.md, the screen's speed).
+  bool papers = false;
   // Unlisted tortured phrases (src/listed/unlisted.h): spans built from the
   // list's recurring word substitutions are review spans at or above
   // review_threshold, and edits at or above min_confidence.

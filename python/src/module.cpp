@@ -98,7 +98,7 @@ class Engine {
  public:
   Engine(std::optional<std::filesystem::path> models, std::vector<std::filesystem::path> lexicons,
          std::optional<std::filesystem::path> archive, std::optional<double> threshold, double min_confidence,
-         std::size_t max_input_bytes, double base_rate) {
+         std::size_t max_input_bytes, double base_rate, bool papers) {
     if (!(base_rate > 0 && base_rate < 1)) throw Error(ErrorCode::kUsage, "base_rate must be between 0 and 1 exclusive");
     if (!(min_confidence >= 0 && min_confidence <= 1)) {
       throw Error(ErrorCode::kUsage, "min_confidence must be between 0 and 1");
@@ -110,6 +110,7 @@ class Engine {
     options_.min_confidence = min_confidence;
     options_.verdict_threshold = threshold ? *threshold : -1;
     options_.base_rate = base_rate;
+    options_.papers = papers;
     ModelPaths paths = models ? ModelPaths::in_folder(models->string()) : ModelPaths::defaults();
     for (const auto& l : lexicons) paths.user_lexicons.push_back(l.string());
     std::vector<UserLexiconReport> reports;
@@ -472,11 +473,11 @@ PYBIND11_MODULE(_unspin, m) {
 
   py::class_<Engine>(m, "Engine")
       .def(py::init<std::optional<std::filesystem::path>, std::vector<std::filesystem::path>,
-                    std::optional<std::filesystem::path>, std::optional<double>, double, std::size_t, double>(),
+                    std::optional<std::filesystem::path>, std::optional<double>, double, std::size_t, double, bool>(),
            py::arg("models") = py::none(), py::arg("lexicons") = std::vector<std::filesystem::path>{},
            py::arg("archive") = py::none(), py::arg("threshold") = py::none(), py::arg("min_confidence") = 0.5,
            py::arg("max_input_bytes") = std::size_t{64} << 20, py::arg("base_rate") = unspin::kDefaultBaseRate,
-           py::call_guard<py::gil_scoped_release>())
+           py::arg("papers") = false, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("warnings", &Engine::warnings)
       .def_property_readonly("provenance", &Engine::provenance)
       .def("check", &Engine::check, py::arg("text"))

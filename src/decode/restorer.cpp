@@ -224,8 +224,9 @@ DocumentResult Restorer::run(std::string_view text) const {
     if (std::optional<DocumentResult> screened = impl_->screen(text, paragraphs, windows)) {
       // A document the screen passes as clean has no listed hit (those skip
       // the screen), but may hold unlisted tortured phrases: a handful of
-      // words move no document score, so the finder looks at every text.
-      finish_listed(text, &*screened);
+      // words move no document score, so paper screening (options.papers)
+      // runs the finder on every text.
+      if (impl_->options.papers) finish_listed(text, &*screened);
       return std::move(*screened);
     }
   }

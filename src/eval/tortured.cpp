@@ -322,6 +322,7 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
   std::unique_ptr<Models> models = Models::load(paths);
   RestoreOptions options;
   options.review_threshold = config.review_threshold;
+  options.papers = true;  // the screening a research-integrity user runs (unspin check --papers)
   const auto run_set = [&](const std::vector<const ListedPhrase*>& pool, TorturedSet& set, const char* name) {
     std::vector<SpunDoc> docs;
     for (std::size_t i = 0, e = 0; i < pool.size(); i += config.per_doc, ++e) {
