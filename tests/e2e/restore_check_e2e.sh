@@ -271,6 +271,21 @@ PY
     grep -q 'studies disease diagnosis from' "$TMP/out" || fail "not restored: $(cat "$TMP/out")"
     grep -q 'collect data points from' "$TMP/out" || fail "not restored: $(cat "$TMP/out")"
     u check "$SRC/examples/tortured-abstract.txt" | grep -q '3 listed tortured phrases' || fail "human report lacks the screening line"
+    # Unlisted suspects in a document the screen calls clean: only when
+    # screening papers (--papers); a crawl scan keeps the screen's speed.
+    printf 'In this study we train a profound neural organization on a large corpus of medical images. The results show that the proposed method improves the accuracy of the diagnosis in most of the cases we examined, and the errors it makes are easy to explain to the doctors who use it every day.\n' >"$TMP/paper"
+    u check --json "$TMP/paper" >"$TMP/plain" || fail "exit $?"
+    u check --papers --json "$TMP/paper" >"$TMP/papers" || fail "exit $?"
+    python3 - "$TMP/plain" "$TMP/papers" <<'PY' || fail "--papers contract: $(head -c 600 "$TMP/papers")"
+import json, sys
+plain, papers = (json.load(open(p)) for p in sys.argv[1:3])
+assert plain["stage"] == papers["stage"] == "screen" and plain["score"] == papers["score"]
+assert plain["counts"]["unlisted"] == 0 and plain["review"] == []
+spans = {r["spun"]: r for r in papers["review"]}
+r = spans["profound neural organization"]
+assert r["original"] == "deep neural network" and r["confidence"] >= 0.5 and not r["applied"], r
+assert papers["counts"]["unlisted"] == len(papers["review"]) >= 1, papers["counts"]
+PY
     ;;
   verdicts)
     printf 'The firm stated it.\n' >"$TMP/in"
