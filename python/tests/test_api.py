@@ -212,7 +212,7 @@ def test_damaged_model(tmp_path):
 
 @have_models
 def test_bad_options(tmp_path):
-    for kwargs in ({"threshold": 1.5}, {"min_confidence": -0.1}):
+    for kwargs in ({"threshold": 1.5}, {"min_confidence": -0.1}, {"base_rate": 0.0}, {"base_rate": 1.0}):
         with pytest.raises(unspin.Error) as e:
             unspin.Engine(models=MODELS, **kwargs)
         assert e.value.code == "usage" and e.value.exit_code == 2
@@ -393,3 +393,31 @@ def test_answer_jsonl_deep_nesting_is_an_error_line(engine, tmp_path):
         assert json.loads(got[3][0])["id"] == 4
         if not same_source:
             assert [a for a, _ in got] == r.stdout.decode("utf-8").splitlines()
+
+
+PAPER = ("In this study we train a profound neural organization on a large corpus of medical images. The results show "
+         "that the proposed method improves the accuracy of the diagnosis in most of the cases we examined, and the "
+         "errors it makes are easy to explain to the doctors who use it every day.")
+
+
+@have_models
+def test_papers_equals_cli(engine, tmp_path):
+    # Paper screening: unlisted suspects also in a document the screen calls clean.
+    eng = unspin.Engine(models=MODELS, papers=True)
+    screened = eng.check(PAPER)
+    assert screened["stage"] == "screen"
+    assert "profound neural organization" in {r["spun"] for r in screened["review"]}
+    assert engine.check(PAPER)["review"] == []
+    path = tmp_path / "paper.txt"
+    path.write_text(PAPER, encoding="utf-8")
+    assert cli_check(path, "--papers") == screened
+
+
+@have_models
+def test_base_rate_equals_cli(tmp_path):
+    eng = unspin.Engine(models=MODELS, base_rate=0.5)
+    path = tmp_path / "spun.txt"
+    path.write_text(SPUN, encoding="utf-8")
+    got = eng.check(SPUN)
+    assert got == cli_check(path, "--base-rate", "0.5")
+    assert got["base_rate"] == 0.5

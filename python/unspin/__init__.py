@@ -67,6 +67,11 @@ class Engine:
             ``None`` is the calibrated default (``--threshold``).
         min_confidence: apply only edits at least this likely (``--min-confidence``).
         max_input_bytes: refuse longer texts (``--max-input-bytes``, default 64 MiB).
+        base_rate: the share of spun documents the score assumes, strictly
+            between 0 and 1 (``--base-rate``, default 0.1; 0.5 for a suspected copy).
+        papers: paper screening (``--papers``): unlisted tortured-phrase
+            suspects also in documents the fast screen calls clean (about twice
+            the screen's time).
 
     Raises:
         Error: ``bad_model`` (missing or damaged model), ``io``, ``bad_data``, ``usage``.
@@ -77,11 +82,12 @@ class Engine:
 
     def __init__(self, models: Optional[PathLike] = None, lexicons: Sequence[PathLike] = (),
                  archive: Optional[PathLike] = None, threshold: Optional[float] = None,
-                 min_confidence: float = 0.5, max_input_bytes: int = 64 << 20):
+                 min_confidence: float = 0.5, max_input_bytes: int = 64 << 20, base_rate: float = 0.1,
+                 papers: bool = False):
         if isinstance(lexicons, (str, bytes, os.PathLike)):
             lexicons = [lexicons]
         self._engine = _unspin.Engine(models, list(lexicons), archive, threshold, min_confidence,
-                                      max_input_bytes)
+                                      max_input_bytes, base_rate, bool(papers))
         for w in self._engine.warnings:
             _warnings.warn(f"unspin: {w}", UserWarning, stacklevel=2)
 

@@ -73,8 +73,8 @@ class JobError(Exception):
 # Worker side. Everything here runs in worker processes; it is referenced by
 # module path (unspin.dask.<name>), so workers import this module themselves.
 
-# (models, lexicons, threshold, min_confidence, max_input_bytes): what an Engine is built from.
-EngineSpec = Tuple[Optional[str], Tuple[str, ...], Optional[float], float, int]
+# (models, lexicons, threshold, min_confidence, max_input_bytes, base_rate, papers): what an Engine is built from.
+EngineSpec = Tuple[Optional[str], Tuple[str, ...], Optional[float], float, int, float, bool]
 
 _engines: Dict[EngineSpec, unspin.Engine] = {}
 _engines_lock = threading.Lock()
@@ -86,9 +86,10 @@ def _engine(spec: EngineSpec) -> unspin.Engine:
     with _engines_lock:
         engine = _engines.get(spec)
         if engine is None:
-            models, lexicons, threshold, min_confidence, max_input_bytes = spec
+            models, lexicons, threshold, min_confidence, max_input_bytes, base_rate, papers = spec
             engine = unspin.Engine(models=models, lexicons=list(lexicons), threshold=threshold,
-                                   min_confidence=min_confidence, max_input_bytes=max_input_bytes)
+                                   min_confidence=min_confidence, max_input_bytes=max_input_bytes,
+                                   base_rate=base_rate, papers=papers)
             _engines[spec] = engine
         return engine
 
@@ -406,7 +407,7 @@ def run_learn(args: argparse.Namespace) -> int:
 
     spec: EngineSpec = (os.path.abspath(args.models) if args.models else None,
                         tuple(os.path.abspath(l) for l in args.lexicon), args.threshold, args.min_confidence,
-                        args.max_input_bytes)
+                        args.max_input_bytes, args.base_rate, args.papers)
     if not 0 <= args.min_prior <= 1:
         raise JobError("--min-prior must be between 0 and 1", EXIT_USAGE)
     files = _expand_inputs(args.input)
@@ -487,6 +488,10 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                    help="extra lexicon stacked on the default, as seen by the workers; repeat for several")
     p.add_argument("--threshold", type=float, default=None, help="verdict threshold (0..1; default calibrated)")
     p.add_argument("--min-confidence", type=float, default=0.5, help="apply only edits this likely (0..1)")
+    p.add_argument("--base-rate", type=float, default=0.1,
+                   help="share of spun documents the score assumes (strictly between 0 and 1; default 0.1)")
+    p.add_argument("--papers", action="store_true",
+                   help="paper screening: unlisted tortured-phrase suspects also in documents the screen calls clean")
     p.add_argument("--max-input-bytes", type=int, default=64 << 20, metavar="BYTES",
                    help="refuse longer documents (default 64 MiB), as the CLI")
     p.add_argument("--connect-timeout", type=float, default=15, metavar="SECONDS",
@@ -612,10 +617,12 @@ def _flatten_stats(results) -> List[dict]:
 def run(args: argparse.Namespace) -> int:
     spec: EngineSpec = (os.path.abspath(args.models) if args.models else None,
                         tuple(os.path.abspath(l) for l in args.lexicon), args.threshold, args.min_confidence,
-                        args.max_input_bytes)
+                        args.max_input_bytes, args.base_rate, args.papers)
     for name, v in (("--threshold", args.threshold), ("--min-confidence", args.min_confidence)):
         if v is not None and not 0 <= v <= 1:
             raise JobError(f"{name} must be between 0 and 1", EXIT_USAGE)
+    if not 0 < args.base_rate < 1:
+        raise JobError("--base-rate must be strictly between 0 and 1", EXIT_USAGE)
     files = _expand_inputs(args.input)
     out = _prepare_out(args.out)
     if args.scheduler and args.workers:

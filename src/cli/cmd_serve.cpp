@@ -53,6 +53,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--base-rate", options.restore.base_rate,
                   "Default share of spun documents the score assumes (default 0.1; requests may override with base_rate)")
       ->check(CLI::Range(1e-6, 1 - 1e-6));
+  cmd->add_flag("--papers", options.restore.papers,
+                "Paper screening by default: unlisted tortured phrases in every document, also those the screen "
+                "calls clean (requests may override with papers)");
   cmd->add_option("--review-threshold", options.restore.review_threshold,
                   "Confidence at or above which suspicious spans are listed for review (default 0.2)")
       ->check(CLI::Range(0.0, 1.0));

@@ -276,6 +276,9 @@ NativeRequest parse_native_request(std::string_view body, std::size_t max_text_b
       out.options.min_confidence = unit_interval(value, "min_confidence");
     } else if (key == "base_rate") {
       out.options.base_rate = open_unit_interval(value, "base_rate");
+    } else if (key == "papers") {
+      if (!value.is_boolean()) throw RequestError(400, "usage", "\"papers\" must be true or false");
+      out.options.papers = value.get<bool>();
     } else if (key == "allow") {
       if (!value.is_array()) throw RequestError(400, "usage", "\"allow\" must be an array of strings");
       for (const json& a : value) {
@@ -288,7 +291,7 @@ NativeRequest parse_native_request(std::string_view body, std::size_t max_text_b
       out.url = echoed(value, "url");
     } else {
       throw RequestError(400, "unknown_field",
-                         "unknown field \"" + key + "\"; known: text, offsets, threshold, min_confidence, base_rate, allow, id, url");
+                         "unknown field \"" + key + "\"; known: text, offsets, threshold, min_confidence, base_rate, papers, allow, id, url");
     }
   }
   if (!in.contains("text")) throw RequestError(400, "usage", "missing the string field \"text\"");
@@ -307,7 +310,13 @@ NativeOptions parse_batch_options(const Params& query) {
     else if (key == "threshold") out.threshold = unit_interval(value, "threshold");
     else if (key == "min_confidence") out.min_confidence = unit_interval(value, "min_confidence");
     else if (key == "base_rate") out.base_rate = open_unit_interval(value, "base_rate");
-    else throw RequestError(400, "unknown_field", "unknown parameter \"" + key + "\"; known: offsets, threshold, min_confidence, base_rate");
+    else if (key == "papers") {
+      if (value != "true" && value != "false") throw RequestError(400, "usage", "papers must be true or false");
+      out.papers = value == "true";
+    } else {
+      throw RequestError(400, "unknown_field",
+                         "unknown parameter \"" + key + "\"; known: offsets, threshold, min_confidence, base_rate, papers");
+    }
   }
   return out;
 }

@@ -100,7 +100,8 @@ struct NativeOptions {
   std::optional<double> min_confidence;  // "min_confidence", 0..1
   std::vector<std::string> allow;        // "allow": words and phrases never flagged
   std::optional<double> base_rate;       // "base_rate", (0, 1): the prior share of spun documents
-  bool overrides_engine() const { return threshold || min_confidence || base_rate || !allow.empty(); }
+  std::optional<bool> papers;            // "papers": unlisted tortured phrases in every document
+  bool overrides_engine() const { return threshold || min_confidence || base_rate || papers || !allow.empty(); }
 };
 
 // POST /v1/check and /v1/restore: a JSON object {"text", "offsets",

@@ -111,6 +111,11 @@ TEST(NativeRequest, ReadsTextAndOptions) {
   EXPECT_EQ(r.id, 7);
   EXPECT_EQ(r.url, "u");
   EXPECT_FALSE(parse_native_request(R"({"text":"x"})", 100).options.overrides_engine());
+  const NativeRequest papers = parse_native_request(R"({"text":"x","papers":true})", 100);
+  ASSERT_TRUE(papers.options.papers.has_value());
+  EXPECT_TRUE(*papers.options.papers);
+  EXPECT_TRUE(papers.options.overrides_engine());
+  EXPECT_FALSE(*parse_native_request(R"({"text":"x","papers":false})", 100).options.papers);
 }
 
 std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
@@ -145,6 +150,8 @@ TEST(NativeRequest, EveryErrorHasItsCode) {
       {R"({"text":"a","threshold":"0.5"})", {400, "usage"}},
       {R"({"text":"a","allow":"x"})", {400, "usage"}},
       {R"({"text":"a","allow":[1]})", {400, "usage"}},
+      {R"({"text":"a","papers":"yes"})", {400, "usage"}},
+      {R"({"text":"a","papers":1})", {400, "usage"}},
       {R"({"text":""})", {400, "empty"}},
       {R"({"text":"   \n"})", {400, "empty"}},
       {"{\"text\":\"\xFF\"}", {400, "invalid_utf8"}},
@@ -163,6 +170,9 @@ TEST(BatchOptions, FromTheQueryString) {
   EXPECT_EQ(error_of([] { parse_batch_options(parse_urlencoded("threshold=abc")); }).second, "usage");
   EXPECT_EQ(error_of([] { parse_batch_options(parse_urlencoded("threshold=0.5x")); }).second, "usage");
   EXPECT_EQ(error_of([] { parse_batch_options(parse_urlencoded("lang=en")); }).second, "unknown_field");
+  EXPECT_TRUE(*parse_batch_options(parse_urlencoded("papers=true")).papers);
+  EXPECT_FALSE(*parse_batch_options(parse_urlencoded("papers=false")).papers);
+  EXPECT_EQ(error_of([] { parse_batch_options(parse_urlencoded("papers=1")); }).second, "usage");
 }
 
 TEST(RequestErrorFrom, MapsSchemaCodesToHttpStatuses) {

@@ -281,6 +281,7 @@ struct Service::Impl {
       if (overrides->threshold) r.verdict_threshold = *overrides->threshold;
       if (overrides->min_confidence) r.min_confidence = *overrides->min_confidence;
       if (overrides->base_rate) r.base_rate = *overrides->base_rate;
+      if (overrides->papers) r.papers = *overrides->papers;
       r.allow.insert(r.allow.end(), overrides->allow.begin(), overrides->allow.end());
       out.provenance.options = report::make_provenance(*models, r, false).options;
       out.result = Restorer(*models, r).run(text);
