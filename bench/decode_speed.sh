@@ -12,7 +12,7 @@
 # news-length documents (lines gathered up to ~4 KB) and cut at --bytes (default
 # 3 MB, about the whole eval part: at 1 MB a 2-thread run lasts 0.6 s and its
 # start, the shared candidate cache filling and the model pages first touched,
-# weighs on the thread ratio; a crawl runs for hours; --quick 300 KB, one run each); spun = the same documents through
+# weighs on the thread ratio; a crawl runs for hours; --quick 300 KB, one run each, the floored thread ratio over it repeated 4 times, best of 3); spun = the same documents through
 # `unspin spin --style table --rate 1 --seed 1`; mixed = clean and spun
 # documents alternating. Each figure is the best of 2 runs (wall clock); peak
 # RSS from /usr/bin/time. grep's figure is measured over the mixed text
@@ -126,12 +126,39 @@ done
 # thread floor is on check's ratio divided by this one.
 gzip_once() { gzip -1 -c "$tmp/grep_input.txt" >/dev/null; }
 gzip_parallel() { for _ in $(seq "$cores"); do gzip_once & done; wait; }
-start=$(date +%s.%N); gzip_once; t_gz1=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b - a}')
-start=$(date +%s.%N); gzip_parallel; t_gzn=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b - a}')
+# Each the best of 3, as the check figures it is set against.
+fastest() {
+  local best=""
+  for _ in 1 2 3; do
+    local start t
+    start=$(date +%s.%N)
+    "$@"
+    t=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b - a}')
+    if [[ -z "$best" ]] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+  done
+  echo "$best"
+}
+t_gz1=$(fastest gzip_once)
+t_gzn=$(fastest gzip_parallel)
 machine_ratio=$(awk -v a="$t_gz1" -v b="$t_gzn" -v n="$cores" 'BEGIN{printf "%.2f", n * a / b}')
-per_grep=$(awk -v a="${MBPS[mixed.check.1]}" -v g="$grep_mbps" 'BEGIN{printf "%.5f", a / g}')
-per_wc=$(awk -v a="${MBPS[mixed.check.1]}" -v g="$wc_mbps" 'BEGIN{printf "%.5f", a / g}')
-thread_ratio=$(awk -v a="${MBPS[mixed.check.$cores]}" -v b="${MBPS[mixed.check.1]}" 'BEGIN{printf "%.2f", a / b}')
+# The thread ratio of the floor: check on the mixed documents, best of 3, over
+# at least ~1.2 MB (the --quick input repeated): on 300 KB a 2-thread run lasts
+# under half a second, the serial model loading is a third of it, and the
+# ratio moved between 1.03x and 1.55x from run to run on a 2-core VM.
+ratio_input="$tmp/mixed.jsonl"
+if [[ $(stat -c %s "$tmp/mixed.raw") -lt 1000000 ]]; then
+  ratio_input="$tmp/mixed4.jsonl"
+  for _ in 1 2 3 4; do cat "$tmp/mixed.jsonl"; done >"$ratio_input"
+fi
+read -r t_r1 _ < <(runs=3 best_of "$unspin" check --jsonl --threads 1 "${model_args[@]}" "$ratio_input")
+read -r t_rn _ < <(runs=3 best_of "$unspin" check --jsonl --threads "$cores" "${model_args[@]}" "$ratio_input")
+thread_ratio=$(awk -v a="$t_r1" -v b="$t_rn" 'BEGIN{if (b <= 0) b = 0.01; printf "%.2f", a / b}')
+# The per-core floor from the same timing (1 thread, best of 3, over the text of those lines).
+ratio_text=$(stat -c %s "$tmp/mixed.raw")
+[[ $ratio_input == "$tmp/mixed4.jsonl" ]] && ratio_text=$((4 * ratio_text))
+ratio_mbps=$(mbps "$ratio_text" "$t_r1")
+per_grep=$(awk -v a="$ratio_mbps" -v g="$grep_mbps" 'BEGIN{printf "%.5f", a / g}')
+per_wc=$(awk -v a="$ratio_mbps" -v g="$wc_mbps" 'BEGIN{printf "%.5f", a / g}')
 thread_efficiency=$(awk -v a="$thread_ratio" -v m="$machine_ratio" 'BEGIN{printf "%.2f", a / m}')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -143,7 +170,7 @@ printf "%s" "$rows"
 echo "| mixed, repeated 64x ($((grep_size / 1000000)) MB) | grep -F -c -f ($keys lexicon spun forms) | 1 | $t_grep | $grep_mbps | $((m_grep / 1024)) | 1 | |"
 echo "| mixed, repeated 64x ($((grep_size / 1000000)) MB) | wc -w (tokenizer pass) | 1 | $t_wc | $wc_mbps | $((m_wc / 1024)) | | 1 |"
 echo
-echo "Per-core speed of check (mixed, 1 thread) ÷ grep: $per_grep; ÷ wc -w: **$per_wc**; check on $cores threads ÷ 1 thread: **${thread_ratio}x**, where $cores concurrent gzip passes ran ${machine_ratio}x as fast as one (load average before the runs: $load): thread efficiency ${thread_efficiency}."
+echo "Per-core speed of check (mixed, 1 thread, best of 3 over $((ratio_text / 1000)) KB of text: $ratio_mbps MB/s) ÷ grep: $per_grep; ÷ wc -w: **$per_wc**; check on $cores threads ÷ 1 thread: **${thread_ratio}x** (best of 3 over $(( $(stat -c %s "$ratio_input") / 1000 )) KB of JSON lines), where $cores concurrent gzip passes ran ${machine_ratio}x as fast as one (load average before the runs: $load): thread efficiency ${thread_efficiency}."
 
 status=0
 if [[ -n "$floors" ]]; then
