@@ -1,5 +1,6 @@
 // `unspin lm ...`: import, build, inspect and evaluate language models.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -151,10 +152,42 @@ void add_score(CLI::App& lm) {
   auto sentence = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   cmd->add_option("MODEL", *model_path, ".ulm file")->required();
-  cmd->add_option("SENTENCE", *sentence, "Text to score (one sentence; use perplexity for files)")->required();
+  auto lines = std::make_shared<std::string>();
+  auto* sentence_opt =
+      cmd->add_option("SENTENCE", *sentence, "Text to score (one sentence; use perplexity for files)");
+  auto* lines_opt = cmd->add_option("--lines", *lines,
+                                    "Score each line of this file (- for stdin) as one sentence; prints "
+                                    "words_log10<TAB>end_log10<TAB>line (end: the </s> term)");
+  sentence_opt->excludes(lines_opt);
   cmd->add_flag("--json", *json, "Print JSON");
-  cmd->callback([model_path, sentence, json] {
+  cmd->callback([model_path, sentence, lines, json, sentence_opt, lines_opt] {
     auto model = LanguageModel::open(*model_path);
+    if (lines_opt->count() > 0) {
+      // Many short sentences in one process (phrase lists, probes): the
+      // model is opened once.
+      std::ifstream file;
+      if (*lines != "-") {
+        file.open(*lines, std::ios::binary);
+        if (!file) throw Error(ErrorCode::kIo, "cannot read " + *lines);
+      }
+      std::istream& in = *lines == "-" ? std::cin : file;
+      std::string line;
+      while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        double words_log10 = 0;
+        LmState state = model->begin_sentence(), next;
+        for (const auto& words : lm::split_sentences(line, model->folds_case())) {
+          for (const std::string& w : words) {
+            words_log10 += model->score(state, model->vocab_id(w), &next);
+            state = next;
+          }
+        }
+        const double end_log10 = model->score(state, model->end_sentence_id(), &next);
+        std::printf("%.4f\t%.4f\t%s\n", words_log10, end_log10, line.c_str());
+      }
+      return;
+    }
+    if (sentence_opt->count() == 0) throw CLI::RequiredError("SENTENCE or --lines");
     nlohmann::json rows = nlohmann::json::array();
     double total = 0;
     LmState state = model->begin_sentence(), next;

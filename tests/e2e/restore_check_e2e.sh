@@ -351,6 +351,17 @@ PY
     grep -q 'bad.jsonl:2: not a JSON object' "$TMP/err" || fail "bad line not named: $(cat "$TMP/err")"
     [ -f "$TMP/b/x.example.tsv" ] || fail "the good line was not learned"
     ;;
+  lm_score_lines)
+    # `lm score --lines`: one row per line, each the sentence's own score.
+    printf 'deep neural network\nhelp vector machine\n\n' >"$TMP/lines"
+    "$UNSPIN" lm score "$MODELS/en-us.ulm" --lines "$TMP/lines" >"$TMP/rows" || fail "exit $?"
+    [ "$(wc -l <"$TMP/rows")" = 3 ] || fail "not one row per line: $(cat "$TMP/rows")"
+    one=$("$UNSPIN" lm score "$MODELS/en-us.ulm" "help vector machine" | awk '$1 == "total" {print $2}')
+    awk -F'\t' -v one="$one" 'NR == 2 { d = $1 + $2 - one; if (d < -0.001 || d > 0.001 || $3 != "help vector machine") exit 1 }' \
+      "$TMP/rows" || fail "row 2 differs from the one-sentence score $one: $(cat "$TMP/rows")"
+    "$UNSPIN" lm score "$MODELS/en-us.ulm" --lines "$TMP/missing" 2>"$TMP/err" && fail "a missing file passed"
+    grep -q "cannot read" "$TMP/err" || fail "no clear error: $(cat "$TMP/err")"
+    ;;
   *) fail "unknown case" ;;
 esac
 echo "ok [$CASE]"
