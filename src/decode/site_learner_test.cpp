@@ -13,6 +13,7 @@
 
 #include "decode/site_learner.h"
 #include "decode/site_learner_trees.h"
+#include "decode/testing_fakes.h"
 #include "unspin/error.h"
 #include "unspin/learn.h"
 #include "unspin/restore.h"
@@ -157,6 +158,78 @@ TEST(SiteCounts, RejectsMalformedWordAndContextLines) {
   EXPECT_THROW(SiteCounts::parse(head + "~c\tfuel\t0\t9\ta\tb\tc\n"), Error);
   EXPECT_THROW(SiteCounts::parse("# unspin site-counts v1 pages=1 words=3\n~f\tfuel\t2\t1\n"), Error);
   EXPECT_THROW(SiteCounts::parse("# unspin site-counts v3 pages=1 words=3\n"), Error);
+}
+
+// LM fill-in on a site whose counts are written by hand: "company" is missing
+// (the LM expects it 10 times in the site's 1,000 words), "firm" written 12
+// times where the LM expects it 0.1 times, and in the contexts of "firm" the
+// LM prefers "company" to "firm" and to "business" (also missing).
+struct FillInSite {
+  Models models;
+  SiteCounts site;
+  explicit FillInSite(std::size_t folds, bool firm_fits = false) {
+    auto lm = std::make_unique<testing::FakeBigramLm>(
+        std::vector<std::string>{"the", "company", "business", "firm", "said", "of"});
+    lm->set_unigram("the", -1.0f);
+    lm->set_unigram("company", -2.0f);
+    lm->set_unigram("business", -2.0f);
+    lm->set_unigram("firm", -4.0f);
+    lm->set_unigram("said", -2.0f);
+    lm->set("the", "company", -0.5f);
+    lm->set("company", "said", -0.5f);
+    lm->set("the", "firm", firm_fits ? -0.2f : -3.0f);
+    lm->set("firm", "said", firm_fits ? -0.2f : -3.0f);
+    models.lm = std::move(lm);
+    for (int i = 0; i < 8; ++i) site.add_page(125);
+    site.forms()["the"] = {100, 8};
+    site.forms()["said"] = {10, 8};
+    site.forms()["firm"] = {12, 8};
+    for (std::uint32_t f = 0; f < folds; ++f) {
+      FillContext c;
+      c.hash = f;
+      c.fold = f;
+      c.words = {"<s>", "the", "said", "</s>"};
+      site.add_context("firm", c);
+    }
+  }
+  static const PairFeatures* find(const std::vector<PairFeatures>& all, const std::string& o, const std::string& s) {
+    for (const PairFeatures& f : all) {
+      if (f.original == o && f.spun == s) return &f;
+    }
+    return nullptr;
+  }
+};
+
+TEST(SiteLearnerFillIn, ProposesTheMissingOriginalThatEveryFoldChooses) {
+  FillInSite fake(8);
+  const SiteLearner learner(fake.models);
+  const std::vector<PairFeatures> all = learner.features(fake.site);
+  const PairFeatures* pair = fake.find(all, "company", "firm");
+  ASSERT_NE(pair, nullptr);
+  EXPECT_EQ(pair->x[10], 1.0);  // every fold chose it
+  EXPECT_EQ(pair->x[11], 1.0);  // every context voted for it
+  EXPECT_EQ(pair->x[12], 1.0);  // only fill-in proposed it
+  EXPECT_EQ(pair->restored, 8.0);
+  EXPECT_LT(pair->x[2], -1.0);  // the original's deficit
+  EXPECT_GT(pair->x[3], 1.0);   // the form's surplus
+  EXPECT_EQ(fake.find(all, "business", "firm"), nullptr);  // missing too, but the contexts prefer "company"
+  EXPECT_EQ(fake.find(all, "company", "said"), nullptr);   // "said" is as common as the LM expects
+}
+
+TEST(SiteLearnerFillIn, NeedsTwoFoldsAndAFormTheContextsDoNotPrefer) {
+  FillInSite one_fold(1);  // one fold's contexts: no agreement to measure
+  EXPECT_EQ(FillInSite::find(SiteLearner(one_fold.models).features(one_fold.site), "company", "firm"), nullptr);
+  FillInSite natural(8, true);  // "the firm said" is what the LM likes best: no vote
+  EXPECT_EQ(FillInSite::find(SiteLearner(natural.models).features(natural.site), "company", "firm"), nullptr);
+  // A pair the decoder restored, whose form was filled in, carries the fill-in features too.
+  FillInSite both(8);
+  both.site.merge(page("company", "firm", 2, 3));
+  const auto all = SiteLearner(both.models).features(both.site);
+  const PairFeatures* pair = FillInSite::find(all, "company", "firm");
+  ASSERT_NE(pair, nullptr);
+  EXPECT_EQ(pair->x[12], 0.0);
+  EXPECT_EQ(pair->x[10], 1.0);
+  EXPECT_EQ(pair->restored, 3.0);
 }
 
 TEST(SiteOfUrl, IsTheLowercasedHostWithoutWwwOrPort) {
