@@ -338,7 +338,20 @@ std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteL
   for (const Form& f : surplus) examined->insert(*f.word);
   // Each form's contexts, each filled in by every deficit original.
   std::vector<std::vector<std::pair<std::string, FillPair>>> found(surplus.size());
-  parallel_for(surplus.size(), 0, [&](unsigned, std::size_t k) {
+  struct LeftBest {
+    std::vector<std::size_t> index;
+    std::vector<float> left;
+    std::vector<LmState> mid;
+  };
+  struct StateHash {
+    std::size_t operator()(const LmState& s) const noexcept { return static_cast<std::size_t>(s.hash()); }
+  };
+  using LeftCache = std::unordered_map<LmState, LeftBest, StateHash>;
+  const unsigned threads = resolve_threads(0);
+  std::vector<LeftCache> caches(threads);
+  parallel_for(surplus.size(), threads, [&](unsigned worker, std::size_t k) {
+    LeftCache& left_cache = caches[worker];
+    if (left_cache.size() > 20000) left_cache.clear();  // bounded memory
     const Form& f = surplus[k];
     const WordId self = lm.vocab_id(*f.word);
     // fold -> original -> (votes, summed gain)
@@ -349,6 +362,7 @@ std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteL
     std::vector<LmState> mid(deficit.size());
     std::vector<float> left(deficit.size());
     std::vector<std::size_t> order(deficit.size());
+    const std::size_t keep = std::min(kFillLeftBest, deficit.size());
     for (const FillContext& c : *f.contexts) {
       const auto id = [&](const std::string& w) { return lm.vocab_id(w); };
       LmState st = lm.begin_sentence();
@@ -369,18 +383,27 @@ std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteL
       };
       LmState s1;
       const double base = lm.score(st, self, &s1) + right(s1);
-      for (std::size_t d = 0; d < deficit.size(); ++d) {
-        left[d] = lm.score(st, deficit[d].id, &mid[d]);
-        order[d] = d;
+      // The left trigram's best originals depend on the left context only:
+      // computed once per context state (forms share "of the", "it is").
+      LeftBest& lb = left_cache[st];
+      if (lb.index.empty()) {
+        for (std::size_t d = 0; d < deficit.size(); ++d) {
+          left[d] = lm.score(st, deficit[d].id, &mid[d]);
+          order[d] = d;
+        }
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                          [&](std::size_t a, std::size_t b) { return left[a] != left[b] ? left[a] > left[b] : a < b; });
+        for (std::size_t r = 0; r < keep; ++r) {
+          lb.index.push_back(order[r]);
+          lb.left.push_back(left[order[r]]);
+          lb.mid.push_back(mid[order[r]]);
+        }
       }
-      const std::size_t keep = std::min(kFillLeftBest, deficit.size());
-      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
-                        [&](std::size_t a, std::size_t b) { return left[a] != left[b] ? left[a] > left[b] : a < b; });
       double best_gain = 0;
       WordId best = kUnknownWord;
-      for (std::size_t r = 0; r < keep; ++r) {
-        const std::size_t d = order[r];
-        const double gain = left[d] + right(mid[d]) - base;
+      for (std::size_t r = 0; r < lb.index.size(); ++r) {
+        const std::size_t d = lb.index[r];
+        const double gain = lb.left[r] + right(lb.mid[r]) - base;
         if (gain > best_gain) {
           best_gain = gain;
           best = deficit[d].id;
