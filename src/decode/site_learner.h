@@ -13,7 +13,9 @@
 namespace unspin::decode {
 
 // LM fill-in (include/unspin/learn.h, docs/ARCHITECTURE.md "The site
-// learner"), chosen on build-part sites (bench/RESULTS.md):
+// learner"). Set once by hand before any measurement, not searched; two
+// variants measured on build-part sites did not pay (16 contexts a fold,
+// agreement >= 3/8: bench/RESULTS.md). Nothing here saw the eval part.
 // - contexts are sampled (SiteCounts) only of words whose LM unigram log10
 //   probability is at most this (a spun form is a rarer word than the LM's
 //   most common ones, which are every page's words);
