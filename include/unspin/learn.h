@@ -12,20 +12,35 @@
 // pair o -> s the page adds sums (SiteCounts): the page, its words, the
 // occurrences of s and of o written as o, the occurrences restored, the
 // entry's posterior, whether o is absent where s is written; and the same
-// restored counts in one of 8 folds fixed by a hash of the page's key. Sums
-// merge, so partitions of a crawl are counted apart and added. From the sums,
-// each pair gets features — the share of folds in which it is the form's most
-// restored original (agreement), the original's deficit log10((n_o + 1/2) /
-// (E n_o + 1/2)) and the form's surplus against the LM's unigram
-// expectation on the same pages, the mean posterior, the restored share, the
-// share of pages without o, its share of the form's restorations, and the
-// number of pages — and its prior is a logistic of them,
-//   P(o -> s in the site's table) = sigmoid(w . x),
-// w fitted on simulated sites of the build part against the simulator's true
-// table (`unspin eval sites --fit`; src/decode/site_learner.h holds w).
+// restored counts in one of 8 folds fixed by a hash of the page's key. The
+// page also adds how often it writes each word (FormCounts) and, for the
+// words rarer than the LM's most common ones, a bounded sample of their
+// contexts (the kFillContexts with the smallest hash in each fold, so the
+// sample of merged counts is the sample of one run). Sums and samples merge,
+// so partitions of a crawl are counted apart and added.
+//
+// From the sums, two sources of candidate pairs. The decoder's: every pair a
+// page restored. LM fill-in (for originals no lexicon lists): a form with a
+// surplus over the site's words (far more frequent than the LM's unigram
+// expectation) is filled in, at each sampled context, by every original with
+// a deficit (far rarer than expected: a table original vanishes from every
+// page), scored by the trigram LM over the two words on each side; each fold
+// chooses the original its contexts vote for most, and a pair that at least
+// half the folds holding the form choose is a candidate. Each pair gets
+// features (fold agreement of the decoder's restorations, the original's
+// deficit log10((n_o + 1/2) / (E n_o + 1/2)) and the form's surplus, the mean
+// posterior, the restored share, the share of pages without o, its share of
+// the form's restorations, the pages; the fill-in agreement and vote share,
+// whether only fill-in proposed it, and the form's excess over the
+// original's missing occurrences), and its prior is boosted regression
+// trees over them,
+//   P(o -> s in the site's table) = sigmoid(F(x)),
+// F fitted on simulated sites of the build part against the simulator's true
+// table (src/eval/fit_site_learner.py; decode/site_learner_trees.h).
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -54,6 +69,29 @@ struct PairCounts {
   void add(const PairCounts& other);
 };
 
+// How often a site writes one word (folded), for the deficit and surplus of
+// LM fill-in.
+struct FormCounts {
+  double count = 0;  // occurrences
+  double pages = 0;  // pages writing it
+};
+
+// One sampled context of a written word: two words each side ("<s>" and
+// "</s>" at a sentence's ends), the page's fold, and a hash of the page's
+// key and the word's position that orders the sample.
+struct FillContext {
+  std::uint64_t hash = 0;
+  std::uint32_t fold = 0;
+  std::array<std::string, 4> words;  // w-2, w-1, w+1, w+2
+  bool operator<(const FillContext& o) const {
+    return hash != o.hash ? hash < o.hash : fold != o.fold ? fold < o.fold : words < o.words;
+  }
+  bool operator==(const FillContext& o) const { return hash == o.hash && fold == o.fold && words == o.words; }
+};
+
+// Contexts kept per word and fold (the smallest hashes): a bounded sample.
+inline constexpr std::size_t kFillContexts = 8;
+
 // A site's evidence: sums over its pages, mergeable in any order.
 class SiteCounts {
  public:
@@ -66,24 +104,40 @@ class SiteCounts {
     ++pages_;
     words_ += words;
   }
+  // Words written and the sampled contexts of the rarer ones (LM fill-in).
+  const std::unordered_map<std::string, FormCounts>& forms() const { return forms_; }
+  std::unordered_map<std::string, FormCounts>& forms() { return forms_; }
+  const std::unordered_map<std::string, std::vector<FillContext>>& contexts() const { return contexts_; }
+  // Adds one context of `form` to its sample, keeping the kFillContexts
+  // smallest of its fold (the same whatever the order of the calls).
+  void add_context(const std::string& form, FillContext context);
   void merge(const SiteCounts& other);
-  // A text form ("# unspin site-counts v1 pages=N words=W", then one line
-  // per pair) for moving counts between processes; parse() reads it back
-  // and throws Error(kBadData) on anything else.
+  // A text form ("# unspin site-counts v2 pages=N words=W", then one line
+  // per pair, "~f" lines of written words and "~c" lines of sampled
+  // contexts; docs/SCHEMA.md §9b) for moving counts between processes;
+  // parse() reads it back (v1 files, without words, too) and throws
+  // Error(kBadData) on anything else.
   std::string serialize() const;
   static SiteCounts parse(std::string_view text);
 
  private:
   std::size_t pages_ = 0, words_ = 0;
   std::unordered_map<std::string, PairCounts> pairs_;
+  std::unordered_map<std::string, FormCounts> forms_;
+  std::unordered_map<std::string, std::vector<FillContext>> contexts_;
 };
 
-// One candidate pair's features (the logistic's inputs), for fitting.
-inline constexpr std::size_t kLearnFeatures = 10;
+// One candidate pair's features (the trees' inputs), for fitting: x[0] = 1,
+// x[1..9] from the decoder's sums, x[10] the LM fill-in agreement (-1: the
+// form was not filled in), x[11] the fill-in vote share, x[12] 1 when only
+// fill-in proposed the pair, x[13] the balance log10((excess of s + 1) /
+// (missing occurrences of o + 1)) over the site's words (a form's excess
+// comes from its originals' missing occurrences).
+inline constexpr std::size_t kLearnFeatures = 14;
 struct PairFeatures {
   std::string original, spun;
-  std::array<double, kLearnFeatures> x{};  // x[0] = 1 (intercept)
-  double restored = 0;
+  std::array<double, kLearnFeatures> x{};
+  double restored = 0;  // occurrences restored (fill-in only: contexts voting for it)
 };
 
 class SiteLearner {
@@ -97,7 +151,7 @@ class SiteLearner {
   // URL, an id; empty: the text). Thread-safe. Throws Error for input
   // Restorer::run() refuses.
   SiteCounts observe(std::string_view page, std::string_view page_key) const;
-  // Every pair with at least one restoration, with its features.
+  // Every pair with at least one restoration, and every fill-in pair, with its features.
   std::vector<PairFeatures> features(const SiteCounts& site) const;
   // The learned table: pairs whose prior is at least `min_prior`, strongest first.
   std::vector<LearnedPair> table(const SiteCounts& site, double min_prior = 0.5) const;

@@ -82,19 +82,24 @@ RestoreOptions restore_options(const LearnOptions& o) {
 
 // Writes one site's table (or counts) to `o.out`: a file, "-", or with
 // several sites DIR/<site>.tsv (DIR/<site>.counts).
-void write_site(const LearnOptions& o, const SiteLearner* learner, const std::string& site,
-                const SiteCounts& counts, bool many) {
+// Returns the pairs written (0 for counts).
+std::size_t write_site(const LearnOptions& o, const SiteLearner* learner, const std::string& site,
+                       const SiteCounts& counts, bool many) {
   std::string text;
+  std::size_t pairs = 0;
   if (o.counts) {
     text = counts.serialize();
   } else {
-    text = learned_table_text(learner->table(counts, o.min_prior), counts.pages(), site);
+    const std::vector<LearnedPair> table = learner->table(counts, o.min_prior);
+    pairs = table.size();
+    text = learned_table_text(table, counts.pages(), site);
   }
   std::string path = o.out;
   if (many) {
     path = (fs::path(o.out) / (site_file_name(site) + (o.counts ? ".counts" : ".tsv"))).string();
   }
   write_learned_table(path, text);
+  return pairs;
 }
 
 void prepare_out_dir(const LearnOptions& o) {
@@ -209,8 +214,7 @@ int run_jsonl(const LearnOptions& o) {
   }
   std::size_t pairs = 0;
   for (const auto& [site, counts] : sites) {
-    write_site(o, &learner, site, counts, true);
-    if (!o.counts) pairs += learner.table(counts, o.min_prior).size();
+    pairs += write_site(o, &learner, site, counts, true);
   }
   std::cerr << "unspin: learned " << sites.size() << " site(s) into " << o.out;
   if (!o.counts) std::cerr << " (" << pairs << " pairs)";

@@ -1,12 +1,16 @@
 // The site learner (include/unspin/learn.h): per-page sums of the spinner
-// model's evidence about each candidate pair, merged per site, and a logistic
-// over features of the sums that gives each pair its probability of being in
-// the site's spinner table.
+// model's evidence about each candidate pair, the words each page writes and
+// a sample of their contexts, merged per site; LM fill-in candidates for
+// surplus forms; and boosted trees over features of the sums that give each
+// pair its probability of being in the site's spinner table.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <unordered_set>
+
+#include "common/parallel.h"
 
 #include "common/checksum.h"
 #include "decode/pipeline.h"
@@ -16,6 +20,8 @@
 #include "unspin/learn.h"
 
 namespace unspin {
+
+using decode::kFillMaxUnigramLog10;
 
 void PairCounts::add(const PairCounts& o) {
   pages += o.pages;
@@ -32,15 +38,39 @@ void PairCounts::add(const PairCounts& o) {
   }
 }
 
+void SiteCounts::add_context(const std::string& form, FillContext context) {
+  std::vector<FillContext>& sample = contexts_[form];
+  std::size_t in_fold = 0;
+  const FillContext* largest = nullptr;
+  for (const FillContext& c : sample) {
+    if (c.fold != context.fold) continue;
+    ++in_fold;
+    if (!largest || *largest < c) largest = &c;
+  }
+  if (in_fold < kFillContexts) {
+    sample.push_back(std::move(context));
+  } else if (context < *largest) {
+    sample[static_cast<std::size_t>(largest - sample.data())] = std::move(context);
+  }
+}
+
 void SiteCounts::merge(const SiteCounts& other) {
   pages_ += other.pages_;
   words_ += other.words_;
   for (const auto& [key, counts] : other.pairs_) pairs_[key].add(counts);
+  for (const auto& [form, counts] : other.forms_) {
+    FormCounts& f = forms_[form];
+    f.count += counts.count;
+    f.pages += counts.pages;
+  }
+  for (const auto& [form, sample] : other.contexts_) {
+    for (const FillContext& c : sample) add_context(form, c);
+  }
 }
 
 namespace {
 
-constexpr std::string_view kCountsHeader = "# unspin site-counts v1";
+constexpr std::string_view kCountsHeader = "# unspin site-counts v";  // then 1 or 2
 
 void append_number(std::string& out, double v) {
   char buf[32];
@@ -62,6 +92,7 @@ constexpr std::size_t kCountFields = 2 + 7 + 3 * kLearnFolds;
 
 std::string SiteCounts::serialize() const {
   std::string out(kCountsHeader);
+  out += '2';
   out += " pages=" + std::to_string(pages_) + " words=" + std::to_string(words_) + "\n";
   std::vector<const std::pair<const std::string, PairCounts>*> sorted;
   for (const auto& p : pairs_) sorted.push_back(&p);
@@ -81,6 +112,29 @@ std::string SiteCounts::serialize() const {
     }
     out += '\n';
   }
+  std::vector<const std::pair<const std::string, FormCounts>*> forms;
+  for (const auto& f : forms_) forms.push_back(&f);
+  std::sort(forms.begin(), forms.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* f : forms) {
+    out += "~f\t" + f->first;
+    for (double v : {f->second.count, f->second.pages}) {
+      out += '\t';
+      append_number(out, v);
+    }
+    out += '\n';
+  }
+  std::vector<const std::pair<const std::string, std::vector<FillContext>>*> contexts;
+  for (const auto& c : contexts_) contexts.push_back(&c);
+  std::sort(contexts.begin(), contexts.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* c : contexts) {
+    std::vector<FillContext> sample = c->second;
+    std::sort(sample.begin(), sample.end());
+    for (const FillContext& x : sample) {
+      out += "~c\t" + c->first + '\t' + std::to_string(x.fold) + '\t' + std::to_string(x.hash);
+      for (const std::string& w : x.words) out += '\t' + w;
+      out += '\n';
+    }
+  }
   return out;
 }
 
@@ -92,7 +146,11 @@ SiteCounts SiteCounts::parse(std::string_view text) {
     throw Error(ErrorCode::kBadData, "not unspin site counts (no \"" + std::string(kCountsHeader) + "\" line)");
   }
   unsigned long long pages = 0, words = 0;
-  if (std::sscanf(std::string(head.substr(kCountsHeader.size())).c_str(), " pages=%llu words=%llu", &pages, &words) != 2) {
+  const std::string_view version = head.substr(kCountsHeader.size(), 1);
+  if (version != "1" && version != "2") {
+    throw Error(ErrorCode::kBadData, "site counts: unknown version (this unspin reads v1 and v2)");
+  }
+  if (std::sscanf(std::string(head.substr(kCountsHeader.size() + 1)).c_str(), " pages=%llu words=%llu", &pages, &words) != 2) {
     throw Error(ErrorCode::kBadData, "site counts: header needs pages=N words=W");
   }
   site.pages_ = pages;
@@ -112,7 +170,39 @@ SiteCounts SiteCounts::parse(std::string_view text) {
       if (tab == std::string_view::npos) break;
       start = tab + 1;
     }
-    if (f.size() != kCountFields || f[0].empty() || f[1].empty()) {
+    if (f[0] == "~f" && version == "2") {
+      FormCounts c;
+      if (f.size() != 4 || f[1].empty() || !parse_number(f[2], &c.count) || !parse_number(f[3], &c.pages)) {
+        throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) + ": a word line is ~f, the word, two counts");
+      }
+      FormCounts& to = site.forms_[std::string(f[1])];
+      to.count += c.count;
+      to.pages += c.pages;
+      continue;
+    }
+    if (f[0] == "~c" && version == "2") {
+      FillContext c;
+      bool ok = f.size() == 8 && !f[1].empty();
+      unsigned long fold = 0;
+      if (ok) {
+        auto [p1, e1] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), fold);
+        auto [p2, e2] = std::from_chars(f[3].data(), f[3].data() + f[3].size(), c.hash);
+        ok = e1 == std::errc() && p1 == f[2].data() + f[2].size() && fold < kLearnFolds && e2 == std::errc() &&
+             p2 == f[3].data() + f[3].size();
+      }
+      for (std::size_t k = 0; ok && k < 4; ++k) {
+        ok = !f[4 + k].empty();
+        c.words[k] = std::string(f[4 + k]);
+      }
+      if (!ok) {
+        throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) +
+                                             ": a context line is ~c, the word, a fold < 8, a hash, four words");
+      }
+      c.fold = static_cast<std::uint32_t>(fold);
+      site.add_context(std::string(f[1]), std::move(c));
+      continue;
+    }
+    if (f.size() != kCountFields || f[0].empty() || f[1].empty() || f[0][0] == '~') {
       throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) + ": expected " +
                                            std::to_string(kCountFields) + " TAB-separated fields");
     }
@@ -148,7 +238,215 @@ struct SiteLearner::Impl {
     }
     return total;
   }
+
+  // The page's words (FormCounts) and a sample of the contexts of the words
+  // rarer than the LM's most common ones (LM fill-in's evidence).
+  void count_forms(const decode::DocumentState& doc, std::size_t fold, std::uint64_t page_hash, std::size_t* position,
+                   std::unordered_set<std::string>* page_forms, SiteCounts* out) const {
+    const LanguageModel& lm = *models.lm;
+    LmState ignored;
+    for (const decode::Sentence& sentence : doc.sentences) {
+      const auto& w = sentence.words;
+      for (std::size_t i = 0; i < w.size(); ++i, ++*position) {
+        if (w[i].lower.empty()) continue;
+        out->forms()[w[i].lower].count += 1;
+        page_forms->insert(w[i].lower);
+        if (!w[i].eligible || w[i].name_like || !w[i].suffix.empty()) continue;
+        const WordId id = lm.vocab_id(w[i].lower);
+        const double unigram = id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored);
+        if (unigram > kFillMaxUnigramLog10) continue;
+        FillContext c;
+        c.fold = static_cast<std::uint32_t>(fold);
+        c.hash = fnv1a64(std::string_view(reinterpret_cast<const char*>(position), sizeof *position), page_hash);
+        auto word = [&](std::ptrdiff_t k) {
+          if (k < 0) return std::string("<s>");
+          if (k >= static_cast<std::ptrdiff_t>(w.size())) return std::string("</s>");
+          return w[k].lower + w[k].suffix;
+        };
+        const auto at = static_cast<std::ptrdiff_t>(i);
+        c.words = {word(at - 2), word(at - 1), word(at + 1), word(at + 2)};
+        out->add_context(w[i].lower, std::move(c));
+      }
+    }
+  }
+
+  struct FillPair {
+    double agreement = 0, share = 0, votes = 0;
+  };
+  // LM fill-in: (original, spun) -> its agreement and vote share, for every
+  // original a surplus form's contexts voted for; `examined` gets the forms
+  // filled in.
+  std::map<std::pair<std::string, std::string>, FillPair> fill_in(const SiteCounts& site,
+                                                                   std::unordered_set<std::string>* examined) const;
 };
+
+std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteLearner::Impl::fill_in(
+    const SiteCounts& site, std::unordered_set<std::string>* examined) const {
+  using namespace decode;
+  const LanguageModel& lm = *models.lm;
+  const double words = static_cast<double>(site.words());
+  std::map<std::pair<std::string, std::string>, FillPair> out;
+  if (words <= 0) return out;
+  LmState ignored;
+  auto count_of = [&](std::string_view w) {
+    auto it = site.forms().find(std::string(w));
+    return it == site.forms().end() ? 0.0 : it->second.count;
+  };
+  // Originals with a deficit: words of the LM's vocabulary the site's words
+  // should hold kFillMinExpected times or more, written far less often.
+  struct Original {
+    WordId id;
+    double missing;
+  };
+  std::vector<Original> deficit;
+  for (WordId id = 1; id < lm.vocab_size(); ++id) {
+    const std::string_view w = lm.word(id);
+    if (w.empty() || !std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; })) continue;
+    const double expected = words * std::pow(10.0, lm.score(lm.null_context(), id, &ignored));
+    if (expected < kFillMinExpected) continue;
+    const double n = count_of(w);
+    if (std::log10((n + 0.5) / (expected + 0.5)) > kFillMaxDeficitLog10) continue;
+    deficit.push_back({id, expected - n});
+  }
+  std::sort(deficit.begin(), deficit.end(), [](const Original& a, const Original& b) {
+    return a.missing != b.missing ? a.missing > b.missing : a.id < b.id;
+  });
+  if (deficit.size() > kFillMaxOriginals) deficit.resize(kFillMaxOriginals);
+  if (deficit.empty()) return out;
+  // Forms with a surplus, the largest excess first.
+  struct Form {
+    const std::string* word;
+    const std::vector<FillContext>* contexts;
+    double excess;
+  };
+  std::vector<Form> surplus;
+  for (const auto& [form, sample] : site.contexts()) {
+    const double n = count_of(form);
+    const WordId id = lm.vocab_id(form);
+    const double expected =
+        words * std::pow(10.0, id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored));
+    if (n < kFillMinCount || n - expected < kFillMinExcess ||
+        std::log10((n + 0.5) / (expected + 0.5)) < kFillMinSurplusLog10) {
+      continue;
+    }
+    surplus.push_back({&form, &sample, n - expected});
+  }
+  std::sort(surplus.begin(), surplus.end(), [](const Form& a, const Form& b) {
+    return a.excess != b.excess ? a.excess > b.excess : *a.word < *b.word;
+  });
+  if (surplus.size() > kFillMaxForms) surplus.resize(kFillMaxForms);
+  for (const Form& f : surplus) examined->insert(*f.word);
+  // Each form's contexts, each filled in by every deficit original.
+  std::vector<std::vector<std::pair<std::string, FillPair>>> found(surplus.size());
+  struct LeftBest {
+    std::vector<std::size_t> index;
+    std::vector<float> left;
+    std::vector<LmState> mid;
+  };
+  struct StateHash {
+    std::size_t operator()(const LmState& s) const noexcept { return static_cast<std::size_t>(s.hash()); }
+  };
+  using LeftCache = std::unordered_map<LmState, LeftBest, StateHash>;
+  const unsigned threads = resolve_threads(0);
+  std::vector<LeftCache> caches(threads);
+  parallel_for(surplus.size(), threads, [&](unsigned worker, std::size_t k) {
+    LeftCache& left_cache = caches[worker];
+    if (left_cache.size() > 20000) left_cache.clear();  // bounded memory
+    const Form& f = surplus[k];
+    const WordId self = lm.vocab_id(*f.word);
+    // fold -> original -> (votes, summed gain)
+    std::array<std::map<WordId, std::pair<double, double>>, kLearnFolds> fold_votes;
+    std::array<double, kLearnFolds> fold_contexts{};
+    std::map<WordId, double> votes;
+    double contexts = 0;
+    std::vector<LmState> mid(deficit.size());
+    std::vector<float> left(deficit.size());
+    std::vector<std::size_t> order(deficit.size());
+    const std::size_t keep = std::min(kFillLeftBest, deficit.size());
+    for (const FillContext& c : *f.contexts) {
+      const auto id = [&](const std::string& w) { return lm.vocab_id(w); };
+      LmState st = lm.begin_sentence();
+      if (c.words[1] != "<s>") {
+        if (c.words[0] != "<s>") {
+          lm.score(lm.null_context(), id(c.words[0]), &st);
+        }
+        lm.score(st, id(c.words[1]), &st);
+      }
+      const bool end1 = c.words[2] == "</s>", end2 = c.words[3] == "</s>";
+      const WordId r1 = end1 ? lm.end_sentence_id() : id(c.words[2]);
+      const WordId r2 = end2 ? lm.end_sentence_id() : id(c.words[3]);
+      auto right = [&](const LmState& s1) {
+        LmState s2, s3;
+        double total = lm.score(s1, r1, &s2);
+        if (!end1) total += lm.score(s2, r2, &s3);
+        return total;
+      };
+      LmState s1;
+      const double base = lm.score(st, self, &s1) + right(s1);
+      // The left trigram's best originals depend on the left context only:
+      // computed once per context state (forms share "of the", "it is").
+      LeftBest& lb = left_cache[st];
+      if (lb.index.empty()) {
+        for (std::size_t d = 0; d < deficit.size(); ++d) {
+          left[d] = lm.score(st, deficit[d].id, &mid[d]);
+          order[d] = d;
+        }
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                          [&](std::size_t a, std::size_t b) { return left[a] != left[b] ? left[a] > left[b] : a < b; });
+        for (std::size_t r = 0; r < keep; ++r) {
+          lb.index.push_back(order[r]);
+          lb.left.push_back(left[order[r]]);
+          lb.mid.push_back(mid[order[r]]);
+        }
+      }
+      double best_gain = 0;
+      WordId best = kUnknownWord;
+      for (std::size_t r = 0; r < lb.index.size(); ++r) {
+        const std::size_t d = lb.index[r];
+        const double gain = lb.left[r] + right(lb.mid[r]) - base;
+        if (gain > best_gain) {
+          best_gain = gain;
+          best = deficit[d].id;
+        }
+      }
+      contexts += 1;
+      fold_contexts[c.fold] += 1;
+      if (best == kUnknownWord) continue;  // the form fits here better than any missing original
+      votes[best] += 1;
+      auto& v = fold_votes[c.fold][best];
+      v.first += 1;
+      v.second += best_gain;
+    }
+    // Each fold's choice; a pair's agreement is the share of the folds
+    // holding the form that chose it.
+    std::map<WordId, double> chosen;
+    double present = 0;
+    for (std::size_t fold = 0; fold < kLearnFolds; ++fold) {
+      if (fold_contexts[fold] == 0) continue;
+      present += 1;
+      const std::pair<const WordId, std::pair<double, double>>* top = nullptr;
+      for (const auto& v : fold_votes[fold]) {
+        if (!top || v.second.first > top->second.first ||
+            (v.second.first == top->second.first && v.second.second > top->second.second)) {
+          top = &v;
+        }
+      }
+      if (top) chosen[top->first] += 1;
+    }
+    for (const auto& [original, n] : votes) {
+      FillPair p;
+      p.votes = n;
+      p.share = n / std::max(1.0, contexts);
+      auto it = chosen.find(original);
+      p.agreement = present >= kFillMinFolds && it != chosen.end() ? it->second / present : 0;
+      found[k].emplace_back(std::string(lm.word(original)), p);
+    }
+  });
+  for (std::size_t k = 0; k < surplus.size(); ++k) {
+    for (auto& [original, p] : found[k]) out[{original, *surplus[k].word}] = p;
+  }
+  return out;
+}
 
 SiteLearner::SiteLearner(const Models& models, RestoreOptions options)
     : impl_(std::make_unique<Impl>(Impl{models, options, decode::Pipeline(models, options, decode::DecoderParams{})})) {}
@@ -163,12 +461,15 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
   const std::size_t fold = fnv1a64(page_key.empty() ? page : page_key) % kLearnFolds;
   const decode::Pipeline& pipeline = impl_->pipeline;
   SiteCounts out;
-  std::size_t words = 0;
+  std::size_t words = 0, position = 0;
+  const std::uint64_t page_hash = fnv1a64(page_key.empty() ? page : page_key, 0xF111);
+  std::unordered_set<std::string> page_forms;
   const auto windows = decode::split_windows(page, decode::find_paragraphs(page), impl_->options.window_words);
   for (const decode::TextWindow& w : windows) {
     decode::DocumentState doc = pipeline.prepare(decode::window_text(page, w), &w.paragraphs);
     const std::vector<decode::Decision> decisions = pipeline.decode({&doc})[0];
     words += doc.words;
+    impl_->count_forms(doc, fold, page_hash, &position, &page_forms, &out);
     const auto& entries = doc.model.entries();
     std::vector<double> restored(entries.size(), 0);
     for (const decode::Decision& d : decisions) {
@@ -194,11 +495,28 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
       out.pairs()[entries[e].original + '\t' + entries[e].spun].add(c);
     }
   }
+  for (const std::string& form : page_forms) out.forms()[form].pages += 1;
   out.add_page(words);
   return out;
 }
 
 std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
+  std::unordered_set<std::string> examined;
+  const auto filled = impl_->fill_in(site, &examined);
+  const double all_words = static_cast<double>(site.words());
+  auto fill_features = [&](const auto& filled, const std::unordered_set<std::string>& examined, PairFeatures* pf) {
+    auto count_of = [&](const std::string& w) {
+      auto f = site.forms().find(w);
+      return f == site.forms().end() ? 0.0 : f->second.count;
+    };
+    const double excess = count_of(pf->spun) - all_words * std::pow(10.0, impl_->phrase_log10(pf->spun));
+    const double missing = all_words * std::pow(10.0, impl_->phrase_log10(pf->original)) - count_of(pf->original);
+    pf->x[13] = std::clamp(std::log10((std::max(0.0, excess) + 1) / (std::max(0.0, missing) + 1)), -3.0, 3.0);
+    auto it = filled.find({pf->original, pf->spun});
+    pf->x[10] = it != filled.end() ? it->second.agreement : examined.count(pf->spun) ? 0.0 : -1.0;
+    pf->x[11] = it != filled.end() ? it->second.share : 0.0;
+    pf->x[12] = 0;
+  };
   // Per spun form: its pairs, for the fold choice and the form's restorations.
   std::unordered_map<std::string_view, std::vector<const std::pair<const std::string, PairCounts>*>> by_spun;
   for (const auto& p : site.pairs()) {
@@ -250,8 +568,37 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
       x[7] = form_restored > 0 ? c.restored / form_restored : 0;
       x[8] = std::log10(std::max(1.0, c.pages));
       x[9] = std::log10(site_pages);
+      fill_features(filled, examined, &pf);
       out.push_back(std::move(pf));
     }
+  }
+  // Pairs only LM fill-in proposed: the decoder's sums are zero, the deficit
+  // and surplus are the site's.
+  const double site_words = static_cast<double>(site.words());
+  for (const auto& [pair, p] : filled) {
+    if (p.agreement < decode::kFillMinAgreement) continue;
+    if (site.pairs().count(pair.first + '\t' + pair.second)) {
+      const PairCounts& c = site.pairs().at(pair.first + '\t' + pair.second);
+      if (c.restored > 0) continue;  // scored above
+    }
+    PairFeatures pf;
+    pf.original = pair.first;
+    pf.spun = pair.second;
+    pf.restored = p.votes;
+    auto count_of = [&](const std::string& w) {
+      auto it = site.forms().find(w);
+      return it == site.forms().end() ? FormCounts{} : it->second;
+    };
+    const FormCounts o = count_of(pf.original), s = count_of(pf.spun);
+    auto& x = pf.x;
+    x[0] = 1;
+    x[2] = std::clamp(std::log10((o.count + 0.5) / (site_words * std::pow(10.0, impl_->phrase_log10(pf.original)) + 0.5)), -3.0, 3.0);
+    x[3] = std::clamp(std::log10((s.count + 0.5) / (site_words * std::pow(10.0, impl_->phrase_log10(pf.spun)) + 0.5)), -3.0, 3.0);
+    x[8] = std::log10(std::max(1.0, s.pages));
+    x[9] = std::log10(site_pages);
+    fill_features(filled, examined, &pf);
+    x[12] = 1;
+    out.push_back(std::move(pf));
   }
   std::sort(out.begin(), out.end(), [](const PairFeatures& a, const PairFeatures& b) {
     return a.original != b.original ? a.original < b.original : a.spun < b.spun;

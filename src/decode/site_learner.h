@@ -12,6 +12,33 @@
 
 namespace unspin::decode {
 
+// LM fill-in (include/unspin/learn.h, docs/ARCHITECTURE.md "The site
+// learner"). Set once by hand before any measurement, not searched; two
+// variants measured on build-part sites did not pay (16 contexts a fold,
+// agreement >= 3/8: bench/RESULTS.md). Nothing here saw the eval part.
+// - contexts are sampled (SiteCounts) only of words whose LM unigram log10
+//   probability is at most this (a spun form is a rarer word than the LM's
+//   most common ones, which are every page's words);
+inline constexpr double kFillMaxUnigramLog10 = -3.0;
+// - a form is filled in when the site writes it at least kFillMinCount
+//   times, kFillMinExcess more than the LM's unigram expectation over the
+//   site's words and 10^kFillMinSurplusLog10 times as often; the
+//   kFillMaxForms largest excesses;
+inline constexpr double kFillMinCount = 4, kFillMinExcess = 3, kFillMinSurplusLog10 = 0.6;
+inline constexpr std::size_t kFillMaxForms = 400;
+// - an original is one of the LM's words the site's words should hold at
+//   least kFillMinExpected times, written at most 10^kFillMaxDeficitLog10
+//   of that; the kFillMaxOriginals with the most missing occurrences;
+inline constexpr double kFillMinExpected = 3, kFillMaxDeficitLog10 = -0.5;
+inline constexpr std::size_t kFillMaxOriginals = 1500;
+// - at each context the kFillLeftBest originals the left trigram likes best
+//   are scored with the right context too; the best one above the form
+//   itself gets the context's vote;
+inline constexpr std::size_t kFillLeftBest = 80;
+// - a pair is a candidate when the form's contexts fall in at least
+//   kFillMinFolds folds and at least kFillMinAgreement of them choose it.
+inline constexpr double kFillMinFolds = 2, kFillMinAgreement = 0.5;
+
 // A learned edit's confidence: the probability that restoring this
 // occurrence of s to o is right, a logistic over what the decoder knows of it,
 //   P(right) = sigmoid(b0 + b1 logit(prior) + b2 logit(raw) + b3 mean_delta

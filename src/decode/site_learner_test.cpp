@@ -13,6 +13,7 @@
 
 #include "decode/site_learner.h"
 #include "decode/site_learner_trees.h"
+#include "decode/testing_fakes.h"
 #include "unspin/error.h"
 #include "unspin/learn.h"
 #include "unspin/restore.h"
@@ -78,6 +79,159 @@ TEST(SiteCounts, RejectsWhatItDidNotWrite) {
   EXPECT_THROW(SiteCounts::parse(text + "said\tstated\n"), Error);  // too few fields
 }
 
+FillContext context(std::uint64_t hash, std::uint32_t fold, const std::string& left = "the") {
+  FillContext c;
+  c.hash = hash;
+  c.fold = fold;
+  c.words = {"<s>", left, "of", "the"};
+  return c;
+}
+
+TEST(SiteCounts, MergeAddsWordsAndKeepsTheSmallestContextsOfEachFold) {
+  SiteCounts a, b;
+  a.forms()["gasoline"] = {3, 1};
+  b.forms()["gasoline"] = {2, 1};
+  b.forms()["price"] = {1, 1};
+  for (std::uint64_t h = 0; h < 2 * kFillContexts; ++h) {
+    a.add_context("gasoline", context(100 + 2 * h, 1));
+    b.add_context("gasoline", context(101 + 2 * h, 1));
+  }
+  b.add_context("gasoline", context(5, 2, "cost"));
+  SiteCounts ab = a, ba = b;
+  ab.merge(b);
+  ba.merge(a);
+  EXPECT_EQ(ab.serialize(), ba.serialize());  // the sample does not depend on the order
+  EXPECT_EQ(ab.forms().at("gasoline").count, 5);
+  EXPECT_EQ(ab.forms().at("gasoline").pages, 2);
+  const auto& sample = ab.contexts().at("gasoline");
+  EXPECT_EQ(sample.size(), kFillContexts + 1);  // fold 1 capped, fold 2's one context
+  for (const FillContext& c : sample) {
+    if (c.fold == 1) {
+      EXPECT_LT(c.hash, 100 + kFillContexts);  // the smallest hashes of both sides
+    }
+  }
+  // One run adding every context in any order keeps the same sample.
+  SiteCounts one;
+  for (std::uint64_t h = 2 * kFillContexts; h-- > 0;) {
+    one.add_context("gasoline", context(101 + 2 * h, 1));
+    one.add_context("gasoline", context(100 + 2 * h, 1));
+  }
+  one.add_context("gasoline", context(5, 2, "cost"));
+  EXPECT_EQ(one.contexts().at("gasoline").size(), kFillContexts + 1);
+  one.forms() = ab.forms();
+  one.add_page(0);
+  one.add_page(0);
+  EXPECT_EQ(SiteCounts::parse(one.serialize()).contexts().at("gasoline").size(), kFillContexts + 1);
+}
+
+TEST(SiteCounts, TextFormCarriesWordsAndContextsAndReadsVersion1) {
+  SiteCounts a = page("said", "stated", 1, 2);
+  a.forms()["stated"] = {7, 2};
+  a.add_context("stated", context(42, 3));
+  const std::string text = a.serialize();
+  EXPECT_EQ(text.rfind("# unspin site-counts v2 pages=1 words=300\n", 0), 0u);
+  EXPECT_NE(text.find("~f\tstated\t7\t2\n"), std::string::npos);
+  EXPECT_NE(text.find("~c\tstated\t3\t42\t<s>\tthe\tof\tthe\n"), std::string::npos);
+  const SiteCounts back = SiteCounts::parse(text);
+  EXPECT_EQ(back.serialize(), text);
+  EXPECT_EQ(back.forms().at("stated").count, 7);
+  ASSERT_EQ(back.contexts().at("stated").size(), 1u);
+  EXPECT_EQ(back.contexts().at("stated")[0], context(42, 3));
+  // A v1 file (before LM fill-in) has pair lines only and still merges.
+  std::string v1 = page("said", "stated", 1, 2).serialize();
+  const std::size_t end = v1.find('\n');
+  v1 = "# unspin site-counts v1" + v1.substr(std::string("# unspin site-counts v2").size(), end - 23) + v1.substr(end);
+  const SiteCounts old = SiteCounts::parse(v1);
+  EXPECT_EQ(old.pages(), 1u);
+  EXPECT_EQ(old.pairs().at("said\tstated").restored, 2);
+  EXPECT_TRUE(old.forms().empty());
+}
+
+TEST(SiteCounts, RejectsMalformedWordAndContextLines) {
+  const std::string head = "# unspin site-counts v2 pages=1 words=3\n";
+  EXPECT_NO_THROW(SiteCounts::parse(head + "~f\tfuel\t2\t1\n~c\tfuel\t0\t9\ta\tb\tc\td\n"));
+  EXPECT_THROW(SiteCounts::parse(head + "~f\tfuel\t2\n"), Error);
+  EXPECT_THROW(SiteCounts::parse(head + "~f\tfuel\tx\t1\n"), Error);
+  EXPECT_THROW(SiteCounts::parse(head + "~c\tfuel\t8\t9\ta\tb\tc\td\n"), Error);  // fold >= 8
+  EXPECT_THROW(SiteCounts::parse(head + "~c\tfuel\t0\t-9\ta\tb\tc\td\n"), Error);
+  EXPECT_THROW(SiteCounts::parse(head + "~c\tfuel\t0\t9\ta\t\tc\td\n"), Error);  // an empty word
+  EXPECT_THROW(SiteCounts::parse(head + "~c\tfuel\t0\t9\ta\tb\tc\n"), Error);
+  EXPECT_THROW(SiteCounts::parse("# unspin site-counts v1 pages=1 words=3\n~f\tfuel\t2\t1\n"), Error);
+  EXPECT_THROW(SiteCounts::parse("# unspin site-counts v3 pages=1 words=3\n"), Error);
+}
+
+// LM fill-in on a site whose counts are written by hand: "company" is missing
+// (the LM expects it 10 times in the site's 1,000 words), "firm" written 12
+// times where the LM expects it 0.1 times, and in the contexts of "firm" the
+// LM prefers "company" to "firm" and to "business" (also missing).
+struct FillInSite {
+  Models models;
+  SiteCounts site;
+  explicit FillInSite(std::size_t folds, bool firm_fits = false) {
+    auto lm = std::make_unique<testing::FakeBigramLm>(
+        std::vector<std::string>{"the", "company", "business", "firm", "said", "of"});
+    lm->set_unigram("the", -1.0f);
+    lm->set_unigram("company", -2.0f);
+    lm->set_unigram("business", -2.0f);
+    lm->set_unigram("firm", -4.0f);
+    lm->set_unigram("said", -2.0f);
+    lm->set("the", "company", -0.5f);
+    lm->set("company", "said", -0.5f);
+    lm->set("the", "firm", firm_fits ? -0.2f : -3.0f);
+    lm->set("firm", "said", firm_fits ? -0.2f : -3.0f);
+    models.lm = std::move(lm);
+    for (int i = 0; i < 8; ++i) site.add_page(125);
+    site.forms()["the"] = {100, 8};
+    site.forms()["said"] = {10, 8};
+    site.forms()["firm"] = {12, 8};
+    for (std::uint32_t f = 0; f < folds; ++f) {
+      FillContext c;
+      c.hash = f;
+      c.fold = f;
+      c.words = {"<s>", "the", "said", "</s>"};
+      site.add_context("firm", c);
+    }
+  }
+  static const PairFeatures* find(const std::vector<PairFeatures>& all, const std::string& o, const std::string& s) {
+    for (const PairFeatures& f : all) {
+      if (f.original == o && f.spun == s) return &f;
+    }
+    return nullptr;
+  }
+};
+
+TEST(SiteLearnerFillIn, ProposesTheMissingOriginalThatEveryFoldChooses) {
+  FillInSite fake(8);
+  const SiteLearner learner(fake.models);
+  const std::vector<PairFeatures> all = learner.features(fake.site);
+  const PairFeatures* pair = fake.find(all, "company", "firm");
+  ASSERT_NE(pair, nullptr);
+  EXPECT_EQ(pair->x[10], 1.0);  // every fold chose it
+  EXPECT_EQ(pair->x[11], 1.0);  // every context voted for it
+  EXPECT_EQ(pair->x[12], 1.0);  // only fill-in proposed it
+  EXPECT_EQ(pair->restored, 8.0);
+  EXPECT_LT(pair->x[2], -1.0);  // the original's deficit
+  EXPECT_GT(pair->x[3], 1.0);   // the form's surplus
+  EXPECT_EQ(fake.find(all, "business", "firm"), nullptr);  // missing too, but the contexts prefer "company"
+  EXPECT_EQ(fake.find(all, "company", "said"), nullptr);   // "said" is as common as the LM expects
+}
+
+TEST(SiteLearnerFillIn, NeedsTwoFoldsAndAFormTheContextsDoNotPrefer) {
+  FillInSite one_fold(1);  // one fold's contexts: no agreement to measure
+  EXPECT_EQ(FillInSite::find(SiteLearner(one_fold.models).features(one_fold.site), "company", "firm"), nullptr);
+  FillInSite natural(8, true);  // "the firm said" is what the LM likes best: no vote
+  EXPECT_EQ(FillInSite::find(SiteLearner(natural.models).features(natural.site), "company", "firm"), nullptr);
+  // A pair the decoder restored, whose form was filled in, carries the fill-in features too.
+  FillInSite both(8);
+  both.site.merge(page("company", "firm", 2, 3));
+  const auto all = SiteLearner(both.models).features(both.site);
+  const PairFeatures* pair = FillInSite::find(all, "company", "firm");
+  ASSERT_NE(pair, nullptr);
+  EXPECT_EQ(pair->x[12], 0.0);
+  EXPECT_EQ(pair->x[10], 1.0);
+  EXPECT_EQ(pair->restored, 3.0);
+}
+
 TEST(SiteOfUrl, IsTheLowercasedHostWithoutWwwOrPort) {
   EXPECT_EQ(site_of_url("https://www.Example.COM:8080/a/b?c#d"), "example.com");
   EXPECT_EQ(site_of_url("http://user:pw@news.example.org/x"), "news.example.org");
@@ -128,15 +282,24 @@ TEST(SiteTrees, TheFittedPriorTellsASpinnersPairFromANaturalOne) {
   const auto prior = [&](const std::array<double, kLearnFeatures>& x) { return 1 / (1 + std::exp(-trees.logit(x))); };
   // x: 1, agreement, deficit, surplus, mean posterior, restored share, pages
   // without the original, share of the form's restorations, log10 pages with
-  // the pair, log10 site pages.
+  // the pair, log10 site pages; fill-in agreement (-1: the form not filled
+  // in), fill-in vote share, fill-in only, balance of excess and deficit.
   // Chosen by every fold, the original gone, the form in surplus, restored
-  // wherever it is written, on 100 of 1,000 pages.
-  const double table = prior({1, 1.0, -2.0, 1.0, 0.95, 0.95, 1.0, 1.0, 2.0, 3.0});
+  // wherever it is written, on 100 of 1,000 pages; fill-in chose it too.
+  const double table = prior({1, 1.0, -2.0, 1.0, 0.95, 0.95, 1.0, 1.0, 2.0, 3.0, 1.0, 0.6, 0, 0.0});
   // Never its form's choice, the original as common as English makes it,
-  // rarely restored, on 3 of 1,000 pages.
-  const double natural = prior({1, 0.0, 0.0, 0.0, 0.2, 0.1, 0.3, 0.1, 0.5, 3.0});
+  // rarely restored, on 3 of 1,000 pages; the form in no surplus.
+  const double natural = prior({1, 0.0, 0.0, 0.0, 0.2, 0.1, 0.3, 0.1, 0.5, 3.0, -1.0, 0, 0, -1.0});
   EXPECT_GT(table, 0.9);
   EXPECT_LT(natural, 0.2);
+  // Only fill-in proposed them: every fold's contexts choose the original,
+  // gone from the site, whose missing occurrences match the form's excess;
+  // against half the folds, a common original, a small share of the votes.
+  const double filled = prior({1, 0, -2.0, 1.5, 0, 0, 0, 0, 1.5, 3.0, 1.0, 0.7, 1, 0.0});
+  const double weak = prior({1, 0, -0.6, 0.7, 0, 0, 0, 0, 0.7, 3.0, 0.5, 0.15, 1, -1.5});
+  EXPECT_GT(filled, 0.5);
+  EXPECT_LT(weak, 0.2);
+  EXPECT_GT(filled, weak);
 }
 
 TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidenceAndFallsWhereTheOriginalIsWritten) {

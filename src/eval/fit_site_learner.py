@@ -36,7 +36,7 @@ TREES = 200
 DEPTH = 5
 LEARNING_RATE = 0.05
 SUBSAMPLE = 0.8
-FEATURES = 9  # x[1..9] of SiteLearner::features; x[0] is the constant 1
+FEATURES = 13  # x[1..13] of SiteLearner::features; x[0] is the constant 1
 
 
 def load(path):
@@ -44,12 +44,12 @@ def load(path):
     with open(path) as f:
         for line in f:
             p = line.rstrip("\n").split("\t")
-            # seed, site pages, original, spun, in table, x[0..9], then the pair's raw sums
+            # seed, site pages, original, spun, in table, x[0..13], then the pair's raw sums
             seed.append(int(p[0]))
             pages.append(int(p[1]))
             y.append(int(p[4]))
             x.append([float(v) for v in p[6:6 + FEATURES]])
-            restored.append(float(p[5 + 10 + 4]))
+            restored.append(float(p[5 + 1 + FEATURES + 4]))
     return np.array(seed), np.array(pages), np.array(y), np.array(x), np.array(restored)
 
 

@@ -205,7 +205,11 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
         // Fitting (build part only): every scored pair of every size with its
         // features, its raw sums and its label (src/eval/fit_site_learner.py).
         std::ofstream& dump = *samples;
-        const PairCounts& c = site.pairs().at(f.original + '\t' + f.spun);
+        // A pair only LM fill-in proposed has no decoder sums: its contexts' votes stand for its restorations.
+        PairCounts fill_only;
+        fill_only.restored = f.restored;
+        const auto found = site.pairs().find(f.original + '\t' + f.spun);
+        const PairCounts& c = found != site.pairs().end() ? found->second : fill_only;
         dump << config.seed << '\t' << n << '\t' << f.original << '\t' << f.spun << '\t' << label;
         for (double v : f.x) dump << '\t' << v;
         for (double v : {c.pages, c.words, c.spun, c.unspun, c.restored, c.posterior, c.consistent}) dump << '\t' << v;
