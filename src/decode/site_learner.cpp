@@ -347,11 +347,14 @@ std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteL
     std::size_t operator()(const LmState& s) const noexcept { return static_cast<std::size_t>(s.hash()); }
   };
   using LeftCache = std::unordered_map<LmState, LeftBest, StateHash>;
+  // A cached state holds kFillLeftBest originals (~4 KB): the cap bounds each
+  // worker's cache to ~16 MB whatever the number of cores.
+  constexpr std::size_t kLeftCacheStates = 4000;
   const unsigned threads = resolve_threads(0);
   std::vector<LeftCache> caches(threads);
   parallel_for(surplus.size(), threads, [&](unsigned worker, std::size_t k) {
     LeftCache& left_cache = caches[worker];
-    if (left_cache.size() > 20000) left_cache.clear();  // bounded memory
+    if (left_cache.size() > kLeftCacheStates) left_cache.clear();  // bounded memory
     const Form& f = surplus[k];
     const WordId self = lm.vocab_id(*f.word);
     // fold -> original -> (votes, summed gain)
