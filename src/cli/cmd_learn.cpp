@@ -227,23 +227,35 @@ int run_jsonl(const LearnOptions& o) {
 // --from-counts: count files (`--counts` output, any number per site, e.g.
 // one per partition of a crawl), merged per site, then one table per site.
 int run_from_counts(const LearnOptions& o) {
-  std::map<std::string, SiteCounts> sites;
+  // Files grouped by site first, then one site at a time is read, merged and
+  // learned: memory is the largest site's counts, not the crawl's.
+  std::map<std::string, std::vector<std::string>> sites;
   for (const std::string& file : o.files) {
     std::string site = fs::path(file).filename().string();
     if (site.size() > 7 && site.ends_with(".counts")) site.resize(site.size() - 7);
     const std::size_t dot = site.find(".part-");  // SITE.part-N.counts: one partition of the site
     if (dot != std::string::npos) site.resize(dot);
-    try {
-      sites[site].merge(SiteCounts::parse(read_input(file, std::size_t{1} << 32)));
-    } catch (const Error& e) {
-      throw Error(e.code(), file + ": " + e.what());
-    }
+    sites[site].push_back(file);
   }
+  const auto read_site = [](const std::vector<std::string>& files) {
+    SiteCounts counts;
+    for (const std::string& file : files) {
+      try {
+        counts.merge(SiteCounts::parse(read_input(file, std::size_t{1} << 32)));
+      } catch (const Error& e) {
+        throw Error(e.code(), file + ": " + e.what());
+      }
+    }
+    return counts;
+  };
+  // Every file is checked before anything is written (a bad file fails the
+  // run with no partial output).
+  for (const auto& [site, files] : sites) (void)read_site(files);
   const std::unique_ptr<Models> models = load_models(o);
   const SiteLearner learner(*models, restore_options(o));
   const bool many = sites.size() > 1 || (o.out != "-" && fs::is_directory(o.out));
   if (many) prepare_out_dir(o);
-  for (const auto& [site, counts] : sites) write_site(o, &learner, site, counts, many);
+  for (const auto& [site, files] : sites) write_site(o, &learner, site, read_site(files), many);
   return 0;
 }
 
