@@ -146,6 +146,21 @@ void add_perplexity(CLI::App& lm) {
   });
 }
 
+// Scores `text` as one sentence from "<s>": on_word(word, id, log10, context
+// length) for each word, then for "</s>".
+template <typename OnWord>
+void score_sentence(const LanguageModel& model, const std::string& text, OnWord on_word) {
+  LmState state = model.begin_sentence(), next;
+  auto score = [&](const std::string& word, WordId id) {
+    on_word(word, id, model.score(state, id, &next), state.length);
+    state = next;
+  };
+  for (const auto& words : lm::split_sentences(text, model.folds_case())) {
+    for (const std::string& w : words) score(w, model.vocab_id(w));
+  }
+  score("</s>", model.end_sentence_id());
+}
+
 void add_score(CLI::App& lm) {
   auto* cmd = lm.add_subcommand("score", "Per-word log10 scores of a sentence");
   auto model_path = std::make_shared<std::string>();
@@ -174,15 +189,13 @@ void add_score(CLI::App& lm) {
       std::string line;
       while (std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        double words_log10 = 0;
-        LmState state = model->begin_sentence(), next;
-        for (const auto& words : lm::split_sentences(line, model->folds_case())) {
-          for (const std::string& w : words) {
-            words_log10 += model->score(state, model->vocab_id(w), &next);
-            state = next;
-          }
-        }
-        const double end_log10 = model->score(state, model->end_sentence_id(), &next);
+        // The last term scored is "</s>": each term is added to the words'
+        // sum when the next one arrives.
+        double words_log10 = 0, end_log10 = 0;
+        score_sentence(*model, line, [&](const std::string&, WordId, float s, int) {
+          words_log10 += end_log10;
+          end_log10 = s;
+        });
         std::printf("%.4f\t%.4f\t%s\n", words_log10, end_log10, line.c_str());
       }
       return;
@@ -190,21 +203,14 @@ void add_score(CLI::App& lm) {
     if (sentence_opt->count() == 0) throw CLI::RequiredError("SENTENCE or --lines");
     nlohmann::json rows = nlohmann::json::array();
     double total = 0;
-    LmState state = model->begin_sentence(), next;
-    auto emit = [&](const std::string& word, WordId id) {
-      const float s = model->score(state, id, &next);
+    score_sentence(*model, *sentence, [&](const std::string& word, WordId id, float s, int context) {
       total += s;
-      rows.push_back({{"word", word}, {"log10", s}, {"oov", id == kUnknownWord}, {"context", state.length}});
+      rows.push_back({{"word", word}, {"log10", s}, {"oov", id == kUnknownWord}, {"context", context}});
       if (!*json) {
         std::printf("%-20s %9.4f%s\n", word.c_str(), s,
                     id == kUnknownWord ? "  (OOV: fixed penalty, context reset)" : "");
       }
-      state = next;
-    };
-    for (const auto& words : lm::split_sentences(*sentence, model->folds_case())) {
-      for (const std::string& w : words) emit(w, model->vocab_id(w));
-    }
-    emit("</s>", model->end_sentence_id());
+    });
     if (*json) {
       std::cout << nlohmann::json{{"words", rows}, {"total_log10", total}}.dump() << "\n";
     } else {

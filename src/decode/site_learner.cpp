@@ -10,9 +10,8 @@
 #include <map>
 #include <unordered_set>
 
-#include "common/parallel.h"
-
 #include "common/checksum.h"
+#include "common/parallel.h"
 #include "decode/pipeline.h"
 #include "decode/site_learner.h"
 #include "decode/site_learner_trees.h"
@@ -22,6 +21,16 @@
 namespace unspin {
 
 using decode::kFillMaxUnigramLog10;
+
+namespace {
+
+// How often the site writes `word` (zeros for a word it never writes).
+FormCounts form_of(const SiteCounts& site, const std::string& word) {
+  const auto it = site.forms().find(word);
+  return it == site.forms().end() ? FormCounts{} : it->second;
+}
+
+}  // namespace
 
 void PairCounts::add(const PairCounts& o) {
   pages += o.pages;
@@ -288,10 +297,7 @@ std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteL
   std::map<std::pair<std::string, std::string>, FillPair> out;
   if (words <= 0) return out;
   LmState ignored;
-  auto count_of = [&](std::string_view w) {
-    auto it = site.forms().find(std::string(w));
-    return it == site.forms().end() ? 0.0 : it->second.count;
-  };
+  auto count_of = [&](std::string_view w) { return form_of(site, std::string(w)).count; };
   // Originals with a deficit: words of the LM's vocabulary the site's words
   // should hold kFillMinExpected times or more, written far less often.
   struct Original {
@@ -506,14 +512,12 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
 std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
   std::unordered_set<std::string> examined;
   const auto filled = impl_->fill_in(site, &examined);
-  const double all_words = static_cast<double>(site.words());
-  auto fill_features = [&](const auto& filled, const std::unordered_set<std::string>& examined, PairFeatures* pf) {
-    auto count_of = [&](const std::string& w) {
-      auto f = site.forms().find(w);
-      return f == site.forms().end() ? 0.0 : f->second.count;
-    };
-    const double excess = count_of(pf->spun) - all_words * std::pow(10.0, impl_->phrase_log10(pf->spun));
-    const double missing = all_words * std::pow(10.0, impl_->phrase_log10(pf->original)) - count_of(pf->original);
+  const double site_words = static_cast<double>(site.words());
+  // The fill-in features x[10..13] of a pair (x[12], fill-in only, is 0 here).
+  auto fill_features = [&](PairFeatures* pf) {
+    const double excess = form_of(site, pf->spun).count - site_words * std::pow(10.0, impl_->phrase_log10(pf->spun));
+    const double missing =
+        site_words * std::pow(10.0, impl_->phrase_log10(pf->original)) - form_of(site, pf->original).count;
     pf->x[13] = std::clamp(std::log10((std::max(0.0, excess) + 1) / (std::max(0.0, missing) + 1)), -3.0, 3.0);
     auto it = filled.find({pf->original, pf->spun});
     pf->x[10] = it != filled.end() ? it->second.agreement : examined.count(pf->spun) ? 0.0 : -1.0;
@@ -571,35 +575,28 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
       x[7] = form_restored > 0 ? c.restored / form_restored : 0;
       x[8] = std::log10(std::max(1.0, c.pages));
       x[9] = std::log10(site_pages);
-      fill_features(filled, examined, &pf);
+      fill_features(&pf);
       out.push_back(std::move(pf));
     }
   }
   // Pairs only LM fill-in proposed: the decoder's sums are zero, the deficit
   // and surplus are the site's.
-  const double site_words = static_cast<double>(site.words());
   for (const auto& [pair, p] : filled) {
     if (p.agreement < decode::kFillMinAgreement) continue;
-    if (site.pairs().count(pair.first + '\t' + pair.second)) {
-      const PairCounts& c = site.pairs().at(pair.first + '\t' + pair.second);
-      if (c.restored > 0) continue;  // scored above
-    }
+    const auto scored = site.pairs().find(pair.first + '\t' + pair.second);
+    if (scored != site.pairs().end() && scored->second.restored > 0) continue;  // scored above
     PairFeatures pf;
     pf.original = pair.first;
     pf.spun = pair.second;
     pf.restored = p.votes;
-    auto count_of = [&](const std::string& w) {
-      auto it = site.forms().find(w);
-      return it == site.forms().end() ? FormCounts{} : it->second;
-    };
-    const FormCounts o = count_of(pf.original), s = count_of(pf.spun);
+    const FormCounts o = form_of(site, pf.original), s = form_of(site, pf.spun);
     auto& x = pf.x;
     x[0] = 1;
     x[2] = std::clamp(std::log10((o.count + 0.5) / (site_words * std::pow(10.0, impl_->phrase_log10(pf.original)) + 0.5)), -3.0, 3.0);
     x[3] = std::clamp(std::log10((s.count + 0.5) / (site_words * std::pow(10.0, impl_->phrase_log10(pf.spun)) + 0.5)), -3.0, 3.0);
     x[8] = std::log10(std::max(1.0, s.pages));
     x[9] = std::log10(site_pages);
-    fill_features(filled, examined, &pf);
+    fill_features(&pf);
     x[12] = 1;
     out.push_back(std::move(pf));
   }
