@@ -128,8 +128,12 @@ class SiteCounts {
 };
 
 // One candidate pair's features (the trees' inputs), for fitting: x[0] = 1,
-// x[1..9] from the decoder's sums, x[10] the LM fill-in agreement (-1: the
-// form was not filled in), x[11] the fill-in vote share, x[12] 1 when only
+// x[1..9] from the decoder's sums; LM fill-in (when the form s was filled in
+// and o is one of the deficit originals; decode/site_learner.h gives the
+// values otherwise): x[10] the margin, log10 of the likelihood ratio of s's
+// sampled contexts with o as their original over that of the best other
+// original (positive: o explains them best), x[11] that log10 ratio against
+// "every occurrence natural", per context; x[12] 1 when only
 // fill-in proposed the pair, x[13] the balance log10((excess of s + 1) /
 // (missing occurrences of o + 1)) over the site's words (a form's excess
 // comes from its originals' missing occurrences).
@@ -137,7 +141,7 @@ inline constexpr std::size_t kLearnFeatures = 14;
 struct PairFeatures {
   std::string original, spun;
   std::array<double, kLearnFeatures> x{};
-  double restored = 0;  // occurrences restored (fill-in only: contexts voting for it)
+  double restored = 0;  // occurrences restored (fill-in only: the form's excess over the LM)
 };
 
 class SiteLearner {

@@ -20,7 +20,7 @@
 
 namespace unspin {
 
-using decode::kFillMaxUnigramLog10;
+using namespace decode;  // the fill-in constants (decode/site_learner.h)
 
 namespace {
 
@@ -279,25 +279,31 @@ struct SiteLearner::Impl {
     }
   }
 
-  struct FillPair {
-    double agreement = 0, share = 0, votes = 0;
+  // LM fill-in (docs/ARCHITECTURE.md, "The site learner"): for each surplus
+  // form, the log10 likelihood ratio of its sampled contexts under "the
+  // form's spun occurrences all come from original o" against "every
+  // occurrence is natural", for every deficit original o.
+  struct FillIn {
+    std::vector<std::string> originals;  // the deficit originals
+    std::unordered_map<std::string, std::size_t> original_index;
+    struct Form {
+      std::vector<float> log_ratio;  // per original
+      std::size_t best = 0;          // the original of the largest ratio
+      double contexts = 0;
+    };
+    std::unordered_map<std::string, Form> forms;  // the forms filled in
   };
-  // LM fill-in: (original, spun) -> its agreement and vote share, for every
-  // original a surplus form's contexts voted for; `examined` gets the forms
-  // filled in.
-  std::map<std::pair<std::string, std::string>, FillPair> fill_in(const SiteCounts& site,
-                                                                   std::unordered_set<std::string>* examined) const;
+  FillIn fill_in(const SiteCounts& site) const;
 };
 
-std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteLearner::Impl::fill_in(
-    const SiteCounts& site, std::unordered_set<std::string>* examined) const {
-  using namespace decode;
+SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) const {
   const LanguageModel& lm = *models.lm;
   const double words = static_cast<double>(site.words());
-  std::map<std::pair<std::string, std::string>, FillPair> out;
+  FillIn out;
   if (words <= 0) return out;
   LmState ignored;
   auto count_of = [&](std::string_view w) { return form_of(site, std::string(w)).count; };
+  auto unigram = [&](WordId id) { return id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored); };
   // Originals with a deficit: words of the LM's vocabulary the site's words
   // should hold kFillMinExpected times or more, written far less often.
   struct Original {
@@ -308,7 +314,7 @@ std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteL
   for (WordId id = 1; id < lm.vocab_size(); ++id) {
     const std::string_view w = lm.word(id);
     if (w.empty() || !std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; })) continue;
-    const double expected = words * std::pow(10.0, lm.score(lm.null_context(), id, &ignored));
+    const double expected = words * std::pow(10.0, unigram(id));
     if (expected < kFillMinExpected) continue;
     const double n = count_of(w);
     if (std::log10((n + 0.5) / (expected + 0.5)) > kFillMaxDeficitLog10) continue;
@@ -319,67 +325,66 @@ std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteL
   });
   if (deficit.size() > kFillMaxOriginals) deficit.resize(kFillMaxOriginals);
   if (deficit.empty()) return out;
+  std::vector<float> deficit_unigram(deficit.size());
+  for (std::size_t d = 0; d < deficit.size(); ++d) {
+    out.original_index.emplace(std::string(lm.word(deficit[d].id)), d);
+    out.originals.emplace_back(lm.word(deficit[d].id));
+    deficit_unigram[d] = static_cast<float>(unigram(deficit[d].id));
+  }
   // Forms with a surplus, the largest excess first.
   struct Form {
     const std::string* word;
     const std::vector<FillContext>* contexts;
-    double excess;
+    double count, excess;
   };
   std::vector<Form> surplus;
   for (const auto& [form, sample] : site.contexts()) {
     const double n = count_of(form);
-    const WordId id = lm.vocab_id(form);
-    const double expected =
-        words * std::pow(10.0, id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored));
+    const double expected = words * std::pow(10.0, unigram(lm.vocab_id(form)));
     if (n < kFillMinCount || n - expected < kFillMinExcess ||
         std::log10((n + 0.5) / (expected + 0.5)) < kFillMinSurplusLog10) {
       continue;
     }
-    surplus.push_back({&form, &sample, n - expected});
+    surplus.push_back({&form, &sample, n, n - expected});
   }
   std::sort(surplus.begin(), surplus.end(), [](const Form& a, const Form& b) {
     return a.excess != b.excess ? a.excess > b.excess : *a.word < *b.word;
   });
   if (surplus.size() > kFillMaxForms) surplus.resize(kFillMaxForms);
-  for (const Form& f : surplus) examined->insert(*f.word);
-  // Each form's contexts, each filled in by every deficit original.
-  std::vector<std::vector<std::pair<std::string, FillPair>>> found(surplus.size());
-  struct LeftBest {
-    std::vector<std::size_t> index;
-    std::vector<float> left;
-    std::vector<LmState> mid;
+  // The left context's score of every original depends on the left words
+  // only: computed once per context state (forms share "of the", "it is").
+  struct Left {
+    std::vector<float> score;
+    std::vector<LmState> state;
   };
   struct StateHash {
     std::size_t operator()(const LmState& s) const noexcept { return static_cast<std::size_t>(s.hash()); }
   };
-  using LeftCache = std::unordered_map<LmState, LeftBest, StateHash>;
-  // A cached state holds kFillLeftBest originals (~4 KB): the cap bounds each
-  // worker's cache to ~16 MB whatever the number of cores.
-  constexpr std::size_t kLeftCacheStates = 4000;
+  using LeftCache = std::unordered_map<LmState, Left, StateHash>;
+  // A cached state holds every original (~40 KB at 1,500): the cap bounds
+  // each worker's cache to ~20 MB whatever the number of cores.
+  constexpr std::size_t kLeftCacheStates = 500;
   const unsigned threads = resolve_threads(0);
   std::vector<LeftCache> caches(threads);
+  std::vector<FillIn::Form> filled(surplus.size());
   parallel_for(surplus.size(), threads, [&](unsigned worker, std::size_t k) {
-    LeftCache& left_cache = caches[worker];
-    if (left_cache.size() > kLeftCacheStates) left_cache.clear();  // bounded memory
+    LeftCache& cache = caches[worker];
+    if (cache.size() > kLeftCacheStates) cache.clear();  // bounded memory
     const Form& f = surplus[k];
     const WordId self = lm.vocab_id(*f.word);
-    // fold -> original -> (votes, summed gain)
-    std::array<std::map<WordId, std::pair<double, double>>, kLearnFolds> fold_votes;
-    std::array<double, kLearnFolds> fold_contexts{};
-    std::map<WordId, double> votes;
-    double contexts = 0;
-    std::vector<LmState> mid(deficit.size());
-    std::vector<float> left(deficit.size());
-    std::vector<std::size_t> order(deficit.size());
-    const std::size_t keep = std::min(kFillLeftBest, deficit.size());
+    const double self_unigram = unigram(self);
+    // The share of the form's occurrences that are natural: the LM's
+    // expectation over the site's count (at least 1%: the LM's unigram is
+    // not the site's genre).
+    const double natural = std::clamp((f.count - f.excess) / f.count, 0.01, 0.99);
+    FillIn::Form& out_form = filled[k];
+    std::vector<double> log_ratio(deficit.size(), 0.0);
     for (const FillContext& c : *f.contexts) {
       const auto id = [&](const std::string& w) { return lm.vocab_id(w); };
-      LmState st = lm.begin_sentence();
+      LmState left_state = lm.begin_sentence();
       if (c.words[1] != "<s>") {
-        if (c.words[0] != "<s>") {
-          lm.score(lm.null_context(), id(c.words[0]), &st);
-        }
-        lm.score(st, id(c.words[1]), &st);
+        if (c.words[0] != "<s>") lm.score(lm.null_context(), id(c.words[0]), &left_state);
+        lm.score(left_state, id(c.words[1]), &left_state);
       }
       const bool end1 = c.words[2] == "</s>", end2 = c.words[3] == "</s>";
       const WordId r1 = end1 ? lm.end_sentence_id() : id(c.words[2]);
@@ -390,70 +395,29 @@ std::map<std::pair<std::string, std::string>, SiteLearner::Impl::FillPair> SiteL
         if (!end1) total += lm.score(s2, r2, &s3);
         return total;
       };
+      // log10 P(context | w) up to a term shared by every w:
+      // P(w | left) P(right | left, w) / P(w).
       LmState s1;
-      const double base = lm.score(st, self, &s1) + right(s1);
-      // The left trigram's best originals depend on the left context only:
-      // computed once per context state (forms share "of the", "it is").
-      LeftBest& lb = left_cache[st];
-      if (lb.index.empty()) {
+      const double as_written = lm.score(left_state, self, &s1) + right(s1) - self_unigram;
+      Left& left = cache[left_state];
+      if (left.score.empty()) {
+        left.score.resize(deficit.size());
+        left.state.resize(deficit.size());
         for (std::size_t d = 0; d < deficit.size(); ++d) {
-          left[d] = lm.score(st, deficit[d].id, &mid[d]);
-          order[d] = d;
-        }
-        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
-                          [&](std::size_t a, std::size_t b) { return left[a] != left[b] ? left[a] > left[b] : a < b; });
-        for (std::size_t r = 0; r < keep; ++r) {
-          lb.index.push_back(order[r]);
-          lb.left.push_back(left[order[r]]);
-          lb.mid.push_back(mid[order[r]]);
+          left.score[d] = static_cast<float>(lm.score(left_state, deficit[d].id, &left.state[d]));
         }
       }
-      double best_gain = 0;
-      WordId best = kUnknownWord;
-      for (std::size_t r = 0; r < lb.index.size(); ++r) {
-        const std::size_t d = lb.index[r];
-        const double gain = lb.left[r] + right(lb.mid[r]) - base;
-        if (gain > best_gain) {
-          best_gain = gain;
-          best = deficit[d].id;
-        }
+      for (std::size_t d = 0; d < deficit.size(); ++d) {
+        const double gain = left.score[d] + right(left.state[d]) - deficit_unigram[d] - as_written;
+        // This occurrence is natural (share `natural`) or o spun.
+        log_ratio[d] += std::log10(natural + (1 - natural) * std::pow(10.0, std::min(gain, 6.0)));
       }
-      contexts += 1;
-      fold_contexts[c.fold] += 1;
-      if (best == kUnknownWord) continue;  // the form fits here better than any missing original
-      votes[best] += 1;
-      auto& v = fold_votes[c.fold][best];
-      v.first += 1;
-      v.second += best_gain;
+      out_form.contexts += 1;
     }
-    // Each fold's choice; a pair's agreement is the share of the folds
-    // holding the form that chose it.
-    std::map<WordId, double> chosen;
-    double present = 0;
-    for (std::size_t fold = 0; fold < kLearnFolds; ++fold) {
-      if (fold_contexts[fold] == 0) continue;
-      present += 1;
-      const std::pair<const WordId, std::pair<double, double>>* top = nullptr;
-      for (const auto& v : fold_votes[fold]) {
-        if (!top || v.second.first > top->second.first ||
-            (v.second.first == top->second.first && v.second.second > top->second.second)) {
-          top = &v;
-        }
-      }
-      if (top) chosen[top->first] += 1;
-    }
-    for (const auto& [original, n] : votes) {
-      FillPair p;
-      p.votes = n;
-      p.share = n / std::max(1.0, contexts);
-      auto it = chosen.find(original);
-      p.agreement = present >= kFillMinFolds && it != chosen.end() ? it->second / present : 0;
-      found[k].emplace_back(std::string(lm.word(original)), p);
-    }
+    out_form.log_ratio.assign(log_ratio.begin(), log_ratio.end());
+    out_form.best = static_cast<std::size_t>(std::max_element(log_ratio.begin(), log_ratio.end()) - log_ratio.begin());
   });
-  for (std::size_t k = 0; k < surplus.size(); ++k) {
-    for (auto& [original, p] : found[k]) out[{original, *surplus[k].word}] = p;
-  }
+  for (std::size_t k = 0; k < surplus.size(); ++k) out.forms.emplace(*surplus[k].word, std::move(filled[k]));
   return out;
 }
 
@@ -510,8 +474,7 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
 }
 
 std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
-  std::unordered_set<std::string> examined;
-  const auto filled = impl_->fill_in(site, &examined);
+  const Impl::FillIn fill = impl_->fill_in(site);
   const double site_words = static_cast<double>(site.words());
   // The fill-in features x[10..13] of a pair (x[12], fill-in only, is 0 here).
   auto fill_features = [&](PairFeatures* pf) {
@@ -519,9 +482,21 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
     const double missing =
         site_words * std::pow(10.0, impl_->phrase_log10(pf->original)) - form_of(site, pf->original).count;
     pf->x[13] = std::clamp(std::log10((std::max(0.0, excess) + 1) / (std::max(0.0, missing) + 1)), -3.0, 3.0);
-    auto it = filled.find({pf->original, pf->spun});
-    pf->x[10] = it != filled.end() ? it->second.agreement : examined.count(pf->spun) ? 0.0 : -1.0;
-    pf->x[11] = it != filled.end() ? it->second.share : 0.0;
+    const auto form = fill.forms.find(pf->spun);
+    const auto original = fill.original_index.find(pf->original);
+    if (form == fill.forms.end() || original == fill.original_index.end()) {
+      // Not filled in: the form was not a surplus form, or o no deficit original.
+      pf->x[10] = form == fill.forms.end() ? kFillNotFilled : kFillNotOriginal;
+      pf->x[11] = kFillNotFilled;
+    } else {
+      const std::vector<float>& r = form->second.log_ratio;
+      float others = -INFINITY;
+      for (std::size_t d = 0; d < r.size(); ++d) {
+        if (d != original->second) others = std::max(others, r[d]);
+      }
+      pf->x[10] = std::clamp(static_cast<double>(r[original->second] - others), -kFillMaxMargin, kFillMaxMargin);
+      pf->x[11] = std::clamp(r[original->second] / std::max(1.0, form->second.contexts), -3.0, 3.0);
+    }
     pf->x[12] = 0;
   };
   // Per spun form: its pairs, for the fold choice and the form's restorations.
@@ -579,17 +554,20 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
       out.push_back(std::move(pf));
     }
   }
-  // Pairs only LM fill-in proposed: the decoder's sums are zero, the deficit
-  // and surplus are the site's.
-  for (const auto& [pair, p] : filled) {
-    if (p.agreement < decode::kFillMinAgreement) continue;
-    const auto scored = site.pairs().find(pair.first + '\t' + pair.second);
+  // Pairs only LM fill-in proposed (each filled-in form's best original, when
+  // it explains the contexts better than natural occurrences do): the
+  // decoder's sums are zero, the deficit and surplus are the site's.
+  for (const auto& [spun, form] : fill.forms) {
+    if (form.log_ratio.empty() || form.log_ratio[form.best] <= 0) continue;
+    const std::string& original = fill.originals[form.best];
+    const auto scored = site.pairs().find(original + '\t' + spun);
     if (scored != site.pairs().end() && scored->second.restored > 0) continue;  // scored above
     PairFeatures pf;
-    pf.original = pair.first;
-    pf.spun = pair.second;
-    pf.restored = p.votes;
+    pf.original = original;
+    pf.spun = spun;
     const FormCounts o = form_of(site, pf.original), s = form_of(site, pf.spun);
+    // Nothing was restored: the form's excess stands for its spun occurrences.
+    pf.restored = std::max(0.0, std::round(s.count - site_words * std::pow(10.0, impl_->phrase_log10(pf.spun))));
     auto& x = pf.x;
     x[0] = 1;
     x[2] = std::clamp(std::log10((o.count + 0.5) / (site_words * std::pow(10.0, impl_->phrase_log10(pf.original)) + 0.5)), -3.0, 3.0);

@@ -13,9 +13,10 @@
 namespace unspin::decode {
 
 // LM fill-in (include/unspin/learn.h, docs/ARCHITECTURE.md "The site
-// learner"). Set once by hand before any measurement, not searched; two
-// variants measured on build-part sites did not pay (16 contexts a fold,
-// agreement >= 3/8: bench/RESULTS.md). Nothing here saw the eval part.
+// learner"). Set by hand, then the form limits chosen among three settings
+// measured on build-part sites 21-22 (400 forms at 10^0.6, 1,500 at 10^0.6,
+// 3,000 at 10^0.3: bench/RESULTS.md), each with the trees and calibration
+// refitted on other build sites. Nothing here saw the eval part.
 // - contexts are sampled (SiteCounts) only of words whose LM unigram log10
 //   probability is at most this (a spun form is a rarer word than the LM's
 //   most common ones, which are every page's words);
@@ -24,20 +25,19 @@ inline constexpr double kFillMaxUnigramLog10 = -3.0;
 //   times, kFillMinExcess more than the LM's unigram expectation over the
 //   site's words and 10^kFillMinSurplusLog10 times as often; the
 //   kFillMaxForms largest excesses;
-inline constexpr double kFillMinCount = 4, kFillMinExcess = 3, kFillMinSurplusLog10 = 0.6;
-inline constexpr std::size_t kFillMaxForms = 400;
+inline constexpr double kFillMinCount = 4, kFillMinExcess = 3, kFillMinSurplusLog10 = 0.3;
+inline constexpr std::size_t kFillMaxForms = 3000;
 // - an original is one of the LM's words the site's words should hold at
 //   least kFillMinExpected times, written at most 10^kFillMaxDeficitLog10
 //   of that; the kFillMaxOriginals with the most missing occurrences;
 inline constexpr double kFillMinExpected = 3, kFillMaxDeficitLog10 = -0.5;
 inline constexpr std::size_t kFillMaxOriginals = 1500;
-// - at each context the kFillLeftBest originals the left trigram likes best
-//   are scored with the right context too; the best one above the form
-//   itself gets the context's vote;
-inline constexpr std::size_t kFillLeftBest = 80;
-// - a pair is a candidate when the form's contexts fall in at least
-//   kFillMinFolds folds and at least kFillMinAgreement of them choose it.
-inline constexpr double kFillMinFolds = 2, kFillMinAgreement = 0.5;
+// - each form's sampled contexts are explained by each original in turn
+//   (include/unspin/learn.h, PairFeatures x[10..11]); a pair's margin is
+//   clamped to +-kFillMaxMargin log10 units, and the features take these
+//   values when the pair was not filled in: kFillNotFilled (the form was not
+//   filled in), kFillNotOriginal (the form was, o is no deficit original).
+inline constexpr double kFillMaxMargin = 30, kFillNotFilled = -32, kFillNotOriginal = -31;
 
 // A learned edit's confidence: the probability that restoring this
 // occurrence of s to o is right, a logistic over what the decoder knows of it,
@@ -56,13 +56,11 @@ inline constexpr double kFillMinFolds = 2, kFillMinAgreement = 0.5;
 // table pair's spun form. Fitted on held-out pages of simulated build-part
 // sites whose pair priors came from the trees (decode/site_learner_trees.h)
 // fitted on other sites (`UNSPIN_SITES_DECISIONS=FILE unspin eval sites
-// --part build --seeds 18 19 20`, the trees fitted on sites 11-17: 15,994
-// learned-pair decisions of 3 sites x 4 sizes; bench/RESULTS.md). Left out
-// one site at a time, edits at >= 0.9 were right 0.971 / 0.974 / 0.963 /
-// 0.970 of the time at 10 / 50 / 200 / 1,000 pages (the weights fitted with
-// the logistic pair prior of before: 0.948 / 0.956 / 0.939 / 0.946). With the
-// trees' sharper priors, [o written] and the pages add almost nothing.
-inline constexpr std::array<double, 6> kLearnedEditWeights = {-1.0033, 0.33319, 0.54206, 0.30943, -0.012413, -0.098527};
+// --part build --seeds 18 19 20`, the trees fitted on sites 11-17: 21,752
+// learned-pair decisions of 3 sites x 4 sizes; `src/eval/fit_learned_edit.py`;
+// bench/RESULTS.md). Left out one site at a time, edits at >= 0.9 were right
+// 0.972 / 0.972 / 0.961 / 0.959 of the time at 10 / 50 / 200 / 1,000 pages.
+inline constexpr std::array<double, 6> kLearnedEditWeights = {-0.77766, 0.30901, 0.57531, 0.27133, 0.36852, -0.19506};
 
 inline double learned_edit_confidence(double prior, double raw, double mean_delta, bool original_written,
                                       std::size_t table_pages) {

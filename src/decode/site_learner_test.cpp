@@ -163,11 +163,12 @@ TEST(SiteCounts, RejectsMalformedWordAndContextLines) {
 // LM fill-in on a site whose counts are written by hand: "company" is missing
 // (the LM expects it 10 times in the site's 1,000 words), "firm" written 12
 // times where the LM expects it 0.1 times, and in the contexts of "firm" the
-// LM prefers "company" to "firm" and to "business" (also missing).
+// LM prefers "company" to "firm" and to "business" (also missing). The fake
+// LM's unlisted bigrams are the unigram - 0.5.
 struct FillInSite {
   Models models;
   SiteCounts site;
-  explicit FillInSite(std::size_t folds, bool firm_fits = false) {
+  explicit FillInSite(std::size_t contexts, bool firm_fits = false) {
     auto lm = std::make_unique<testing::FakeBigramLm>(
         std::vector<std::string>{"the", "company", "business", "firm", "said", "of"});
     lm->set_unigram("the", -1.0f);
@@ -184,10 +185,10 @@ struct FillInSite {
     site.forms()["the"] = {100, 8};
     site.forms()["said"] = {10, 8};
     site.forms()["firm"] = {12, 8};
-    for (std::uint32_t f = 0; f < folds; ++f) {
+    for (std::uint32_t k = 0; k < contexts; ++k) {
       FillContext c;
-      c.hash = f;
-      c.fold = f;
+      c.hash = k;
+      c.fold = k % kLearnFolds;
       c.words = {"<s>", "the", "said", "</s>"};
       site.add_context("firm", c);
     }
@@ -200,26 +201,38 @@ struct FillInSite {
   }
 };
 
-TEST(SiteLearnerFillIn, ProposesTheMissingOriginalThatEveryFoldChooses) {
+TEST(SiteLearnerFillIn, ProposesTheMissingOriginalThatExplainsTheContextsBest) {
   FillInSite fake(8);
   const SiteLearner learner(fake.models);
   const std::vector<PairFeatures> all = learner.features(fake.site);
   const PairFeatures* pair = fake.find(all, "company", "firm");
   ASSERT_NE(pair, nullptr);
-  EXPECT_EQ(pair->x[10], 1.0);  // every fold chose it
-  EXPECT_EQ(pair->x[11], 1.0);  // every context voted for it
+  // Per context, log10 P(c | w) up to a shared term is log10 P(w | the) +
+  // log10 P(said | w) - log10 P(w): company 1, firm -2, business -3. A
+  // context is natural with probability 0.01 (the floor: the LM expects
+  // 0.1 of the 12), so company's ratio is log10(0.01 + 0.99 * 10^3) a
+  // context, business's log10(0.01 + 0.99 * 10^-1).
+  const double company = std::log10(0.01 + 0.99 * 1000), business = std::log10(0.01 + 0.99 * 0.1);
+  EXPECT_NEAR(pair->x[11], company, 1e-4);
+  EXPECT_NEAR(pair->x[10], decode::kFillMaxMargin, 1e-9);  // 8 x (company - business) = 31.6, clamped
   EXPECT_EQ(pair->x[12], 1.0);  // only fill-in proposed it
-  EXPECT_EQ(pair->restored, 8.0);
+  EXPECT_EQ(pair->restored, 12.0);  // the form's excess over the LM, rounded
   EXPECT_LT(pair->x[2], -1.0);  // the original's deficit
   EXPECT_GT(pair->x[3], 1.0);   // the form's surplus
-  EXPECT_EQ(fake.find(all, "business", "firm"), nullptr);  // missing too, but the contexts prefer "company"
+  EXPECT_EQ(fake.find(all, "business", "firm"), nullptr);  // missing too, but explains the contexts worse
   EXPECT_EQ(fake.find(all, "company", "said"), nullptr);   // "said" is as common as the LM expects
+
+  // One context: the same ratio per context, a smaller margin.
+  FillInSite one(1);
+  const auto few = SiteLearner(one.models).features(one.site);
+  const PairFeatures* weak = FillInSite::find(few, "company", "firm");
+  ASSERT_NE(weak, nullptr);
+  EXPECT_NEAR(weak->x[11], company, 1e-4);
+  EXPECT_NEAR(weak->x[10], company - business, 1e-4);
 }
 
-TEST(SiteLearnerFillIn, NeedsTwoFoldsAndAFormTheContextsDoNotPrefer) {
-  FillInSite one_fold(1);  // one fold's contexts: no agreement to measure
-  EXPECT_EQ(FillInSite::find(SiteLearner(one_fold.models).features(one_fold.site), "company", "firm"), nullptr);
-  FillInSite natural(8, true);  // "the firm said" is what the LM likes best: no vote
+TEST(SiteLearnerFillIn, NeedsContextsTheFormItselfExplainsWorse) {
+  FillInSite natural(8, true);  // "the firm said" is what the LM likes best: every context natural
   EXPECT_EQ(FillInSite::find(SiteLearner(natural.models).features(natural.site), "company", "firm"), nullptr);
   // A pair the decoder restored, whose form was filled in, carries the fill-in features too.
   FillInSite both(8);
@@ -228,8 +241,19 @@ TEST(SiteLearnerFillIn, NeedsTwoFoldsAndAFormTheContextsDoNotPrefer) {
   const PairFeatures* pair = FillInSite::find(all, "company", "firm");
   ASSERT_NE(pair, nullptr);
   EXPECT_EQ(pair->x[12], 0.0);
-  EXPECT_EQ(pair->x[10], 1.0);
+  EXPECT_NEAR(pair->x[10], decode::kFillMaxMargin, 1e-9);
   EXPECT_EQ(pair->restored, 3.0);
+  // A pair whose form was not filled in, or whose original is no deficit
+  // original, says so in x[10] and x[11].
+  const auto plain = SiteLearner(both.models).features([&] {
+    SiteCounts only_pairs;
+    only_pairs.merge(page("company", "firm", 2, 3));
+    return only_pairs;
+  }());
+  const PairFeatures* unfilled = FillInSite::find(plain, "company", "firm");
+  ASSERT_NE(unfilled, nullptr);
+  EXPECT_EQ(unfilled->x[10], decode::kFillNotFilled);
+  EXPECT_EQ(unfilled->x[11], decode::kFillNotFilled);
 }
 
 TEST(SiteOfUrl, IsTheLowercasedHostWithoutWwwOrPort) {
@@ -282,27 +306,30 @@ TEST(SiteTrees, TheFittedPriorTellsASpinnersPairFromANaturalOne) {
   const auto prior = [&](const std::array<double, kLearnFeatures>& x) { return 1 / (1 + std::exp(-trees.logit(x))); };
   // x: 1, agreement, deficit, surplus, mean posterior, restored share, pages
   // without the original, share of the form's restorations, log10 pages with
-  // the pair, log10 site pages; fill-in agreement (-1: the form not filled
-  // in), fill-in vote share, fill-in only, balance of excess and deficit.
+  // the pair, log10 site pages; fill-in margin and log10 ratio per context
+  // (kFillNotFilled: the form not filled in), fill-in only, balance of
+  // excess and deficit.
+  const double none = decode::kFillNotFilled;
   // Chosen by every fold, the original gone, the form in surplus, restored
   // wherever it is written, on 100 of 1,000 pages; fill-in chose it too.
-  const double table = prior({1, 1.0, -2.0, 1.0, 0.95, 0.95, 1.0, 1.0, 2.0, 3.0, 1.0, 0.6, 0, 0.0});
+  const double table = prior({1, 1.0, -2.0, 1.0, 0.95, 0.95, 1.0, 1.0, 2.0, 3.0, 20.0, 1.0, 0, 0.0});
   // Never its form's choice, the original as common as English makes it,
-  // rarely restored, on 3 of 1,000 pages; the form in no surplus.
-  const double natural = prior({1, 0.0, 0.0, 0.0, 0.2, 0.1, 0.3, 0.1, 0.5, 3.0, -1.0, 0, 0, -1.0});
+  // rarely restored, on 3 of 1,000 pages; the form not filled in.
+  const double natural = prior({1, 0.0, 0.0, 0.0, 0.2, 0.1, 0.3, 0.1, 0.5, 3.0, none, none, 0, -1.0});
   EXPECT_GT(table, 0.9);
   EXPECT_LT(natural, 0.2);
-  // Only fill-in proposed them: every fold's contexts choose the original,
-  // gone from the site, whose missing occurrences match the form's excess;
-  // against half the folds, a common original, a small share of the votes.
-  const double filled = prior({1, 0, -2.0, 1.5, 0, 0, 0, 0, 1.5, 3.0, 1.0, 0.7, 1, 0.0});
-  const double weak = prior({1, 0, -0.6, 0.7, 0, 0, 0, 0, 0.7, 3.0, 0.5, 0.15, 1, -1.5});
+  // Only fill-in proposed them: the original, gone from the site, explains
+  // the form's contexts far better than any other and than the form itself,
+  // its missing occurrences match the form's excess; against an original
+  // barely ahead of the next, no better than the form, a common one.
+  const double filled = prior({1, 0, -2.0, 1.5, 0, 0, 0, 0, 1.5, 3.0, 20.0, 1.0, 1, 0.0});
+  const double weak = prior({1, 0, -0.6, 0.7, 0, 0, 0, 0, 0.7, 3.0, 0.2, 0.01, 1, -1.5});
   EXPECT_GT(filled, 0.5);
   EXPECT_LT(weak, 0.2);
   EXPECT_GT(filled, weak);
 }
 
-TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidenceAndFallsWhereTheOriginalIsWritten) {
+TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidence) {
   const auto learned_edit_confidence = [](double prior, double raw, double delta, bool written) {
     return decode::learned_edit_confidence(prior, raw, delta, written, 200);
   };
@@ -313,7 +340,6 @@ TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidenceAndFallsWhereTheOrigi
   EXPECT_LT(learned_edit_confidence(0.55, 0.95, 1.0, false), base);
   EXPECT_GT(learned_edit_confidence(0.8, 0.999, 1.0, false), base);  // the model surer of this occurrence
   EXPECT_GT(learned_edit_confidence(0.8, 0.95, 3.0, false), base);   // the LM prefers the original more
-  EXPECT_LT(learned_edit_confidence(0.8, 0.95, 1.0, true), base);    // the page also has the original unspun
   // A sure pair the model restores is applied at the site operating point; a
   // pair the model doubts here is not, whatever its prior.
   EXPECT_GE(learned_edit_confidence(0.99, 0.999, 2.0, false), decode::kSiteApplyConfidence);

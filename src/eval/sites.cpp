@@ -117,6 +117,10 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     for (const std::string& a : g.alternatives) truth.insert({g.original, a});
   }
   auto in_table = [&](const std::string& o, const std::string& s) { return truth.count({o, s}) > 0; };
+  if (const char* path = std::getenv("UNSPIN_SITES_TRUTH")) {  // EXPERIMENT
+    std::ofstream t(path);
+    for (const auto& [o, s] : truth) t << o << '\t' << s << '\n';
+  }
 
   // The site's pages: the part's excerpts in an order drawn from the seed.
   std::vector<Excerpt> pool = make_excerpts(docs, config.page_words, 1u << 30);
@@ -268,6 +272,39 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
       }
       const std::vector<Edit> edits = restorer->run(pages[i].spun.text).edits;
       learned_counts[i] = graded(pages[i], edits);
+      if (std::getenv("UNSPIN_SITES_GOLD") && n == learn_max && i >= learn_max) {
+        // Development aid (build part only): each held-out substitution of the
+        // largest site, its pair's learned prior (-1: not in the table), the
+        // site's count of its spun form and the LM's expectation of it, and the
+        // edit on its span (confidence, right).
+        static std::mutex mutex;
+        static std::ofstream dump(std::getenv("UNSPIN_SITES_GOLD"));
+        std::lock_guard<std::mutex> lock(mutex);
+        for (const GoldEdit& g : pages[i].spun.edits) {
+          const std::string o = comparable(g.original), s = comparable(g.spun);
+          double prior = -1;
+          for (const LearnedPair& p : written) {
+            if (p.original == o && p.spun == s) prior = p.prior;
+          }
+          double conf = -1, right = 0;
+          std::string got;
+          for (const Edit& e : edits) {
+            if (e.byte_begin < g.byte_end && g.byte_begin < e.byte_end) {
+              conf = e.confidence;
+              got = comparable(e.original);
+              right = e.byte_begin == g.byte_begin && e.byte_end == g.byte_end && got == o;
+            }
+          }
+          const auto f = site.forms().find(s);
+          const LanguageModel& lm = *models.lm;
+          LmState st;
+          const WordId id = lm.vocab_id(s);
+          const double expected = static_cast<double>(site.words()) *
+                                  std::pow(10.0, id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &st));
+          dump << i << '\t' << o << '\t' << s << '\t' << prior << '\t' << (f == site.forms().end() ? 0 : f->second.count)
+               << '\t' << expected << '\t' << conf << '\t' << right << '\t' << got << '\n';
+        }
+      }
       if (std::getenv("UNSPIN_SITES_EDITS") && n == learn_max && i >= learn_max) {
         // Development aid (build part only): each held-out edit of the largest site and whether it is right.
         std::vector<int> correct;
