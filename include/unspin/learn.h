@@ -22,15 +22,17 @@
 // From the sums, two sources of candidate pairs. The decoder's: every pair a
 // page restored. LM fill-in (for originals no lexicon lists): a form with a
 // surplus over the site's words (far more frequent than the LM's unigram
-// expectation) is filled in, at each sampled context, by every original with
-// a deficit (far rarer than expected: a table original vanishes from every
-// page), scored by the trigram LM over the two words on each side; each fold
-// chooses the original its contexts vote for most, and a pair that at least
-// half the folds holding the form choose is a candidate. Each pair gets
+// expectation) is explained by every original with a deficit (far rarer than
+// expected: a table original vanishes from every page) in turn: each sampled
+// context is natural or that original spun, scored by the trigram LM over the
+// two words on each side against the unigram, and the log10 likelihood
+// ratios add over the contexts; the original of the largest ratio, when it
+// beats "every occurrence natural", is a candidate. Each pair gets
 // features (fold agreement of the decoder's restorations, the original's
 // deficit log10((n_o + 1/2) / (E n_o + 1/2)) and the form's surplus, the mean
 // posterior, the restored share, the share of pages without o, its share of
-// the form's restorations, the pages; the fill-in agreement and vote share,
+// the form's restorations, the pages; the fill-in margin over the next
+// original and the ratio per context,
 // whether only fill-in proposed it, and the form's excess over the
 // original's missing occurrences), and its prior is boosted regression
 // trees over them,

@@ -20,7 +20,10 @@
 
 namespace unspin {
 
-using namespace decode;  // the fill-in constants (decode/site_learner.h)
+// The fill-in constants (decode/site_learner.h).
+using decode::kFillMaxDeficitLog10, decode::kFillMaxForms, decode::kFillMaxMargin, decode::kFillMaxOriginals,
+    decode::kFillMaxUnigramLog10, decode::kFillMinCount, decode::kFillMinExcess, decode::kFillMinExpected,
+    decode::kFillMinSurplusLog10, decode::kFillNotFilled, decode::kFillNotOriginal;
 
 namespace {
 
@@ -301,9 +304,12 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
   const double words = static_cast<double>(site.words());
   FillIn out;
   if (words <= 0) return out;
-  LmState ignored;
   auto count_of = [&](std::string_view w) { return form_of(site, std::string(w)).count; };
-  auto unigram = [&](WordId id) { return id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored); };
+  // Called from every worker: no shared state.
+  auto unigram = [&](WordId id) {
+    LmState ignored;
+    return id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored);
+  };
   // Originals with a deficit: words of the LM's vocabulary the site's words
   // should hold kFillMinExpected times or more, written far less often.
   struct Original {

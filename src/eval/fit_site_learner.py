@@ -12,7 +12,9 @@ that a candidate pair o -> s is in the site's spinner table is
 x the pair's features of SiteLearner::features (x[1..9]: fold agreement, the
 original's deficit, the form's surplus, mean posterior, restored share, share
 of pages without the original, share of the form's restorations, log10 pages
-with the pair, log10 pages of the site). The trees are scikit-learn's
+with the pair, log10 pages of the site; x[10..13]: LM fill-in's margin and
+ratio per context, fill-in only, the balance of the form's excess and the
+original's missing occurrences). The trees are scikit-learn's
 GradientBoostingClassifier (log loss, so sigmoid(F) is a probability) fitted
 on every scored pair of simulated build-part sites (spun by half 0 of the
 table style's groups) against the simulator's true table; a fixed number of
