@@ -291,7 +291,7 @@ struct SiteLearner::Impl {
     std::unordered_map<std::string, std::size_t> original_index;
     struct Form {
       std::vector<float> log_ratio;  // per original
-      std::size_t best = 0;          // the original of the largest ratio
+      std::size_t best = 0, runner_up = 0;  // the originals of the two largest ratios
       double contexts = 0;
     };
     std::unordered_map<std::string, Form> forms;  // the forms filled in
@@ -421,7 +421,14 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
       out_form.contexts += 1;
     }
     out_form.log_ratio.assign(log_ratio.begin(), log_ratio.end());
-    out_form.best = static_cast<std::size_t>(std::max_element(log_ratio.begin(), log_ratio.end()) - log_ratio.begin());
+    for (std::size_t d = 1; d < log_ratio.size(); ++d) {
+      if (log_ratio[d] > log_ratio[out_form.best]) {
+        out_form.runner_up = out_form.best;
+        out_form.best = d;
+      } else if (out_form.runner_up == out_form.best || log_ratio[d] > log_ratio[out_form.runner_up]) {
+        out_form.runner_up = d;
+      }
+    }
   });
   for (std::size_t k = 0; k < surplus.size(); ++k) out.forms.emplace(*surplus[k].word, std::move(filled[k]));
   return out;
@@ -495,13 +502,12 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
       pf->x[10] = form == fill.forms.end() ? kFillNotFilled : kFillNotOriginal;
       pf->x[11] = kFillNotFilled;
     } else {
-      const std::vector<float>& r = form->second.log_ratio;
-      float others = -INFINITY;
-      for (std::size_t d = 0; d < r.size(); ++d) {
-        if (d != original->second) others = std::max(others, r[d]);
-      }
-      pf->x[10] = std::clamp(static_cast<double>(r[original->second] - others), -kFillMaxMargin, kFillMaxMargin);
-      pf->x[11] = std::clamp(r[original->second] / std::max(1.0, form->second.contexts), -3.0, 3.0);
+      const Impl::FillIn::Form& f = form->second;
+      const std::size_t d = original->second;
+      // The best other original: the runner-up for the best, else the best.
+      const float others = f.log_ratio.size() < 2 ? -INFINITY : f.log_ratio[d == f.best ? f.runner_up : f.best];
+      pf->x[10] = std::clamp(static_cast<double>(f.log_ratio[d] - others), -kFillMaxMargin, kFillMaxMargin);
+      pf->x[11] = std::clamp(f.log_ratio[d] / std::max(1.0, f.contexts), -3.0, 3.0);
     }
     pf->x[12] = 0;
   };

@@ -117,7 +117,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     for (const std::string& a : g.alternatives) truth.insert({g.original, a});
   }
   auto in_table = [&](const std::string& o, const std::string& s) { return truth.count({o, s}) > 0; };
-  if (const char* path = std::getenv("UNSPIN_SITES_TRUTH")) {  // EXPERIMENT
+  if (const char* path = std::getenv("UNSPIN_SITES_TRUTH")) {
+    // Development aid (build part only): the site's true table, a pair a line.
     std::ofstream t(path);
     for (const auto& [o, s] : truth) t << o << '\t' << s << '\n';
   }
