@@ -27,6 +27,13 @@ using decode::kFillMaxDeficitLog10, decode::kFillMaxForms, decode::kFillMaxMargi
 
 namespace {
 
+// The LM's unigram log10 probability of a word (its unknown-word one when
+// the LM does not know it). Thread-safe: no shared state.
+double unigram_log10(const LanguageModel& lm, WordId id) {
+  LmState ignored;
+  return id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored);
+}
+
 // How often the site writes `word` (zeros for a word it never writes).
 FormCounts form_of(const SiteCounts& site, const std::string& word) {
   const auto it = site.forms().find(word);
@@ -239,13 +246,11 @@ struct SiteLearner::Impl {
 
   double phrase_log10(std::string_view phrase) const {
     const LanguageModel& lm = *models.lm;
-    LmState out;
     double total = 0;
     for (std::size_t start = 0; start <= phrase.size();) {
       std::size_t space = phrase.find(' ', start);
       if (space == std::string_view::npos) space = phrase.size();
-      const WordId id = lm.vocab_id(phrase.substr(start, space - start));
-      total += id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &out);
+      total += unigram_log10(lm, lm.vocab_id(phrase.substr(start, space - start)));
       start = space + 1;
     }
     return total;
@@ -256,7 +261,6 @@ struct SiteLearner::Impl {
   void count_forms(const decode::DocumentState& doc, std::size_t fold, std::uint64_t page_hash, std::size_t* position,
                    std::unordered_set<std::string>* page_forms, SiteCounts* out) const {
     const LanguageModel& lm = *models.lm;
-    LmState ignored;
     for (const decode::Sentence& sentence : doc.sentences) {
       const auto& w = sentence.words;
       for (std::size_t i = 0; i < w.size(); ++i, ++*position) {
@@ -264,9 +268,7 @@ struct SiteLearner::Impl {
         out->forms()[w[i].lower].count += 1;
         page_forms->insert(w[i].lower);
         if (!w[i].eligible || w[i].name_like || !w[i].suffix.empty()) continue;
-        const WordId id = lm.vocab_id(w[i].lower);
-        const double unigram = id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored);
-        if (unigram > kFillMaxUnigramLog10) continue;
+        if (unigram_log10(lm, lm.vocab_id(w[i].lower)) > kFillMaxUnigramLog10) continue;
         FillContext c;
         c.fold = static_cast<std::uint32_t>(fold);
         c.hash = fnv1a64(std::string_view(reinterpret_cast<const char*>(position), sizeof *position), page_hash);
@@ -305,11 +307,7 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
   FillIn out;
   if (words <= 0) return out;
   auto count_of = [&](std::string_view w) { return form_of(site, std::string(w)).count; };
-  // Called from every worker: no shared state.
-  auto unigram = [&](WordId id) {
-    LmState ignored;
-    return id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored);
-  };
+  auto unigram = [&](WordId id) { return unigram_log10(lm, id); };
   // Originals with a deficit: words of the LM's vocabulary the site's words
   // should hold kFillMinExpected times or more, written far less often.
   struct Original {
@@ -489,11 +487,12 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
 std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
   const Impl::FillIn fill = impl_->fill_in(site);
   const double site_words = static_cast<double>(site.words());
+  // How often the LM expects a word or phrase in the site's words.
+  auto expected = [&](std::string_view phrase) { return site_words * std::pow(10.0, impl_->phrase_log10(phrase)); };
   // The fill-in features x[10..13] of a pair (x[12], fill-in only, is 0 here).
   auto fill_features = [&](PairFeatures* pf) {
-    const double excess = form_of(site, pf->spun).count - site_words * std::pow(10.0, impl_->phrase_log10(pf->spun));
-    const double missing =
-        site_words * std::pow(10.0, impl_->phrase_log10(pf->original)) - form_of(site, pf->original).count;
+    const double excess = form_of(site, pf->spun).count - expected(pf->spun);
+    const double missing = expected(pf->original) - form_of(site, pf->original).count;
     pf->x[13] = std::clamp(std::log10((std::max(0.0, excess) + 1) / (std::max(0.0, missing) + 1)), -3.0, 3.0);
     const auto form = fill.forms.find(pf->spun);
     const auto original = fill.original_index.find(pf->original);
@@ -579,11 +578,11 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
     pf.spun = spun;
     const FormCounts o = form_of(site, pf.original), s = form_of(site, pf.spun);
     // Nothing was restored: the form's excess stands for its spun occurrences.
-    pf.restored = std::max(0.0, std::round(s.count - site_words * std::pow(10.0, impl_->phrase_log10(pf.spun))));
+    pf.restored = std::max(0.0, std::round(s.count - expected(pf.spun)));
     auto& x = pf.x;
     x[0] = 1;
-    x[2] = std::clamp(std::log10((o.count + 0.5) / (site_words * std::pow(10.0, impl_->phrase_log10(pf.original)) + 0.5)), -3.0, 3.0);
-    x[3] = std::clamp(std::log10((s.count + 0.5) / (site_words * std::pow(10.0, impl_->phrase_log10(pf.spun)) + 0.5)), -3.0, 3.0);
+    x[2] = std::clamp(std::log10((o.count + 0.5) / (expected(pf.original) + 0.5)), -3.0, 3.0);
+    x[3] = std::clamp(std::log10((s.count + 0.5) / (expected(pf.spun) + 0.5)), -3.0, 3.0);
     x[8] = std::log10(std::max(1.0, s.pages));
     x[9] = std::log10(site_pages);
     fill_features(&pf);
