@@ -138,8 +138,9 @@ class SiteCounts {
 // "every occurrence natural", per context; x[12] 1 when only
 // fill-in proposed the pair, x[13] the balance log10((excess of s + 1) /
 // (missing occurrences of o + 1)) over the site's words (a form's excess
-// comes from its originals' missing occurrences).
-inline constexpr std::size_t kLearnFeatures = 14;
+// comes from its originals' missing occurrences); x[14] the words of s
+// after the first (fill-in reads phrases of two words too).
+inline constexpr std::size_t kLearnFeatures = 15;
 struct PairFeatures {
   std::string original, spun;
   std::array<double, kLearnFeatures> x{};

@@ -21,7 +21,7 @@
 namespace unspin {
 
 // The fill-in constants (decode/site_learner.h).
-using decode::kFillMaxDeficitLog10, decode::kFillMaxForms, decode::kFillMaxMargin, decode::kFillMaxOriginals,
+using decode::kFillMaxDeficitLog10, decode::kFillMaxForms, decode::kFillMaxFormWords, decode::kFillMaxMargin, decode::kFillMaxOriginals,
     decode::kFillMaxUnigramLog10, decode::kFillMinCount, decode::kFillMinExcess, decode::kFillMinExpected,
     decode::kFillMinSurplusLog10, decode::kFillNotFilled, decode::kFillNotOriginal;
 
@@ -244,42 +244,83 @@ struct SiteLearner::Impl {
   RestoreOptions options;
   decode::Pipeline pipeline;
 
+  // log10 of how often the LM expects a word or phrase in running text: the
+  // chain P(w1) P(w2 | w1) ... from no context (a phrase's words are not
+  // independent: "human beings" is far commoner than "human" x "beings").
   double phrase_log10(std::string_view phrase) const {
     const LanguageModel& lm = *models.lm;
     double total = 0;
+    LmState state = lm.null_context();
     for (std::size_t start = 0; start <= phrase.size();) {
       std::size_t space = phrase.find(' ', start);
       if (space == std::string_view::npos) space = phrase.size();
-      total += unigram_log10(lm, lm.vocab_id(phrase.substr(start, space - start)));
+      const WordId id = lm.vocab_id(phrase.substr(start, space - start));
+      if (start == 0) {
+        total += unigram_log10(lm, id);
+        if (id != kUnknownWord) lm.score(lm.null_context(), id, &state);
+      } else {
+        LmState next;
+        total += id == kUnknownWord ? lm.unknown_log10() : lm.score(state, id, &next);
+        state = next;
+      }
       start = space + 1;
     }
     return total;
+  }
+
+  // How often the site's words should hold a form were it natural: the LM's
+  // expectation for a word; for a phrase, the most of that and of what each
+  // of its words' counts on the site explain (count(w) x P(phrase) / P(w)),
+  // so a phrase is in surplus only beyond its words ("approximately the" is
+  // no phrase form when "approximately" is the spun word).
+  double form_expected(const SiteCounts& site, const std::string& form) const {
+    const double chain = phrase_log10(form);
+    double expected = static_cast<double>(site.words()) * std::pow(10.0, chain);
+    if (form.find(' ') == std::string::npos) return expected;
+    const LanguageModel& lm = *models.lm;
+    for (std::size_t start = 0; start <= form.size();) {
+      std::size_t space = form.find(' ', start);
+      if (space == std::string::npos) space = form.size();
+      const std::string w = form.substr(start, space - start);
+      expected = std::max(expected, form_of(site, w).count * std::pow(10.0, chain - unigram_log10(lm, lm.vocab_id(w))));
+      start = space + 1;
+    }
+    return expected;
   }
 
   // The page's words (FormCounts) and a sample of the contexts of the words
   // rarer than the LM's most common ones (LM fill-in's evidence).
   void count_forms(const decode::DocumentState& doc, std::size_t fold, std::uint64_t page_hash, std::size_t* position,
                    std::unordered_set<std::string>* page_forms, SiteCounts* out) const {
-    const LanguageModel& lm = *models.lm;
     for (const decode::Sentence& sentence : doc.sentences) {
       const auto& w = sentence.words;
+      auto word = [&](std::ptrdiff_t k) {
+        if (k < 0) return std::string("<s>");
+        if (k >= static_cast<std::ptrdiff_t>(w.size())) return std::string("</s>");
+        return w[k].lower + w[k].suffix;
+      };
+      // A word a spinner may have written: not a name, no possessive.
+      auto plain = [&](std::size_t k) { return !w[k].lower.empty() && w[k].eligible && !w[k].name_like && w[k].suffix.empty(); };
       for (std::size_t i = 0; i < w.size(); ++i, ++*position) {
         if (w[i].lower.empty()) continue;
-        out->forms()[w[i].lower].count += 1;
-        page_forms->insert(w[i].lower);
-        if (!w[i].eligible || w[i].name_like || !w[i].suffix.empty()) continue;
-        if (unigram_log10(lm, lm.vocab_id(w[i].lower)) > kFillMaxUnigramLog10) continue;
-        FillContext c;
-        c.fold = static_cast<std::uint32_t>(fold);
-        c.hash = fnv1a64(std::string_view(reinterpret_cast<const char*>(position), sizeof *position), page_hash);
-        auto word = [&](std::ptrdiff_t k) {
-          if (k < 0) return std::string("<s>");
-          if (k >= static_cast<std::ptrdiff_t>(w.size())) return std::string("</s>");
-          return w[k].lower + w[k].suffix;
-        };
-        const auto at = static_cast<std::ptrdiff_t>(i);
-        c.words = {word(at - 2), word(at - 1), word(at + 1), word(at + 2)};
-        out->add_context(w[i].lower, std::move(c));
+        // The forms starting here: the word, and the two-word phrase when
+        // both words are plain (spinners write phrases for words: "human
+        // beings" for "people").
+        for (std::size_t n = 1; n <= kFillMaxFormWords && i + n <= w.size(); ++n) {
+          if (n > 1 && !(plain(i) && plain(i + n - 1))) break;
+          std::string form = w[i].lower;
+          for (std::size_t k = 1; k < n; ++k) form += ' ' + w[i + k].lower;
+          out->forms()[form].count += 1;
+          page_forms->insert(form);
+          if (!plain(i) || phrase_log10(form) > kFillMaxUnigramLog10) continue;
+          FillContext c;
+          c.fold = static_cast<std::uint32_t>(fold);
+          c.hash = fnv1a64(std::string_view(reinterpret_cast<const char*>(position), sizeof *position), page_hash + (n - 1));
+          const auto at = static_cast<std::ptrdiff_t>(i);
+          const auto end = static_cast<std::ptrdiff_t>(i + n);
+          c.words = {word(at - 2), word(at - 1), word(end), word(end + 1)};
+          out->add_context(form, std::move(c));
+        }
       }
     }
   }
@@ -344,7 +385,7 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
   std::vector<Form> surplus;
   for (const auto& [form, sample] : site.contexts()) {
     const double n = count_of(form);
-    const double expected = words * std::pow(10.0, unigram(lm.vocab_id(form)));
+    const double expected = form_expected(site, form);
     if (n < kFillMinCount || n - expected < kFillMinExcess ||
         std::log10((n + 0.5) / (expected + 0.5)) < kFillMinSurplusLog10) {
       continue;
@@ -375,8 +416,15 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
     LeftCache& cache = caches[worker];
     if (cache.size() > kLeftCacheStates) cache.clear();  // bounded memory
     const Form& f = surplus[k];
-    const WordId self = lm.vocab_id(*f.word);
-    const double self_unigram = unigram(self);
+    // The form's words, and how often the LM expects the form.
+    std::vector<WordId> self;
+    for (std::size_t start = 0; start <= f.word->size();) {
+      std::size_t space = f.word->find(' ', start);
+      if (space == std::string::npos) space = f.word->size();
+      self.push_back(lm.vocab_id(std::string_view(*f.word).substr(start, space - start)));
+      start = space + 1;
+    }
+    const double self_expected = phrase_log10(*f.word);
     // The share of the form's occurrences that are natural: the LM's
     // expectation over the site's count (at least 1%: the LM's unigram is
     // not the site's genre).
@@ -401,8 +449,13 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
       };
       // log10 P(context | w) up to a term shared by every w:
       // P(w | left) P(right | left, w) / P(w).
-      LmState s1;
-      const double as_written = lm.score(left_state, self, &s1) + right(s1) - self_unigram;
+      LmState s1 = left_state, next;
+      double as_written = -self_expected;
+      for (const WordId w : self) {
+        as_written += lm.score(s1, w, &next);  // `in` and `out` are distinct states
+        s1 = next;
+      }
+      as_written += right(s1);
       Left& left = cache[left_state];
       if (left.score.empty()) {
         left.score.resize(deficit.size());
@@ -486,10 +539,9 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
 
 std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
   const Impl::FillIn fill = impl_->fill_in(site);
-  const double site_words = static_cast<double>(site.words());
-  // How often the LM expects a word or phrase in the site's words.
-  auto expected = [&](std::string_view phrase) { return site_words * std::pow(10.0, impl_->phrase_log10(phrase)); };
-  // The fill-in features x[10..13] of a pair (x[12], fill-in only, is 0 here).
+  // How often the site's words should hold a word or phrase were it natural.
+  auto expected = [&](const std::string& form) { return impl_->form_expected(site, form); };
+  // The fill-in features x[10..14] of a pair (x[12], fill-in only, is 0 here).
   auto fill_features = [&](PairFeatures* pf) {
     const double excess = form_of(site, pf->spun).count - expected(pf->spun);
     const double missing = expected(pf->original) - form_of(site, pf->original).count;
@@ -509,6 +561,7 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
       pf->x[11] = std::clamp(f.log_ratio[d] / std::max(1.0, f.contexts), -3.0, 3.0);
     }
     pf->x[12] = 0;
+    pf->x[14] = static_cast<double>(std::count(pf->spun.begin(), pf->spun.end(), ' '));
   };
   // Per spun form: its pairs, for the fold choice and the form's restorations.
   std::unordered_map<std::string_view, std::vector<const std::pair<const std::string, PairCounts>*>> by_spun;

@@ -21,9 +21,16 @@ namespace unspin::decode {
 //   probability is at most this (a spun form is a rarer word than the LM's
 //   most common ones, which are every page's words);
 inline constexpr double kFillMaxUnigramLog10 = -3.0;
+// - forms are words and phrases of up to kFillMaxFormWords words (a phrase's
+//   words plain: no name, no possessive), a phrase's rarity the LM's chain
+//   P(w1) P(w2 | w1) (the originals are words);
+inline constexpr std::size_t kFillMaxFormWords = 2;
 // - a form is filled in when the site writes it at least kFillMinCount
-//   times, kFillMinExcess more than the LM's unigram expectation over the
-//   site's words and 10^kFillMinSurplusLog10 times as often; the
+//   times, kFillMinExcess more than its expectation were it natural and
+//   10^kFillMinSurplusLog10 times as often (a word: the LM's unigram over
+//   the site's words; a phrase: also what each of its words' counts on the
+//   site explain, count(w) P(phrase) / P(w), so "approximately the" is no
+//   phrase form when "approximately" is the spun word); the
 //   kFillMaxForms largest excesses;
 inline constexpr double kFillMinCount = 4, kFillMinExcess = 3, kFillMinSurplusLog10 = 0.3;
 inline constexpr std::size_t kFillMaxForms = 3000;
@@ -56,11 +63,11 @@ inline constexpr double kFillMaxMargin = 30, kFillNotFilled = -32, kFillNotOrigi
 // table pair's spun form. Fitted on held-out pages of simulated build-part
 // sites whose pair priors came from the trees (decode/site_learner_trees.h)
 // fitted on other sites (`UNSPIN_SITES_DECISIONS=FILE unspin eval sites
-// --part build --seeds 18 19 20`, the trees fitted on sites 11-17: 21,752
+// --part build --seeds 18 19 20`, the trees fitted on sites 11-17: 22,245
 // learned-pair decisions of 3 sites x 4 sizes; `src/eval/fit_learned_edit.py`;
 // bench/RESULTS.md). Left out one site at a time, edits at >= 0.9 were right
-// 0.972 / 0.972 / 0.961 / 0.959 of the time at 10 / 50 / 200 / 1,000 pages.
-inline constexpr std::array<double, 6> kLearnedEditWeights = {-0.77766, 0.30901, 0.57531, 0.27133, 0.36852, -0.19506};
+// 0.976 / 0.973 / 0.959 / 0.961 of the time at 10 / 50 / 200 / 1,000 pages.
+inline constexpr std::array<double, 6> kLearnedEditWeights = {-0.81728, 0.34887, 0.58598, 0.2636, 0.3889, -0.21659};
 
 inline double learned_edit_confidence(double prior, double raw, double mean_delta, bool original_written,
                                       std::size_t table_pages) {

@@ -137,6 +137,12 @@ TEST(SiteCounts, TextFormCarriesWordsAndContextsAndReadsVersion1) {
   EXPECT_EQ(back.forms().at("stated").count, 7);
   ASSERT_EQ(back.contexts().at("stated").size(), 1u);
   EXPECT_EQ(back.contexts().at("stated")[0], context(42, 3));
+  // Phrase forms (LM fill-in reads two-word forms) travel the same way.
+  a.forms()["human beings"] = {5, 3};
+  a.add_context("human beings", context(7, 1));
+  const SiteCounts phrases = SiteCounts::parse(a.serialize());
+  EXPECT_EQ(phrases.forms().at("human beings").count, 5);
+  EXPECT_EQ(phrases.contexts().at("human beings")[0], context(7, 1));
   // A v1 file (before LM fill-in) has pair lines only and still merges.
   std::string v1 = page("said", "stated", 1, 2).serialize();
   const std::size_t end = v1.find('\n');
@@ -254,6 +260,56 @@ TEST(SiteLearnerFillIn, NeedsContextsTheFormItselfExplainsWorse) {
   ASSERT_NE(unfilled, nullptr);
   EXPECT_EQ(unfilled->x[10], decode::kFillNotFilled);
   EXPECT_EQ(unfilled->x[11], decode::kFillNotFilled);
+}
+
+// A phrase form: "large firm" written 12 times in the contexts of a missing
+// "company", "large" and "firm" otherwise rare; the LM expects the phrase
+// 10^-5.5 of the words (P(large) P(firm | large)).
+struct PhraseSite {
+  Models models;
+  SiteCounts site;
+  explicit PhraseSite(double large_count, float firm_after_large) {
+    auto lm = std::make_unique<testing::FakeBigramLm>(
+        std::vector<std::string>{"the", "company", "large", "firm", "said"});
+    lm->set_unigram("the", -1.0f);
+    lm->set_unigram("company", -2.0f);
+    lm->set_unigram("large", -2.5f);
+    lm->set_unigram("firm", -4.0f);
+    lm->set_unigram("said", -2.0f);
+    lm->set("the", "company", -0.5f);
+    lm->set("company", "said", -0.5f);
+    lm->set("large", "firm", firm_after_large);
+    models.lm = std::move(lm);
+    for (int i = 0; i < 8; ++i) site.add_page(125);
+    site.forms()["the"] = {100, 8};
+    site.forms()["said"] = {10, 8};
+    site.forms()["large"] = {large_count, 8};
+    site.forms()["firm"] = {12, 8};
+    site.forms()["large firm"] = {12, 8};
+    for (std::uint32_t k = 0; k < 8; ++k) {
+      FillContext c;
+      c.hash = k;
+      c.fold = k % kLearnFolds;
+      c.words = {"<s>", "the", "said", "</s>"};
+      site.add_context("large firm", c);
+    }
+  }
+};
+
+TEST(SiteLearnerFillIn, ExplainsAPhraseFormByAWord) {
+  PhraseSite rare(12, -3.0f);
+  const auto all = SiteLearner(rare.models).features(rare.site);
+  const PairFeatures* pair = FillInSite::find(all, "company", "large firm");
+  ASSERT_NE(pair, nullptr);
+  EXPECT_EQ(pair->x[12], 1.0);  // only fill-in proposed it
+  EXPECT_EQ(pair->x[14], 1.0);  // one word after the first
+  EXPECT_GT(pair->x[3], 1.0);   // the phrase's surplus
+  EXPECT_EQ(pair->x[11], 3.0);  // "the company said" over "the large firm said": 10^4 a context, clamped
+  // A phrase its word's own count explains is no phrase form: "large" is
+  // written 300 times and the LM follows it by "firm" a third of the time,
+  // so 12 "large firm" are what the site's "large" predicts.
+  PhraseSite common(300, std::log10(1.0f / 3));
+  EXPECT_EQ(FillInSite::find(SiteLearner(common.models).features(common.site), "company", "large firm"), nullptr);
 }
 
 TEST(SiteOfUrl, IsTheLowercasedHostWithoutWwwOrPort) {

@@ -14,7 +14,7 @@ original's deficit, the form's surplus, mean posterior, restored share, share
 of pages without the original, share of the form's restorations, log10 pages
 with the pair, log10 pages of the site; x[10..13]: LM fill-in's margin and
 ratio per context, fill-in only, the balance of the form's excess and the
-original's missing occurrences). The trees are scikit-learn's
+original's missing occurrences; x[14]: the form's words after the first). The trees are scikit-learn's
 GradientBoostingClassifier (log loss, so sigmoid(F) is a probability) fitted
 on every scored pair of simulated build-part sites (spun by half 0 of the
 table style's groups) against the simulator's true table; a fixed number of
@@ -38,7 +38,7 @@ TREES = 200
 DEPTH = 5
 LEARNING_RATE = 0.05
 SUBSAMPLE = 0.8
-FEATURES = 13  # x[1..13] of SiteLearner::features; x[0] is the constant 1
+FEATURES = 14  # x[1..14] of SiteLearner::features; x[0] is the constant 1
 
 
 def load(path):
@@ -46,7 +46,7 @@ def load(path):
     with open(path) as f:
         for line in f:
             p = line.rstrip("\n").split("\t")
-            # seed, site pages, original, spun, in table, x[0..13], then the pair's raw sums
+            # seed, site pages, original, spun, in table, x[0..14], then the pair's raw sums
             seed.append(int(p[0]))
             pages.append(int(p[1]))
             y.append(int(p[4]))

@@ -60,7 +60,7 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
   static std::ofstream dump(path);
   static bool header = false;
   if (!header) dump << "pages\tpage\tspun\toriginal\tprior\traw\tconfidence\tdelta\tmean_delta\tentry_post\tunspun\twritten_s\t"
-          "occ_in_doc\tin_table\tcorrect\tgold_here\tlearned";
+          "occ_in_doc\tin_table\tcorrect\tgold_here\tlearned\tgold";
   if (!header) {
     for (std::size_t k = 0; k < kLearnFeatures; ++k) dump << "\tx" << k;
     dump << "\n";
@@ -82,9 +82,11 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
       const auto& o = occ[d.occurrence];
       const auto& e = doc.model.entries()[o.entry];
       int correct = 0, gold_here = 0;
+      std::string gold_text;
       for (const GoldEdit& g : page.spun.edits) {
         if (g.byte_begin < d.byte_end && d.byte_begin < g.byte_end) {
           gold_here = 1;
+          gold_text = comparable(g.spun) + ">" + comparable(g.original);
           if (g.byte_begin == d.byte_begin && g.byte_end == d.byte_end && comparable(g.original) == d.arc->original) correct = 1;
         }
       }
@@ -94,7 +96,7 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
            << doc.result.entry_posterior[o.entry] << '\t' << e.unspun << '\t'
            << (it == doc.written.end() ? 0 : it->second) << '\t' << cnt[o.entry] << '\t'
            << in_table(e.original, e.spun) << '\t' << correct << '\t' << gold_here << '\t'
-           << ((d.arc->sources & kSourceLearned) ? 1 : 0);
+           << ((d.arc->sources & kSourceLearned) ? 1 : 0) << '\t' << (gold_text.empty() ? "-" : gold_text);
       auto f = feats.find({e.original, e.spun});
       for (std::size_t k = 0; k < kLearnFeatures; ++k) dump << '\t' << (f == feats.end() ? -99.0 : f->second.x[k]);
       dump << '\n';
@@ -256,7 +258,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     }
     if (restorer && std::getenv("UNSPIN_SITES_DECISIONS")) {
       // Development aid (build part only): every decision on a learned pair
-      // in the held-out pages, with the model's evidence and whether it is right.
+      // in the held-out pages, with the model's evidence, whether it is right
+      // and the gold substitution on its span (spun>original, "-": none).
       dump_learned_decisions(std::getenv("UNSPIN_SITES_DECISIONS"), *with_table, options, learner, site, pages,
                              learn_max, in_table);
     }
