@@ -13,16 +13,17 @@
 // occurrences of s and of o written as o, the occurrences restored, the
 // entry's posterior, whether o is absent where s is written; and the same
 // restored counts in one of 8 folds fixed by a hash of the page's key. The
-// page also adds how often it writes each word (FormCounts) and, for the
-// words rarer than the LM's most common ones, a bounded sample of their
-// contexts (the kFillContexts with the smallest hash in each fold, so the
+// page also adds how often it writes each word and two-word phrase
+// (FormCounts) and, for those rarer than the LM's most common ones, a
+// bounded sample of their contexts (the kFillContexts with the smallest hash in each fold, so the
 // sample of merged counts is the sample of one run). Sums and samples merge,
 // so partitions of a crawl are counted apart and added.
 //
 // From the sums, two sources of candidate pairs. The decoder's: every pair a
-// page restored. LM fill-in (for originals no lexicon lists): a form with a
-// surplus over the site's words (far more frequent than the LM's unigram
-// expectation) is explained by every original with a deficit (far rarer than
+// page restored. LM fill-in (for originals no lexicon lists): a form (a word,
+// or a phrase of two) with a surplus over the site's words (far more frequent
+// than the LM expects it, and a phrase than its words' own counts explain)
+// is explained by every original with a deficit (far rarer than
 // expected: a table original vanishes from every page) in turn: each sampled
 // context is natural or that original spun, scored by the trigram LM over the
 // two words on each side against the unigram, and the log10 likelihood
@@ -33,8 +34,8 @@
 // posterior, the restored share, the share of pages without o, its share of
 // the form's restorations, the pages; the fill-in margin over the next
 // original and the ratio per context,
-// whether only fill-in proposed it, and the form's excess over the
-// original's missing occurrences), and its prior is boosted regression
+// whether only fill-in proposed it, the form's excess over the original's
+// missing occurrences, the form's words), and its prior is boosted regression
 // trees over them,
 //   P(o -> s in the site's table) = sigmoid(F(x)),
 // F fitted on simulated sites of the build part against the simulator's true

@@ -17,9 +17,9 @@ namespace unspin::decode {
 // measured on build-part sites 21-22 (400 forms at 10^0.6, 1,500 at 10^0.6,
 // 3,000 at 10^0.3: bench/RESULTS.md), each with the trees and calibration
 // refitted on other build sites. Nothing here saw the eval part.
-// - contexts are sampled (SiteCounts) only of words whose LM unigram log10
-//   probability is at most this (a spun form is a rarer word than the LM's
-//   most common ones, which are every page's words);
+// - contexts are sampled (SiteCounts) only of forms whose LM log10
+//   probability is at most this (a spun form is rarer than the LM's most
+//   common words and phrases, which are every page's);
 inline constexpr double kFillMaxUnigramLog10 = -3.0;
 // - forms are words and phrases of up to kFillMaxFormWords words (a phrase's
 //   words plain: no name, no possessive), a phrase's rarity the LM's chain
