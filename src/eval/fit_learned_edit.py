@@ -28,7 +28,9 @@ def load(path):
             if pages < last:
                 site += 1
             last = pages
-            if p[col["learned"]] != "1":
+            # Decisions on learned pairs in the held-out pages (the dump also
+            # holds the learning pages', column `learning` = 1).
+            if p[col["learned"]] != "1" or ("learning" in col and p[col["learning"]] == "1"):
                 continue
             rows.append((site, pages, float(p[col["prior"]]), float(p[col["raw"]]), float(p[col["mean_delta"]]),
                          float(p[col["unspun"]]) > 0, int(p[col["correct"]])))

@@ -53,20 +53,23 @@ namespace {
 template <class PageVec, class InTable>
 void dump_learned_decisions(const char* path, const Models& models, const RestoreOptions& options,
                             const SiteLearner& learner, const SiteCounts& site, const PageVec& pages,
-                            std::size_t learn_max, const InTable& in_table) {
+                            std::size_t learning, std::size_t learn_max, const InTable& in_table) {
   std::map<std::pair<std::string, std::string>, PairFeatures> feats;
   for (PairFeatures& f : learner.features(site)) feats[{f.original, f.spun}] = f;
   const decode::Pipeline pipeline(models, options, decode::DecoderParams{});
   static std::ofstream dump(path);
   static bool header = false;
   if (!header) dump << "pages\tpage\tspun\toriginal\tprior\traw\tconfidence\tdelta\tmean_delta\tentry_post\tunspun\twritten_s\t"
-          "occ_in_doc\tin_table\tcorrect\tgold_here\tlearned\tgold";
+          "occ_in_doc\tin_table\tcorrect\tgold_here\tlearned\tgold\tlearning";
   if (!header) {
     for (std::size_t k = 0; k < kLearnFeatures; ++k) dump << "\tx" << k;
     dump << "\n";
     header = true;
   }
-  for (std::size_t i = learn_max; i < pages.size(); ++i) {
+  std::vector<std::size_t> todo;  // the learning pages, then the held-out ones
+  for (std::size_t i = 0; i < learning; ++i) todo.push_back(i);
+  for (std::size_t i = learn_max; i < pages.size(); ++i) todo.push_back(i);
+  for (const std::size_t i : todo) {
     const auto& page = pages[i];
     decode::DocumentState doc = pipeline.prepare(page.spun.text);
     const std::vector<decode::Decision> decisions = pipeline.decode({&doc})[0];
@@ -96,7 +99,8 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
            << doc.result.entry_posterior[o.entry] << '\t' << e.unspun << '\t'
            << (it == doc.written.end() ? 0 : it->second) << '\t' << cnt[o.entry] << '\t'
            << in_table(e.original, e.spun) << '\t' << correct << '\t' << gold_here << '\t'
-           << ((d.arc->sources & kSourceLearned) ? 1 : 0) << '\t' << (gold_text.empty() ? "-" : gold_text);
+           << ((d.arc->sources & kSourceLearned) ? 1 : 0) << '\t' << (gold_text.empty() ? "-" : gold_text) << '\t'
+           << (i < learning ? 1 : 0);
       auto f = feats.find({e.original, e.spun});
       for (std::size_t k = 0; k < kLearnFeatures; ++k) dump << '\t' << (f == feats.end() ? -99.0 : f->second.x[k]);
       dump << '\n';
@@ -258,9 +262,10 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     }
     if (restorer && std::getenv("UNSPIN_SITES_DECISIONS")) {
       // Development aid (build part only): every decision on a learned pair
-      // in the held-out pages, with the model's evidence, whether it is right
-      // and the gold substitution on its span (spun>original, "-": none).
-      dump_learned_decisions(std::getenv("UNSPIN_SITES_DECISIONS"), *with_table, options, learner, site, pages,
+      // in the learning and the held-out pages, with the model's evidence,
+      // whether it is right and the gold substitution on its span
+      // (spun>original, "-": none).
+      dump_learned_decisions(std::getenv("UNSPIN_SITES_DECISIONS"), *with_table, options, learner, site, pages, n,
                              learn_max, in_table);
     }
     std::vector<std::vector<QualityCounts>> learned_counts(pages.size());
