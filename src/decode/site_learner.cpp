@@ -8,7 +8,9 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "common/checksum.h"
 #include "common/parallel.h"
@@ -21,14 +23,26 @@
 namespace unspin {
 
 // The fill-in constants (decode/site_learner.h).
-using decode::kFillMaxDeficitLog10, decode::kFillMaxForms, decode::kFillMaxFormWords, decode::kFillMaxMargin, decode::kFillMaxOriginals,
-    decode::kFillMaxUnigramLog10, decode::kFillMinCount, decode::kFillMinExcess, decode::kFillMinExpected,
+using decode::kFillMaxDeficitLog10, decode::kFillMaxForms, decode::kFillMaxFormWords, decode::kFillMaxMargin,
+    decode::kFillMaxOriginals, decode::kFillMaxUnigramLog10, decode::kFillMinCount, decode::kFillMinExcess, decode::kFillMinExpected,
     decode::kFillMinSurplusLog10, decode::kFillNotFilled, decode::kFillNotOriginal;
 
 namespace {
 
 // The LM's unigram log10 probability of a word (its unknown-word one when
 // the LM does not know it). Thread-safe: no shared state.
+// The words of a phrase, split at single spaces ("human beings": "human", "beings").
+std::vector<std::string_view> words_of(std::string_view phrase) {
+  std::vector<std::string_view> out;
+  for (std::size_t start = 0; start <= phrase.size();) {
+    std::size_t space = phrase.find(' ', start);
+    if (space == std::string_view::npos) space = phrase.size();
+    out.push_back(phrase.substr(start, space - start));
+    start = space + 1;
+  }
+  return out;
+}
+
 double unigram_log10(const LanguageModel& lm, WordId id) {
   LmState ignored;
   return id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored);
@@ -251,19 +265,18 @@ struct SiteLearner::Impl {
     const LanguageModel& lm = *models.lm;
     double total = 0;
     LmState state = lm.null_context();
-    for (std::size_t start = 0; start <= phrase.size();) {
-      std::size_t space = phrase.find(' ', start);
-      if (space == std::string_view::npos) space = phrase.size();
-      const WordId id = lm.vocab_id(phrase.substr(start, space - start));
-      if (start == 0) {
+    bool first = true;
+    for (const std::string_view word : words_of(phrase)) {
+      const WordId id = lm.vocab_id(word);
+      if (first) {
         total += unigram_log10(lm, id);
         if (id != kUnknownWord) lm.score(lm.null_context(), id, &state);
+        first = false;
       } else {
         LmState next;
         total += id == kUnknownWord ? lm.unknown_log10() : lm.score(state, id, &next);
         state = next;
       }
-      start = space + 1;
     }
     return total;
   }
@@ -278,12 +291,9 @@ struct SiteLearner::Impl {
     double expected = static_cast<double>(site.words()) * std::pow(10.0, chain);
     if (form.find(' ') == std::string::npos) return expected;
     const LanguageModel& lm = *models.lm;
-    for (std::size_t start = 0; start <= form.size();) {
-      std::size_t space = form.find(' ', start);
-      if (space == std::string::npos) space = form.size();
-      const std::string w = form.substr(start, space - start);
-      expected = std::max(expected, form_of(site, w).count * std::pow(10.0, chain - unigram_log10(lm, lm.vocab_id(w))));
-      start = space + 1;
+    for (const std::string_view w : words_of(form)) {
+      expected = std::max(expected, form_of(site, std::string(w)).count *
+                                        std::pow(10.0, chain - unigram_log10(lm, lm.vocab_id(w))));
     }
     return expected;
   }
@@ -300,7 +310,9 @@ struct SiteLearner::Impl {
         return w[k].lower + w[k].suffix;
       };
       // A word a spinner may have written: not a name, no possessive.
-      auto plain = [&](std::size_t k) { return !w[k].lower.empty() && w[k].eligible && !w[k].name_like && w[k].suffix.empty(); };
+      auto plain = [&](std::size_t k) {
+        return !w[k].lower.empty() && w[k].eligible && !w[k].name_like && w[k].suffix.empty();
+      };
       for (std::size_t i = 0; i < w.size(); ++i, ++*position) {
         if (w[i].lower.empty()) continue;
         // The forms starting here: the word, and the two-word phrase when
@@ -315,7 +327,9 @@ struct SiteLearner::Impl {
           if (!plain(i) || phrase_log10(form) > kFillMaxUnigramLog10) continue;
           FillContext c;
           c.fold = static_cast<std::uint32_t>(fold);
-          c.hash = fnv1a64(std::string_view(reinterpret_cast<const char*>(position), sizeof *position), page_hash + (n - 1));
+          // A phrase's hash differs from its first word's at the same position.
+          c.hash = fnv1a64(std::string_view(reinterpret_cast<const char*>(position), sizeof *position),
+                           page_hash + (n - 1));
           const auto at = static_cast<std::ptrdiff_t>(i);
           const auto end = static_cast<std::ptrdiff_t>(i + n);
           c.words = {word(at - 2), word(at - 1), word(end), word(end + 1)};
@@ -418,12 +432,7 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
     const Form& f = surplus[k];
     // The form's words, and how often the LM expects the form.
     std::vector<WordId> self;
-    for (std::size_t start = 0; start <= f.word->size();) {
-      std::size_t space = f.word->find(' ', start);
-      if (space == std::string::npos) space = f.word->size();
-      self.push_back(lm.vocab_id(std::string_view(*f.word).substr(start, space - start)));
-      start = space + 1;
-    }
+    for (const std::string_view w : words_of(*f.word)) self.push_back(lm.vocab_id(w));
     const double self_expected = phrase_log10(*f.word);
     // The share of the form's occurrences that are natural: the LM's
     // expectation over the site's count (at least 1%: the LM's unigram is
