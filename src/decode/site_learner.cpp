@@ -14,6 +14,7 @@
 
 #include "common/checksum.h"
 #include "common/parallel.h"
+#include "common/words.h"
 #include "decode/pipeline.h"
 #include "decode/site_learner.h"
 #include "decode/site_learner_trees.h"
@@ -31,18 +32,6 @@ namespace {
 
 // The LM's unigram log10 probability of a word (its unknown-word one when
 // the LM does not know it). Thread-safe: no shared state.
-// The words of a phrase, split at single spaces ("human beings": "human", "beings").
-std::vector<std::string_view> words_of(std::string_view phrase) {
-  std::vector<std::string_view> out;
-  for (std::size_t start = 0; start <= phrase.size();) {
-    std::size_t space = phrase.find(' ', start);
-    if (space == std::string_view::npos) space = phrase.size();
-    out.push_back(phrase.substr(start, space - start));
-    start = space + 1;
-  }
-  return out;
-}
-
 double unigram_log10(const LanguageModel& lm, WordId id) {
   LmState ignored;
   return id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &ignored);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/words.h"
 #include "eval/scan.h"
 #include "unspin/error.h"
 
@@ -127,17 +128,7 @@ CoverageFn lexicon_coverage(const LexiconStack& lexicons) {
       return false;
     };
     if (reachable(spun, original)) return true;
-    auto split = [](std::string_view s) {
-      std::vector<std::string_view> words;
-      for (std::size_t start = 0; start <= s.size();) {
-        std::size_t space = s.find(' ', start);
-        if (space == std::string_view::npos) space = s.size();
-        words.push_back(s.substr(start, space - start));
-        start = space + 1;
-      }
-      return words;
-    };
-    const auto spun_words = split(spun), original_words = split(original);
+    const auto spun_words = words_of(spun), original_words = words_of(original);
     if (spun_words.size() < 2 || spun_words.size() != original_words.size()) return false;
     for (std::size_t i = 0; i < spun_words.size(); ++i) {
       if (spun_words[i] != original_words[i] && !reachable(spun_words[i], original_words[i])) return false;
