@@ -15,9 +15,10 @@
 // restored counts in one of 8 folds fixed by a hash of the page's key. The
 // page also adds how often it writes each word and two-word phrase
 // (FormCounts) and, for those rarer than the LM's most common ones, a
-// bounded sample of their contexts (the kFillContexts with the smallest hash in each fold, so the
-// sample of merged counts is the sample of one run). Sums and samples merge,
-// so partitions of a crawl are counted apart and added.
+// bounded sample of their contexts (the kFillContexts with the smallest hash
+// in each fold, so the sample of merged counts is the sample of one run).
+// Sums and samples merge, so partitions of a crawl are counted apart and
+// added.
 //
 // From the sums, two sources of candidate pairs. The decoder's: every pair a
 // page restored. LM fill-in (for originals no lexicon lists): a form (a word,
@@ -33,9 +34,9 @@
 // deficit log10((n_o + 1/2) / (E n_o + 1/2)) and the form's surplus, the mean
 // posterior, the restored share, the share of pages without o, its share of
 // the form's restorations, the pages; the fill-in margin over the next
-// original and the ratio per context,
-// whether only fill-in proposed it, the form's excess over the original's
-// missing occurrences, the form's words), and its prior is boosted regression
+// original and the ratio per context, whether only fill-in proposed it, the
+// form's excess over the original's missing occurrences, the form's words),
+// and its prior is boosted regression
 // trees over them,
 //   P(o -> s in the site's table) = sigmoid(F(x)),
 // F fitted on simulated sites of the build part against the simulator's true

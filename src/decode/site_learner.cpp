@@ -25,8 +25,8 @@ namespace unspin {
 
 // The fill-in constants (decode/site_learner.h).
 using decode::kFillMaxDeficitLog10, decode::kFillMaxForms, decode::kFillMaxFormWords, decode::kFillMaxMargin,
-    decode::kFillMaxOriginals, decode::kFillMaxUnigramLog10, decode::kFillMinCount, decode::kFillMinExcess, decode::kFillMinExpected,
-    decode::kFillMinSurplusLog10, decode::kFillNotFilled, decode::kFillNotOriginal;
+    decode::kFillMaxOriginals, decode::kFillMaxUnigramLog10, decode::kFillMinCount, decode::kFillMinExcess,
+    decode::kFillMinExpected, decode::kFillMinSurplusLog10, decode::kFillNotFilled, decode::kFillNotOriginal;
 
 namespace {
 
@@ -253,19 +253,12 @@ struct SiteLearner::Impl {
   double phrase_log10(std::string_view phrase) const {
     const LanguageModel& lm = *models.lm;
     double total = 0;
-    LmState state = lm.null_context();
-    bool first = true;
+    LmState state = lm.null_context();  // no context: the first word's unigram
     for (const std::string_view word : words_of(phrase)) {
       const WordId id = lm.vocab_id(word);
-      if (first) {
-        total += unigram_log10(lm, id);
-        if (id != kUnknownWord) lm.score(lm.null_context(), id, &state);
-        first = false;
-      } else {
-        LmState next;
-        total += id == kUnknownWord ? lm.unknown_log10() : lm.score(state, id, &next);
-        state = next;
-      }
+      LmState next;  // `in` and `out` are distinct states; an unknown word leaves no context
+      total += id == kUnknownWord ? lm.unknown_log10() : lm.score(state, id, &next);
+      state = next;
     }
     return total;
   }
