@@ -295,8 +295,10 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo
   echo "One simulated content-farm site: eval-part pages spun by one \`table\`-style table at intensity 1"
   echo "(half 1 of its groups; the learner's weights were fitted on build-part sites spun by half 0),"
-  echo "learned by \`unspin learn\`'s site learner (docs/ARCHITECTURE.md) and restored with the learned"
-  echo "table; \"each alone\": the same pages restored one by one without it. \`unspin ${sites_args[*]//$tmp\//}\`."
+  echo "learned by \`unspin learn\`'s site learner (docs/ARCHITECTURE.md); held-out pages restored with the"
+  echo "learned table, the learning pages as \`restore --same-source\` restores them (each with the table of"
+  echo "the other folds' pages); \"each alone\": the same pages restored one by one without it."
+  echo "\`unspin ${sites_args[*]//$tmp\//}\`."
   [[ $quick -eq 0 ]] && echo "Figure: [the learning curves](sites.svg)."
   echo
   echo "$sites_md"

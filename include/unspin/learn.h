@@ -43,6 +43,7 @@
 // table (src/eval/fit_site_learner.py; decode/site_learner_trees.h).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstddef>
@@ -57,6 +58,8 @@
 namespace unspin {
 
 inline constexpr std::size_t kLearnFolds = 8;
+// The prior a pair needs to be kept in a learned table by default (`learn --min-prior`, --same-source).
+inline constexpr double kLearnMinPrior = 0.5;
 
 // The sums one pair accumulates over a site's pages.
 struct PairCounts {
@@ -163,11 +166,39 @@ class SiteLearner {
   // Every pair with at least one restoration, and every fill-in pair, with its features.
   std::vector<PairFeatures> features(const SiteCounts& site) const;
   // The learned table: pairs whose prior is at least `min_prior`, strongest first.
-  std::vector<LearnedPair> table(const SiteCounts& site, double min_prior = 0.5) const;
+  std::vector<LearnedPair> table(const SiteCounts& site, double min_prior = kLearnMinPrior) const;
   // The pair's prior: the probability that the site's table holds it,
   // sigmoid of the boosted trees of decode/site_learner_trees.h over its
   // features.
   double prior(const PairFeatures& features) const;
+  // The fold observe() puts a page's counts in: a hash of `page_key`, or of
+  // the text when the key is empty.
+  static std::size_t fold_of(std::string_view page, std::string_view page_key);
+
+  // One site's pages restored with what is learned from them (`restore
+  // --same-source`), cross-fitted: the pages of each fold are restored with
+  // the table (pairs at >= min_prior) learned from the other folds' pages,
+  // so that no edit is judged by a prior its own page's evidence went into.
+  // (One table learned from every page and used on those same pages makes
+  // confident edits right less often than their confidence says, most at
+  // small sites; bench/RESULTS.md.) A fold whose table is empty is restored
+  // as each page alone. Restored with `options`; the learner's models.
+  struct SiteRestoration {
+    std::vector<BatchResult> results;  // page by page; an error for a page the restorer refuses
+    // Each fold's models: the learner's and the table of the other folds (null: none was learned,
+    // the fold's pages were restored alone).
+    std::array<std::shared_ptr<const Models>, kLearnFolds> fold_models;
+    bool learned() const {
+      return std::any_of(fold_models.begin(), fold_models.end(), [](const auto& m) { return m != nullptr; });
+    }
+  };
+  SiteRestoration restore(const std::vector<std::string_view>& pages, const std::vector<std::string_view>& keys,
+                          const RestoreOptions& options, double min_prior, unsigned threads) const;
+  // The same for pages already observed: counts[i] = observe(pages[i], key
+  // of page i), folds[i] = fold_of(pages[i], key of page i).
+  SiteRestoration restore(const std::vector<std::string_view>& pages, const std::vector<SiteCounts>& counts,
+                          const std::vector<std::size_t>& folds, const RestoreOptions& options, double min_prior,
+                          unsigned threads) const;
 
  private:
   struct Impl;

@@ -79,7 +79,7 @@ class LexiconStack {
   const Lexicon* front() const { return layers_.empty() ? nullptr : layers_.front().get(); }
 
  private:
-  std::vector<std::unique_ptr<Lexicon>> layers_;
+  std::vector<std::shared_ptr<const Lexicon>> layers_;  // immutable: copies of a stack share them
 };
 
 }  // namespace unspin

@@ -49,8 +49,11 @@ struct ModelInfo {
   std::string checksum;  // hex FNV-1a of the file's size and first 64 KiB (header and its checksums)
 };
 
+// The loaded models. Copies share what was loaded (the LM, the lexicons,
+// the screen's tables), which is immutable once loaded: with_learned_table()
+// is cheap.
 struct Models {
-  std::unique_ptr<LanguageModel> lm;
+  std::shared_ptr<const LanguageModel> lm;
   LexiconStack lexicons;
   std::vector<ModelInfo> info;
   // Originals listed in user lexicons (TSV, group tables), with the summed
@@ -81,6 +84,10 @@ struct Models {
   // held in memory, as `--lexicon FILE` of it would. Throws Error(kBadData)
   // when it is not one or holds no usable pair.
   void add_learned_table(std::string_view text, const std::string& origin);
+  // These models and a learned table (as add_learned_table), sharing what
+  // is loaded: a site's cross-fitted tables (learn.h, restore_site) cost one
+  // compiled table each, not a load of the models.
+  std::unique_ptr<Models> with_learned_table(std::string_view text, const std::string& origin) const;
 };
 
 // The default verdict threshold: 0.5 for every model set. The score is

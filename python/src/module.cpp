@@ -363,23 +363,18 @@ class Engine {
       }));
     }
     std::vector<std::string_view> views(texts.begin(), texts.end());
+    // As the CLI's --same-source: each text restored with the site learner's
+    // table learned from the others (SiteLearner::restore; alone when
+    // nothing was learned).
     std::vector<DocumentResult> results;
-    // As the CLI's --same-source: the site learner's table from these texts,
-    // then each text restored with it (alone when nothing was learned).
-    std::unique_ptr<Models> site_models;
-    std::unique_ptr<Restorer> site_restorer;
     report::Provenance site_provenance = provenance_same_source_;
     if (!views.empty()) {
-      const SiteCounts site = observe_all(views, {});
-      const std::vector<LearnedPair> pairs = learner().table(site, 0.5);
-      if (!pairs.empty()) {
-        site_models = Models::load(paths_);
-        site_models->add_learned_table(learned_table_text(pairs, site.pages()), "same-source");
-        site_restorer = std::make_unique<Restorer>(*site_models, options_);
-        site_provenance = report::make_provenance(*site_models, options_, true);
+      SiteLearner::SiteRestoration site = learner().restore(views, {}, options_, kLearnMinPrior, 0);
+      site_provenance = report::make_site_provenance(*models_, options_, site.learned());
+      for (BatchResult& b : site.results) {
+        if (b.error) throw *b.error;  // validated above: not expected
+        results.push_back(std::move(*b.result));
       }
-      const Restorer& r = site_restorer ? *site_restorer : *restorer_;
-      for (std::string_view v : views) results.push_back(r.run(v));
     }
     for (std::size_t k = 0; k < results.size(); ++k) {
       json res = result_json(texts[k], results[k], site_provenance);

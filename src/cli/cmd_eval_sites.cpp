@@ -84,7 +84,7 @@ int run_sites(const SitesOptions& o) {
   for (std::uint64_t seed : o.seeds) {
     config.seed = seed;
     std::cerr << "unspin: site seed " << seed << " (" << o.part << " part)\n";
-    results.push_back(eval::run_site(config, data, docs, *models, paths, learner,
+    results.push_back(eval::run_site(config, data, docs, *models, learner,
                                      [](const std::string& line) { std::cerr << "unspin:   " << line << "\n"; }));
   }
   if (!o.write_pages.empty()) {
@@ -105,10 +105,11 @@ int run_sites(const SitesOptions& o) {
       summary[k + "heldout_recall"] = p.heldout_learned.recall();
       summary[k + "heldout_precision"] = p.heldout_learned.precision();
       summary[k + "pair_precision"] = p.pair_precision();
-      never_hurts = never_hurts && p.heldout_learned.recall() >= p.heldout_alone.recall() &&
-                    p.heldout_learned.precision() >= p.heldout_alone.precision() &&
-                    p.learning_learned.recall() >= p.learning_alone.recall() &&
-                    p.learning_learned.precision() >= p.learning_alone.precision();
+      // Learning never hurts: over every site of this size (SitePoint::sites).
+      never_hurts = never_hurts && p.sites_heldout_learned.recall() >= p.sites_heldout_alone.recall() &&
+                    p.sites_heldout_learned.precision() >= p.sites_heldout_alone.precision() &&
+                    p.sites_learning_learned.recall() >= p.sites_learning_alone.recall() &&
+                    p.sites_learning_learned.precision() >= p.sites_learning_alone.precision();
     }
     summary["sites/never_hurts"] = never_hurts ? 1.0 : 0.0;
     const auto failures = eval::check_floors(summary, floors);

@@ -177,24 +177,16 @@ class Engine {
     });
     return *restorer_;
   }
-  // --same-source: the site learner's table from these documents is added to
-  // the models (as `learn` then `--lexicon` would), and the restorer rebuilt
-  // on them; returns the pairs learned (none when the evidence is too thin:
-  // the documents are then restored as each alone would be).
-  std::size_t learn_site(const std::vector<std::string_view>& texts, unsigned threads) {
+  // --same-source: the documents restored with the site learner's tables
+  // learned from them, cross-fitted (SiteLearner::restore; each alone when
+  // nothing was learned); the provenance then records the learned tables.
+  std::vector<BatchResult> restore_site(const std::vector<std::string_view>& texts, unsigned threads) {
     restorer();
-    SiteLearner learner(*models_, options_);
-    std::vector<SiteCounts> pages(texts.size());
-    parallel_for(texts.size(), threads, [&](unsigned, std::size_t i) { pages[i] = learner.observe(texts[i], ""); });
-    SiteCounts site;
-    for (const SiteCounts& p : pages) site.merge(p);
-    const std::vector<LearnedPair> pairs = learner.table(site, 0.5);
-    if (pairs.empty()) return 0;
-    models_->add_learned_table(learned_table_text(pairs, site.pages()), "same-source");
-    restorer_ = std::make_unique<Restorer>(*models_, options_);
-    provenance_ = report::make_provenance(*models_, options_, common_.same_source);
+    const SiteLearner learner(*models_, options_);
+    SiteLearner::SiteRestoration site = learner.restore(texts, {}, options_, kLearnMinPrior, threads);
+    provenance_ = report::make_site_provenance(*models_, options_, site.learned());
     add_archive(provenance_);
-    return pairs.size();
+    return std::move(site.results);
   }
   // The models' provenance once they are loaded; before (every document so
   // far restored from an archive source), the version, the archive and the
@@ -294,10 +286,9 @@ int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render r
     }
     if (texts.empty()) return status;
     std::vector<std::string_view> views(texts.begin(), texts.end());
-    // One source: the site learner's table from all of them, then each
-    // restored with it (SiteLearner, docs/ARCHITECTURE.md).
-    engine.learn_site(views, threads);
-    std::vector<BatchResult> results = engine.restorer().run_many(views, threads);
+    // One source: each restored with the site learner's table learned from
+    // the others (SiteLearner::restore, docs/ARCHITECTURE.md).
+    std::vector<BatchResult> results = engine.restore_site(views, threads);
     for (std::size_t i = 0; i < results.size(); ++i) {
       FileAnswer a;
       a.name = names[i];

@@ -102,6 +102,12 @@ void Models::add_learned_table(std::string_view text, const std::string& origin)
   info.push_back({"learned_lexicon", origin, ""});
 }
 
+std::unique_ptr<Models> Models::with_learned_table(std::string_view text, const std::string& origin) const {
+  auto out = std::make_unique<Models>(*this);
+  out->add_learned_table(text, origin);
+  return out;
+}
+
 std::string_view version() { return UNSPIN_VERSION; }
 
 }  // namespace unspin

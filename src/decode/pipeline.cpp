@@ -451,6 +451,11 @@ void Pipeline::pool_same_source(const std::vector<DocumentState*>& docs) const {
   }
 }
 
+double Pipeline::generic_edit_confidence(double raw) const {
+  const SpinnerModelParams& p = params_.model;
+  return !p.edit_curve.empty() ? interpolate_curve(p.edit_curve, raw) : sigmoid(p.edit_scale * logit(raw) + p.edit_bias);
+}
+
 std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
   const SpinnerModelParams& p = params_.model;
   std::vector<Decision> out;
@@ -474,7 +479,6 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     d.raw = doc.result.posterior[i];
     const bool user = (ref.arc->sources & kSourceUser) != 0;
     const bool learned = !user && (ref.arc->sources & kSourceLearned) != 0;
-    const auto& curve = user ? p.user_edit_curve : p.edit_curve;
     // A learned edit: the probability that it is right, from the pair's
     // learned prior and the model's evidence here (site_learner.h).
     const std::uint32_t entry = doc.model.occurrences()[i].entry;
@@ -482,9 +486,12 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
                                                               delta_sum[entry] / std::max(1, delta_count[entry]),
                                                               doc.model.entries()[entry].unspun > 0,
                                                               models_.learned_pages)
-                   : !curve.empty() ? interpolate_curve(curve, d.raw)
-                   : user         ? sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias)
-                                  : sigmoid(p.edit_scale * logit(d.raw) + p.edit_bias);
+                   : user ? (!p.user_edit_curve.empty() ? interpolate_curve(p.user_edit_curve, d.raw)
+                                                         : sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias))
+                          // A generic edit: on a site whose table was learned, the site's calibration (site_learner.h).
+                          : models_.learned_pairs > 0
+                              ? site_generic_edit_confidence(generic_edit_confidence(d.raw), models_.learned_pages)
+                              : generic_edit_confidence(d.raw);
     out.push_back(d);
   }
   return out;

@@ -108,6 +108,9 @@ class Pipeline {
   // Calibrated P(spun) from the model's evidence about a document.
   double calibrated_score(const DetectionEvidence& evidence) const;
   const DecoderParams& params() const { return params_; }
+  // The confidence of an edit on a generic lexicon pair off a site (no
+  // learned table): the edit curve at its posterior `raw`.
+  double generic_edit_confidence(double raw) const;
   // The document calibration in use: the user-table one when a user lexicon is loaded.
   const DetectionCalibration& detection() const {
     return models_.user_originals.empty() ? params_.model.detection : params_.model.user_detection;

@@ -486,7 +486,7 @@ double SiteLearner::prior(const PairFeatures& f) const {
 
 SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key) const {
   validate_input(page, impl_->options.max_input_bytes);
-  const std::size_t fold = fnv1a64(page_key.empty() ? page : page_key) % kLearnFolds;
+  const std::size_t fold = fold_of(page, page_key);
   const decode::Pipeline& pipeline = impl_->pipeline;
   SiteCounts out;
   std::size_t words = 0, position = 0;
@@ -651,6 +651,74 @@ std::vector<LearnedPair> SiteLearner::table(const SiteCounts& site, double min_p
     if (a.prior != b.prior) return a.prior > b.prior;
     if (a.count != b.count) return a.count > b.count;
     return a.original != b.original ? a.original < b.original : a.spun < b.spun;
+  });
+  return out;
+}
+
+std::size_t SiteLearner::fold_of(std::string_view page, std::string_view page_key) {
+  return fnv1a64(page_key.empty() ? page : page_key) % kLearnFolds;
+}
+
+SiteLearner::SiteRestoration SiteLearner::restore(const std::vector<std::string_view>& pages,
+                                                  const std::vector<std::string_view>& keys,
+                                                  const RestoreOptions& options, double min_prior,
+                                                  unsigned threads) const {
+  if (!keys.empty() && keys.size() != pages.size()) {
+    throw Error(ErrorCode::kUsage, "SiteLearner::restore: keys must be empty or one per page");
+  }
+  std::vector<SiteCounts> counts(pages.size());
+  std::vector<std::size_t> folds(pages.size());
+  parallel_for(pages.size(), threads, [&](unsigned, std::size_t i) {
+    const std::string_view key = keys.empty() ? std::string_view() : keys[i];
+    folds[i] = fold_of(pages[i], key);
+    try {
+      counts[i] = observe(pages[i], key);
+    } catch (const Error&) {
+      // Nothing counted: the restorer refuses the page again, and its result says why.
+    }
+  });
+  return restore(pages, counts, folds, options, min_prior, threads);
+}
+
+SiteLearner::SiteRestoration SiteLearner::restore(const std::vector<std::string_view>& pages,
+                                                  const std::vector<SiteCounts>& counts,
+                                                  const std::vector<std::size_t>& folds,
+                                                  const RestoreOptions& options, double min_prior,
+                                                  unsigned threads) const {
+  if (counts.size() != pages.size() || folds.size() != pages.size()) {
+    throw Error(ErrorCode::kUsage, "SiteLearner::restore: one count and one fold per page");
+  }
+  SiteRestoration out;
+  std::array<SiteCounts, kLearnFolds> by_fold;
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    if (folds[i] >= kLearnFolds) throw Error(ErrorCode::kUsage, "SiteLearner::restore: a fold is below 8");
+    by_fold[folds[i]].merge(counts[i]);
+  }
+  // Each fold's restorer: the models and the table of the other folds.
+  for (std::size_t f = 0; f < kLearnFolds; ++f) {
+    if (by_fold[f].pages() == 0) continue;
+    SiteCounts others;
+    for (std::size_t g = 0; g < kLearnFolds; ++g) {
+      if (g != f) others.merge(by_fold[g]);
+    }
+    const std::vector<LearnedPair> pairs = table(others, min_prior);
+    if (!pairs.empty()) {
+      out.fold_models[f] = impl_->models.with_learned_table(learned_table_text(pairs, others.pages()), "same-source");
+    }
+  }
+  std::array<std::unique_ptr<Restorer>, kLearnFolds> restorers;
+  const Restorer alone(impl_->models, options);
+  for (std::size_t f = 0; f < kLearnFolds; ++f) {
+    if (out.fold_models[f]) restorers[f] = std::make_unique<Restorer>(*out.fold_models[f], options);
+  }
+  out.results.resize(pages.size());
+  parallel_for(pages.size(), threads, [&](unsigned, std::size_t i) {
+    const Restorer& r = restorers[folds[i]] ? *restorers[folds[i]] : alone;
+    try {
+      out.results[i].result.emplace(r.run(pages[i]));
+    } catch (const Error& e) {
+      out.results[i].error.emplace(e);
+    }
   });
   return out;
 }

@@ -82,6 +82,32 @@ inline double learned_edit_confidence(double prior, double raw, double mean_delt
   return 1.0 / (1.0 + std::exp(-z));
 }
 
+// A generic edit with a site's learned table loaded: an edit the page's own
+// evidence makes on a lexicon pair the table does not hold (rule
+// UNSPIN_SUBSTITUTION). Its confidence off a site, c (the decoder's edit
+// curve), does not say how often it is right on a site whose table was
+// learned: the right pairs are the ones the table takes, more of them the
+// more pages it was learned from, while the page's own evidence stands on
+// a small site. The probability that it is right,
+//   P(right) = sigmoid(a0 + a1 logit(c) + a2 log10 pages),
+// pages those the table was learned from (its header; unknown: 1,000).
+// Fitted on the generic decisions at c >= 0.5 of the cross-fitted learning
+// pages of simulated build-part sites 18-20 at 10 / 50 / 200 / 1,000 pages
+// (`UNSPIN_SITES_GENERIC=FILE unspin eval sites --part build --seeds 18 19
+// 20`, `src/eval/fit_site_generic_edit.py`: 11,211 decisions, right 0.84 /
+// 0.70 / 0.50 / 0.36 of the time by site size; bench/RESULTS.md). Left out
+// one site at a time, those it puts at >= 0.9 were right 0.936 (1,162, at
+// 10 pages; a handful at larger sites).
+inline constexpr std::array<double, 3> kSiteGenericEditWeights = {2.0903, 1.6105, -1.132};
+
+inline double site_generic_edit_confidence(double confidence, std::size_t table_pages) {
+  const double c = std::clamp(confidence, 1e-4, 1 - 1e-4);
+  const auto& a = kSiteGenericEditWeights;
+  const double pages = table_pages > 0 ? static_cast<double>(table_pages) : 1000.0;
+  const double z = a[0] + a[1] * std::log(c / (1 - c)) + a[2] * std::log10(pages);
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
 // The site operating point: with a learned table loaded, an edit is applied
 // when its confidence is at least this (and the run's min_confidence), i.e.
 // a false edit costs nine missed restorations. Learned edits' confidence is

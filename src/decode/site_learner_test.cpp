@@ -411,6 +411,21 @@ TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidence) {
   EXPECT_LT(learned_edit_confidence(0.0, 0.0, -100.0, true), 0.01);
 }
 
+TEST(SiteGenericEditConfidence, StandsOnASmallSiteAndFallsOnALargeOne) {
+  // A generic edit the decoder is fairly sure of off a site: on a site whose
+  // table was learned from a few pages it is applied, on one learned from
+  // 1,000 it is not (the table holds the right pairs; what it left is mostly wrong).
+  const double c = 0.78;
+  EXPECT_GE(decode::site_generic_edit_confidence(c, 9), decode::kSiteApplyConfidence);
+  EXPECT_LT(decode::site_generic_edit_confidence(c, 875), decode::kSiteApplyConfidence);
+  EXPECT_GT(decode::site_generic_edit_confidence(0.9, 200), decode::site_generic_edit_confidence(0.6, 200));
+  EXPECT_GT(decode::site_generic_edit_confidence(c, 50), decode::site_generic_edit_confidence(c, 500));
+  EXPECT_EQ(decode::site_generic_edit_confidence(c, 0), decode::site_generic_edit_confidence(c, 1000));
+  EXPECT_LT(decode::site_generic_edit_confidence(0.5, 875), 0.5);
+  EXPECT_GT(decode::site_generic_edit_confidence(1.0, 10), 0.99);  // ends of the range stay finite
+  EXPECT_LT(decode::site_generic_edit_confidence(0.0, 1000), 0.01);
+}
+
 TEST(Models, CountTheLearnedPairsTheyHold) {
   Models models;
   EXPECT_EQ(models.learned_pairs, 0u);

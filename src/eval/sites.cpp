@@ -29,6 +29,8 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+std::string rp(const QualityCounts& q) { return fmt("%.3f", q.recall()) + " / " + fmt("%.3f", q.precision()); }
+
 
 }  // namespace
 
@@ -108,11 +110,37 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
   }
 }
 
+// Development aid (build part only): each generic decision (a lexicon pair
+// the learned table does not hold) of a page restored with a learned table,
+// for src/eval/fit_site_generic_edit.py: seed, site pages, the table's
+// pages, the posterior, the confidence off a site and on it, right.
+template <class Page>
+void dump_generic_decisions(const char* path, const Models& models, const RestoreOptions& options,
+                            std::uint64_t seed, std::size_t site_pages, const Page& page) {
+  const decode::Pipeline pipeline(models, options, decode::DecoderParams{});
+  decode::DocumentState doc = pipeline.prepare(page.spun.text);
+  static std::ofstream dump(path);
+  static bool header = false;
+  if (!header) dump << "seed\tpages\ttable_pages\traw\tgeneric\tconfidence\tcorrect\n";
+  header = true;
+  const std::vector<decode::Decision> decisions = pipeline.decode({&doc})[0];
+  for (const decode::Decision& d : decisions) {
+    if (d.arc->sources & (kSourceLearned | kSourceUser)) continue;
+    const double generic = pipeline.generic_edit_confidence(d.raw);
+    if (generic < 0.5) continue;  // never applied, on a site or off it
+    int correct = 0;
+    for (const GoldEdit& g : page.spun.edits) {
+      correct |= g.byte_begin == d.byte_begin && g.byte_end == d.byte_end && comparable(g.original) == d.arc->original;
+    }
+    dump << seed << '\t' << site_pages << '\t' << models.learned_pages << '\t' << d.raw << '\t' << generic << '\t'
+         << d.confidence << '\t' << correct << '\n';
+  }
+}
+
 }  // namespace
 
 SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const std::vector<CorpusDoc>& docs,
-                     const Models& models, const ModelPaths& paths, const SiteLearner& learner,
-                     const SiteProgress& progress) {
+                     const Models& models, const SiteLearner& learner, const SiteProgress& progress) {
   const auto start = std::chrono::steady_clock::now();
   SiteResults results;
   results.config = config;
@@ -192,6 +220,37 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
   });
   if (progress) progress("observed " + std::to_string(learn_max) + " pages, restored " + std::to_string(pages.size()) + " alone");
 
+  // Learning pages [first, first + count) as one site, restored as `restore
+  // --same-source` restores them (SiteLearner::restore: cross-fitted),
+  // graded at each threshold.
+  std::vector<std::size_t> folds(learn_max);
+  for (std::size_t i = 0; i < learn_max; ++i) folds[i] = SiteLearner::fold_of(pages[i].spun.text, pages[i].id);
+  // `with_table`, when given, receives the models with the table learned
+  // from all of them (null when it is empty), for held-out pages.
+  auto restore_learning = [&](std::size_t first, std::size_t count, std::unique_ptr<Models>* with_table = nullptr) {
+    std::vector<std::string_view> texts;
+    for (std::size_t i = first; i < first + count; ++i) texts.push_back(pages[i].spun.text);
+    const std::vector<SiteCounts> counts(observed.begin() + first, observed.begin() + first + count);
+    const std::vector<std::size_t> page_folds(folds.begin() + first, folds.begin() + first + count);
+    SiteLearner::SiteRestoration restored = learner.restore(texts, counts, page_folds, options, config.table_prior, config.threads);
+    if (with_table) {
+      SiteCounts site;
+      for (const SiteCounts& c : counts) site.merge(c);
+      const std::vector<LearnedPair> pairs = learner.table(site, config.table_prior);
+      if (!pairs.empty()) *with_table = models.with_learned_table(learned_table_text(pairs, count), "learned");
+    }
+    std::vector<std::vector<QualityCounts>> out(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      if (restored.results[k].error) throw *restored.results[k].error;
+      out[k] = graded(pages[first + k], restored.results[k].result->edits);
+      if (const char* path = std::getenv("UNSPIN_SITES_GENERIC")) {
+        const auto& fold = restored.fold_models[page_folds[k]];
+        if (fold) dump_generic_decisions(path, *fold, options, config.seed, count, pages[first + k]);
+      }
+    }
+    return out;
+  };
+
   SiteCounts site;
   std::size_t merged = 0;
   std::unique_ptr<std::ofstream> samples;
@@ -256,8 +315,7 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     std::unique_ptr<Models> with_table;
     std::unique_ptr<Restorer> restorer;
     if (!written.empty()) {
-      with_table = Models::load(paths);
-      with_table->add_learned_table(learned_table_text(written, n), "learned");
+      with_table = models.with_learned_table(learned_table_text(written, n), "learned");
       restorer = std::make_unique<Restorer>(*with_table, options);
     }
     if (restorer && std::getenv("UNSPIN_SITES_DECISIONS")) {
@@ -269,12 +327,17 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
                              learn_max, in_table);
     }
     std::vector<std::vector<QualityCounts>> learned_counts(pages.size());
+    // The learning pages as `restore --same-source` restores them: cross-fitted.
+    const std::vector<std::vector<QualityCounts>> learning_counts = restore_learning(0, n);
+    for (std::size_t i = 0; i < n; ++i) learned_counts[i] = learning_counts[i];
+    // The held-out pages with the table learned from every learning page (what `learn` writes).
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < pages.size(); ++i) {
       if (i < n || i >= learn_max) todo.push_back(i);
     }
     parallel_for(todo.size(), config.threads, [&](unsigned, std::size_t k) {
       const std::size_t i = todo[k];
+      if (i < n) return;  // cross-fitted above
       if (!restorer) {
         learned_counts[i] = alone_counts[i];
         return;
@@ -337,6 +400,33 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
         }
       }
     }
+    // The same site size again on the other disjoint runs of learning pages.
+    point.sites = learn_max / n;
+    std::vector<std::unique_ptr<Models>> site_models(point.sites);
+    for (std::size_t k = 0; k < point.sites; ++k) {
+      const std::vector<std::vector<QualityCounts>> counts =
+          k == 0 ? learning_counts : restore_learning(k * n, n, &site_models[k]);
+      for (std::size_t i = 0; i < n; ++i) {
+        point.sites_learning_learned.add(counts[i][0]);
+        point.sites_learning_alone.add(alone_counts[k * n + i][0]);
+      }
+    }
+    std::vector<QualityCounts> heldout_counts(pages.size() - learn_max);
+    parallel_for(heldout_counts.size(), config.threads, [&](unsigned, std::size_t j) {
+      const std::size_t i = learn_max + j;
+      const std::size_t k = j % point.sites;
+      if (k == 0) {
+        heldout_counts[j] = learned_counts[i][0];
+      } else if (site_models[k]) {
+        heldout_counts[j] = graded(pages[i], Restorer(*site_models[k], options).run(pages[i].spun.text).edits)[0];
+      } else {
+        heldout_counts[j] = alone_counts[i][0];
+      }
+    });
+    for (std::size_t j = 0; j < heldout_counts.size(); ++j) {
+      point.sites_heldout_learned.add(heldout_counts[j]);
+      point.sites_heldout_alone.add(alone_counts[learn_max + j][0]);
+    }
     if (progress) {
       progress(std::to_string(n) + " pages: " + std::to_string(point.learned) + " pairs, precision " +
                fmt("%.3f", point.pair_precision()) + ", held-out recall " +
@@ -344,7 +434,10 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
                " (alone " + fmt("%.3f", point.heldout_alone.recall()) + " at " +
                fmt("%.3f", point.heldout_alone.precision()) + "); recall at precision >= 0.95: " +
                fmt("%.3f", recall_at_precision(point.heldout_curve_learned, 0.95).first) + " (alone " +
-               fmt("%.3f", recall_at_precision(point.heldout_curve_alone, 0.95).first) + ")");
+               fmt("%.3f", recall_at_precision(point.heldout_curve_alone, 0.95).first) + "); over " +
+               std::to_string(point.sites) + " sites of this size: learning pages " + rp(point.sites_learning_learned) +
+               " (alone " + rp(point.sites_learning_alone) + "), held-out " + rp(point.sites_heldout_learned) +
+               " (alone " + rp(point.sites_heldout_alone) + ")");
     }
     results.points.push_back(std::move(point));
   }
@@ -379,11 +472,6 @@ std::vector<PriorBin> prior_bins(const std::vector<std::pair<double, bool>>& pri
   return bins;
 }
 
-namespace {
-
-std::string rp(const QualityCounts& q) { return fmt("%.3f", q.recall()) + " / " + fmt("%.3f", q.precision()); }
-
-}  // namespace
 
 std::string sites_markdown(const std::vector<SiteResults>& results) {
   std::string md;
@@ -395,13 +483,23 @@ std::string sites_markdown(const std::vector<SiteResults>& results) {
           std::to_string(r.config.heldout) + " held-out pages; " + fmt("%.0f", r.seconds) + " s, peak RSS " +
           fmt("%.0f", r.peak_rss_kb / 1024.0) + " MiB.\n\n";
     md += "| pages | pairs scored | pairs learned (prior >= " + fmt("%.2g", r.config.min_prior) +
-          ") | pair precision | held-out token coverage | learning pages R / P, learned | each alone | "
+          ") | pair precision | held-out token coverage | learning pages R / P, cross-fitted | each alone | "
           "held-out R / P, learned | each alone |\n|---|---|---|---|---|---|---|---|---|\n";
     for (const SitePoint& p : r.points) {
       md += "| " + std::to_string(p.pages) + " | " + std::to_string(p.candidates) + " | " + std::to_string(p.learned) +
             " | " + fmt("%.3f", p.pair_precision()) + " | " + fmt("%.3f", p.coverage()) + " | " +
             rp(p.learning_learned) + " | " + rp(p.learning_alone) + " | " + rp(p.heldout_learned) + " | " +
             rp(p.heldout_alone) + " |\n";
+    }
+    md += "\nLearning never hurts, over every site of each size: the learning pages cut into disjoint sites of that "
+          "many pages (the first is the site above), each site's pages restored as `restore --same-source` restores "
+          "them (cross-fitted), and each held-out page restored with the table of one of the sites (R / P):\n\n"
+          "| pages | sites | learning pages, learned | each alone | held-out pages, learned | each alone |\n"
+          "|---|---|---|---|---|---|\n";
+    for (const SitePoint& p : r.points) {
+      md += "| " + std::to_string(p.pages) + " | " + std::to_string(p.sites) + " | " + rp(p.sites_learning_learned) +
+            " | " + rp(p.sites_learning_alone) + " | " + rp(p.sites_heldout_learned) + " | " +
+            rp(p.sites_heldout_alone) + " |\n";
     }
     md += "\nHeld-out restoration by edit threshold (`--min-confidence`), learned table / each page alone, "
           "recall / precision; last column: the highest recall at precision >= 0.95:\n\n| pages |";
@@ -452,7 +550,11 @@ std::string sites_json(const std::vector<SiteResults>& results) {
                                 {"learning_alone", q(p.learning_alone)}, {"heldout_learned", q(p.heldout_learned)},
                                 {"heldout_alone", q(p.heldout_alone)},
                                 {"heldout_recall_at_p95", recall_at_precision(p.heldout_curve_learned, 0.95).first},
-                                {"heldout_alone_recall_at_p95", recall_at_precision(p.heldout_curve_alone, 0.95).first}});
+                                {"heldout_alone_recall_at_p95", recall_at_precision(p.heldout_curve_alone, 0.95).first},
+                                {"sites", p.sites}, {"sites_learning_learned", q(p.sites_learning_learned)},
+                                {"sites_learning_alone", q(p.sites_learning_alone)},
+                                {"sites_heldout_learned", q(p.sites_heldout_learned)},
+                                {"sites_heldout_alone", q(p.sites_heldout_alone)}});
     }
     out.push_back(site);
     all.insert(all.end(), r.priors.begin(), r.priors.end());

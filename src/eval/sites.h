@@ -64,6 +64,13 @@ struct SitePoint {
   // Held-out restoration as the edit threshold (--min-confidence) moves:
   // threshold -> counts (the shipped 0.5 is the figures above).
   std::map<double, QualityCounts> heldout_curve_learned, heldout_curve_alone;
+  // Learning never hurts, on more sites of this size than one: the learning
+  // pages cut into `sites` disjoint sites of `pages` pages each (the first
+  // is the one above), each restored cross-fitted, and each held-out page
+  // restored with the table of one of them (page j: site j mod sites). One
+  // site of 10 pages has ~17 edits alone; 100 of them, ~1,700.
+  std::size_t sites = 0;
+  QualityCounts sites_learning_learned, sites_learning_alone, sites_heldout_learned, sites_heldout_alone;
   double pair_precision() const { return learned ? double(learned_true) / learned : 1.0; }
   double coverage() const { return heldout_gold ? double(heldout_covered) / heldout_gold : 0.0; }
 };
@@ -86,12 +93,9 @@ inline const std::vector<double> kSiteThresholds = {0.5, 0.6, 0.7, 0.8, 0.9, 0.9
 // (0 when none), and that threshold (-1 when none).
 std::pair<double, double> recall_at_precision(const std::map<double, QualityCounts>& curve, double precision);
 
-// Runs one site. `docs`: the part's documents (config.part); `models` and
-// `paths` the same models (the learned table is added to a second load of
-// `paths`); `learner` on `models`.
+// Runs one site. `docs`: the part's documents (config.part); `learner` on `models`.
 SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const std::vector<CorpusDoc>& docs,
-                     const Models& models, const ModelPaths& paths, const SiteLearner& learner,
-                     const SiteProgress& progress = {});
+                     const Models& models, const SiteLearner& learner, const SiteProgress& progress = {});
 
 
 struct PriorBin {

@@ -59,6 +59,12 @@ Provenance make_provenance(const Models& models, const RestoreOptions& options, 
   return p;
 }
 
+Provenance make_site_provenance(const Models& models, const RestoreOptions& options, bool learned) {
+  Provenance p = make_provenance(models, options, true);
+  if (learned) p.models.push_back({{"role", "learned_lexicon"}, {"path", "same-source"}, {"checksum", ""}});
+  return p;
+}
+
 std::string_view error_code_name(ErrorCode code) {
   switch (code) {
     case ErrorCode::kUsage: return "usage";
