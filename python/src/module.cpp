@@ -115,7 +115,6 @@ class Engine {
     for (const auto& l : lexicons) paths.user_lexicons.push_back(l.string());
     std::vector<UserLexiconReport> reports;
     models_ = Models::load(paths, &reports);
-    paths_ = paths;
     for (std::size_t i = 0; i < reports.size(); ++i) {
       for (const std::string& w : reports[i].warnings) warnings_.push_back(w);
       if (reports[i].skipped > reports[i].warnings.size()) {
@@ -428,7 +427,6 @@ class Engine {
   }
 
   RestoreOptions options_;
-  ModelPaths paths_;
   std::unique_ptr<Models> models_;
   std::unique_ptr<Restorer> restorer_;
   std::unique_ptr<Restorer> restore_restorer_;

@@ -31,7 +31,6 @@ std::string fmt(const char* f, double v) {
 
 std::string rp(const QualityCounts& q) { return fmt("%.3f", q.recall()) + " / " + fmt("%.3f", q.precision()); }
 
-
 }  // namespace
 
 GroupTable table_half(const GroupTable& table, int half) {
@@ -320,7 +319,7 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     }
     if (restorer && std::getenv("UNSPIN_SITES_DECISIONS")) {
       // Development aid (build part only): every decision on a learned pair
-      // in the learning and the held-out pages, with the model's evidence,
+      // in the learning (with this one table, not cross-fitted) and the held-out pages, with the model's evidence,
       // whether it is right and the gold substitution on its span
       // (spun>original, "-": none).
       dump_learned_decisions(std::getenv("UNSPIN_SITES_DECISIONS"), *with_table, options, learner, site, pages, n,
@@ -471,7 +470,6 @@ std::vector<PriorBin> prior_bins(const std::vector<std::pair<double, bool>>& pri
   }
   return bins;
 }
-
 
 std::string sites_markdown(const std::vector<SiteResults>& results) {
   std::string md;
