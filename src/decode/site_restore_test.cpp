@@ -3,25 +3,17 @@
 // Models::with_learned_table, which those tables are loaded by. Uses the
 // compiled default models (skipped before ./setup.sh has built them).
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "lexicon/sources.h"
 #include "unspin/learn.h"
 #include "unspin/restore.h"
 
 namespace unspin {
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::unique_ptr<Models> default_models() {
   const std::string models = UNSPIN_MODELS_DIR;
@@ -64,7 +56,7 @@ TEST(SiteRestore, RestoresEachPageWithTheTableOfTheOtherFolds) {
   const auto models = default_models();
   if (!models) GTEST_SKIP() << "no compiled models in " << UNSPIN_MODELS_DIR;
   // A site: the spun example cut into pages, with keys that spread them over the folds.
-  const std::string spun = slurp(std::string(UNSPIN_SOURCE_DIR) + "/examples/spun-news.txt");
+  const std::string spun = lexicon::read_whole_file(std::string(UNSPIN_SOURCE_DIR) + "/examples/spun-news.txt");
   ASSERT_FALSE(spun.empty());
   std::vector<std::string> texts, keys;
   for (int i = 0; i < 24; ++i) {
