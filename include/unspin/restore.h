@@ -85,7 +85,7 @@ struct Models {
   // when it is not one or holds no usable pair.
   void add_learned_table(std::string_view text, const std::string& origin);
   // These models and a learned table (as add_learned_table), sharing what
-  // is loaded: a site's cross-fitted tables (learn.h, restore_site) cost one
+  // is loaded: a site's cross-fitted tables (SiteLearner::restore, learn.h) cost one
   // compiled table each, not a load of the models.
   std::unique_ptr<Models> with_learned_table(std::string_view text, const std::string& origin) const;
 };

@@ -20,6 +20,8 @@ import sys
 
 import numpy as np
 
+from fit_learned_edit import fit, prob  # the same logistic fit, beside this script
+
 
 def load(path):
     rows = []
@@ -36,16 +38,6 @@ def load(path):
 def design(r):
     c = np.clip(r[:, 2], 1e-4, 1 - 1e-4)
     return np.column_stack([np.log(c / (1 - c)), np.log10(r[:, 1])])
-
-
-def fit(x, y):
-    from sklearn.linear_model import LogisticRegression
-    m = LogisticRegression(C=1e6, max_iter=5000).fit(x, y)
-    return np.concatenate([m.intercept_, m.coef_[0]])
-
-
-def prob(w, x):
-    return 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
 
 
 def report(name, p, r, y):
