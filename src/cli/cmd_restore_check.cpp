@@ -3,9 +3,7 @@
 
 #include <cstdio>
 #include <iostream>
-#include <atomic>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,13 +15,10 @@
 #include "cli/progress.h"
 #include "common/parallel.h"
 #include "html/html.h"
-#include "lexicon/ulex_reader.h"
-#include "lm/ulm_file.h"
 #include "report/report.h"
+#include "unspin/engine.h"
 #include "unspin/error.h"
-#include "unspin/learn.h"
 #include "unspin/restore.h"
-#include "unspin/trace.h"
 
 namespace unspin::cli {
 namespace {
@@ -113,124 +108,27 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
       ->check(CLI::Range(0u, 1024u));
 }
 
-// What one document's run produced: the result, and the archive source it
-// was restored from, if any.
-struct RunOutput {
-  DocumentResult result;
-  std::optional<std::pair<std::string, double>> source;
-};
-
-// Models are loaded on first use, so bad input is reported before (and
-// without) touching the models, and a run over unreadable files is instant.
-// Thread-safe: run() may be called from the workers of ordered_parallel at
-// once (worker indexes below `workers`): the Restorer is shared (immutable),
-// each worker has its own archive connection.
-class Engine {
- public:
-  Engine(const CommonOptions& o, unsigned workers) : common_(o), tracers_(resolve_threads(workers)) {
-    options_.max_input_bytes = parse_size(o.max_input);
-    options_.adapt = !o.no_adapt;
-    options_.min_confidence = o.min_confidence;
-    options_.verdict_threshold = o.threshold;
-    options_.base_rate = o.base_rate;
-    options_.review_threshold = o.review_threshold;
-    options_.screen = !o.no_screen;
-    options_.papers = o.papers;
-    options_.allow = read_allow_list(o.allow_file);
-    archive_only_.version = std::string(version());
-    archive_only_.options = {{"min_confidence", options_.min_confidence}, {"same_source", o.same_source}};
-    add_archive(archive_only_);
-  }
-  const RestoreOptions& options() const { return options_; }
-  const Restorer& restorer() {
-    std::call_once(load_once_, [&] {
-      ModelPaths paths = common_.models_dir.empty() ? ModelPaths::defaults()
-                                                    : ModelPaths::in_folder(common_.models_dir);
-      paths.user_lexicons = common_.user_lexicons;
-      if (common_.verify_models) {
-        lm::verify_ulm(paths.lm);  // throws Error(kBadModel) naming the file
-        for (const std::string& lex : [&] {
-               std::vector<std::string> all{paths.lexicon};
-               for (const std::string& u : paths.user_lexicons) {
-                 if (u.ends_with(".ulex")) all.push_back(u);
-               }
-               return all;
-             }()) {
-          auto file = lexicon::UlexLexicon::from_file(lex, "rebuild it (./setup.sh or unspin lexicon build)");
-          const std::string problem = lexicon::verify_ulex(*file);
-          if (!problem.empty()) throw Error(ErrorCode::kBadModel, lex + ": " + problem + "; rebuild it");
-        }
-      }
-      std::vector<UserLexiconReport> reports;
-      models_ = Models::load(paths, &reports);
-      for (std::size_t i = 0; i < reports.size(); ++i) {
-        for (const std::string& w : reports[i].warnings) std::cerr << "unspin: warning: " << w << "\n";
-        if (reports[i].skipped > reports[i].warnings.size()) {
-          std::cerr << "unspin: warning: " << paths.user_lexicons[i] << ": "
-                    << reports[i].skipped - reports[i].warnings.size() << " more lines skipped\n";
-        }
-      }
-      restorer_ = std::make_unique<Restorer>(*models_, options_);
-      provenance_ = report::make_provenance(*models_, options_, common_.same_source);
-      add_archive(provenance_);
-      loaded_.store(true, std::memory_order_release);
-    });
-    return *restorer_;
-  }
-  // --same-source: the documents restored with the site learner's tables
-  // learned from them, cross-fitted (SiteLearner::restore; each alone when
-  // nothing was learned); the provenance then records the learned tables.
-  std::vector<BatchResult> restore_site(const std::vector<std::string_view>& texts, unsigned threads) {
-    restorer();
-    const SiteLearner learner(*models_, options_);
-    SiteLearner::SiteRestoration site = learner.restore(texts, {}, options_, kLearnMinPrior, threads);
-    provenance_ = report::make_site_provenance(*models_, options_, site.learned());
-    add_archive(provenance_);
-    return std::move(site.results);
-  }
-  // The models' provenance once they are loaded; before (every document so
-  // far restored from an archive source), the version, the archive and the
-  // options, without models (none was used).
-  const report::Provenance& provenance() const {
-    return loaded_.load(std::memory_order_acquire) ? provenance_ : archive_only_;
-  }
-  // The archive path when a source is found, else the decoder.
-  RunOutput run(unsigned worker, std::string_view text) {
-    RunOutput out;
-    if (!common_.archive.empty()) {
-      Worker& w = tracers_.at(worker);
-      if (!w.tracer) {
-        w.archive = open_archive(common_.archive, ArchiveAccess::kRead);
-        w.tracer = std::make_unique<Tracer>(*w.archive, TraceOptions{});
-      }
-      if (auto found = w.tracer->restore_from_source(text)) {
-        out.source.emplace(found->source_id, found->source_score);
-        out.result = std::move(found->result);
-        return out;
-      }
-    }
-    out.result = restorer().run(text);
-    return out;
-  }
-
- private:
-  struct Worker {
-    std::unique_ptr<archive::ArchiveStore> archive;
-    std::unique_ptr<Tracer> tracer;
-  };
-  const CommonOptions& common_;
-  RestoreOptions options_;
-  std::once_flag load_once_;
-  std::atomic<bool> loaded_{false};
-  std::unique_ptr<Models> models_;
-  std::unique_ptr<Restorer> restorer_;
-  report::Provenance provenance_;
-  report::Provenance archive_only_;
-  std::vector<Worker> tracers_;
-  void add_archive(report::Provenance& p) const {
-    if (!common_.archive.empty()) p.models.push_back({{"role", "archive"}, {"path", common_.archive}});
-  }
-};
+// The engine's options from the command line (the CLI decides nothing of its own).
+EngineOptions engine_options(const CommonOptions& o) {
+  EngineOptions e;
+  e.models = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+  e.models.user_lexicons = o.user_lexicons;
+  e.verify_models = o.verify_models;
+  e.archive = o.archive;
+  e.same_source = o.same_source;
+  RestoreOptions& r = e.restore;
+  r.max_input_bytes = parse_size(o.max_input);
+  r.adapt = !o.no_adapt;
+  r.min_confidence = o.min_confidence;
+  r.verdict_threshold = o.threshold;
+  r.base_rate = o.base_rate;
+  r.review_threshold = o.review_threshold;
+  r.screen = !o.no_screen;
+  r.papers = o.papers;
+  r.allow = read_allow_list(o.allow_file);
+  e.on_warning = [](const std::string& w) { std::cerr << "unspin: warning: " << w << "\n"; };
+  return e;
+}
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
@@ -247,8 +145,8 @@ std::string document_text(std::string raw, bool html, std::size_t max_bytes) {
   return text;
 }
 
-void add_source(nlohmann::json& j, const RunOutput& run) {
-  if (run.source) j["source"] = {{"id", run.source->first}, {"score", run.source->second}};
+void add_source(nlohmann::json& j, const EngineAnswer& answer) {
+  if (answer.source) j["source"] = {{"id", answer.source->id}, {"score", answer.source->score}};
 }
 
 // One input file's answer, made on a worker thread, written in input order.
@@ -259,20 +157,20 @@ struct FileAnswer {
   nlohmann::json json;  // check --json
 };
 
-// Runs every input on o.threads threads, calling render(worker, name, text,
-// run, answer) on the worker and writing the answers in input order;
+// Runs every input on o.threads threads, calling render(name, text,
+// engine_answer, answer) on the worker and writing the answers in input order;
 // reports per-file errors on stderr and carries on; returns the first error's
 // exit status (0 when all succeeded). Inputs in flight are bounded (a few per
 // thread), so memory does not grow with the number of files.
 template <typename Render, typename Emit>
-int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render render, Emit emit) {
+int run_files(const CommonOptions& o, const Engine& engine, unsigned threads, Render render, Emit emit) {
   int status = 0;
   auto fail = [&](const std::string& name, const Error& e) {
     std::cerr << "unspin: error: " << display_name(name) << ": " << e.what() << "\n";
     if (status == 0) status = static_cast<int>(e.code());
   };
   Progress progress(o.files.size(), 0, "files");
-  const std::size_t max_bytes = engine.options().max_input_bytes;
+  const std::size_t max_bytes = engine.options().restore.max_input_bytes;
   if (o.same_source && o.files.size() > 1) {
     std::vector<std::string> texts;
     std::vector<std::string> names;
@@ -288,7 +186,7 @@ int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render r
     std::vector<std::string_view> views(texts.begin(), texts.end());
     // One source: each restored with the site learner's table learned from
     // the others (SiteLearner::restore, docs/ARCHITECTURE.md).
-    std::vector<BatchResult> results = engine.restore_site(views, threads);
+    std::vector<SiteAnswer> results = engine.run_site(views, {}, threads);
     for (std::size_t i = 0; i < results.size(); ++i) {
       FileAnswer a;
       a.name = names[i];
@@ -296,7 +194,7 @@ int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render r
         fail(names[i], *results[i].error);
         continue;
       }
-      render(0u, names[i], texts[i], RunOutput{std::move(*results[i].result), std::nullopt}, a);
+      render(names[i], texts[i], *results[i].answer, a);
       emit(a);
       progress.advance();
     }
@@ -311,12 +209,12 @@ int run_files(const CommonOptions& o, Engine& engine, unsigned threads, Render r
         return next++;
       },
       [](const std::size_t&) -> std::size_t { return 1; },
-      [&](unsigned worker, std::size_t& i) {
+      [&](unsigned, std::size_t& i) {
         FileAnswer a;
         a.name = o.files[i];
         try {
           const std::string text = document_text(read_input(a.name, max_bytes), o.html, max_bytes);
-          render(worker, a.name, text, engine.run(worker, text), a);
+          render(a.name, text, engine.run(text), a);
         } catch (const Error& e) {
           a.error = e;
         }
@@ -428,11 +326,11 @@ std::string human_report(const std::string& name, std::string_view text, const D
 }
 
 int run_restore(const CommonOptions& o) {
-  Engine engine(o, o.threads);
+  const Engine engine(engine_options(o));
   const bool headers = o.files.size() > 1;
   return run_files(
       o, engine, o.threads,
-      [&](unsigned, const std::string&, std::string_view, const RunOutput& run, FileAnswer& a) {
+      [&](const std::string&, std::string_view, const EngineAnswer& run, FileAnswer& a) {
         a.text = run.result.restored;
       },
       [&](const FileAnswer& a) {
@@ -444,15 +342,15 @@ int run_restore(const CommonOptions& o) {
 }
 
 int run_check(const CommonOptions& o, bool as_json) {
-  Engine engine(o, o.threads);
+  const Engine engine(engine_options(o));
   const report::OffsetUnit unit = report::parse_offset_unit(o.offsets);
   const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   json all = json::array();
   int status = run_files(
       o, engine, o.threads,
-      [&](unsigned, const std::string& name, std::string_view text, const RunOutput& run, FileAnswer& a) {
+      [&](const std::string& name, std::string_view text, const EngineAnswer& run, FileAnswer& a) {
         if (as_json) {
-          a.json = report::document_json(text, run.result, unit, &engine.provenance());
+          a.json = report::document_json(text, run.result, unit, run.provenance.get());
           add_source(a.json, run);
           if (o.html) a.json["text_extracted"] = true;
           a.json["file"] = display_name(name);
@@ -482,9 +380,9 @@ int run_check(const CommonOptions& o, bool as_json) {
 // thread, but always one) are in flight, so memory does not grow with the
 // size of the stream.
 int run_jsonl(const CommonOptions& o, bool restore) {
-  Engine engine(o, o.threads);
+  const Engine engine(engine_options(o));
   const report::OffsetUnit unit = report::parse_offset_unit(o.offsets);
-  const std::size_t max_bytes = engine.options().max_input_bytes;
+  const std::size_t max_bytes = engine.options().restore.max_input_bytes;
   const unsigned threads = resolve_threads(o.threads);
   int status = 0;
   for (const std::string& file : o.files) {
@@ -508,10 +406,10 @@ int run_jsonl(const CommonOptions& o, bool restore) {
     Progress progress(0, reader->size_hint(), "lines");
     std::size_t line_no = 0;
     // The provenance's JSON text, made once per worker and Provenance object
-    // (engine.provenance() is one object before the models load and another
-    // after; neither changes once in use).
+    // (the engine's is one object before the models load and another after;
+    // neither changes once in use).
     struct ProvenanceText {
-      const report::Provenance* of = nullptr;
+      std::shared_ptr<const Provenance> of;
       std::string json;
     };
     std::vector<ProvenanceText> provenance_text(threads);
@@ -530,7 +428,7 @@ int run_jsonl(const CommonOptions& o, bool restore) {
             report::JsonlAnswer answer;
             std::string restored;                            // check: the result's restored text
             std::string paragraphs_json;                     // check: its "paragraphs", as JSON text
-            const report::Provenance* provenance = nullptr;  // check: set when a result was made
+            std::shared_ptr<const Provenance> provenance;    // check: set when a result was made
             if (item.line.too_long) {
               const Error e(ErrorCode::kTooLarge,
                             "the line is larger than the input limit of " + std::to_string(max_bytes) +
@@ -541,7 +439,7 @@ int run_jsonl(const CommonOptions& o, bool restore) {
               answer = report::answer_jsonl_line(
                   item.line.text, item.line_no, o.html, [&](const std::string& content, bool html) {
                     const std::string text = document_text(content, html, max_bytes);
-                    RunOutput run = engine.run(worker, text);
+                    EngineAnswer run = engine.run(text);
                     if (restore) {
                       json res = report::restore_json(text, run.result, unit);
                       add_source(res, run);
@@ -556,14 +454,14 @@ int run_jsonl(const CommonOptions& o, bool restore) {
                     if (html) res["text_extracted"] = true;
                     report::append_paragraphs_json(paragraphs_json, text, run.result, unit);
                     restored = std::move(run.result.restored);
-                    provenance = &engine.provenance();
+                    provenance = run.provenance;
                     return res;
                   });
             }
             if (provenance && !answer.error) {
               // The bytes of answer.out.dump() with "paragraphs", "provenance" and "restored" in it.
               ProvenanceText& p = provenance_text.at(worker);
-              if (p.of != provenance) {
+              if (p.of.get() != provenance.get()) {
                 p.json = report::provenance_json(*provenance).dump(-1, ' ', false, json::error_handler_t::replace);
                 p.of = provenance;
               }

@@ -136,7 +136,10 @@ struct JsonTextWithModels : ::testing::Test {
 
 TEST_F(JsonTextWithModels, ALineOfResultsIsTheDumpOfTheWholeResult) {
   const Restorer restorer(*models, RestoreOptions{});
-  const Provenance provenance = make_provenance(*models, RestoreOptions{}, false);
+  Provenance provenance;
+  provenance.version = std::string(version());
+  provenance.models = models->info;
+  provenance.models_loaded = true;
   const std::string clean =
       "The company said on Tuesday that prices had risen during the past months, including a sharp increase in the "
       "cost of fuel. Its chief executive told reporters that the company would keep its customers.\n\n"

@@ -34,37 +34,6 @@ std::uint32_t OffsetMapper::at(std::uint32_t byte) {
   return units_;
 }
 
-Provenance make_provenance(const Models& models, const RestoreOptions& options, bool same_source) {
-  Provenance p;
-  p.version = std::string(version());
-  for (const ModelInfo& m : models.info) {
-    json entry{{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}};
-    if (m.role == "listed_phrases") {  // SCHEMA §2: the list's name, version, licence and attribution
-      const listed::ListInfo& info = listed::PhraseList::builtin().info();
-      entry["name"] = info.name;
-      entry["version"] = info.version;
-      entry["licence"] = info.licence;
-      entry["attribution"] = info.attribution;
-    }
-    p.models.push_back(std::move(entry));
-  }
-  p.options = {{"min_confidence", options.min_confidence},
-               {"base_rate", options.base_rate},
-               {"review_threshold", options.review_threshold},
-               {"screen", options.screen},
-               {"threshold", options.verdict_threshold < 0 ? default_verdict_threshold(models) : options.verdict_threshold},
-               {"allow", options.allow.size()},
-               {"adapt", options.adapt},
-               {"same_source", same_source}};
-  return p;
-}
-
-Provenance make_site_provenance(const Models& models, const RestoreOptions& options, bool learned) {
-  Provenance p = make_provenance(models, options, true);
-  if (learned) p.models.push_back({{"role", "learned_lexicon"}, {"path", "same-source"}, {"checksum", ""}});
-  return p;
-}
-
 std::string_view error_code_name(ErrorCode code) {
   switch (code) {
     case ErrorCode::kUsage: return "usage";
@@ -291,7 +260,38 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
 }
 
 json provenance_json(const Provenance& p) {
-  return {{"version", p.version}, {"models", p.models}, {"options", p.options}};
+  json models = json::array();
+  for (const ModelInfo& m : p.models) {
+    if (m.role == "archive") {  // a database, not a model file: no checksum
+      models.push_back({{"role", m.role}, {"path", m.path}});
+      continue;
+    }
+    json entry{{"role", m.role}, {"path", m.path}, {"checksum", m.checksum}};
+    if (m.role == "listed_phrases") {  // SCHEMA §2: the list's name, version, licence and attribution
+      const listed::ListInfo& info = listed::PhraseList::builtin().info();
+      entry["name"] = info.name;
+      entry["version"] = info.version;
+      entry["licence"] = info.licence;
+      entry["attribution"] = info.attribution;
+    }
+    models.push_back(std::move(entry));
+  }
+  const RestoreOptions& o = p.options;
+  json options;
+  if (!p.models_loaded) {
+    // No document needed the models (each was restored from an archive source).
+    options = {{"min_confidence", o.min_confidence}, {"same_source", p.same_source}};
+  } else {
+    options = {{"min_confidence", o.min_confidence},
+               {"base_rate", o.base_rate},
+               {"review_threshold", o.review_threshold},
+               {"screen", o.screen},
+               {"threshold", o.verdict_threshold < 0 ? default_verdict_threshold() : o.verdict_threshold},
+               {"allow", o.allow.size()},
+               {"adapt", o.adapt},
+               {"same_source", p.same_source}};
+  }
+  return {{"version", p.version}, {"models", std::move(models)}, {"options", std::move(options)}};
 }
 
 void append_json_string(std::string& out, std::string_view s) {

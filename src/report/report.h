@@ -12,26 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "unspin/error.h"
-#include "unspin/restore.h"
+#include "unspin/engine.h"
 
 namespace unspin::report {
 
 enum class OffsetUnit { kCodePoint, kUtf16 };
 // "codepoint" / "utf16"; throws Error(kUsage) otherwise.
 OffsetUnit parse_offset_unit(std::string_view name);
-
-struct Provenance {
-  std::string version;
-  nlohmann::json models = nlohmann::json::array();  // [{role, path, checksum}]
-  nlohmann::json options = nlohmann::json::object();
-};
-
-// The provenance of results made with these models and options (SCHEMA §2).
-Provenance make_provenance(const Models& models, const RestoreOptions& options, bool same_source);
-// --same-source: make_provenance(models, options, true), and when the site's
-// pages were restored with learned tables (SiteLearner::restore: one per
-// fold) a "learned_lexicon" of path "same-source" after the models.
-Provenance make_site_provenance(const Models& models, const RestoreOptions& options, bool learned);
 
 // Members document_json may leave out, for a caller that writes them as
 // text itself (`check --jsonl`: append_json_string, append_paragraphs_json).

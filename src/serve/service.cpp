@@ -24,8 +24,8 @@
 #include "serve/metrics.h"
 #include "serve/request.h"
 #include "serve/web_assets.h"
+#include "unspin/engine.h"
 #include "unspin/error.h"
-#include "unspin/trace.h"
 
 namespace unspin::serve {
 namespace {
@@ -105,42 +105,6 @@ class DecodeSlots {
   Metrics& metrics_;
 };
 
-// Tracers are not thread-safe (one SQLite connection each): a pool of them,
-// one checked out per document.
-class TracerPool {
- public:
-  explicit TracerPool(std::string path) : path_(std::move(path)) {}
-  template <typename Fn>
-  auto with_tracer(Fn fn) {
-    std::unique_ptr<Entry> entry;
-    {
-      std::lock_guard lock(mutex_);
-      if (!free_.empty()) {
-        entry = std::move(free_.back());
-        free_.pop_back();
-      }
-    }
-    if (!entry) {
-      entry = std::make_unique<Entry>();
-      entry->store = open_archive(path_, ArchiveAccess::kRead);
-      entry->tracer = std::make_unique<Tracer>(*entry->store, TraceOptions{});
-    }
-    auto result = fn(*entry->tracer);
-    std::lock_guard lock(mutex_);
-    free_.push_back(std::move(entry));
-    return result;
-  }
-
- private:
-  struct Entry {
-    std::unique_ptr<archive::ArchiveStore> store;
-    std::unique_ptr<Tracer> tracer;
-  };
-  std::string path_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Entry>> free_;
-};
-
 // The route name used in metrics and logs: fixed names, never a raw path.
 std::string route_of(const std::string& path) {
   static const char* const kRoutes[] = {"/v1/check", "/v1/restore", "/v1/batch", "/v2/check", "/v2/languages",
@@ -210,10 +174,8 @@ void raise_descriptor_limit() {
 
 struct Service::Impl {
   ServeOptions options;
-  std::unique_ptr<Models> models;
-  std::unique_ptr<Restorer> restorer;  // with the server-wide options
-  report::Provenance provenance;
-  std::unique_ptr<TracerPool> tracers;
+  // The models, the server-wide options and the archive (declared after `options`).
+  Engine engine{engine_options(options)};
   Metrics metrics;
   DecodeSlots slots;
   DeadlineServer server{connection_limits(options),
@@ -221,6 +183,14 @@ struct Service::Impl {
   std::mutex log_mutex;
   int port = -1;
   int listen_fd = -1;  // the listening socket, to raise httplib's listen backlog of 5
+
+  static EngineOptions engine_options(const ServeOptions& o) {
+    EngineOptions e;
+    e.models = o.models;
+    e.restore = o.restore;
+    e.archive = o.archive;
+    return e;
+  }
 
   static ConnectionLimits connection_limits(const ServeOptions& o) {
     ConnectionLimits l;
@@ -238,25 +208,15 @@ struct Service::Impl {
         slots(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()),
               options.queue, metrics) {
     raise_descriptor_limit();
-    models = Models::load(options.models);
-    restorer = std::make_unique<Restorer>(*models, options.restore);
-    provenance = report::make_provenance(*models, options.restore, false);
-    if (!options.archive.empty()) {
-      tracers = std::make_unique<TracerPool>(options.archive);
-      tracers->with_tracer([](Tracer&) { return 0; });  // open it now: a bad archive fails at start
-    }
+    engine.load();  // bad models or a bad archive fail at start
     setup();
   }
 
-  // A decoded document: the server-wide restorer, or one with the request's
-  // overrides (cheap to build: it holds the options and the shared models).
-  struct Outcome {
-    DocumentResult result;
-    std::optional<std::pair<std::string, double>> source;
-    report::Provenance provenance;
-  };
+  // A document answered by the engine, with the request's overrides. Only
+  // decode slots call the engine, so the CPU work stays at --threads.
   // `admitted`: never refused for a full queue (a batch's lines after the first).
-  Outcome decode(const std::string& text, const NativeOptions* overrides, bool admitted = false) {
+  EngineAnswer decode(const std::string& text, const NativeOptions* overrides, bool restore,
+                      bool admitted = false) {
     std::optional<DecodeSlots::Ticket> ticket =
         slots.acquire(std::chrono::duration_cast<Clock::duration>(
                           std::chrono::duration<double>(options.queue_timeout_seconds)),
@@ -265,30 +225,16 @@ struct Service::Impl {
       metrics.record_rejected();
       throw RequestError(503, "overloaded", "the server is busy: every decode thread is taken and the queue is full; retry later");
     }
-    Outcome out;
-    out.provenance = provenance;
-    if (tracers) {
-      std::optional<SourceRestoration> found =
-          tracers->with_tracer([&](Tracer& t) { return t.restore_from_source(text); });
-      if (found) {
-        out.source.emplace(found->source_id, found->source_score);
-        out.result = std::move(found->result);
-        return out;
-      }
+    RequestOptions request;
+    request.restore = restore;
+    if (overrides) {
+      request.verdict_threshold = overrides->threshold;
+      request.min_confidence = overrides->min_confidence;
+      request.base_rate = overrides->base_rate;
+      request.papers = overrides->papers;
+      request.allow = overrides->allow;
     }
-    if (overrides && overrides->overrides_engine()) {
-      RestoreOptions r = options.restore;
-      if (overrides->threshold) r.verdict_threshold = *overrides->threshold;
-      if (overrides->min_confidence) r.min_confidence = *overrides->min_confidence;
-      if (overrides->base_rate) r.base_rate = *overrides->base_rate;
-      if (overrides->papers) r.papers = *overrides->papers;
-      r.allow.insert(r.allow.end(), overrides->allow.begin(), overrides->allow.end());
-      out.provenance.options = report::make_provenance(*models, r, false).options;
-      out.result = Restorer(*models, r).run(text);
-    } else {
-      out.result = restorer->run(text);
-    }
-    return out;
+    return engine.run(text, request);
   }
 
   // --- answers ---------------------------------------------------------
@@ -370,7 +316,7 @@ struct Service::Impl {
       return;
     }
     validate_input(lt.text, options.max_body);
-    Outcome o = decode(lt.text, nullptr);
+    EngineAnswer o = decode(lt.text, nullptr, /*restore=*/false);
     report::OffsetMap map;
     if (lt.annotation) {
       const AnnotatedText& a = *lt.annotation;
@@ -381,10 +327,10 @@ struct Service::Impl {
 
   void native_check(const httplib::Request& req, httplib::Response& res, const std::string& body, bool restore) {
     NativeRequest in = parse_native_request(body, options.max_body);
-    Outcome o = decode(in.text, &in.options);
+    EngineAnswer o = decode(in.text, &in.options, restore);
     json out = restore ? report::restore_json(in.text, o.result, in.options.unit)
-                       : report::document_json(in.text, o.result, in.options.unit, &o.provenance);
-    if (o.source) out["source"] = {{"id", o.source->first}, {"score", o.source->second}};
+                       : report::document_json(in.text, o.result, in.options.unit, o.provenance.get());
+    if (o.source) out["source"] = {{"id", o.source->id}, {"score", o.source->score}};
     if (!in.id.is_null()) out["id"] = in.id;
     if (!in.url.is_null()) out["url"] = in.url;
     send_json(res, out);
@@ -421,9 +367,9 @@ struct Service::Impl {
           ++*line_number;
           report::JsonlAnswer answer = report::answer_jsonl_line(line, *line_number, [&](const std::string& text) {
             validate_input(text, options.max_body);
-            Outcome o = decode(text, &batch_options, /*admitted=*/true);
-            json r = report::document_json(text, o.result, batch_options.unit, &o.provenance);
-            if (o.source) r["source"] = {{"id", o.source->first}, {"score", o.source->second}};
+            EngineAnswer o = decode(text, &batch_options, /*restore=*/false, /*admitted=*/true);
+            json r = report::document_json(text, o.result, batch_options.unit, o.provenance.get());
+            if (o.source) r["source"] = {{"id", o.source->id}, {"score", o.source->score}};
             return r;
           });
           const std::string out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -438,7 +384,7 @@ struct Service::Impl {
   }
 
   void healthz(httplib::Response& res) {
-    send_json(res, {{"status", "ok"}, {"version", std::string(version())}, {"models", provenance.models}});
+    send_json(res, {{"status", "ok"}, {"version", std::string(version())}, {"models", report::provenance_json(*engine.provenance())["models"]}});
   }
 
   // --- wiring --------------------------------------------------------------
