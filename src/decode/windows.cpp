@@ -1,5 +1,7 @@
 #include "decode/windows.h"
 
+#include "decode/score.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -131,7 +133,6 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
   out.review_threshold = parts.empty() ? 0.2 : parts.front().review_threshold;
   bool any_not_english = false;
   std::vector<Reason> evidence, allowed, no_verdict;
-  std::vector<double> paragraph_scored_words;  // per merged paragraph: words of its scored pieces
   bool continue_paragraph = false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     DocumentResult& part = parts[i];
@@ -182,25 +183,23 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
       para.byte_end += byte_shift;
       para.cp_begin += cp_shift;
       para.cp_end += cp_shift;
-      const double piece_scored = para.has_score ? static_cast<double>(para.words) : 0.0;
       if (j == 0 && continue_paragraph && !out.paragraphs.empty()) {
-        // The same paragraph, cut by the window boundary.
+        // The same paragraph, cut by the window boundary: its scored pieces
+        // are independent evidence, whose log likelihood ratios add.
         ParagraphResult& whole = out.paragraphs.back();
-        double& whole_scored = paragraph_scored_words.back();
-        const double sum = whole.score * whole_scored + para.score * piece_scored;
-        whole_scored += piece_scored;
         whole.byte_end = para.byte_end;
         whole.cp_end = para.cp_end;
         whole.words += para.words;
-        if (whole_scored > 0) {
+        if (para.has_score) {
+          const Score score = score_of((whole.has_score ? whole.log_lr : 0.0) + para.log_lr, out.base_rate, threshold);
           whole.has_score = true;
-          whole.score = sum / whole_scored;
-          whole.verdict = whole.score >= threshold ? Verdict::kSpun : Verdict::kClean;
+          whole.log_lr = score.log_lr;
+          whole.score = score.probability;
+          whole.verdict = score.verdict;
         }
         continue;
       }
       out.paragraphs.push_back(para);
-      paragraph_scored_words.push_back(piece_scored);
     }
     continue_paragraph = windows[i].ends_inside_paragraph;
   }
@@ -210,10 +209,11 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
   if (scored_words > 0) {
     // The windows are independent evidence about one document: their log
     // likelihood ratios add, and the prior enters once.
+    const Score score = score_of(log_lr, out.base_rate, threshold);
     out.has_score = true;
-    out.log_lr = log_lr;
-    out.score = 1.0 / (1.0 + std::exp(-(log_lr + std::log(out.base_rate / (1 - out.base_rate)))));
-    out.verdict = out.score >= threshold ? Verdict::kSpun : Verdict::kClean;
+    out.log_lr = score.log_lr;
+    out.score = score.probability;
+    out.verdict = score.verdict;
   } else {
     out.has_score = false;
     out.verdict = any_not_english ? Verdict::kNotEnglish : Verdict::kTooShort;

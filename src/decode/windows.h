@@ -14,12 +14,12 @@
 // sentence, else between words; each window is decoded as a document of its
 // own (its own spinner table, inside the calibrated range of lengths, in
 // bounded memory), and the results are merged:
-//   score      the words-weighted mean of the windows' scores: the chance a
-//              window of this document is spun (a spinner that spun the whole
-//              document spins every window; a page half spun scores in between)
+//   score      from the sum of the windows' log likelihood ratios
+//              (independent evidence about one document; the prior enters
+//              once: decode/score.h)
 //   edits, restored text, paragraphs: the windows' own, at document offsets
-//              (a paragraph cut by a window boundary is merged back, its score
-//              the words-weighted mean of its pieces')
+//              (a paragraph cut by a window boundary is merged back, its
+//              score from the sum of its scored pieces' log-LRs)
 //   log10_bayes_factor: the sum over windows (independent windows)
 #pragma once
 
