@@ -124,8 +124,8 @@ struct RestoreOptions {
   // markup, data): verdict "not English" too.
   double min_word_share = 0.6;
   // A document of more words than this is decoded as windows of at most this
-  // many words, each its own document, and the results merged (the score is
-  // the words-weighted mean of the windows'): the longest documents the
+  // many words, each its own document, and the results merged (the windows'
+  // log likelihood ratios add: decode/score.h): the longest documents the
   // detection calibration was fitted on (docs/ARCHITECTURE.md, "Long
   // documents"). 0: never cut.
   std::size_t window_words = 3000;
@@ -189,6 +189,9 @@ struct ParagraphResult {
   std::size_t words = 0;
   bool has_score = false;
   double score = 0;
+  // The detector's log likelihood ratio behind `score` (natural log; the
+  // pieces of a paragraph cut by a window boundary add theirs).
+  double log_lr = 0;
   Verdict verdict = Verdict::kClean;
 };
 
@@ -245,17 +248,8 @@ class Restorer {
   // input order and identical to calling run() on each text in turn, whatever
   // the number of threads; a text run() would refuse gets its Error instead
   // (other exceptions, i.e. bugs, propagate). The texts are decoded
-  // independently: see run_same_source() for one source's documents.
+  // independently: one site's pages are Engine::run_site's (engine.h).
   std::vector<BatchResult> run_many(const std::vector<std::string_view>& texts, unsigned threads = 0) const;
-  // Documents from one source share a spinner: its table is estimated
-  // across all of them before decoding each (--same-source).
-  std::vector<DocumentResult> run_same_source(const std::vector<std::string_view>& texts) const;
-  // The spinner table the model estimates from the texts: entries with a
-  // posterior of at least `min_prior`, strongest first. With `same_source`
-  // the texts share one table (pooled), else each is estimated alone and the
-  // pair's prior is its mean over the texts where it occurs.
-  std::vector<LearnedPair> learn(const std::vector<std::string_view>& texts, bool same_source,
-                                 double min_prior = 0.5) const;
 
  private:
   // The listed tortured phrases and the review spans of a merged result.

@@ -1,4 +1,6 @@
 #include "decode/pipeline.h"
+#include "decode/score.h"
+#include "decode/edit_calibration.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -99,11 +101,6 @@ std::vector<Decision> select_non_overlapping(std::vector<Decision> decisions) {
 
 namespace {
 
-double logit(double p) {
-  p = std::clamp(p, 1e-12, 1 - 1e-12);
-  return std::log(p / (1 - p));
-}
-
 // The restored words of a sentence: for each position, the edit covering it
 // (index into `edits`), or -1.
 struct Restoration {
@@ -172,7 +169,10 @@ constexpr std::size_t kMaxCachedCandidates = 300000;
 }  // namespace
 
 Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params)
-    : models_(models), options_(options), params_(params) {
+    : models_(models),
+      options_(options),
+      params_(params),
+      calibrations_(params_.model, models.learned_pairs, models.learned_pages, options.min_confidence) {
   lattice_options_.max_span_words = options.max_phrase_words;
   // Candidate lists are a pure function of the spun form and this pipeline's
   // lexicons, LM and lattice options: one cache for every thread decoding
@@ -451,13 +451,9 @@ void Pipeline::pool_same_source(const std::vector<DocumentState*>& docs) const {
   }
 }
 
-double Pipeline::generic_edit_confidence(double raw) const {
-  const SpinnerModelParams& p = params_.model;
-  return !p.edit_curve.empty() ? interpolate_curve(p.edit_curve, raw) : sigmoid(p.edit_scale * logit(raw) + p.edit_bias);
-}
+double Pipeline::generic_edit_confidence(double raw) const { return calibrations_.lexicon().off_site(raw); }
 
 std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
-  const SpinnerModelParams& p = params_.model;
   std::vector<Decision> out;
   out.reserve(doc.arcs.size());
   // Each entry's mean LM gain over the document (a learned edit's evidence).
@@ -477,21 +473,14 @@ std::vector<Decision> Pipeline::decisions_of(const DocumentState& doc) const {
     d.byte_begin = doc.text.tokens[sentence.words[ref.arc->begin].token].byte_begin;
     d.byte_end = doc.text.tokens[sentence.words[ref.arc->end - 1].token].byte_end;
     d.raw = doc.result.posterior[i];
-    const bool user = (ref.arc->sources & kSourceUser) != 0;
-    const bool learned = !user && (ref.arc->sources & kSourceLearned) != 0;
-    // A learned edit: the probability that it is right, from the pair's
-    // learned prior and the model's evidence here (site_learner.h).
+    d.source = edit_source(ref.arc->sources);
     const std::uint32_t entry = doc.model.occurrences()[i].entry;
-    d.confidence = learned          ? learned_edit_confidence(ref.arc->prior, d.raw,
-                                                              delta_sum[entry] / std::max(1, delta_count[entry]),
-                                                              doc.model.entries()[entry].unspun > 0,
-                                                              models_.learned_pages)
-                   : user ? (!p.user_edit_curve.empty() ? interpolate_curve(p.user_edit_curve, d.raw)
-                                                         : sigmoid(p.user_edit_scale * logit(d.raw) + p.user_edit_bias))
-                          // A generic edit: on a site whose table was learned, the site's calibration (site_learner.h).
-                          : models_.learned_pairs > 0
-                              ? site_generic_edit_confidence(generic_edit_confidence(d.raw), models_.learned_pages)
-                              : generic_edit_confidence(d.raw);
+    EditEvidence evidence;
+    evidence.posterior = d.raw;
+    evidence.pair_prior = ref.arc->prior;
+    evidence.mean_delta = delta_sum[entry] / std::max(1, delta_count[entry]);
+    evidence.original_written = doc.model.entries()[entry].unspun > 0;
+    d.confidence = calibrations_.confidence(d.source, evidence);
     out.push_back(d);
   }
   return out;
@@ -631,90 +620,96 @@ void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Deci
             [](const ReviewSpan& x, const ReviewSpan& y) { return x.byte_begin < y.byte_begin; });
 }
 
-DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& all) const {
-  const std::vector<Decision> decisions = select_non_overlapping(all);
-  // Restoring a site with its learned table: the site operating point (site_learner.h).
-  const double apply_at =
-      models_.learned_pairs > 0 ? std::max(options_.min_confidence, kSiteApplyConfidence) : options_.min_confidence;
-  const auto applies = [&](const Decision& d) { return d.confidence >= apply_at; };
-  DocumentResult result;
-  result.tokens = doc.words;
-  result.threshold = options_.verdict_threshold;
-  result.base_rate = options_.base_rate;
-  result.review_threshold = options_.review_threshold;
-  // The candidate-free evidence of the whole text, and of each paragraph.
-  detect::EvidenceCounts counts;
-  std::vector<detect::UnusualPair> unusual;
+// The candidate-free evidence of the whole text (detect/evidence.h), and each
+// unusual pair's word evidence: the larger per-word log LR of its two words.
+Pipeline::TextEvidence Pipeline::text_evidence(const DocumentState& doc) const {
+  TextEvidence e;
   std::vector<detect::ScoredWord> scored;
-  evidence_->count(doc.text, 0, doc.text.tokens.size(), counts, &unusual, &scored);
-  // Each unusual pair's word evidence: the larger per-word log LR of its two words.
-  std::vector<double> unusual_log_lr(unusual.size(), -detect::WordModel::kMaxLogLr);
-  {
-    std::unordered_map<std::uint32_t, float> log_lr_of;
-    for (const detect::ScoredWord& w : scored) log_lr_of.emplace(w.token, w.log_lr);
-    for (std::size_t k = 0; k < unusual.size(); ++k) {
-      for (std::uint32_t t : {unusual[k].first_token, unusual[k].second_token}) {
-        const auto it = log_lr_of.find(t);
-        if (it != log_lr_of.end()) unusual_log_lr[k] = std::max(unusual_log_lr[k], static_cast<double>(it->second));
-      }
+  evidence_->count(doc.text, 0, doc.text.tokens.size(), e.counts, &e.unusual, &scored);
+  e.unusual_log_lr.assign(e.unusual.size(), -detect::WordModel::kMaxLogLr);
+  std::unordered_map<std::uint32_t, float> log_lr_of;
+  for (const detect::ScoredWord& w : scored) log_lr_of.emplace(w.token, w.log_lr);
+  for (std::size_t k = 0; k < e.unusual.size(); ++k) {
+    for (std::uint32_t t : {e.unusual[k].first_token, e.unusual[k].second_token}) {
+      const auto it = log_lr_of.find(t);
+      if (it != log_lr_of.end()) e.unusual_log_lr[k] = std::max(e.unusual_log_lr[k], static_cast<double>(it->second));
     }
   }
-  result.log10_bayes_factor = doc.result.log10_bf;
-  result.english_share = doc.words ? static_cast<double>(doc.known_words) / doc.words : 0.0;
+  return e;
+}
+
+std::optional<Reason> no_verdict_reason(std::size_t words, std::size_t known_words, std::size_t tokens,
+                                        const RestoreOptions& options, Verdict* verdict) {
+  char buf[512];
+  const double english_share = words ? static_cast<double>(known_words) / words : 0.0;
+  // Prose: most tokens are words. Code, markup and data are mostly symbols
+  // (clean English text of every genre here: at least 69% words, 95% of it
+  // above 83%; C++ and JSON: 25-50%).
+  const double word_share = tokens ? static_cast<double>(words) / tokens : 1.0;
+  if (words > 0 && english_share < options.min_english_share) {
+    *verdict = Verdict::kNotEnglish;
+    std::snprintf(buf, sizeof buf, "only %.0f%% of the words are English words the language model knows",
+                  100 * english_share);
+    return Reason{"not_english", buf, 0};
+  }
+  if (tokens >= options.min_words_for_verdict && word_share < options.min_word_share) {
+    *verdict = Verdict::kNotEnglish;
+    std::snprintf(buf, sizeof buf,
+                  "only %.0f%% of the tokens are words: this looks like code, markup or data, not English prose",
+                  100 * word_share);
+    return Reason{"not_english", buf, 0};
+  }
+  if (words < options.min_words_for_verdict) {
+    *verdict = Verdict::kTooShort;
+    std::snprintf(buf, sizeof buf, "only %zu words: too short for a verdict (at least %zu needed)", words,
+                  options.min_words_for_verdict);
+    return Reason{"too_short", buf, 0};
+  }
+  return std::nullopt;
+}
+
+void Pipeline::score_document(const DocumentState& doc, const detect::EvidenceCounts& counts,
+                              DocumentResult* result) const {
+  Verdict verdict = Verdict::kClean;
+  if (std::optional<Reason> reason =
+          no_verdict_reason(doc.words, doc.known_words, doc.text.tokens.size(), options_, &verdict)) {
+    result->has_score = false;
+    result->verdict = verdict;
+    result->reasons.push_back(std::move(*reason));
+  } else {
+    const Score score = score_of(document_log_lr(counts, detection_evidence(doc.result, doc.words, detection())),
+                                 options_.base_rate, options_.verdict_threshold);
+    result->log_lr = score.log_lr;
+    result->score = score.probability;
+    result->verdict = score.verdict;
+  }
+  result->spun = result->verdict == Verdict::kSpun;
+}
+
+void Pipeline::apply_decisions(const DocumentState& doc, const std::vector<Decision>& decisions,
+                               DocumentResult* result) const {
   double expected = 0;
   std::vector<PlannedEdit> planned;
   for (const Decision& d : decisions) {
     expected += d.confidence * (d.arc->end - d.arc->begin);
     if (!applies(d)) continue;
     const Sentence& sentence = doc.sentences[d.sentence];
-    planned.push_back({sentence.words[d.arc->begin].token, sentence.words[d.arc->end - 1].token,
-                       d.arc->original, d.confidence,
-                       (d.arc->sources & kSourceUser)      ? "UNSPIN_TABLE"
-                       : (d.arc->sources & kSourceLearned) ? "UNSPIN_LEARNED"
-                                                           : "UNSPIN_SUBSTITUTION"});
+    planned.push_back({sentence.words[d.arc->begin].token, sentence.words[d.arc->end - 1].token, d.arc->original,
+                       d.confidence, std::string(edit_rule(d.source))});
   }
-  result.spin_rate = doc.eligible ? std::min(1.0, expected / doc.eligible) : 0.0;
+  result->spin_rate = doc.eligible ? std::min(1.0, expected / doc.eligible) : 0.0;
+  // Text that is not English prose is returned as it is: no edits.
+  if (result->verdict == Verdict::kNotEnglish) planned.clear();
+  apply_edits(doc.text, planned, result);
+}
 
+void Pipeline::add_reasons(const DocumentState& doc, const std::vector<Decision>& decisions,
+                           DocumentResult* result) const {
   auto add_reason = [&](std::string kind, std::string message, double weight) {
-    result.reasons.push_back({std::move(kind), std::move(message), weight});
+    result->reasons.push_back({std::move(kind), std::move(message), weight});
   };
   char buf[512];
-  // Prose: most tokens are words. Code, markup and data are mostly symbols
-  // (clean English text of every genre here: at least 69% words, 95% of it
-  // above 83%; C++ and JSON: 25-50%).
-  const std::size_t tokens = doc.text.tokens.size();
-  const double word_share = tokens ? static_cast<double>(doc.words) / tokens : 1.0;
-  if (doc.words > 0 && result.english_share < options_.min_english_share) {
-    result.has_score = false;
-    result.verdict = Verdict::kNotEnglish;
-    std::snprintf(buf, sizeof buf, "only %.0f%% of the words are English words the language model knows",
-                  100 * result.english_share);
-    add_reason("not_english", buf, 0);
-  } else if (tokens >= options_.min_words_for_verdict && word_share < options_.min_word_share) {
-    result.has_score = false;
-    result.verdict = Verdict::kNotEnglish;
-    std::snprintf(buf, sizeof buf,
-                  "only %.0f%% of the tokens are words: this looks like code, markup or data, not English prose",
-                  100 * word_share);
-    add_reason("not_english", buf, 0);
-  } else if (doc.words < options_.min_words_for_verdict) {
-    result.has_score = false;
-    result.verdict = Verdict::kTooShort;
-    std::snprintf(buf, sizeof buf, "only %zu words: too short for a verdict (at least %zu needed)", doc.words,
-                  options_.min_words_for_verdict);
-    add_reason("too_short", buf, 0);
-  } else {
-    result.log_lr = document_log_lr(counts, detection_evidence(doc.result, doc.words, detection()));
-    result.score = detect::probability(result.log_lr, options_.base_rate);
-    result.verdict = result.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
-  }
-  result.spun = result.verdict == Verdict::kSpun;
-  // Text that is not English prose is returned as it is: no edits.
-  if (result.verdict == Verdict::kNotEnglish) planned.clear();
-  apply_edits(doc.text, planned, &result);
-  if (result.verdict != Verdict::kNotEnglish) add_review_spans(doc, decisions, unusual, unusual_log_lr, counts.mixture, &result);
-
-  // Reasons: the table entries the model relies on, strongest first, then spans.
+  // The table entries the model relies on, strongest first, then spans.
   const auto& entries = doc.model.entries();
   std::vector<std::pair<double, std::uint32_t>> strong;
   for (std::uint32_t e = 0; e < entries.size(); ++e) {
@@ -729,7 +724,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   }
   std::unordered_set<std::string> originals_seen;
   for (const auto& [weight, e] : strong) {
-    if (result.reasons.size() >= 6) break;
+    if (result->reasons.size() >= 6) break;
     const Entry& entry = entries[e];
     if (!originals_seen.insert(entry.original).second) continue;
     const int n = spun_counts[entry.spun + '\t' + entry.original];
@@ -760,16 +755,18 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
     const Sentence& s = doc.sentences[d.sentence];
     r.cp_begin = doc.text.tokens[s.words[d.arc->begin].token].cp_begin;
     r.cp_end = doc.text.tokens[s.words[d.arc->end - 1].token].cp_end;
-    result.reasons.push_back(std::move(r));
+    result->reasons.push_back(std::move(r));
   }
-  if (result.has_score) {
-    std::snprintf(buf, sizeof buf, "about %.0f%% of eligible words look substituted", 100 * result.spin_rate);
+  if (result->has_score) {
+    std::snprintf(buf, sizeof buf, "about %.0f%% of eligible words look substituted", 100 * result->spin_rate);
     add_reason("rate", buf, doc.result.log10_bf);
   }
   for (const std::string& a : doc.allowed_seen) add_reason("allowed", "'" + a + "' is on the allow list", 0);
+}
 
-  // Paragraphs: the same model on each paragraph's occurrences (tokens and
-  // occurrences are in text order: one linear pass).
+void Pipeline::score_paragraphs(const DocumentState& doc, DocumentResult* result) const {
+  // The same model on each paragraph's occurrences (tokens and occurrences
+  // are in text order: one linear pass).
   const auto& occ = doc.model.occurrences();
   std::size_t next_token = 0, next_occ = 0;
   for (const auto& [pb, pe] : doc.paragraphs) {
@@ -795,25 +792,47 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
     for (; next_occ < occ.size() && occ_begin(next_occ) < pe; ++next_occ) {
       subset.push_back(static_cast<std::uint32_t>(next_occ));
     }
-    if (result.has_score && doc.paragraphs.size() == 1) {
+    if (result->has_score && doc.paragraphs.size() == 1) {
       // The paragraph is the document.
       para.has_score = true;
-      para.score = result.score;
-      para.verdict = result.verdict;
-    } else if (result.has_score && para.words >= options_.min_words_for_verdict) {
+      para.score = result->score;
+      para.log_lr = result->log_lr;
+      para.verdict = result->verdict;
+    } else if (result->has_score && para.words >= options_.min_words_for_verdict) {
       // Originals written unspun anywhere in the document still count against an entry.
       const ModelResult r = subset.empty() ? ModelResult{} : doc.model.restricted_to(subset).evaluate();
       para.has_score = true;
       detect::EvidenceCounts para_counts;
       evidence_->count(doc.text, para_first_token, next_token, para_counts);
-      para.score = detect::probability(document_log_lr(para_counts, detection_evidence(r, para.words, detection())),
-                                       options_.base_rate);
-      para.verdict = para.score >= options_.verdict_threshold ? Verdict::kSpun : Verdict::kClean;
+      const Score score = score_of(document_log_lr(para_counts, detection_evidence(r, para.words, detection())),
+                                   options_.base_rate, options_.verdict_threshold);
+      para.score = score.probability;
+      para.log_lr = score.log_lr;
+      para.verdict = score.verdict;
     } else {
-      para.verdict = result.verdict == Verdict::kNotEnglish ? Verdict::kNotEnglish : Verdict::kTooShort;
+      para.verdict = result->verdict == Verdict::kNotEnglish ? Verdict::kNotEnglish : Verdict::kTooShort;
     }
-    result.paragraphs.push_back(para);
+    result->paragraphs.push_back(para);
   }
+}
+
+DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Decision>& all) const {
+  const std::vector<Decision> decisions = select_non_overlapping(all);
+  DocumentResult result;
+  result.tokens = doc.words;
+  result.threshold = options_.verdict_threshold;
+  result.base_rate = options_.base_rate;
+  result.review_threshold = options_.review_threshold;
+  result.log10_bayes_factor = doc.result.log10_bf;
+  result.english_share = doc.words ? static_cast<double>(doc.known_words) / doc.words : 0.0;
+  const TextEvidence evidence = text_evidence(doc);
+  score_document(doc, evidence.counts, &result);
+  apply_decisions(doc, decisions, &result);
+  if (result.verdict != Verdict::kNotEnglish) {
+    add_review_spans(doc, decisions, evidence.unusual, evidence.unusual_log_lr, evidence.counts.mixture, &result);
+  }
+  add_reasons(doc, decisions, &result);
+  score_paragraphs(doc, &result);
   return result;
 }
 

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "decode/document.h"
+#include "decode/edit_calibration.h"
 #include "detect/detector.h"
 #include "decode/lattice.h"
 #include "decode/params.h"
@@ -59,7 +61,8 @@ struct Decision {
   std::uint32_t occurrence;            // index into the document's model occurrences
   std::uint32_t byte_begin, byte_end;  // spun span in the input
   double raw;         // the model's posterior
-  double confidence;  // calibrated posterior that the edit is right
+  EditSource source;  // where the pair came from: picks the calibration and the rule
+  double confidence;  // calibrated posterior that the edit is right (edit_calibration.h)
 };
 
 // Keeps, greedily by confidence, decisions whose spans do not overlap (within
@@ -86,6 +89,13 @@ struct DetectionEvidence {
 DetectionEvidence detection_evidence(const ModelResult& result, std::size_t words,
                                      const DetectionCalibration& calibration);
 
+// Texts that get no verdict (docs/SCHEMA.md §8): not English (too few words
+// the LM knows, or too few tokens that are words: code, markup, data) or too
+// short. Sets *verdict and returns the reason; nullopt: the text gets a score.
+// The screen and the decoder both ask it.
+std::optional<Reason> no_verdict_reason(std::size_t words, std::size_t known_words, std::size_t tokens,
+                                        const RestoreOptions& options, Verdict* verdict);
+
 class Pipeline {
  public:
   Pipeline(const Models& models, const RestoreOptions& options, const DecoderParams& params);
@@ -96,7 +106,9 @@ class Pipeline {
   // Evaluates the spinner model on each document (pooled over `docs` when
   // there are several: one source) and returns every candidate decision.
   std::vector<std::vector<Decision>> decode(const std::vector<DocumentState*>& docs) const;
-  // Applies decisions above the confidence threshold; scores the document.
+  // The document's result from its decisions: the score and verdict
+  // (score_document), the edits at or above the apply threshold
+  // (apply_decisions), review spans, reasons and paragraph scores.
   DocumentResult finish(const DocumentState& doc, const std::vector<Decision>& decisions) const;
   // The detector's log likelihood ratio of a document (or paragraph): the
   // full model (detect/detector.h) over its candidate-free evidence and the
@@ -111,6 +123,7 @@ class Pipeline {
   // The confidence of an edit on a generic lexicon pair off a site (no
   // learned table): the edit curve at its posterior `raw`.
   double generic_edit_confidence(double raw) const;
+  const EditCalibrations& calibrations() const { return calibrations_; }
   // The document calibration in use: the user-table one when a user lexicon is loaded.
   const DetectionCalibration& detection() const {
     return models_.user_originals.empty() ? params_.model.detection : params_.model.user_detection;
@@ -120,6 +133,20 @@ class Pipeline {
   const RestoreOptions& options() const { return options_; }
 
  private:
+  // What finish() reads of the text without candidates (detect/evidence.h).
+  struct TextEvidence {
+    detect::EvidenceCounts counts;
+    std::vector<detect::UnusualPair> unusual;
+    std::vector<double> unusual_log_lr;  // the larger per-word log LR of each unusual pair's words
+  };
+  TextEvidence text_evidence(const DocumentState& doc) const;
+  void score_document(const DocumentState& doc, const detect::EvidenceCounts& counts, DocumentResult* result) const;
+  // The edits the decisions make: those at or above the apply threshold, none
+  // in text that is not English; and the estimated spin rate.
+  void apply_decisions(const DocumentState& doc, const std::vector<Decision>& decisions, DocumentResult* result) const;
+  void add_reasons(const DocumentState& doc, const std::vector<Decision>& decisions, DocumentResult* result) const;
+  void score_paragraphs(const DocumentState& doc, DocumentResult* result) const;
+  bool applies(const Decision& d) const { return d.confidence >= calibrations_.apply_threshold(); }
   void count_written(DocumentState& doc) const;
   // DocumentResult::review: the applied edits, the model's candidates at or
   // above the review threshold, and candidate-free unusual pairs (SCHEMA §3b).
@@ -139,6 +166,7 @@ class Pipeline {
   const Models& models_;
   RestoreOptions options_;
   DecoderParams params_;
+  EditCalibrations calibrations_;  // of params_.model and the learned tables loaded
   LatticeOptions lattice_options_;
   std::unordered_set<std::string> allow_;
   std::shared_ptr<CandidateCache> candidates_;

@@ -3,6 +3,7 @@
 #include "decode/listed_edits.h"
 #include "listed/matcher.h"
 #include "decode/pipeline.h"
+#include "decode/score.h"
 #include "unspin/restore.h"
 
 #include <algorithm>
@@ -11,7 +12,6 @@
 #include <optional>
 
 #include "unspin/text.h"
-#include <map>
 
 namespace unspin {
 
@@ -157,19 +157,17 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
     next = last;
   }
   // Too short, not English, not prose: the decoder's verdicts, not the screen's.
+  Verdict no_verdict = Verdict::kClean;
+  if (decode::no_verdict_reason(total.words, total.known, tokens.tokens.size(), o, &no_verdict)) return std::nullopt;
   const double words = total.words;
-  if (total.words < o.min_words_for_verdict || total.known < o.min_english_share * words ||
-      words < o.min_word_share * static_cast<double>(tokens.tokens.size())) {
-    return std::nullopt;
-  }
-  const double score = detect::probability(log_lr, o.base_rate);
-  if (score >= detector.params().screen_pass) return std::nullopt;
+  const decode::Score score = decode::score_of(log_lr, o.base_rate, pipeline.options().verdict_threshold);
+  if (score.probability >= detector.params().screen_pass) return std::nullopt;
   DocumentResult r;
   r.stage = "screen";
   r.has_score = true;
-  r.score = score;
-  r.log_lr = log_lr;
-  r.verdict = score >= pipeline.options().verdict_threshold ? Verdict::kSpun : Verdict::kClean;
+  r.score = score.probability;
+  r.log_lr = score.log_lr;
+  r.verdict = score.verdict;
   r.spun = r.verdict == Verdict::kSpun;
   r.threshold = pipeline.options().verdict_threshold;
   r.base_rate = o.base_rate;
@@ -198,14 +196,17 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
     if (paragraphs.size() == 1) {
       para.has_score = true;
       para.score = r.score;
+      para.log_lr = r.log_lr;
       para.verdict = r.verdict;
     } else if (para.words >= o.min_words_for_verdict) {
       detect::EvidenceCounts counts;
       if (paragraph_counts.empty()) detector.evidence().count(tokens, first, last, counts);
       const detect::EvidenceCounts& mine = paragraph_counts.empty() ? counts : paragraph_counts[p];
+      const decode::Score s = decode::score_of(detector.screen_log_lr(mine), o.base_rate, r.threshold);
       para.has_score = true;
-      para.score = detect::probability(detector.screen_log_lr(mine), o.base_rate);
-      para.verdict = para.score >= r.threshold ? Verdict::kSpun : Verdict::kClean;
+      para.score = s.probability;
+      para.log_lr = s.log_lr;
+      para.verdict = s.verdict;
     } else {
       para.verdict = Verdict::kTooShort;
     }
@@ -260,88 +261,6 @@ std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>&
     } catch (const Error& e) {
       out[i].error.emplace(e);
     }
-  });
-  return out;
-}
-
-std::vector<DocumentResult> Restorer::run_same_source(
-    const std::vector<std::string_view>& texts) const {
-  // The windows of every long document are documents of the same source too.
-  std::vector<std::vector<decode::TextWindow>> windows;
-  std::vector<decode::DocumentState> docs;
-  for (std::string_view t : texts) {
-    validate_input(t, impl_->options.max_input_bytes);
-    windows.push_back(decode::split_windows(t, decode::find_paragraphs(t), impl_->options.window_words));
-  }
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    for (const decode::TextWindow& w : windows[i]) {
-      docs.push_back(impl_->pipeline.prepare(decode::window_text(texts[i], w), &w.paragraphs));
-    }
-  }
-  std::vector<decode::DocumentState*> pointers;
-  for (decode::DocumentState& d : docs) pointers.push_back(&d);
-  const auto decisions = impl_->pipeline.decode(pointers);
-  std::vector<DocumentResult> results;
-  std::size_t next = 0;
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    std::vector<DocumentResult> parts;
-    for (std::size_t w = 0; w < windows[i].size(); ++w, ++next) {
-      parts.push_back(impl_->pipeline.finish(docs[next], decisions[next]));
-    }
-    results.push_back(decode::merge_windows(windows[i], std::move(parts)));
-    finish_listed(texts[i], &results.back());
-  }
-  return results;
-}
-
-std::vector<LearnedPair> Restorer::learn(const std::vector<std::string_view>& texts, bool same_source,
-                                         double min_prior) const {
-  std::vector<decode::DocumentState> docs;
-  docs.reserve(texts.size());
-  for (std::string_view t : texts) {
-    validate_input(t, impl_->options.max_input_bytes);
-    docs.push_back(impl_->pipeline.prepare(t));
-  }
-  struct Sum {
-    double prior_sum = 0, prior_max = 0;
-    std::size_t docs = 0, count = 0;
-  };
-  std::map<std::pair<std::string, std::string>, Sum> sums;
-  auto collect = [&](decode::DocumentState& doc, const std::vector<decode::Decision>& decisions) {
-    const auto& entries = doc.model.entries();
-    std::vector<std::size_t> counts(entries.size(), 0);
-    for (const decode::Decision& d : decisions) {
-      if (d.raw >= 0.5) ++counts[doc.model.occurrences()[d.occurrence].entry];
-    }
-    for (std::size_t e = 0; e < entries.size(); ++e) {
-      if (doc.result.entry_posterior[e] <= 0) continue;
-      Sum& sum = sums[{entries[e].original, entries[e].spun}];
-      sum.prior_sum += doc.result.entry_posterior[e];
-      sum.prior_max = std::max(sum.prior_max, doc.result.entry_posterior[e]);
-      sum.docs += 1;
-      sum.count += counts[e];
-    }
-  };
-  if (same_source) {
-    std::vector<decode::DocumentState*> pointers;
-    for (decode::DocumentState& d : docs) pointers.push_back(&d);
-    const auto decisions = impl_->pipeline.decode(pointers);
-    // One table, pooled: each document's posterior already carries the
-    // others' evidence; the pair's prior is the strongest of them.
-    for (std::size_t i = 0; i < docs.size(); ++i) collect(docs[i], decisions[i]);
-  } else {
-    for (decode::DocumentState& d : docs) {
-      const auto decisions = impl_->pipeline.decode({&d});
-      collect(d, decisions[0]);
-    }
-  }
-  std::vector<LearnedPair> out;
-  for (const auto& [key, sum] : sums) {
-    const double prior = same_source ? sum.prior_max : sum.prior_sum / static_cast<double>(sum.docs);
-    if (prior >= min_prior && sum.count > 0) out.push_back({key.first, key.second, prior, sum.count});
-  }
-  std::sort(out.begin(), out.end(), [](const LearnedPair& a, const LearnedPair& b) {
-    return a.prior != b.prior ? a.prior > b.prior : a.count > b.count;
   });
   return out;
 }
