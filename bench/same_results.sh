@@ -49,7 +49,7 @@ export NO_COLOR=1
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# Model paths and checksums differ between model folders, not between builds.
+# Model paths differ between model folders, and temporary paths between runs.
 normalize() { sed -E 's#"path":"[^"]*/([^/"]+)"#"path":"\1"#g; s#"path": "[^"]*/([^/"]+)"#"path": "\1"#g'; }
 run() {  # run NAME CMD...: stdout (normalized) and the exit status into $out/NAME
   local name="$1"; shift
@@ -57,7 +57,7 @@ run() {  # run NAME CMD...: stdout (normalized) and the exit status into $out/NA
   "$@" >"$tmp/stdout" 2>"$tmp/stderr"
   local rc=$?
   set -e
-  normalize <"$tmp/stdout" >"$out/$name"
+  normalize <"$tmp/stdout" | sed "s#$tmp#TMP#g" >"$out/$name"
   echo "exit $rc" >>"$out/$name"
 }
 

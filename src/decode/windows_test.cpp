@@ -105,13 +105,16 @@ TEST(Windows, TextWithoutSentencesIsCutBetweenWords) {
   }
 }
 
+// The log LR behind `score` at base rate 0.1.
+double log_lr_of(double score) { return std::log(score / (1 - score)) - std::log(0.1 / 0.9); }
+
 DocumentResult part(std::size_t words, double score, std::vector<Edit> edits, std::vector<ParagraphResult> paragraphs,
                     std::string restored) {
   DocumentResult r;
   r.tokens = words;
   r.has_score = true;
   r.score = score;
-  r.log_lr = std::log(score / (1 - score)) - std::log(0.1 / 0.9);  // the log LR behind score at base rate 0.1
+  r.log_lr = log_lr_of(score);
   r.log10_bayes_factor = score;
   r.edits = std::move(edits);
   r.paragraphs = std::move(paragraphs);
@@ -120,16 +123,16 @@ DocumentResult part(std::size_t words, double score, std::vector<Edit> edits, st
   return r;
 }
 
-TEST(Windows, MergeShiftsOffsetsWeighsScoresAndJoinsCutParagraphs) {
+TEST(Windows, MergeShiftsOffsetsAddsLogLrsAndJoinsCutParagraphs) {
   // "ab cd|éf gh": window 2 starts at byte 6, code point 6... (é is two bytes).
   std::vector<TextWindow> windows(2);
   windows[0] = {0, 6, 0, {{0, 5}}, true};
   windows[1] = {6, 12, 6, {{0, 6}}, false};
   std::vector<DocumentResult> parts;
   parts.push_back(part(300, 0.2, {{3, 5, 3, 5, "cd", "xy", 0.9, "UNSPIN_SUBSTITUTION"}},
-                       {{0, 5, 0, 5, 300, true, 0.2, Verdict::kClean}}, "ab xy "));
+                       {{0, 5, 0, 5, 300, true, 0.2, log_lr_of(0.2), Verdict::kClean}}, "ab xy "));
   parts.push_back(part(100, 0.9, {{0, 3, 0, 2, "\xC3\xA9" "f", "ef", 0.8, "UNSPIN_SUBSTITUTION"}},
-                       {{0, 6, 0, 5, 100, true, 0.9, Verdict::kSpun}}, "ef gh"));
+                       {{0, 6, 0, 5, 100, true, 0.9, log_lr_of(0.9), Verdict::kSpun}}, "ef gh"));
   const DocumentResult r = merge_windows(windows, std::move(parts));
   EXPECT_EQ(r.tokens, 400u);
   // Independent evidence about one document: the log LRs add, the prior enters once.
@@ -149,7 +152,9 @@ TEST(Windows, MergeShiftsOffsetsWeighsScoresAndJoinsCutParagraphs) {
   EXPECT_EQ(r.paragraphs[0].byte_end, 12u);
   EXPECT_EQ(r.paragraphs[0].cp_end, 11u);
   EXPECT_EQ(r.paragraphs[0].words, 400u);
-  EXPECT_NEAR(r.paragraphs[0].score, 0.375, 1e-12);
+  // Its pieces are independent evidence too: scored as the document is.
+  EXPECT_NEAR(r.paragraphs[0].log_lr, lr, 1e-12);
+  EXPECT_NEAR(r.paragraphs[0].score, r.score, 1e-12);
   ASSERT_FALSE(r.reasons.empty());
   EXPECT_EQ(r.reasons.back().kind, "rate");
 }
