@@ -339,6 +339,14 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
     grep 'floor' "$tmp/tortured.err" || true
     echo '```'
   fi
-} > "$out"
+  # Hand-written sections (design notes, measurements of one-off runs) that
+  # follow the marker in the file being replaced are kept.
+  marker='<!-- bench/run.sh keeps everything below this line when it regenerates this file -->'
+  if [[ -f "$out" ]] && grep -qF "$marker" "$out"; then
+    echo
+    awk -v m="$marker" 'found || $0 == m { found = 1; print }' "$out"
+  fi
+} > "$out.new"
+mv "$out.new" "$out"
 echo "bench/run.sh: wrote $out" >&2
 exit "$status"
