@@ -22,7 +22,7 @@ APT_PACKAGES=(
   time
   # embedded data (see README "Models and licences")
   pocketsphinx-en-us wordnet-base mythes-en-us libaiksaurus-1.2-data
-  # evaluation corpora read from /usr/share (src/eval/doc_corpora.h): technical prose from Debian's
+  # evaluation corpora read from /usr/share (harness/eval/doc_corpora.h): technical prose from Debian's
   # documentation packages and man pages (WordNet's glosses come from wordnet-base above). Never
   # debian-handbook: the Debian Administrator's Handbook is a held-out genre.
   debian-reference-en developers-reference debian-policy maint-guide debian-faq manpages python3.11-doc

@@ -30,7 +30,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 build_dir="$(cd "$build_dir" && pwd)"
-unspin="$build_dir/bin/unspin"
+unspin_eval="$build_dir/bin/unspin-eval"  # the harness: make_crawl.py's corpus and spinners
 python=/usr/bin/python3
 export PYTHONPATH="$build_dir/python${PYTHONPATH:+:$PYTHONPATH}"
 if ! "$python" -c 'import unspin.dask, dask, distributed' 2>/dev/null; then
@@ -42,7 +42,7 @@ model_args=()
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if ! "$python" "$here/make_crawl.py" --unspin "$unspin" --out "$tmp/crawl" --mb "$mb" --partitions "$partitions" \
+if ! "$python" "$here/make_crawl.py" --unspin-eval "$unspin_eval" --out "$tmp/crawl" --mb "$mb" --partitions "$partitions" \
      >"$tmp/crawl.json" 2>"$tmp/crawl.err"; then
   echo "(skipped: bench/make_crawl.py failed: $(tail -1 "$tmp/crawl.err"))"
   exit 0

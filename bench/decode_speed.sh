@@ -13,7 +13,7 @@
 # 3 MB, about the whole eval part: at 1 MB a 2-thread run lasts 0.6 s and its
 # start, the shared candidate cache filling and the model pages first touched,
 # weighs on the thread ratio; a crawl runs for hours; --quick 300 KB, one run each, the floored thread ratio over it repeated 4 times, best of 3); spun = the same documents through
-# `unspin spin --style table --rate 1 --seed 1`; mixed = clean and spun
+# `unspin-eval spin --style table --rate 1 --seed 1`; mixed = clean and spun
 # documents alternating. Each figure is the best of 2 runs (wall clock); peak
 # RSS from /usr/bin/time. grep's figure is measured over the mixed text
 # repeated 64 times; even so its time is mostly its pattern compile (~0.15 s
@@ -48,6 +48,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 unspin="$build_dir/bin/unspin"
+unspin_eval="$build_dir/bin/unspin-eval"  # the harness: the corpus split and the spinners
 model_args=()
 [[ -n "$models" ]] && model_args=(--models "$models")
 corpus_args=()
@@ -56,9 +57,9 @@ cores=$(nproc)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$unspin" eval corpus --part eval "${corpus_args[@]}" --out "$tmp/docs" >/dev/null
+"$unspin_eval" eval corpus --part eval "${corpus_args[@]}" --out "$tmp/docs" >/dev/null
 cat "$tmp"/docs/*.txt >"$tmp/clean.txt"
-"$unspin" spin --style table --rate 1 --seed 1 "$tmp/clean.txt" >"$tmp/spun.txt" 2>/dev/null
+"$unspin_eval" spin --style table --rate 1 --seed 1 "$tmp/clean.txt" >"$tmp/spun.txt" 2>/dev/null
 "$unspin" lexicon keys "${model_args[@]}" >"$tmp/keys.txt"
 keys=$(wc -l <"$tmp/keys.txt")
 python3 - "$tmp" "$bytes" <<'PY'
@@ -162,7 +163,7 @@ per_wc=$(awk -v a="$ratio_mbps" -v g="$wc_mbps" 'BEGIN{printf "%.5f", a / g}')
 thread_efficiency=$(awk -v a="$thread_ratio" -v m="$machine_ratio" 'BEGIN{printf "%.2f", a / m}')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
-echo "Input: one news-length document per --jsonl line (EVAL part of Brown press + State of the Union; spun: \`unspin spin --style table --rate 1 --seed 1\`); $cores cores."
+echo "Input: one news-length document per --jsonl line (EVAL part of Brown press + State of the Union; spun: \`unspin-eval spin --style table --rate 1 --seed 1\`); $cores cores."
 echo
 echo "| input | command | threads | seconds | MB/s | peak RSS (MiB) | ÷ grep MB/s | ÷ wc -w MB/s |"
 echo "|---|---|---|---|---|---|---|---|"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `unspin learn --jsonl` at crawl scale (issue 20): 250, 500 and 1,000 spun
-# pages of one simulated site (eval part, `unspin eval sites --write-pages`),
+# pages of one simulated site (eval part, `unspin-eval eval sites --write-pages`),
 # learned on every core: seconds, MB/s and peak resident memory, and the
 # ratio of seconds to pages (linear when it stays flat). Prints a Markdown table.
 #
@@ -18,10 +18,13 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 unspin="$build_dir/bin/unspin"
-[[ -x "$unspin" ]] || { echo "learn_scale.sh: no $unspin" >&2; exit 3; }
+unspin_eval="$build_dir/bin/unspin-eval"  # the harness: the simulated site's pages
+for bin in "$unspin" "$unspin_eval"; do
+  [[ -x "$bin" ]] || { echo "learn_scale.sh: no $bin" >&2; exit 3; }
+done
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-"$unspin" eval sites "${models[@]}" --sizes 1000 --write-pages "$tmp/pages.jsonl" 2>/dev/null
+"$unspin_eval" eval sites "${models[@]}" --sizes 1000 --write-pages "$tmp/pages.jsonl" 2>/dev/null
 echo "| pages | MB | seconds | MB/s | seconds per 1,000 pages | peak RSS (MiB) | tables |"
 echo "|---|---|---|---|---|---|---|"
 for n in 250 500 1000; do

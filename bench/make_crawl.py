@@ -2,13 +2,13 @@
 """Writes a synthetic crawl: JSON-lines partitions of {"id", "text", "url"} documents,
 for the Dask test (python/tests/test_dask.py) and bench/dask_scale.sh.
 
-    bench/make_crawl.py --unspin build/bin/unspin --out DIR --mb 20 --partitions 8 [--bad-lines]
+    bench/make_crawl.py --unspin-eval build/bin/unspin-eval --out DIR --mb 20 --partitions 8 [--bad-lines]
 
-The texts are the corpora the evaluation uses (`unspin eval corpus`, both parts,
+The texts are the corpora the evaluation uses (`unspin-eval eval corpus`, both parts,
 Brown press + State of the Union + nlp-corpus; $UNSPIN_CORPORA or the folder
 setup.sh fills), one document each, on 12 sites (url host site-N.example). Sites
 0, 2, 4, ... are content farms: each spins all its pages with its own spinner
-(`unspin spin --style table --rate 1 --seed N`), so about half of the documents
+(`unspin-eval spin --style table --rate 1 --seed N`), so about half of the documents
 are spun and a site's pages share one table (what --same-source exploits).
 Documents are shuffled (fixed seed) and cut into partitions of about equal size;
 when the corpora run out before --mb, they are used again under new sites (and
@@ -32,11 +32,11 @@ SITES = 12
 MARK = "\n\n@@@@@@@@@@\n\n"  # survives the spinner (no word in it), splits its output back
 
 
-def corpus_docs(unspin, tmp):
+def corpus_docs(unspin_eval, tmp):
     docs = []
     for part in ("build", "eval"):
         out = os.path.join(tmp, part)
-        r = subprocess.run([unspin, "eval", "corpus", "--part", part, "--sources", "brown-press", "sotu",
+        r = subprocess.run([unspin_eval, "eval", "corpus", "--part", part, "--sources", "brown-press", "sotu",
                             "nlp-corpus", "--out", out], capture_output=True, text=True)
         if r.returncode != 0:
             raise FileNotFoundError(r.stderr.strip())
@@ -49,12 +49,12 @@ def corpus_docs(unspin, tmp):
     return docs
 
 
-def spin_site(unspin, tmp, texts, seed):
-    """The texts as site `seed`'s spinner rewrites them: one `unspin spin` run."""
+def spin_site(unspin_eval, tmp, texts, seed):
+    """The texts as site `seed`'s spinner rewrites them: one `unspin-eval spin` run."""
     src = os.path.join(tmp, f"site{seed}.txt")
     with open(src, "w", encoding="utf-8") as f:
         f.write(MARK.join(texts))
-    r = subprocess.run([unspin, "spin", "--style", "table", "--rate", "1", "--seed", str(seed), src],
+    r = subprocess.run([unspin_eval, "spin", "--style", "table", "--rate", "1", "--seed", str(seed), src],
                        capture_output=True, text=True, check=True)
     spun = r.stdout.split(MARK)
     if len(spun) != len(texts):
@@ -62,10 +62,10 @@ def spin_site(unspin, tmp, texts, seed):
     return [s.strip() for s in spun]
 
 
-def make(unspin, out_dir, mb, partitions, bad_lines, seed=1):
+def make(unspin_eval, out_dir, mb, partitions, bad_lines, seed=1):
     target = int(mb * 1e6)
     with tempfile.TemporaryDirectory() as tmp:
-        base = corpus_docs(unspin, tmp)
+        base = corpus_docs(unspin_eval, tmp)
         lines, spun_docs, total, taken = [], 0, 0, 0
         while total < target:
             # The next documents, about the missing size, in corpus order (so that
@@ -84,7 +84,7 @@ def make(unspin, out_dir, mb, partitions, bad_lines, seed=1):
             for site, docs in sorted(by_site.items()):
                 texts = [t for _, _, t in docs]
                 if site % 2 == 0:
-                    texts = spin_site(unspin, tmp, texts, site + 1)
+                    texts = spin_site(unspin_eval, tmp, texts, site + 1)
                     spun_docs += len(texts)
                 for (_, name, _), text in zip(docs, texts):
                     line = json.dumps({"id": f"d{len(lines) + 1:07d}", "text": text,
@@ -114,14 +114,14 @@ def make(unspin, out_dir, mb, partitions, bad_lines, seed=1):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--unspin", required=True, help="the unspin CLI")
+    p.add_argument("--unspin-eval", required=True, help="unspin-eval, the evaluation harness's CLI")
     p.add_argument("--out", required=True)
     p.add_argument("--mb", type=float, default=20)
     p.add_argument("--partitions", type=int, default=8)
     p.add_argument("--bad-lines", action="store_true")
     a = p.parse_args()
     try:
-        info = make(a.unspin, a.out, a.mb, a.partitions, a.bad_lines)
+        info = make(a.unspin_eval, a.out, a.mb, a.partitions, a.bad_lines)
     except FileNotFoundError as e:
         print(f"make_crawl.py: the corpora are missing: {e}", file=sys.stderr)
         return 2

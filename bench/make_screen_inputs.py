@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes the inputs of bench/screen_speed.sh: news-length documents as JSON lines.
 
-    bench/make_screen_inputs.py --unspin build/bin/unspin --out DIR [--mb 9] [--corpora DIR]
+    bench/make_screen_inputs.py --unspin-eval build/bin/unspin-eval --out DIR [--mb 9] [--corpora DIR]
 
-The texts are the corpora the evaluation uses (`unspin eval corpus`, both
+The texts are the corpora the evaluation uses (`unspin-eval eval corpus`, both
 parts, Brown press + State of the Union + nlp-corpus), each cut into documents
 of about 400 words: paragraphs are gathered until a document holds 400 words,
 and a text's last piece is a document of its own whatever its length (a crawl
@@ -12,7 +12,7 @@ The documents are taken in corpus order, again from the start when the
 corpora run out, until --mb megabytes of text.
 
 Writes DIR/clean.jsonl (every document clean) and DIR/crawl.jsonl (the same
-documents, every tenth spun by `unspin spin --style table --rate 1 --seed 1`:
+documents, every tenth spun by `unspin-eval spin --style table --rate 1 --seed 1`:
 90% clean, 10% spun), each line {"id", "text"}, and prints one JSON line
 {"clean": {"documents", "text_bytes"}, "crawl": {...,"spun_documents"}}.
 Text bytes are the UTF-8 bytes of the documents' texts (what MB/s divides).
@@ -30,11 +30,11 @@ WORDS = 400
 MARK = "\n\n@@@@@@@@@@\n\n"  # survives the spinner (no word in it), splits its output back
 
 
-def corpus_texts(unspin, tmp, corpora):
+def corpus_texts(unspin_eval, tmp, corpora):
     texts = []
     for part in ("build", "eval"):
         out = os.path.join(tmp, part)
-        cmd = [unspin, "eval", "corpus", "--part", part, "--sources", "brown-press", "sotu", "nlp-corpus",
+        cmd = [unspin_eval, "eval", "corpus", "--part", part, "--sources", "brown-press", "sotu", "nlp-corpus",
                "--out", out]
         if corpora:
             cmd += ["--corpora", corpora]
@@ -69,14 +69,14 @@ def cut(text):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--unspin", required=True, help="the unspin CLI")
+    p.add_argument("--unspin-eval", required=True, help="unspin-eval, the evaluation harness's CLI")
     p.add_argument("--out", required=True)
     p.add_argument("--mb", type=float, default=9)
-    p.add_argument("--corpora", default="", help="npm corpora folder (default: unspin's)")
+    p.add_argument("--corpora", default="", help="npm corpora folder (default: unspin-eval's)")
     a = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            pieces = [d for t in corpus_texts(a.unspin, tmp, a.corpora) for d in cut(t)]
+            pieces = [d for t in corpus_texts(a.unspin_eval, tmp, a.corpora) for d in cut(t)]
         except FileNotFoundError as e:
             print(f"make_screen_inputs.py: the corpora are missing: {e}", file=sys.stderr)
             return 2
@@ -86,12 +86,12 @@ def main():
             d = pieces[len(clean) % len(pieces)]
             clean.append(d)
             size += len(d.encode("utf-8"))
-        # Every tenth document spun, all in one `unspin spin` run.
+        # Every tenth document spun, all in one `unspin-eval spin` run.
         chosen = list(range(9, len(clean), 10))
         src = os.path.join(tmp, "to_spin.txt")
         with open(src, "w", encoding="utf-8") as f:
             f.write(MARK.join(clean[i] for i in chosen))
-        r = subprocess.run([a.unspin, "spin", "--style", "table", "--rate", "1", "--seed", "1", src],
+        r = subprocess.run([a.unspin_eval, "spin", "--style", "table", "--rate", "1", "--seed", "1", src],
                            capture_output=True, text=True, check=True)
         spun = [s.strip() for s in r.stdout.split(MARK)]
         if len(spun) != len(chosen):

@@ -43,8 +43,9 @@ find_bin() {  # the build puts executables in bin/ or beside their CMakeLists
   return 1
 }
 
-unspin="$(find_bin unspin)" || {
-  echo "bench/run.sh: no unspin binary under $build_dir; build it (cmake --build $build_dir --target unspin) or pass --build-dir" >&2
+# The measurements are the evaluation harness's program (harness/eval_cli).
+unspin_eval="$(find_bin unspin-eval)" || {
+  echo "bench/run.sh: no unspin-eval binary under $build_dir; build it (cmake --build $build_dir --target unspin-eval) or pass --build-dir" >&2
   exit 3
 }
 
@@ -57,15 +58,15 @@ eval_args=(eval --json "$tmp/eval.json" --markdown "$tmp/eval.md")
 [[ -n "$models" ]] && eval_args+=(--models "$models")
 [[ $check -eq 1 ]] && eval_args+=(--check-floors "$here/floors.json")
 
-echo "bench/run.sh: running $unspin ${eval_args[*]}" >&2
+echo "bench/run.sh: running $unspin_eval ${eval_args[*]}" >&2
 start=$(date +%s)
 set +e
-"$unspin" "${eval_args[@]}" 2> >(tee "$tmp/eval.err" >&2)
+"$unspin_eval" "${eval_args[@]}" 2> >(tee "$tmp/eval.err" >&2)
 status=$?
 set -e
 elapsed=$(( $(date +%s) - start ))
 if [[ ! -s "$tmp/eval.md" ]]; then
-  echo "bench/run.sh: unspin eval failed (exit $status); RESULTS.md not written" >&2
+  echo "bench/run.sh: unspin-eval eval failed (exit $status); RESULTS.md not written" >&2
   exit "$status"
 fi
 
@@ -119,39 +120,39 @@ screen_md="$(bash "$here/screen_speed.sh" "${screen_args[@]}" 2>"$tmp/screen.err
   || screen_md="screen_speed.sh failed: $(tail -5 "$tmp/screen.err")"
 
 # False alarms on clean text of every genre at 100-10,000 words, without and
-# with the table style's table given (`unspin eval genres`; --quick: fewer).
-echo "bench/run.sh: running unspin eval genres" >&2
+# with the table style's table given (`unspin-eval eval genres`; --quick: fewer).
+echo "bench/run.sh: running unspin-eval eval genres" >&2
 genre_docs=(250 250 100 40 40)
 [[ $quick -eq 1 ]] && genre_docs=(40 40 10 4 4)
 genre_models=()
 [[ -n "$models" ]] && genre_models=(--models "$models")
 # (spin needs some input to run; only the table it writes is used)
-echo "table" | "$unspin" spin --style table --write-table "$tmp/table.txt" >/dev/null 2>"$tmp/table.err" || true
-genre_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" 2>"$tmp/genres.err")" \
-  || genre_md="unspin eval genres failed: $(tail -5 "$tmp/genres.err")"
-if genre_table_md="$("$unspin" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" --lexicon "$tmp/table.txt" \
+echo "table" | "$unspin_eval" spin --style table --write-table "$tmp/table.txt" >/dev/null 2>"$tmp/table.err" || true
+genre_md="$("$unspin_eval" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" 2>"$tmp/genres.err")" \
+  || genre_md="unspin-eval eval genres failed: $(tail -5 "$tmp/genres.err")"
+if genre_table_md="$("$unspin_eval" eval genres "${genre_models[@]}" --docs "${genre_docs[@]}" --lexicon "$tmp/table.txt" \
                      --system unspin+table 2>"$tmp/genres-table.err")"; then
   genre_table_md="$(tail -n +3 <<<"$genre_table_md")"  # its rows, under the table above
 else
-  genre_table_md="| unspin eval genres --lexicon failed: $(tail -1 "$tmp/genres-table.err" "$tmp/table.err" | tr '\n' ' ') |"
+  genre_table_md="| unspin-eval eval genres --lexicon failed: $(tail -1 "$tmp/genres-table.err" "$tmp/table.err" | tr '\n' ' ') |"
 fi
 
 # Tortured phrases (issue 21): listed and unlisted phrases in Brown J, clean
-# false hits by genre (`unspin eval tortured`, docs/EVALUATION.md), and the
+# false hits by genre (`unspin-eval eval tortured`, docs/EVALUATION.md), and the
 # listed-phrase matcher's throughput (unspin_listed_bench).
-echo "bench/run.sh: running unspin eval tortured" >&2
+echo "bench/run.sh: running unspin-eval eval tortured" >&2
 tortured_args=(eval tortured --phrases 1500 --clean-docs 150)
 [[ -n "${models:-}" ]] && tortured_args+=(--models "$models")
 [[ $check -eq 1 ]] && tortured_args+=(--check-floors "$here/floors.json")
 set +e
-tortured_md="$("$unspin" "${tortured_args[@]}" 2>"$tmp/tortured.err")"
+tortured_md="$("$unspin_eval" "${tortured_args[@]}" 2>"$tmp/tortured.err")"
 tortured_status=$?
 set -e
 if [[ $tortured_status -ne 0 ]]; then
   # Exit 1 with the report written is a missed floor (--check-floors); the
   # tables are kept and the run fails, as for the main eval's floors.
   if [[ -z "$tortured_md" ]]; then
-    tortured_md="unspin eval tortured failed: $(tail -5 "$tmp/tortured.err")"
+    tortured_md="unspin-eval eval tortured failed: $(tail -5 "$tmp/tortured.err")"
   else
     echo "bench/run.sh: a tortured floor is missed (see RESULTS.md)" >&2
   fi
@@ -159,13 +160,13 @@ if [[ $tortured_status -ne 0 ]]; then
 fi
 # The document detector (issue 19): AUC by spinner x length, clean false
 # positives by genre, reliability at the base rate, the screen's cost, on the
-# eval part of every genre (`unspin eval detect`; --quick: fewer excerpts).
-echo "bench/run.sh: running unspin eval detect" >&2
+# eval part of every genre (`unspin-eval eval detect`; --quick: fewer excerpts).
+echo "bench/run.sh: running unspin-eval eval detect" >&2
 detect_args=(eval detect --lengths 100 300 1000 --docs 10 --feature-aucs)
 [[ $quick -eq 1 ]] && detect_args=(eval detect --lengths 100 300 --docs 2)
 [[ -n "${models:-}" ]] && detect_args+=(--models "$models")
-detect_md="$("$unspin" "${detect_args[@]}" 2>"$tmp/detect.err")" \
-  || detect_md="unspin eval detect failed: $(tail -5 "$tmp/detect.err")"
+detect_md="$("$unspin_eval" "${detect_args[@]}" 2>"$tmp/detect.err")" \
+  || detect_md="unspin-eval eval detect failed: $(tail -5 "$tmp/detect.err")"
 listed_bench_md="unspin_listed_bench: not built in $build_dir"
 if path="$(find_bin unspin_listed_bench)"; then
   "$path" --benchmark_filter='Find|Build' --benchmark_min_time="$bench_min_time" --benchmark_color=false \
@@ -194,20 +195,20 @@ trace_args=(--build-dir "$build_dir")
 [[ $quick -eq 1 ]] && trace_args+=(--quick)
 trace_md="$(bash "$here/trace_bench.sh" "${trace_args[@]}" 2>"$tmp/trace.err")" || trace_md="trace_bench.sh failed: $(tail -5 "$tmp/trace.err")"
 
-# Learning a site's spinner from its pages (`unspin eval sites`, issue 20):
+# Learning a site's spinner from its pages (`unspin-eval eval sites`, issue 20):
 # learning curves at 10/50/200/1,000 pages, the full run even under --quick
 # (~35 s on 2 cores; its floors are the issue's bars at 200 and 1,000 pages),
 # and `learn --jsonl` at crawl scale (bench/learn_scale.sh; skipped by --quick).
-echo "bench/run.sh: running unspin eval sites" >&2
+echo "bench/run.sh: running unspin-eval eval sites" >&2
 sites_args=(eval sites --markdown "$tmp/sites.md" --json "$tmp/sites.json")
 [[ -n "$models" ]] && sites_args+=(--models "$models")
 [[ $quick -eq 0 ]] && sites_args+=(--plot "$here/sites.svg")
 [[ $check -eq 1 ]] && sites_args+=(--check-floors "$here/floors.json")
 set +e
-"$unspin" "${sites_args[@]}" 2>"$tmp/sites.err"
+"$unspin_eval" "${sites_args[@]}" 2>"$tmp/sites.err"
 sites_status=$?
 set -e
-if [[ -s "$tmp/sites.md" ]]; then sites_md="$(cat "$tmp/sites.md")"; else sites_md="unspin eval sites failed: $(tail -5 "$tmp/sites.err")"; fi
+if [[ -s "$tmp/sites.md" ]]; then sites_md="$(cat "$tmp/sites.md")"; else sites_md="unspin-eval eval sites failed: $(tail -5 "$tmp/sites.err")"; fi
 [[ $sites_status -ne 0 && $status -eq 0 ]] && status=1
 learn_md="(skipped in --quick runs)"
 if [[ $quick -eq 0 ]]; then
@@ -245,7 +246,7 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "|---|---|"
   echo "| commit | $commit |"
   echo "| machine | $cpu, $cores cores, $mem memory |"
-  echo "| run | $mode: \`unspin ${eval_args[*]//$tmp\//}\` |"
+  echo "| run | $mode: \`unspin-eval ${eval_args[*]//$tmp\//}\` |"
   echo "| held-out text | eval part of Brown press (ca, cb, cc) and State of the Union; see docs/EVALUATION.md |"
   echo
   echo "Systems: **unspin** (the decoder), **screening-list** (baseline a: exact matches of"
@@ -281,24 +282,24 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo
   echo "$trace_md"
   echo
-  echo "## False alarms on clean text by genre and length (unspin eval genres)"
+  echo "## False alarms on clean text by genre and length (unspin-eval eval genres)"
   echo
   echo "Clean eval-part excerpts of every genre (Brown press, State of the Union, Brown non-fiction"
   echo "and fiction, Moby Dick, SpamAssassin ham mail); flagged = verdict \"spun\" at the shipped"
   echo "threshold; false edits at the shipped confidence. unspin+table: the table style's table given"
-  echo "as --lexicon. \`unspin eval genres --docs ${genre_docs[*]}\`."
+  echo "as --lexicon. \`unspin-eval eval genres --docs ${genre_docs[*]}\`."
   echo
   echo "$genre_md"
   echo "$genre_table_md"
   echo
-  echo "## Learning a site's spinner (unspin eval sites, bench/learn_scale.sh)"
+  echo "## Learning a site's spinner (unspin-eval eval sites, bench/learn_scale.sh)"
   echo
   echo "One simulated content-farm site: eval-part pages spun by one \`table\`-style table at intensity 1"
   echo "(half 1 of its groups; the learner's weights were fitted on build-part sites spun by half 0),"
   echo "learned by \`unspin learn\`'s site learner (docs/ARCHITECTURE.md); held-out pages restored with the"
   echo "learned table, the learning pages as \`restore --same-source\` restores them (each with the table of"
   echo "the other folds' pages); \"each alone\": the same pages restored one by one without it."
-  echo "\`unspin ${sites_args[*]//$tmp\//}\`."
+  echo "\`unspin-eval ${sites_args[*]//$tmp\//}\`."
   [[ $quick -eq 0 ]] && echo "Figure: [the learning curves](sites.svg)."
   echo
   echo "$sites_md"
@@ -308,17 +309,17 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "$learn_md"
   grep 'floor' "$tmp/sites.err" | sed 's/^/    /' || true
   echo
-  echo "## The document detector (unspin eval detect)"
+  echo "## The document detector (unspin-eval eval detect)"
   echo
-  echo "Eval part of every genre (eval/corpus.h kFitSources), clean and spun excerpts; the \`table\` style spun by"
+  echo "Eval part of every genre (harness/eval/corpus.h kFitSources), clean and spun excerpts; the \`table\` style spun by"
   echo "the half of its groups the fit never saw. Scores are P(spun | text) at base rate 0.1; F1 on a 1:1 mix at the"
-  echo "default verdict (0.5). \`unspin ${detect_args[*]}\`."
+  echo "default verdict (0.5). \`unspin-eval ${detect_args[*]}\`."
   echo
   echo "$detect_md"
   echo
-  echo "## Tortured phrases: listed and unlisted, clean false hits (unspin eval tortured)"
+  echo "## Tortured phrases: listed and unlisted, clean false hits (unspin-eval eval tortured)"
   echo
-  echo "\`unspin eval tortured --phrases 1500 --clean-docs 150\` (docs/EVALUATION.md, \"Tortured phrases\")."
+  echo "\`unspin-eval eval tortured --phrases 1500 --clean-docs 150\` (docs/EVALUATION.md, \"Tortured phrases\")."
   echo
   echo "$tortured_md"
   echo

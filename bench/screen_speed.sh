@@ -11,7 +11,7 @@
 # nlp-corpus, both parts, cut at paragraph breaks into documents of ~400 words
 # (a text's last piece whatever its length: crawls have short pages), --mb
 # megabytes of text (default 9; --quick 1 MB and one run); the crawl spins every
-# tenth document with `unspin spin --style table --rate 1 --seed 1`. MB/s
+# tenth document with `unspin-eval spin --style table --rate 1 --seed 1`. MB/s
 # divides the documents' text bytes (not the JSON lines') by the wall clock of
 # the whole command, model loading included; each figure is the best of --runs
 # runs (default 3). Bars (issue 19, one core): clean >= 20 MB/s (goal 60),
@@ -42,6 +42,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 unspin="$build_dir/bin/unspin"
+unspin_eval="$build_dir/bin/unspin-eval"  # the harness: the corpus split and the spinners
 model_args=()
 [[ -n "$models" ]] && model_args=(--models "$models")
 corpus_args=()
@@ -49,7 +50,7 @@ corpus_args=()
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-info=$(python3 "$here/make_screen_inputs.py" --unspin "$unspin" --out "$tmp" --mb "$mb" "${corpus_args[@]}")
+info=$(python3 "$here/make_screen_inputs.py" --unspin-eval "$unspin_eval" --out "$tmp" --mb "$mb" "${corpus_args[@]}")
 field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d[sys.argv[2]][sys.argv[3]])" "$info" "$1" "$2"; }
 
 # run BIN INPUT THREADS OUT: prints "seconds max_rss_kb" of the fastest of $runs runs.
@@ -74,7 +75,7 @@ for line in open(sys.argv[1]):
 print(', '.join(f'{k} {v}' for k, v in sorted(n.items(), key=lambda kv: -kv[1])))" "$1"
 }
 
-echo "Input: $(field clean documents) documents of ~400 words (Brown press, State of the Union, nlp-corpus), $(( $(field clean text_bytes) / 1000 )) KB of text; crawl: the same with every tenth document spun (\`unspin spin --style table --rate 1 --seed 1\`, $(field crawl spun_documents) documents). \`unspin check --jsonl --threads N\`, best of $runs runs, wall clock of the whole command (models loaded in it)."
+echo "Input: $(field clean documents) documents of ~400 words (Brown press, State of the Union, nlp-corpus), $(( $(field clean text_bytes) / 1000 )) KB of text; crawl: the same with every tenth document spun (\`unspin-eval spin --style table --rate 1 --seed 1\`, $(field crawl spun_documents) documents). \`unspin check --jsonl --threads N\`, best of $runs runs, wall clock of the whole command (models loaded in it)."
 echo
 if [[ -n "$baseline" ]]; then
   echo "| input | threads | binary | seconds | MB/s | peak RSS (MiB) | decided by | output |"

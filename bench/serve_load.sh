@@ -32,6 +32,7 @@ while [[ $# -gt 0 ]]; do
 done
 command -v wrk >/dev/null || { echo "serve_load.sh: wrk is not installed (tests/setup_test_tools.sh installs it)" >&2; exit 3; }
 unspin="$build_dir/bin/unspin"
+unspin_eval="$build_dir/bin/unspin-eval"  # the harness: the corpus split and the spinners
 model_args=()
 [[ -n "$models" ]] && model_args=(--models "$models")
 PY=python3
@@ -45,9 +46,9 @@ cleanup() {
 trap cleanup EXIT
 
 # ~2 KB documents: eval-part news cut at paragraph ends; every other one spun.
-"$unspin" eval corpus --part eval --out "$tmp/corpus" >/dev/null 2>&1
+"$unspin_eval" eval corpus --part eval --out "$tmp/corpus" >/dev/null 2>&1
 cat "$tmp"/corpus/*.txt >"$tmp/clean.txt"
-"$unspin" spin --style table --rate 0.5 --seed 13 "${model_args[@]}" "$tmp/clean.txt" >"$tmp/spun.txt" 2>/dev/null \
+"$unspin_eval" spin --style table --rate 0.5 --seed 13 "${model_args[@]}" "$tmp/clean.txt" >"$tmp/spun.txt" 2>/dev/null \
   || cp "$tmp/clean.txt" "$tmp/spun.txt"
 "$PY" - "$tmp" "$docs" <<'EOF'
 import json, re, sys
@@ -180,7 +181,7 @@ served = re.findall(r'unspin_http_requests_total\{route="/v1/check",status="(\d+
 server_mbs = body_bytes / seconds / 1e6
 ratio = server_mbs / cli_all if cli_all else float("nan")
 print(f"wrk `-t2 -c{conns} -d{int(seconds)}s --timeout 60s` on `POST /v1/check`, {ndocs} documents of ~2 KB "
-      f"({nbytes / ndocs / 1000:.1f} KB on average; half spun by `unspin spin --style table --rate 0.5`), "
+      f"({nbytes / ndocs / 1000:.1f} KB on average; half spun by `unspin-eval spin --style table --rate 0.5`), "
       f"server `unspin serve --max-connections 256` with one decode thread per core ({cores}); "
       f"all on 127.0.0.1, the load generator on the same {cores} cores; load average {load_before} before and {load_after} after the wrk run "
       f"(other work on the machine shares the cores).")

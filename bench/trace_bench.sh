@@ -28,13 +28,13 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-unspin="$build_dir/bin/unspin"
-[[ -x "$unspin" ]] || { echo "trace_bench.sh: no $unspin; build first (cmake --build $build_dir)" >&2; exit 3; }
+unspin_eval="$build_dir/bin/unspin-eval"
+[[ -x "$unspin_eval" ]] || { echo "trace_bench.sh: no $unspin_eval; build first (cmake --build $build_dir)" >&2; exit 3; }
 if [[ -z "$archive" ]]; then
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
   archive="$tmp/trace-bench.db"
 fi
 echo "commit $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "command: $unspin eval trace --archive $archive ${args[*]} ${extra[*]}"
-"$unspin" eval trace --archive "$archive" "${args[@]}" "${extra[@]}"
+echo "command: $unspin_eval eval trace --archive $archive ${args[*]} ${extra[*]}"
+"$unspin_eval" eval trace --archive "$archive" "${args[@]}" "${extra[@]}"

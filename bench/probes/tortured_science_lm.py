@@ -28,7 +28,7 @@ questions with the best models within reach, each as a ceiling:
 
 The split is the harness's (fnv1a64 of the correct term, mod 10) over a
 simpler cleaning than src/listed's (parentheses dropped, "???" and
-"[context]" pairs skipped), so the sets differ slightly from `unspin eval
+"[context]" pairs skipped), so the sets differ slightly from `unspin-eval eval
 tortured`'s.
 
     apt-get install python-sklearn-doc python-scipy-doc python-statsmodels-doc

@@ -40,7 +40,7 @@
 // trees over them,
 //   P(o -> s in the site's table) = sigmoid(F(x)),
 // F fitted on simulated sites of the build part against the simulator's true
-// table (src/eval/fit_site_learner.py; decode/site_learner_trees.h).
+// table (harness/fit/fit_site_learner.py; decode/site_learner_trees.h).
 #pragma once
 
 #include <algorithm>

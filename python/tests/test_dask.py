@@ -3,8 +3,10 @@
 The input is a synthetic crawl made by bench/make_crawl.py from the evaluation
 corpora (clean pages and pages spun by per-site spinners, plus malformed lines);
 every result is compared with the CLI's own `--jsonl` output on the same files.
-Environment: UNSPIN_MODELS, UNSPIN_CLI, UNSPIN_SOURCE_DIR (as python.api), and
-UNSPIN_DASK_TEST_MB, the size of the main comparison's input (default 20).
+Environment: UNSPIN_MODELS, UNSPIN_CLI, UNSPIN_SOURCE_DIR (as python.api),
+UNSPIN_EVAL_CLI (unspin-eval, the evaluation harness's program, which
+make_crawl.py runs for the corpora and the spinners), and UNSPIN_DASK_TEST_MB,
+the size of the main comparison's input (default 20).
 """
 
 import importlib.util
@@ -21,11 +23,13 @@ import pytest
 
 MODELS = os.environ.get("UNSPIN_MODELS", "")
 CLI = os.environ.get("UNSPIN_CLI", "")
+EVAL_CLI = os.environ.get("UNSPIN_EVAL_CLI", "")
 SOURCE = pathlib.Path(os.environ.get("UNSPIN_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
 MB = float(os.environ.get("UNSPIN_DASK_TEST_MB", "20"))
 
-pytestmark = pytest.mark.skipif(not (pathlib.Path(MODELS) / "en-us.ulm").is_file() or not os.access(CLI, os.X_OK),
-                                reason="no compiled models or CLI (run ./setup.sh)")
+pytestmark = pytest.mark.skipif(not (pathlib.Path(MODELS) / "en-us.ulm").is_file() or not os.access(CLI, os.X_OK)
+                                or not os.access(EVAL_CLI, os.X_OK),
+                                reason="no compiled models, CLI or unspin-eval (run ./setup.sh)")
 
 _spec = importlib.util.spec_from_file_location("make_crawl", SOURCE / "bench" / "make_crawl.py")
 make_crawl = importlib.util.module_from_spec(_spec)
@@ -34,7 +38,7 @@ _spec.loader.exec_module(make_crawl)
 
 def crawl(path, mb, partitions, bad_lines):
     try:
-        return make_crawl.make(CLI, str(path), mb, partitions, bad_lines)
+        return make_crawl.make(EVAL_CLI, str(path), mb, partitions, bad_lines)
     except FileNotFoundError as e:
         pytest.skip(f"the evaluation corpora are missing (./setup.sh installs them): {e}")
 

@@ -2,16 +2,14 @@
 // docs/LEXICON.md "The listed tortured phrases").
 //   listed stats               the list's provenance and how its pairs were cleaned
 //   listed scan [FILE...]      listed hits as TSV (file, line:col, written, phrase, correction, papers)
-//   listed clean-hits          tortured forms found in clean build-part prose of every genre
-//                              (regenerates data/pps/clean-prose.tsv)
+// (`unspin-eval listed clean-hits`, which regenerates data/pps/clean-prose.tsv
+// from the evaluation corpora, belongs to the harness: harness/eval_cli.)
 #include <cstdio>
 #include <iostream>
-#include <algorithm>
 #include <map>
 
 #include "cli/commands.h"
 #include "cli/input.h"
-#include "eval/corpus.h"
 #include "listed/matcher.h"
 #include "listed/phrase_list.h"
 #include "listed/unlisted.h"
@@ -58,28 +56,6 @@ void run_scan(const std::vector<std::string>& files) {
   }
 }
 
-void run_clean_hits(const std::string& corpora) {
-  // Every pattern active: the clean-prose list itself must not gate them.
-  const listed::PhraseList list = listed::PhraseList::builtin_filtered({}, false);
-  const listed::Matcher m(list);
-  const std::vector<eval::CorpusDoc> docs = eval::select_part(
-      eval::load_corpus(corpora.empty() ? eval::default_corpora_dir() : corpora, eval::kFitSources), eval::Part::kBuild);
-  std::map<std::string, std::size_t> counts;
-  std::size_t words = 0;
-  for (const eval::CorpusDoc& d : docs) {
-    words += d.words();
-    for (const listed::Hit& h : m.find(d.text())) ++counts[std::string(h.phrase)];
-  }
-  std::vector<std::pair<std::size_t, std::string>> sorted;
-  for (const auto& [p, n] : counts) sorted.push_back({n, p});
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  std::printf("# Tortured forms of data/pps/tortured-phrases.tsv seen in clean prose of the build part of every\n"
-              "# genre (%zu documents, %zu words: unspin listed clean-hits; regenerate, do not edit): matched only\n"
-              "# in a text that holds another listed phrase (docs/LEXICON.md). Columns: tortured form <TAB> occurrences\n",
-              docs.size(), words);
-  for (const auto& [n, p] : sorted) std::printf("%s\t%zu\n", p.c_str(), n);
-}
-
 }  // namespace
 
 void add_listed_commands(CLI::App& app) {
@@ -91,10 +67,6 @@ void add_listed_commands(CLI::App& app) {
   CLI::App* scan = listed->add_subcommand("scan", "Listed hits of texts as TSV: file, line:col, written, phrase, correction, papers");
   scan->add_option("files", files, "Text files ('-' or none: standard input)");
   scan->callback([] { run_scan(files); });
-  static std::string corpora;
-  CLI::App* clean = listed->add_subcommand("clean-hits", "Tortured forms found in clean build-part prose (data/pps/clean-prose.tsv)");
-  clean->add_option("--corpora", corpora, "npm corpora folder (default: the one setup.sh fills)");
-  clean->callback([] { run_clean_hits(corpora); });
 }
 
 }  // namespace unspin::cli

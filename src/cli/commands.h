@@ -1,6 +1,7 @@
 // Registration of the CLI's subcommands. Each stage owns one file that adds
 // its subcommands; callbacks throw unspin::Error and main() maps the error
-// code to the exit status.
+// code to the exit status (cli/run.h). The evaluation harness's commands
+// (spin, eval, fit) belong to its own program, unspin-eval (harness/eval_cli).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -11,14 +12,8 @@ void add_restore_check_commands(CLI::App& app);  // restore, check
 void add_learn_command(CLI::App& app);           // learn
 void add_lm_commands(CLI::App& app);             // lm ...
 void add_lexicon_commands(CLI::App& app);        // lexicon ...
-void add_eval_commands(CLI::App& app);           // spin, eval
-void add_fit_command(CLI::App& app);             // eval fit (after add_eval_commands)
-void add_detect_eval_command(CLI::App& app);     // eval detect (after add_eval_commands)
-void add_eval_sites_command(CLI::App& app);      // eval sites (after add_eval_commands)
 void add_archive_commands(CLI::App& app);        // archive add|stats|verify|remove
 void add_trace_command(CLI::App& app);           // trace
-void add_trace_eval_command(CLI::App& app);      // eval trace (after add_eval_commands)
-void add_tortured_eval_command(CLI::App& app);   // eval tortured (after add_eval_commands)
 void add_listed_commands(CLI::App& app);         // listed stats|scan
 void add_serve_command(CLI::App& app);           // serve
 

@@ -62,9 +62,9 @@ inline constexpr double kFillMaxMargin = 30, kFillNotFilled = -32, kFillNotOrigi
 // error it prices: a pair not in the table, and a natural occurrence of a
 // table pair's spun form. Fitted on held-out pages of simulated build-part
 // sites whose pair priors came from the trees (decode/site_learner_trees.h)
-// fitted on other sites (`UNSPIN_SITES_DECISIONS=FILE unspin eval sites
+// fitted on other sites (`UNSPIN_SITES_DECISIONS=FILE unspin-eval eval sites
 // --part build --seeds 18 19 20`, the trees fitted on sites 11-17: 22,245
-// learned-pair decisions of 3 sites x 4 sizes; `src/eval/fit_learned_edit.py`;
+// learned-pair decisions of 3 sites x 4 sizes; `harness/fit/fit_learned_edit.py`;
 // bench/RESULTS.md). Left out one site at a time, edits at >= 0.9 were right
 // 0.976 / 0.973 / 0.959 / 0.961 of the time at 10 / 50 / 200 / 1,000 pages.
 inline constexpr std::array<double, 6> kLearnedEditWeights = {-0.81728, 0.34887, 0.58598, 0.2636, 0.3889, -0.21659};
@@ -93,8 +93,8 @@ inline double learned_edit_confidence(double prior, double raw, double mean_delt
 // pages those the table was learned from (its header; unknown: 1,000).
 // Fitted on the generic decisions at c >= 0.5 of the cross-fitted learning
 // pages of simulated build-part sites 18-20 at 10 / 50 / 200 / 1,000 pages
-// (`UNSPIN_SITES_GENERIC=FILE unspin eval sites --part build --seeds 18 19
-// 20`, `src/eval/fit_site_generic_edit.py`: 11,211 decisions, right 0.84 /
+// (`UNSPIN_SITES_GENERIC=FILE unspin-eval eval sites --part build --seeds 18 19
+// 20`, `harness/fit/fit_site_generic_edit.py`: 11,211 decisions, right 0.84 /
 // 0.70 / 0.50 / 0.36 of the time by site size; bench/RESULTS.md). Left out
 // one site at a time, those it puts at >= 0.9 were right 0.936 (1,162, at
 // 10 pages; a handful at larger sites).

@@ -2,7 +2,7 @@
 // learned edit's confidence and
 // the count of learned pairs a model set holds: the parts of the site
 // learner that need no models. The learner itself is measured by
-// `unspin eval sites` and exercised end to end in tests/e2e.
+// `unspin-eval eval sites` and exercised end to end in tests/e2e.
 #include <gtest/gtest.h>
 
 #include <array>

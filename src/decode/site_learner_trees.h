@@ -2,7 +2,7 @@
 // "The site learner", item 3): P(o -> s in the site's table) = sigmoid(F(x)),
 // F the baseline plus one leaf of each boosted regression tree over the
 // pair's features x (SiteLearner::features). Fitted by
-// src/eval/fit_site_learner.py on simulated build-part sites; the trees are
+// harness/fit/fit_site_learner.py on simulated build-part sites; the trees are
 // committed as site_learner_trees.cpp.
 #pragma once
 

@@ -43,7 +43,7 @@ namespace unspin::decode {
 // s are the median and the 99th-percentile spread (p99 - median) of log10 BF
 // on clean fitting documents (knots over log10 n, linear in between; empty:
 // z = log10 BF). `threshold`: the verdict's, at most 0.25% of clean fitting
-// documents at or above it. Fitted by `unspin eval fit` (params.h).
+// documents at or above it. Fitted by `unspin-eval fit` (params.h).
 struct DetectionCalibration {
   double scale = 1, bias = 0, log_words = 0;
   std::vector<std::pair<double, double>> null_median, null_spread;
@@ -76,7 +76,7 @@ struct SpinnerModelParams {
   double user_edit_scale = 0.84216, user_edit_bias = -0.044915;
   // When fitted, isotonic calibration replaces the Platt form: knots
   // (raw posterior, P(right)), increasing, linear in between.
-  // Empty: the fitted isotonic curves (`unspin eval fit` prints them) made
+  // Empty: the fitted isotonic curves (`unspin-eval fit` prints them) made
   // 2.9 false edits per 1k tokens on clean 1,000-word text against 0.65 for
   // the Platt form (bench/RESULTS.md, 2026-11-30), so they are not shipped.
   std::vector<std::pair<double, double>> edit_curve, user_edit_curve;

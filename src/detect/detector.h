@@ -6,7 +6,7 @@
 //                                         features, length as a covariate)
 //   P(spun | text) = sigmoid(log LR + logit(base_rate))
 //
-// w is fitted by `unspin eval detect --fit` on the build part of every genre,
+// w is fitted by `unspin-eval eval detect --fit` on the build part of every genre,
 // clean against simulated spinning of every style, weighted to a 1:1 mix, so
 // that w . phi is the log likelihood ratio of "spun" against "clean" and the
 // base rate enters only through its prior odds (docs/ARCHITECTURE.md, "The
@@ -59,7 +59,7 @@ struct DetectorParams {
   // the words was written by a substitution, each word with its likelihood
   // ratio LR(x), is detect/word_model.h: LLR = log mean_r prod_words
   // (1 - r + r LR(x)), r over kMixtureRates, independent of any candidate
-  // original; it is fitted apart, src/eval/fit_word_model.py.)
+  // original; it is fitted apart, harness/fit/fit_word_model.py.)
   // Clean expectation of kMissingTop's raw value, as a function of words:
   // a + b log10(words) (the chance a top word is absent falls with length).
   double missing_a = 0, missing_b = 0;

@@ -1,10 +1,10 @@
 // The detector's fitted parameters (detect/detector.h). Fitted by
-// `unspin eval detect --fit` on the BUILD part of the corpora (never the eval
+// `unspin-eval eval detect --fit` on the BUILD part of the corpora (never the eval
 // part); the command, data and figures are in bench/RESULTS.md. Current:
-// `unspin eval detect --part build --fit --docs 10 --skip 20 --lengths 100 300 1000 --table-quarter 1`:
+// `unspin-eval eval detect --part build --fit --docs 10 --skip 20 --lengths 100 300 1000 --table-quarter 1`:
 // excerpts the per-word model of word_model_data.cpp was not fitted on
-// (every genre of eval/corpus.h kFitSources), the table style spun by the
-// quarter of half 0's groups the word model never saw (eval/sites.h
+// (every genre of harness/eval/corpus.h kFitSources), the table style spun by the
+// quarter of half 0's groups the word model never saw (harness/eval/sites.h
 // table_quarter), as the eval part's table is a spinner no fit saw; 5,497
 // samples, weighted to the default base rate (spun 0.1 of each length),
 // 2026-12-06.

@@ -8,7 +8,7 @@
 // and its scored neighbours in the sentence (WordFeature). It is estimated as
 // the log odds of boosted regression trees that tell substituted words of
 // simulated spinning from the words of clean text, weighted 1:1
-// (src/eval/fit_word_model.py, build part; the trees are committed as
+// (harness/fit/fit_word_model.py, build part; the trees are committed as
 // word_model_data.cpp). Facts are quantized before the trees see them, so
 // that the model knows how common a word is and how its context treats it,
 // not which word it is.
@@ -46,7 +46,7 @@ inline constexpr float kNoSynonym = -99.0f;
 // candidate count's log to halves.
 inline constexpr float kWordQuantum = 0.25f;
 
-// Rounds the facts as the fit did (src/eval/fit_word_model.py).
+// Rounds the facts as the fit did (harness/fit/fit_word_model.py).
 void quantize_word_features(float x[kWordFeatures]);
 
 // One node of the flattened trees: an inner node sends x left when

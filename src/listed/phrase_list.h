@@ -58,7 +58,7 @@ class PhraseList {
   static const PhraseList& builtin();
   // The built-in list restricted to the pairs `keep` selects (evaluation).
   // Without the clean-prose list (`use_clean_prose` false), every phrase that
-  // would need context is active: what `unspin listed clean-hits` scans with.
+  // would need context is active: what `unspin-eval listed clean-hits` scans with.
   static PhraseList builtin_filtered(const PairFilter& keep, bool use_clean_prose = true);
 
   const std::vector<ListedPhrase>& phrases() const { return phrases_; }

@@ -40,7 +40,7 @@ constexpr Params kParams{};
 
 // The confidence: P(the window overlaps a tortured phrase) = logistic(z),
 // z = bias + sum of weight * feature (Suspect's fields). Fitted by logistic
-// regression on `unspin eval tortured --fit-part --dump-candidates` (the
+// regression on `unspin-eval eval tortured --fit-part --dump-candidates` (the
 // list's fitting part split again, build-part Brown J; never the eval part):
 // see docs/LEXICON.md, "Unlisted phrases".
 struct Weights {

@@ -12,7 +12,7 @@
 //                    first half, say) leaves one quarter unaligned however
 //                    well the rest aligns
 // score = 1 / (1 + exp(-(bias + sum w_i x_i))).
-// The weights come from `unspin eval trace --fit` on the BUILD part of the
+// The weights come from `unspin-eval eval trace --fit` on the BUILD part of the
 // corpora (docs/TRACE.md gives the command and the data); the threshold in
 // TraceOptions::source_threshold is the score the same run chose.
 #pragma once
@@ -27,7 +27,7 @@ struct SourceEvidence {
 };
 
 // bias, aligned, balanced, anchors, content, weakest_quarter. Fitted by
-//   unspin eval trace --fit --l2 1 --archive fit.db --distractors 20000 --originals 100 --partial 40 --unseen 200
+//   unspin-eval eval trace --fit --l2 1 --archive fit.db --distractors 20000 --originals 100 --partial 40 --unseen 200
 // (build part, seed 12: 21,159 candidates, 1,579 of them true sources, from
 // every query kind including the "harsh" spinner; log loss 0.0014; true
 // sources scored 0.73 at least, wrong candidates 0.48 at most). The L2

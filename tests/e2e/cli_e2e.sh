@@ -3,6 +3,8 @@
 #
 #   cli_e2e.sh UNSPIN CASE [SUBCOMMAND]
 #
+# (CASE harness_help takes UNSPIN-EVAL, the evaluation harness's program.)
+#
 # Every bad-input case runs with --models pointing at an EMPTY folder: input
 # errors must be reported before (and without) loading models, so these tests
 # pass on a machine where no model was compiled yet. For each bad input the
@@ -170,25 +172,43 @@ case $CASE in
     UNSPIN_MODELS=$TMP/no-models run "${CMDA[@]}" "$TMP/ok.txt"
     expect_error $E_BAD_MODEL '(setup\.sh|--models|UNSPIN_MODELS)'
     ;;
-  help)
+  help|harness_help)
     # --help of the program and of every subcommand, found by walking the help.
+    # help: `unspin`, which lists none of the evaluation harness's commands;
+    # harness_help: `unspin-eval` (harness/eval_cli), which lists them.
+    prog=$(basename "$UNSPIN")
     subcommands() {  # prints the subcommand names listed in "$@ --help"
       "$UNSPIN" "$@" --help 2>/dev/null |
         awk 'tolower($0) ~ /^subcommands:/{on=1; next} on && /^[^ ]/{on=0} on && /^  [a-z]/{print $1}'
     }
     walk() {
       run "$@" --help
-      [ "$RC" -eq 0 ] || fail "unspin $* --help exited $RC"
-      [ -s "$OUT" ] || fail "unspin $* --help printed nothing"
-      [ ! -s "$ERR" ] || fail "unspin $* --help wrote to stderr"
-      echo "ok: unspin $* --help"
+      [ "$RC" -eq 0 ] || fail "$prog $* --help exited $RC"
+      [ -s "$OUT" ] || fail "$prog $* --help printed nothing"
+      [ ! -s "$ERR" ] || fail "$prog $* --help wrote to stderr"
+      echo "ok: $prog $* --help"
       local sub
       for sub in $(subcommands "$@"); do walk "$@" "$sub"; done
     }
     walk
-    for must in restore check version; do
-      subcommands | grep -qx "$must" || fail "'$must' is not listed in unspin --help"
-    done
+    harness_commands=(spin eval fit)
+    if [ "$CASE" = help ]; then
+      for must in restore check version; do
+        subcommands | grep -qx "$must" || fail "'$must' is not listed in $prog --help"
+      done
+      for must_not in "${harness_commands[@]}"; do
+        ! subcommands | grep -qx "$must_not" || fail "'$must_not', a harness command, is listed in $prog --help"
+      done
+      echo "ok: $prog --help lists none of ${harness_commands[*]}"
+    else
+      for must in "${harness_commands[@]}"; do
+        subcommands | grep -qx "$must" || fail "'$must' is not listed in $prog --help"
+      done
+      for must in corpus genres detect sites trace tortured fit; do
+        subcommands eval | grep -qx "$must" || fail "'$must' is not listed in $prog eval --help"
+      done
+      echo "ok: $prog --help lists ${harness_commands[*]}"
+    fi
     ;;
   version)
     run version

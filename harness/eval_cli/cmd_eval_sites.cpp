@@ -1,4 +1,4 @@
-// `unspin eval sites`: the site simulator's learning curves (src/eval/sites.h),
+// `unspin-eval eval sites`: the site simulator's learning curves (harness/eval/sites.h),
 // and with --samples the pairs the site learner's prior is fitted on (build part).
 #include <algorithm>
 #include <cmath>
@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
+#include "eval_cli/commands.h"
 #include "cli/input.h"
 #include "eval/corpus.h"
 #include "eval/report.h"
@@ -141,7 +141,7 @@ void add_eval_sites_command(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads (default: every core)");
   cmd->add_option("--samples", o->samples,
                   "Build part: append every scored pair (features, sums, in the true table) here, "
-                  "for src/eval/fit_site_learner.py");
+                  "for harness/fit/fit_site_learner.py");
   cmd->add_flag("--quick", o->quick, "Small run for CI: sizes 10 50 200, 50 held-out pages");
   cmd->add_option("--models", o->models_dir, "Folder with en-us.ulm and default.ulex");
   cmd->add_option("--corpora", o->corpora, "npm corpora folder");

@@ -63,7 +63,7 @@ std::string legend(int index, const std::string& label, const char* color) {
 }  // namespace
 
 std::string precision_recall_svg(const EvalResults& results, const std::string& system) {
-  std::string s = frame("unspin eval: precision-recall by edit threshold (" + system + ")", "recall", "precision");
+  std::string s = frame("unspin-eval eval: precision-recall by edit threshold (" + system + ")", "recall", "precision");
   const SystemResults& r = results.systems.at(system);
   int index = 0;
   for (SpinStyle style : results.config.styles) {
@@ -81,7 +81,7 @@ std::string precision_recall_svg(const EvalResults& results, const std::string& 
 }
 
 std::string reliability_svg(const EvalResults& results, const std::string& system) {
-  std::string s = frame("unspin eval: reliability (" + system + ")", "predicted probability", "observed share");
+  std::string s = frame("unspin-eval eval: reliability (" + system + ")", "predicted probability", "observed share");
   s += polyline({{0, 0}, {1, 1}}, "#999", false);
   const SystemResults& r = results.systems.at(system);
   int index = 0;

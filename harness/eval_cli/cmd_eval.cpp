@@ -1,4 +1,4 @@
-// `unspin spin` (simulated spinners with gold edits) and `unspin eval`
+// `unspin-eval spin` (simulated spinners with gold edits) and `unspin-eval eval`
 // (the measuring instrument: restoration, detection, speed; `eval corpus`
 // lists and extracts the held-out split).
 #include <unistd.h>
@@ -18,7 +18,7 @@
 
 #include "common/json_limits.h"
 
-#include "cli/commands.h"
+#include "eval_cli/commands.h"
 #include "cli/input.h"
 #include "cli/progress.h"
 #include "eval/corpus.h"
@@ -107,7 +107,7 @@ RestoreOptions graded_options() {
   RestoreOptions o;
   o.min_confidence = 0.05;
   // Restoration is measured as `restore` runs: every document decoded (the
-  // screen's verdicts are measured by `unspin eval detect`).
+  // screen's verdicts are measured by `unspin-eval eval detect`).
   o.screen = false;
   return o;
 }
@@ -252,7 +252,7 @@ struct CorpusOptions {
 };
 
 void write_counts(const std::string& path, const eval::Counts& counts, const std::string& what) {
-  std::string out = "# " + what + " (unspin eval corpus; regenerate, do not edit)\n";
+  std::string out = "# " + what + " (unspin-eval eval corpus; regenerate, do not edit)\n";
   for (const auto& [item, n] : counts) out += item + "\t" + std::to_string(n) + "\n";
   write_file(path, out);
   std::cerr << "unspin: wrote " << counts.size() << " entries to " << path << "\n";
@@ -307,7 +307,7 @@ struct GenreOptions {
   eval::GenreConfig config;
 };
 
-// `unspin eval genres`: false alarms on clean text of every genre.
+// `unspin-eval eval genres`: false alarms on clean text of every genre.
 void run_genre_eval(const GenreOptions& o) {
   eval::GenreConfig config = o.config;
   config.part = eval::parse_part(o.part);

@@ -1,7 +1,7 @@
 // Fitting the spinner model's calibration (edits and documents) on simulated spinning
 // of the BUILD part of the corpora (never the eval part). The output is the
 // weights to ship in src/decode/params.h, with the figures they reach on
-// the data they were fitted on (the honest figures come from `unspin eval`).
+// the data they were fitted on (the honest figures come from `unspin-eval eval`).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The document detector's data, fit and measurement (`unspin eval detect`).
+// The document detector's data, fit and measurement (`unspin-eval eval detect`).
 //
 // Samples are excerpts of every genre at several lengths, clean and spun by
 // every style at the rates of issue 19; the `table` style is spun by one half
@@ -54,7 +54,7 @@ struct DetectSample {
   detect::EvidenceCounts counts;
   double null_z = 0;        // the decoder's evidence; 0 without the decoder
   // With DetectConfig::word_rows: one TSV row per scored word (development
-  // aid, `unspin eval detect --dump-words`): word, log10 P(w | context),
+  // aid, `unspin-eval eval detect --dump-words`): word, log10 P(w | context),
   // log10 P(w), n-gram order matched, name-like, gold (0 clean, 1 in a
   // substitution, 2 the word after one), in the lexicon as a spun form.
   std::string word_rows;

@@ -1,4 +1,4 @@
-// `unspin eval detect`: the document detector's fit (build part) and its
+// `unspin-eval eval detect`: the document detector's fit (build part) and its
 // measurement (eval part): AUC by spinner and length, clean false positives by
 // genre, reliability at the base rate, the screen's cost.
 #include <algorithm>
@@ -10,7 +10,7 @@
 #include <map>
 #include <memory>
 
-#include "cli/commands.h"
+#include "eval_cli/commands.h"
 #include "eval/corpus.h"
 #include "eval/detect_eval.h"
 #include "unspin/error.h"

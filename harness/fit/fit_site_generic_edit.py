@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Fits the site calibration of generic edits (kSiteGenericEditWeights, src/decode/site_learner.h).
 
-    UNSPIN_SITES_GENERIC=generic.tsv unspin eval sites --part build --seeds 18 19 20
-    python3 src/eval/fit_site_generic_edit.py generic.tsv [A0,A1,A2]  # weights, left-one-site-out figures
+    UNSPIN_SITES_GENERIC=generic.tsv unspin-eval eval sites --part build --seeds 18 19 20
+    python3 harness/fit/fit_site_generic_edit.py generic.tsv [A0,A1,A2]  # weights, left-one-site-out figures
                                                                      # (with A: those weights' figures too)
 
 A generic edit is one the page's own evidence makes (a lexicon pair the learned table does not

@@ -61,7 +61,7 @@ inline const std::vector<std::string> kAllGenreSources = {
     "brown-l-mystery", "brown-m-science-fiction", "brown-n-adventure", "brown-p-romance", "brown-r-humor",
     "sotu", "moby-dick", "mail", "debian-reference", "developers-reference", "debian-policy", "maint-guide",
     "debian-faq", "manpages", "python-doc", "wordnet-glosses"};
-// Genres for false-alarm figures on clean text (`unspin eval genres`): every
+// Genres for false-alarm figures on clean text (`unspin-eval eval genres`): every
 // genre. "moby-dick" (chapters), "mail" (SpamAssassin ham, plain-text bodies
 // without quotes or signatures).
 inline const std::vector<std::string> kGenreSources = kAllGenreSources;

@@ -111,7 +111,7 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
 
 // Development aid (build part only): each generic decision (a lexicon pair
 // the learned table does not hold) of a page restored with a learned table,
-// for src/eval/fit_site_generic_edit.py: seed, site pages, the table's
+// for harness/fit/fit_site_generic_edit.py: seed, site pages, the table's
 // pages, the posterior, the confidence off a site and on it, right.
 template <class Page>
 void dump_generic_decisions(const char* path, const Models& models, const RestoreOptions& options,
@@ -272,7 +272,7 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
       results.priors.emplace_back(prior, label);
       if (samples) {
         // Fitting (build part only): every scored pair of every size with its
-        // features, its raw sums and its label (src/eval/fit_site_learner.py).
+        // features, its raw sums and its label (harness/fit/fit_site_learner.py).
         std::ofstream& dump = *samples;
         // A pair only LM fill-in proposed has no decoder sums: its contexts' votes stand for its restorations.
         PairCounts fill_only;
@@ -569,7 +569,7 @@ std::string sites_svg(const std::vector<SiteResults>& results) {
   std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt("%.0f", W + 2 * M + 190) +
                   "\" height=\"" + fmt("%.0f", H + 2 * M) + "\" font-family=\"sans-serif\" font-size=\"11\">\n";
   s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  s += "<text x=\"" + fmt("%.0f", M) + "\" y=\"20\" font-size=\"13\">unspin eval sites: held-out pages of one site, by pages learned</text>\n";
+  s += "<text x=\"" + fmt("%.0f", M) + "\" y=\"20\" font-size=\"13\">unspin-eval eval sites: held-out pages of one site, by pages learned</text>\n";
   s += "<rect x=\"" + fmt("%.0f", M) + "\" y=\"" + fmt("%.0f", M) + "\" width=\"" + fmt("%.0f", W) + "\" height=\"" +
        fmt("%.0f", H) + "\" fill=\"none\" stroke=\"#444\"/>\n";
   auto x_of = [&](double pages) { return M + (std::log10(std::max(pages, 10.0)) - 1.0) / 2.0 * W; };

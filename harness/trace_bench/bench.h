@@ -1,5 +1,5 @@
 // The trace benchmark and the fitting of the source score (internal; driven
-// by `unspin eval trace`, docs/TRACE.md).
+// by `unspin-eval eval trace`, docs/TRACE.md).
 //
 // From the installed corpora it builds an archive of originals hidden among
 // distractors, and queries it with spun copies of the originals (every

@@ -1,4 +1,4 @@
-// `unspin eval tortured`: listed and unlisted tortured phrases (issue 21).
+// `unspin-eval eval tortured`: listed and unlisted tortured phrases (issue 21).
 //
 // The Paper Screener's list (data/pps/) is split by correct term, as the
 // corpora are split by document id: a pair is in the eval part iff

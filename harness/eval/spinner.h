@@ -77,10 +77,10 @@ struct SpinnerData {
   std::unordered_set<std::string> never_spin;    // function words the thesaurus style keeps
   // Words a spinner's dictionary offers as substitutes: lowercase words seen at
   // least 3 times in the build part of the corpora (spinner_vocab.txt, made by
-  // `unspin eval corpus --part build --vocab`). Empty = no restriction.
+  // `unspin-eval eval corpus --part build --vocab`). Empty = no restriction.
   std::unordered_set<std::string> vocabulary;
   std::vector<std::string> vocabulary_by_count;  // the same words, most frequent first
-  // The table style's groups: GroupTable::generate, or a user's table (`unspin spin --table`).
+  // The table style's groups: GroupTable::generate, or a user's table (`unspin-eval spin --table`).
   GroupTable table;
 
   // data_dir holds phrase_table.tsv, tortured_terms.txt, irregular_forms.tsv,

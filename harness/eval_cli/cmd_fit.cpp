@@ -1,10 +1,13 @@
-// `unspin eval fit`: fits the decoder's edit and detection models on simulated
-// spinning of the BUILD part of the corpora and prints the weights to ship.
+// `unspin-eval fit` (also `unspin-eval eval fit`, its name before the harness
+// had its own program): fits the decoder's edit and detection models on
+// simulated spinning of the BUILD part of the corpora and prints the weights
+// to ship.
 #include <iostream>
+#include <memory>
 
 #include <unistd.h>
 
-#include "cli/commands.h"
+#include "eval_cli/commands.h"
 #include "eval/corpus.h"
 #include "eval/fit.h"
 #include "unspin/error.h"
@@ -12,21 +15,31 @@
 
 namespace unspin::cli {
 
-void add_fit_command(CLI::App& app) {
-  CLI::App* eval = app.get_subcommand("eval");
-  static std::string models_dir;
-  static std::string corpora_dir;
-  static eval::FitConfig config;
-  CLI::App* fit = eval->add_subcommand(
+namespace {
+
+struct FitOptions {
+  std::string models_dir;
+  std::string corpora_dir;
+  eval::FitConfig config;
+};
+
+}  // namespace
+
+void add_fit_command(CLI::App& parent) {
+  auto o = std::make_shared<FitOptions>();
+  CLI::App* fit = parent.add_subcommand(
       "fit", "Fit the decoder's edit and detection models on spun BUILD-part text (never the eval part)");
-  fit->add_option("--models", models_dir, "Model folder (default: $UNSPIN_MODELS or ./models)");
-  fit->add_option("--corpora", corpora_dir, "npm corpora folder (default: $UNSPIN_CORPORA or ./corpora/node_modules)");
-  fit->add_option("--docs", config.docs, "Excerpts per length, each clean and spun (default 40)");
-  fit->add_option("--clean-docs", config.clean_docs, "Further clean excerpts per length (default 80)");
-  fit->add_option("--seed", config.seed, "First spinner seed (default 1000; the evaluation uses others)");
-  fit->add_flag("--calibrate-only", config.calibrate_only,
+  fit->add_option("--models", o->models_dir, "Model folder (default: $UNSPIN_MODELS or ./models)");
+  fit->add_option("--corpora", o->corpora_dir, "npm corpora folder (default: $UNSPIN_CORPORA or ./corpora/node_modules)");
+  fit->add_option("--docs", o->config.docs, "Excerpts per length, each clean and spun (default 40)");
+  fit->add_option("--clean-docs", o->config.clean_docs, "Further clean excerpts per length (default 80)");
+  fit->add_option("--seed", o->config.seed, "First spinner seed (default 1000; the evaluation uses others)");
+  fit->add_flag("--calibrate-only", o->config.calibrate_only,
                 "Keep the shipped priors and LM temperature; refit only the two calibrations");
-  fit->callback([] {
+  fit->callback([o] {
+    const std::string& models_dir = o->models_dir;
+    const std::string& corpora_dir = o->corpora_dir;
+    const eval::FitConfig& config = o->config;
     const ModelPaths paths = models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(models_dir);
     std::unique_ptr<Models> models = Models::load(paths);
     const eval::SpinnerData spinner_data =

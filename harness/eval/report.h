@@ -34,8 +34,8 @@ std::vector<std::pair<double, bool>> document_scores(const SystemResults& result
 // Checks a floors file: {"floors": [{"metric": "<summary key>", "min": x} or
 // {"metric": ..., "max": y}, ...]}. Returns one line per violated or unknown
 // metric (empty = all floors hold). Throws Error(kBadData) on a malformed file.
-// An entry may name its `suite` ("tortured": `unspin eval tortured`); only
-// the entries of `suite` are checked (no suite: the main `unspin eval`).
+// An entry may name its `suite` ("tortured": `unspin-eval eval tortured`); only
+// the entries of `suite` are checked (no suite: the main `unspin-eval eval`).
 std::vector<std::string> check_floors(const nlohmann::json& summary, const nlohmann::json& floors,
                                       const std::string& suite = "");
 

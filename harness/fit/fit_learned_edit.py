@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Fits the learned-edit calibration of src/decode/site_learner.h (kLearnedEditWeights).
 
-    UNSPIN_SITES_DECISIONS=dec.tsv unspin eval sites --part build --seeds 18 19 20
-    python3 src/eval/fit_learned_edit.py dec.tsv [B0,..,B5]  # weights and left-one-site-out figures
+    UNSPIN_SITES_DECISIONS=dec.tsv unspin-eval eval sites --part build --seeds 18 19 20
+    python3 harness/fit/fit_learned_edit.py dec.tsv [B0,..,B5]  # weights and left-one-site-out figures
                                                             # (with B: the figures of those weights too)
 
 P(right) = sigmoid(b0 + b1 logit(prior) + b2 logit(raw) + b3 clamp(mean_delta, +-3) + b4 [o written]

@@ -1,4 +1,4 @@
-// The site simulator (`unspin eval sites`, issue 20): N pages of one site,
+// The site simulator (`unspin-eval eval sites`, issue 20): N pages of one site,
 // spun by one `table`-style table (eval/spin_table.h: every occurrence, one
 // alternative per group per page), learned with unspin::SiteLearner, and
 // measured against the simulator's true table.
@@ -48,7 +48,7 @@ struct SiteConfig {
   std::string write_pages;
   // When set (build part only): every scored pair of every size is appended
   // here, one line each: seed, pages, original, spun, in the true table,
-  // x[0..9], the pair's sums (src/eval/fit_site_learner.py fits on them).
+  // x[0..9], the pair's sums (harness/fit/fit_site_learner.py fits on them).
   std::string samples;
 };
 

@@ -1,4 +1,4 @@
-// `unspin eval trace`: the trace benchmark (bench/trace_bench.sh runs it) and,
+// `unspin-eval eval trace`: the trace benchmark (bench/trace_bench.sh runs it) and,
 // with --fit, the fitting of the source score on the build part.
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,10 @@
 #include <fstream>
 #include <iostream>
 
-#include "cli/commands.h"
+#include "eval_cli/commands.h"
 #include "eval/corpus.h"
 #include "eval/fit.h"
-#include "trace/bench.h"
+#include "trace_bench/bench.h"
 #include "trace/params.h"
 #include "unspin/error.h"
 

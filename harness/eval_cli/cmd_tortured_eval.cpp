@@ -1,9 +1,9 @@
-// `unspin eval tortured`: listed and unlisted tortured phrases (issue 21;
-// src/eval/tortured.h, docs/EVALUATION.md "Tortured phrases").
+// `unspin-eval eval tortured`: listed and unlisted tortured phrases (issue 21;
+// harness/eval/tortured.h, docs/EVALUATION.md "Tortured phrases").
 #include <fstream>
 #include <iostream>
 
-#include "cli/commands.h"
+#include "eval_cli/commands.h"
 #include "eval/corpus.h"
 #include "eval/report.h"
 #include "eval/tortured.h"

@@ -1,4 +1,4 @@
-#include "trace/bench.h"
+#include "trace_bench/bench.h"
 
 #include <algorithm>
 #include <chrono>

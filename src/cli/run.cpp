@@ -1,0 +1,33 @@
+#include "cli/run.h"
+
+#include <cstdio>
+#include <iostream>
+#include <new>
+
+#include "unspin/error.h"
+
+namespace unspin::cli {
+
+int run_app(CLI::App& app, int argc, char** argv, const char* program) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command finished with a status it already reported
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help or the usage error
+    return code == 0 ? 0 : static_cast<int>(ErrorCode::kUsage);
+  } catch (const Error& e) {
+    std::fflush(stdout);
+    std::cerr << program << ": error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    std::cerr << program << ": error: out of memory; try a smaller input or --max-input-bytes\n";
+    return static_cast<int>(ErrorCode::kTooLarge);
+  } catch (const std::exception& e) {
+    std::cerr << program << ": internal error: " << e.what() << "\n";
+    return static_cast<int>(ErrorCode::kInternal);
+  }
+  return 0;
+}
+
+}  // namespace unspin::cli
