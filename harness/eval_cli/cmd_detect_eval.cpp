@@ -105,8 +105,8 @@ void run_detect_eval(const DetectOptions& o) {
   const std::vector<eval::CorpusDoc> docs = eval::select_part(
       eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, config.sources), part);
   const auto samples = eval::make_detect_samples(*models, spinner_data, docs, config,
-                                                 [](const std::string& line) { std::cerr << "unspin: " << line << "\n"; });
-  std::cerr << "unspin: " << samples.size() << " samples\n";
+                                                 [](const std::string& line) { std::cerr << "unspin-eval: " << line << "\n"; });
+  std::cerr << "unspin-eval: " << samples.size() << " samples\n";
   const detect::EvidenceModel& evidence = *models->evidence;
   detect::DetectorParams params = detect::DetectorParams::fitted();
   std::string report;

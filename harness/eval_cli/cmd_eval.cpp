@@ -234,9 +234,9 @@ int run_eval(const EvalOptions& o) {
   else std::cout << md;
   if (!o.floors.empty()) {
     const auto failures = eval::check_floors(j["summary"], floors);
-    for (const std::string& f : failures) std::cerr << "unspin: floor: " << f << "\n";
+    for (const std::string& f : failures) std::cerr << "unspin-eval: floor: " << f << "\n";
     if (!failures.empty()) return 1;
-    std::cerr << "unspin: all " << floors["floors"].size() << " floors hold\n";
+    std::cerr << "unspin-eval: all " << floors["floors"].size() << " floors hold\n";
   }
   return 0;
 }
@@ -255,7 +255,7 @@ void write_counts(const std::string& path, const eval::Counts& counts, const std
   std::string out = "# " + what + " (unspin-eval eval corpus; regenerate, do not edit)\n";
   for (const auto& [item, n] : counts) out += item + "\t" + std::to_string(n) + "\n";
   write_file(path, out);
-  std::cerr << "unspin: wrote " << counts.size() << " entries to " << path << "\n";
+  std::cerr << "unspin-eval: wrote " << counts.size() << " entries to " << path << "\n";
 }
 
 // Writes one .txt per document and manifest.tsv (id, source, part, words, file);
@@ -297,7 +297,7 @@ void run_corpus(const CorpusOptions& o) {
   if (o.out.empty()) std::cout << manifest.str();
   else {
     write_file((fs::path(o.out) / "manifest.tsv").string(), manifest.str());
-    std::cerr << "unspin: wrote " << docs.size() << " " << o.part << "-part documents to " << o.out << "\n";
+    std::cerr << "unspin-eval: wrote " << docs.size() << " " << o.part << "-part documents to " << o.out << "\n";
   }
 }
 
@@ -316,7 +316,7 @@ void run_genre_eval(const GenreOptions& o) {
   const std::unique_ptr<Models> models = Models::load(paths);
   const Restorer restorer(*models, RestoreOptions{});
   const auto cells = eval::run_genres(restorer, o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, config,
-                                      [](const std::string& line) { std::cerr << "unspin: " << line << "\n"; });
+                                      [](const std::string& line) { std::cerr << "unspin-eval: " << line << "\n"; });
   const std::string table = eval::genre_table(cells, o.system);
   if (o.markdown.empty()) std::cout << table;
   else write_file(o.markdown, table);

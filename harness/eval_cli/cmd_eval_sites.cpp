@@ -83,12 +83,12 @@ int run_sites(const SitesOptions& o) {
   std::vector<eval::SiteResults> results;
   for (std::uint64_t seed : o.seeds) {
     config.seed = seed;
-    std::cerr << "unspin: site seed " << seed << " (" << o.part << " part)\n";
+    std::cerr << "unspin-eval: site seed " << seed << " (" << o.part << " part)\n";
     results.push_back(eval::run_site(config, data, docs, *models, learner,
-                                     [](const std::string& line) { std::cerr << "unspin:   " << line << "\n"; }));
+                                     [](const std::string& line) { std::cerr << "unspin-eval:   " << line << "\n"; }));
   }
   if (!o.write_pages.empty()) {
-    std::cerr << "unspin: wrote the learning pages to " << o.write_pages << "\n";
+    std::cerr << "unspin-eval: wrote the learning pages to " << o.write_pages << "\n";
     return 0;
   }
   if (!o.json_out.empty()) write_text(o.json_out, eval::sites_json(results));
@@ -113,9 +113,9 @@ int run_sites(const SitesOptions& o) {
     }
     summary["sites/never_hurts"] = never_hurts ? 1.0 : 0.0;
     const auto failures = eval::check_floors(summary, floors);
-    for (const std::string& f : failures) std::cerr << "unspin: floor: " << f << "\n";
+    for (const std::string& f : failures) std::cerr << "unspin-eval: floor: " << f << "\n";
     if (!failures.empty()) return 1;
-    std::cerr << "unspin: all " << floors["floors"].size() << " site floors hold\n";
+    std::cerr << "unspin-eval: all " << floors["floors"].size() << " site floors hold\n";
   }
   return 0;
 }
