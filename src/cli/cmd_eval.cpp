@@ -203,7 +203,13 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
       if (fd < 0) throw Error(ErrorCode::kIo, "cannot create a temporary file for the table");
       ::close(fd);
       table_given.table_path = path;
-      write_file(table_given.table_path, data.table.to_text());
+      // The table of the first table style run (table, table-v1, table-v2, symmetric).
+      const eval::GroupTable* given = &data.table;
+      for (auto it = o.styles.rbegin(); it != o.styles.rend(); ++it) {
+        const eval::SpinStyle style = eval::parse_style(*it);
+        if (eval::is_table_style(style)) given = &data.table_of(style);
+      }
+      write_file(table_given.table_path, given->to_text());
       ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
       paths.user_lexicons = {table_given.table_path};
       table_given.models = Models::load(paths);
