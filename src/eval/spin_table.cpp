@@ -352,7 +352,9 @@ GroupTable GroupTable::generate_v2(const SpinnerData& data, std::uint64_t seed) 
   // ("in", "if", "not") come only from a cluster that starts with them.
   std::unordered_set<std::string> function_heads;
   for (const auto& cluster : data.periphrases) function_heads.insert(cluster.front());
-  auto add = [&](const std::string& key, const std::vector<std::string>& pool) -> bool {
+  // Nor are they alternatives ("conducted" -> "was", "a la mode" -> "in")
+  // outside the clusters, where they are meant ("inside|within|in").
+  auto add = [&](const std::string& key, const std::vector<std::string>& pool, bool cluster = false) -> bool {
     if (keys.count(key) || !is_phrase_text(key)) return false;
     if (data.never_spin.count(key) && !function_heads.count(key)) return false;
     SpinGroup g{key, {}};
@@ -360,6 +362,7 @@ GroupTable GroupTable::generate_v2(const SpinnerData& data, std::uint64_t seed) 
     for (const std::string& m : pool) {
       if (g.alternatives.size() >= want) break;
       if (m == key || !is_phrase_text(m)) continue;
+      if (!cluster && data.never_spin.count(m)) continue;
       if (std::find(g.alternatives.begin(), g.alternatives.end(), m) != g.alternatives.end()) continue;
       g.alternatives.push_back(m);
     }
@@ -455,7 +458,7 @@ GroupTable GroupTable::generate_v2(const SpinnerData& data, std::uint64_t seed) 
       if (word_count(cluster[i]) == 1 && unit_draw(cluster[i], seed ^ 0xC2) < kOneWordFirst) {
         std::stable_partition(pool.begin(), pool.end(), [](const std::string& m) { return word_count(m) == 1; });
       }
-      add(cluster[i], pool);
+      add(cluster[i], pool, true);
     }
   }
 
