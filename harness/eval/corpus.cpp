@@ -491,4 +491,40 @@ Counts count_collocations(const std::vector<CorpusDoc>& docs, const std::vector<
   return ranked(counts, min_count, top);
 }
 
+Counts count_function_ngrams(const std::vector<CorpusDoc>& docs, const std::vector<std::string>& function_words,
+                             int max_words, std::size_t min_count, std::size_t top) {
+  const std::unordered_set<std::string> function(function_words.begin(), function_words.end());
+  std::unordered_map<std::string, std::size_t> counts;
+  for (const CorpusDoc& d : docs) {
+    const std::string text = d.text();
+    const Scan scan = scan_text(text);
+    std::vector<std::string> words(scan.words.size());
+    std::vector<char> usable(scan.words.size(), 0);
+    for (std::size_t i = 0; i < scan.words.size(); ++i) {
+      std::string w(scan.word(i));
+      for (std::size_t p = w.find("\xE2\x80\x99"); p != std::string::npos; p = w.find("\xE2\x80\x99", p)) w.replace(p, 3, "'");
+      bool ok = !w.empty() && !scan.words[i].quoted && w.front() != '\'' && w.back() != '\'';
+      for (char c : w) ok = ok && ((c >= 'a' && c <= 'z') || c == '\'');
+      usable[i] = ok;
+      words[i] = std::move(w);
+    }
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      std::string key;
+      bool has_function = false, has_content = false;
+      for (std::size_t k = i; k < words.size() && static_cast<int>(k - i) < max_words; ++k) {
+        if (!usable[k]) break;
+        if (k > i) {
+          const std::string_view gap = scan.gap_before(k);
+          if (gap != " ") break;
+          key += ' ';
+        }
+        key += words[k];
+        (function.count(words[k]) ? has_function : has_content) = true;
+        if (k > i && has_function && has_content) ++counts[key];
+      }
+    }
+  }
+  return ranked(counts, min_count, top);
+}
+
 }  // namespace unspin::eval

@@ -123,5 +123,12 @@ using Counts = std::vector<std::pair<std::string, std::size_t>>;
 Counts count_words_lowercase(const std::vector<CorpusDoc>& docs, std::size_t min_count, std::size_t top);
 Counts count_collocations(const std::vector<CorpusDoc>& docs, const std::vector<std::string>& stopwords,
                           std::size_t min_count, std::size_t top);
+// Phrases of 2..max_words lowercase words (letters and inner apostrophes,
+// U+2019 read as ') separated by one plain space, outside quotes, holding at
+// least one function word and one other word: what the `table` simulator's
+// function-word periphrases are built around ("the company", "to make",
+// "you can use").
+Counts count_function_ngrams(const std::vector<CorpusDoc>& docs, const std::vector<std::string>& function_words,
+                             int max_words, std::size_t min_count, std::size_t top);
 
 }  // namespace unspin::eval

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -33,9 +34,14 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
                                               const std::function<void(const std::string&)>& progress) {
   const detect::EvidenceModel& evidence = *models.evidence;
   const decode::Pipeline pipeline(models, RestoreOptions{}, decode::DecoderParams{});
-  const GroupTable half = config.table_quarter >= 0
-                              ? table_quarter(spinner_data.table, config.table_half, config.table_quarter)
-                              : table_half(spinner_data.table, config.table_half);
+  // Each table style spins with its half (or quarter) of its own table.
+  std::map<SpinStyle, GroupTable> halves;
+  for (const SpinSpec& spec : config.specs) {
+    if (!is_table_style(spec.style) || halves.count(spec.style)) continue;
+    const GroupTable& whole = spinner_data.table_of(spec.style);
+    halves[spec.style] = config.table_quarter >= 0 ? table_quarter(whole, config.table_half, config.table_quarter)
+                                                   : table_half(whole, config.table_half);
+  }
   std::set<std::string> sources(config.sources.begin(), config.sources.end());
   if (sources.empty()) {
     for (const CorpusDoc& d : docs) sources.insert(d.source);
@@ -80,9 +86,10 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
       s.spec = spec.name();
       s.spun = true;
       const std::uint64_t seed = stable_hash(job.excerpt->id + "|" + s.spec, config.seed);
-      const SpinOutput spun = spec.style == SpinStyle::kTable
-                                  ? spin_with_table(half, job.excerpt->text, spec.rate, seed)
-                                  : Spinner(spinner_data, spec.style, spec.rate, seed).spin(job.excerpt->text);
+      const SpinOutput spun =
+          is_table_style(spec.style)
+              ? spin_table_style(spinner_data, spec.style, halves.at(spec.style), job.excerpt->text, spec.rate, seed)
+              : Spinner(spinner_data, spec.style, spec.rate, seed).spin(job.excerpt->text);
       s.gold_edits = spun.edits.size();
       if (s.gold_edits == 0) return;  // nothing was spun: not a spun document
       text = spun.text;

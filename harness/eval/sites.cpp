@@ -176,8 +176,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
   };
   std::vector<Page> pages;
   for (std::size_t i = 0; i < learn_max + heldout; ++i) {
-    pages.push_back({pool[i].id, spin_with_table(table, pool[i].text, config.intensity,
-                                                 stable_hash(pool[i].id, config.seed ^ 0x5173))});
+    pages.push_back({pool[i].id, spin_table_style(data, SpinStyle::kTable, table, pool[i].text, config.intensity,
+                                                  stable_hash(pool[i].id, config.seed ^ 0x5173))});
   }
   pool.clear();
   if (!config.write_pages.empty()) {

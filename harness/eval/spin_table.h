@@ -43,8 +43,22 @@ class GroupTable {
   // with name:line on a malformed line.
   static GroupTable parse(std::string_view content, const std::string& name);
   // The simulators' own table (see file comment), in a fixed pseudo-random
-  // file order drawn from `seed`.
+  // file order drawn from `seed`. The `table-v1` style's table: kept byte for
+  // byte (spinner_test.cpp holds its checksum).
   static GroupTable generate(const SpinnerData& data, std::uint64_t seed);
+  // The regenerated table (issue 32; `table-v2` and `symmetric`), built to
+  // match the statistics of real content-farm tables (eval/spin_stats.h):
+  // function-word periphrases (periphrases.tsv clusters, and the build
+  // part's frequent phrases holding a function word, function_phrases.txt,
+  // with a word or a function-word phrase swapped) as about half the table;
+  // single words, mostly outside the 1,000 commonest, with Aiksaurus
+  // synonyms of any sense (fluent picks and wrong senses) or a phrase;
+  // collocations taken apart word by word; then groups for some of the
+  // alternatives, listing their original back, so that groups list each
+  // other and hold reverse pairs. Alternatives per group drawn as in real
+  // tables (one: 49%, two: 40%, three or more: 11%). Fixed file order drawn
+  // from `seed`.
+  static GroupTable generate_v2(const SpinnerData& data, std::uint64_t seed);
 
   void add(SpinGroup group);  // a repeated original keeps its first group
   const std::vector<SpinGroup>& groups() const { return groups_; }
@@ -64,5 +78,28 @@ class GroupTable {
 // from `seed`. Gold edits as for every style.
 SpinOutput spin_with_table(const GroupTable& table, std::string_view text, double p,
                            std::uint64_t seed);
+
+// The plugin engine as spin_with_table, and as real plugins do: a one-word
+// entry also matches a part of a hyphenated word ("well-known" -> "well-identified";
+// the gold edit spans the part), and words with apostrophes (U+2019 read as
+// ') match entries that hold them ("you're", "don't"). table-v2's engine.
+SpinOutput spin_with_table_v2(const GroupTable& table, std::string_view text, double p,
+                              std::uint64_t seed);
+
+// The second engine of the family (the "article rewriter" of cloned SEO-tools
+// sites): every member of a line (group) is a key, looked up left to right,
+// longest first, in any case, inside hyphenated words too; each occurrence
+// found draws with probability `p` one member of the first line that holds
+// it, uniformly, possibly itself (then nothing changes); the replacement is
+// written as the table spells it, lower-case. `number_lines` are more lines
+// (number words and digits: "three|3"): digit tokens are matched by them only.
+SpinOutput spin_symmetric(const GroupTable& table, const std::vector<std::vector<std::string>>& number_lines,
+                          std::string_view text, double p, std::uint64_t seed);
+
+// periphrases.tsv: one cluster per line, members separated by '|', with the
+// subject slots documented there expanded over i, you, we, they, he, she, it
+// (one cluster per subject). Throws Error(kBadData) with name:line on a member
+// that is no table phrase or an unknown slot.
+std::vector<std::vector<std::string>> parse_periphrases(std::string_view content, const std::string& name);
 
 }  // namespace unspin::eval

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <sstream>
 
@@ -82,6 +84,9 @@ std::string_view style_name(SpinStyle style) {
     case SpinStyle::kPhrase: return "phrase";
     case SpinStyle::kTortured: return "tortured";
     case SpinStyle::kTable: return "table";
+    case SpinStyle::kTableV1: return "table-v1";
+    case SpinStyle::kTableV2: return "table-v2";
+    case SpinStyle::kSymmetric: return "symmetric";
   }
   return "?";
 }
@@ -91,8 +96,37 @@ SpinStyle parse_style(std::string_view name) {
   if (name == "phrase") return SpinStyle::kPhrase;
   if (name == "tortured") return SpinStyle::kTortured;
   if (name == "table") return SpinStyle::kTable;
+  if (name == "table-v1") return SpinStyle::kTableV1;
+  if (name == "table-v2") return SpinStyle::kTableV2;
+  if (name == "symmetric") return SpinStyle::kSymmetric;
   throw Error(ErrorCode::kUsage, "unknown spin style \"" + std::string(name) +
-                                     "\"; use thesaurus, phrase, tortured or table");
+                                     "\"; use thesaurus, phrase, tortured, table, table-v1, table-v2 or symmetric");
+}
+
+bool is_table_style(SpinStyle style) {
+  return style == SpinStyle::kTable || style == SpinStyle::kTableV1 || style == SpinStyle::kTableV2 ||
+         style == SpinStyle::kSymmetric;
+}
+
+const GroupTable& SpinnerData::table_of(SpinStyle style) const {
+  switch (style) {
+    case SpinStyle::kTableV1: return table_v1;
+    case SpinStyle::kTableV2:
+    case SpinStyle::kSymmetric: return table_v2;
+    default: return table;
+  }
+}
+
+SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table,
+                            std::string_view text, double rate, std::uint64_t seed) {
+  switch (style) {
+    case SpinStyle::kTable:
+    case SpinStyle::kTableV1: return spin_with_table(table, text, rate, seed);
+    case SpinStyle::kTableV2: return spin_with_table_v2(table, text, rate, seed);
+    case SpinStyle::kSymmetric: return spin_symmetric(table, data.number_lines, text, rate, seed);
+    default: break;
+  }
+  throw Error(ErrorCode::kUsage, "style " + std::string(style_name(style)) + " does not spin with a table");
 }
 
 PhraseTable PhraseTable::parse(std::string_view content, const std::string& name) {
@@ -178,7 +212,44 @@ SpinnerData SpinnerData::load(const std::string& data_dir, const std::string& ai
                   std::string word = lower_ascii(line.substr(0, line.find('\t')));
                   if (d.vocabulary.insert(word).second) d.vocabulary_by_count.push_back(std::move(word));
                 });
-  d.table = GroupTable::generate(d, kTableSeed);
+  d.table_v1 = GroupTable::generate(d, kTableSeed);
+  // table-v2's sources: optional, so an older --spinner-data folder still loads.
+  auto optional = [&](const char* file, const std::function<void(std::string_view, int)>& f) {
+    const std::string path = data_dir + "/" + file;
+    if (!std::filesystem::exists(path)) return;
+    for_each_line(read_text_file(path, "the table simulator's sources"), f);
+  };
+  optional("function_words.txt", [&](std::string_view line, int) { d.function_words.insert(lower_ascii(line)); });
+  optional("function_phrases.txt", [&](std::string_view line, int) {
+    const std::size_t tab = line.find('\t');
+    std::string phrase = lower_ascii(line.substr(0, tab));
+    const std::size_t n = tab == std::string_view::npos ? 0 : std::strtoull(std::string(line.substr(tab + 1)).c_str(), nullptr, 10);
+    if (is_phrase_text(phrase)) d.function_phrases.emplace_back(std::move(phrase), n);
+  });
+  optional("technical_vocab.txt", [&](std::string_view line, int) {
+    std::string word = lower_ascii(line.substr(0, line.find('\t')));
+    if (is_phrase_text(word)) d.technical_by_count.push_back(std::move(word));
+  });
+  {
+    const std::string path = data_dir + "/periphrases.tsv";
+    if (std::filesystem::exists(path)) d.periphrases = parse_periphrases(read_text_file(path, "the table simulator's periphrases"), path);
+  }
+  optional("number_words.tsv", [&](std::string_view line, int line_no) {
+    std::vector<std::string> members;
+    std::size_t start = 0;
+    while (start <= line.size()) {
+      std::size_t bar = line.find('|', start);
+      if (bar == std::string_view::npos) bar = line.size();
+      members.push_back(lower_ascii(line.substr(start, bar - start)));
+      start = bar + 1;
+    }
+    if (members.size() < 2) {
+      throw Error(ErrorCode::kBadData, data_dir + "/number_words.tsv:" + std::to_string(line_no) + ": a line needs two members");
+    }
+    d.number_lines.push_back(std::move(members));
+  });
+  d.table_v2 = GroupTable::generate_v2(d, kTableSeed);
+  d.table = d.table_v1;
   return d;
 }
 
@@ -320,7 +391,7 @@ std::vector<Spinner::Item> Spinner::eligible_items(std::string_view text) const 
 }
 
 SpinOutput Spinner::spin(std::string_view text) const {
-  if (style_ == SpinStyle::kTable) return spin_with_table(data_.table, text, rate_, seed_);
+  if (is_table_style(style_)) return spin_table_style(data_, style_, data_.table_of(style_), text, rate_, seed_);
   SpinOutput out;
   std::vector<Item> items = eligible_items(text);
   out.eligible = items.size();

@@ -9,7 +9,18 @@
 //              terms taken apart, each word replaced by an Aiksaurus synonym
 //   table      the phrase-table family of content farms (eval/spin_table.h):
 //              groups applied in order, every occurrence, one choice per
-//              document, names spun word by word; `rate` is the intensity
+//              document, names spun word by word; `rate` is the intensity.
+//              Today the same as table-v1.
+//   table-v1   that style with its first table (GroupTable::generate), kept
+//              byte for byte for the same seed
+//   table-v2   the regenerated table (GroupTable::generate_v2, matching the
+//              statistics of real content-farm tables, issue 32) with the
+//              plugin engine, which also matches inside hyphenated words
+//   symmetric  the second engine of that table family (the "article
+//              rewriter"): every member of a line is a key, a member drawn per
+//              occurrence (possibly the word itself), written as the table
+//              spells it (capitals lost), numbers spun too; `rate` is the
+//              share of found occurrences that draw
 // The table a spinner uses is fixed by its seed (one word always becomes the
 // same substitute, as with a real spinner); which eligible items are replaced
 // is drawn from the seed as well. Exactly round(rate * eligible) items are
@@ -31,10 +42,13 @@
 
 namespace unspin::eval {
 
-enum class SpinStyle : std::uint8_t { kThesaurus, kPhrase, kTortured, kTable };
+enum class SpinStyle : std::uint8_t { kThesaurus, kPhrase, kTortured, kTable, kTableV1, kTableV2, kSymmetric };
 std::string_view style_name(SpinStyle style);
-// "thesaurus", "phrase", "tortured", "table"; throws unspin::Error(kUsage) otherwise.
+// "thesaurus", "phrase", "tortured", "table", "table-v1", "table-v2",
+// "symmetric"; throws unspin::Error(kUsage) otherwise.
 SpinStyle parse_style(std::string_view name);
+// The styles that spin with a group table (table, table-v1, table-v2, symmetric).
+bool is_table_style(SpinStyle style);
 
 // One substitution, located in the spun text.
 struct GoldEdit {
@@ -82,9 +96,25 @@ struct SpinnerData {
   std::vector<std::string> vocabulary_by_count;  // the same words, most frequent first
   // The table style's groups: GroupTable::generate, or a user's table (`unspin-eval spin --table`).
   GroupTable table;
+  // table-v1's groups (GroupTable::generate) and those of table-v2 and
+  // symmetric (GroupTable::generate_v2); `unspin spin --table` replaces all three.
+  GroupTable table_v1, table_v2;
+  // What table-v2 is generated from (each empty when its file is absent):
+  std::unordered_set<std::string> function_words;      // function_words.txt
+  std::vector<std::vector<std::string>> periphrases;   // periphrases.tsv, slots expanded
+  std::vector<std::pair<std::string, std::size_t>> function_phrases;  // function_phrases.txt, most frequent first
+  std::vector<std::string> technical_by_count;         // technical_vocab.txt, most frequent first
+  // The symmetric engine's number lines ("three|3"), number_words.tsv: never in a GroupTable.
+  std::vector<std::vector<std::string>> number_lines;
+
+  // The table a table style spins with by default (the whole table; the
+  // sites and detect harnesses spin with one half of it, eval/sites.h).
+  const GroupTable& table_of(SpinStyle style) const;
 
   // data_dir holds phrase_table.tsv, tortured_terms.txt, irregular_forms.tsv,
-  // never_spin.txt, spinner_vocab.txt; aiksaurus_dir holds words.dat and meanings.dat.
+  // never_spin.txt, spinner_vocab.txt (and table-v2's function_words.txt,
+  // periphrases.tsv, function_phrases.txt, technical_vocab.txt,
+  // number_words.tsv); aiksaurus_dir holds words.dat and meanings.dat.
   static SpinnerData load(const std::string& data_dir, const std::string& aiksaurus_dir);
   // True when every word of the phrase is in `vocabulary` (or there is none).
   bool in_vocabulary(std::string_view phrase) const;
@@ -124,6 +154,13 @@ struct Replacement {
 // Writes the spun text and its gold edits; `replacements` sorted, non-overlapping.
 SpinOutput apply_replacements(std::string_view text, const Scan& scan,
                               const std::vector<Replacement>& replacements);
+
+// Spins `text` with `table` the way table style `style` does (its engine:
+// table/table-v1 the plugin engine of spin_with_table, table-v2 the plugin
+// engine with hyphen-internal matches, symmetric the article rewriter with
+// data.number_lines). Throws Error(kUsage) for a style that is no table style.
+SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table,
+                            std::string_view text, double rate, std::uint64_t seed);
 
 // Lowercase words of a-z, ' or - joined by single spaces (a table phrase).
 bool is_phrase_text(std::string_view s);

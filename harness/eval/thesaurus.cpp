@@ -147,4 +147,12 @@ const std::vector<std::string>* Thesaurus::synonyms(std::string_view lower_word)
   return it == entries_.end() || it->second.empty() ? nullptr : &it->second;
 }
 
+std::vector<std::string> Thesaurus::headwords() const {
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& [word, syn] : entries_) out.push_back(word);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace unspin::eval

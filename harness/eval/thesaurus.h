@@ -36,6 +36,8 @@ class Thesaurus {
   const std::vector<std::string>* core_synonyms(std::string_view lower_word) const;
   bool contains(std::string_view lower_word) const { return synonyms(lower_word) != nullptr; }
   std::size_t size() const { return entries_.size(); }
+  // Every headword, sorted.
+  std::vector<std::string> headwords() const;
 
  private:
   void add_group(const std::vector<std::string>& members, const std::vector<std::string>& titles);

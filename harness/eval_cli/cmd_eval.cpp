@@ -27,8 +27,10 @@
 #include "eval/report.h"
 #include "eval/runner.h"
 #include "eval/scan.h"
+#include "eval/spin_stats.h"
 #include "eval/spinner.h"
 #include "unspin/error.h"
+#include "unspin/lm.h"
 #include "unspin/restore.h"
 
 namespace unspin::cli {
@@ -45,7 +47,7 @@ struct SpinOptions {
   std::string gold;
   std::string spinner_data;
   std::string aiksaurus;
-  std::string table;        // --table: a user's group table for --style table
+  std::string table;        // --table: a user's group table for the table styles
   std::string write_table;  // --write-table: export the table style's groups
 };
 
@@ -77,12 +79,68 @@ void run_spin(const SpinOptions& o) {
   const std::string text = read_input(o.file, kDefaultMaxInputBytes);
   validate_input(text, kDefaultMaxInputBytes);
   eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
-  if (!o.table.empty()) data.table = eval::GroupTable::parse(read_input(o.table, kDefaultMaxInputBytes), o.table);
-  if (!o.write_table.empty()) write_file(o.write_table, data.table.to_text());
+  if (!o.table.empty()) {
+    data.table = eval::GroupTable::parse(read_input(o.table, kDefaultMaxInputBytes), o.table);
+    data.table_v1 = data.table;
+    data.table_v2 = data.table;
+  }
+  if (!o.write_table.empty()) {
+    write_file(o.write_table, (eval::is_table_style(style) ? data.table_of(style) : data.table).to_text());
+  }
   const eval::SpinOutput out = eval::Spinner(data, style, o.rate, o.seed).spin(text);
   if (!o.gold.empty()) write_file(o.gold, gold_json(o, out).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   std::fwrite(out.text.data(), 1, out.text.size(), stdout);
   std::fflush(stdout);
+}
+
+struct SpinStatsOptions {
+  std::vector<std::string> styles{"table-v2", "symmetric", "table-v1"};
+  double rate = 1.0;
+  std::uint64_t seed = 1;
+  std::size_t docs = 80, length = 300;
+  std::string part = "eval";
+  std::string corpora, models_dir, spinner_data, aiksaurus, markdown;
+  bool no_lm = false;
+  bool check = false;
+};
+
+// The technical genres of the page statistics (Debian documentation, man
+// pages, Python's); the news ones are eval::kNewsSources.
+const std::vector<std::string> kTechnicalSources = {"debian-reference", "developers-reference", "debian-policy",
+                                                    "maint-guide", "debian-faq", "manpages", "python-doc"};
+
+// `unspin-eval spin-stats`: the table family's statistics (eval/spin_stats.h) per
+// style, beside the real tables' (PROBLEM.md 1c).
+int run_spin_stats(const SpinStatsOptions& o) {
+  const eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
+  const std::string corpora = o.corpora.empty() ? eval::default_corpora_dir() : o.corpora;
+  const eval::Part part = eval::parse_part(o.part);
+  const std::vector<eval::Excerpt> technical =
+      eval::make_excerpts(eval::select_part(eval::load_corpus(corpora, kTechnicalSources), part), o.length, o.docs);
+  const std::vector<eval::Excerpt> news =
+      eval::make_excerpts(eval::select_part(eval::load_corpus(corpora, eval::kNewsSources), part), o.length, o.docs);
+  std::unique_ptr<LanguageModel> lm;
+  if (!o.no_lm) {
+    const ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+    lm = LanguageModel::open(paths.lm);
+  }
+  std::vector<std::vector<eval::StatRow>> rows;
+  bool all_within = true;
+  for (const std::string& name : o.styles) {
+    const eval::SpinStyle style = eval::parse_style(name);
+    if (!eval::is_table_style(style)) throw Error(ErrorCode::kUsage, "spin-stats: " + name + " is no table style");
+    const eval::TableStats t = eval::table_stats(data.table_of(style), data);
+    const eval::PageStats tp = eval::page_stats(data, style, o.rate, o.seed, technical, lm.get());
+    const eval::PageStats np = eval::page_stats(data, style, o.rate, o.seed, news, lm.get());
+    rows.push_back(eval::stat_rows(t, tp, np));
+    std::cerr << "unspin: " << name << ": " << t.groups << " groups, " << tp.pages << " technical pages ("
+              << tp.edits << " edits), " << np.pages << " news pages (" << np.edits << " edits)\n";
+    for (const eval::StatRow& r : rows.back()) all_within &= r.within() || (o.no_lm && r.name.find("LM") != std::string::npos);
+  }
+  const std::string md = eval::stats_markdown(o.styles, rows);
+  if (o.markdown.empty()) std::cout << md;
+  else write_file(o.markdown, md);
+  return o.check && !all_within ? 1 : 0;
 }
 
 struct EvalOptions {
@@ -145,7 +203,13 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
       if (fd < 0) throw Error(ErrorCode::kIo, "cannot create a temporary file for the table");
       ::close(fd);
       table_given.table_path = path;
-      write_file(table_given.table_path, data.table.to_text());
+      // The table of the first table style run (table, table-v1, table-v2, symmetric).
+      const eval::GroupTable* given = &data.table;
+      for (auto it = o.styles.rbegin(); it != o.styles.rend(); ++it) {
+        const eval::SpinStyle style = eval::parse_style(*it);
+        if (eval::is_table_style(style)) given = &data.table_of(style);
+      }
+      write_file(table_given.table_path, given->to_text());
       ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
       paths.user_lexicons = {table_given.table_path};
       table_given.models = Models::load(paths);
@@ -246,7 +310,7 @@ struct CorpusOptions {
   std::string out;
   std::string corpora;
   std::vector<std::string> sources = eval::kNewsSources;
-  std::string vocab, collocations;
+  std::string vocab, collocations, phrases;
   std::size_t min_count = 3;
   std::size_t top = 2000;
 };
@@ -264,7 +328,7 @@ void run_corpus(const CorpusOptions& o) {
   const eval::Part part = eval::parse_part(o.part);
   const auto docs = eval::select_part(
       eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources), part);
-  if (!o.vocab.empty() || !o.collocations.empty()) {
+  if (!o.vocab.empty() || !o.collocations.empty() || !o.phrases.empty()) {
     const std::string where = " seen >= " + std::to_string(o.min_count) + " times in the " + o.part + " part";
     if (!o.vocab.empty()) {
       write_counts(o.vocab, eval::count_words_lowercase(docs, o.min_count, 0),
@@ -275,6 +339,13 @@ void run_corpus(const CorpusOptions& o) {
       const std::vector<std::string> stop(data.never_spin.begin(), data.never_spin.end());
       write_counts(o.collocations, eval::count_collocations(docs, stop, o.min_count, o.top),
                    "Tortured spinner collocations: the " + std::to_string(o.top) + " most frequent content-word bigrams" + where);
+    }
+    if (!o.phrases.empty()) {
+      const eval::SpinnerData data = load_spinner_data("", "");
+      const std::vector<std::string> function(data.function_words.begin(), data.function_words.end());
+      write_counts(o.phrases, eval::count_function_ngrams(docs, function, 3, o.min_count, o.top),
+                   "Table simulator phrases: the " + std::to_string(o.top) +
+                       " most frequent 2-3 word phrases holding a function word and another word" + where);
     }
     return;
   }
@@ -335,9 +406,10 @@ void add_eval_commands(CLI::App& app) {
   auto spin_opts = std::make_shared<SpinOptions>();
   CLI::App* spin = app.add_subcommand("spin", "Spin text with a simulated spinner and write its gold edit list");
   spin->add_option("file", spin_opts->file, "Input file; - (the default) reads standard input");
-  spin->add_option("--style", spin_opts->style, "thesaurus, phrase, tortured or table (default thesaurus)");
+  spin->add_option("--style", spin_opts->style,
+                   "thesaurus, phrase, tortured, table, table-v1, table-v2 or symmetric (default thesaurus)");
   spin->add_option("--table", spin_opts->table,
-                   "With --style table: spin with this group table (original|alt1|alt2 per line) "
+                   "With a table style: spin with this group table (original|alt1|alt2 per line) "
                    "instead of the built-in one");
   spin->add_option("--write-table", spin_opts->write_table,
                    "Write the table style's groups (original|alt1|alt2 per line) to this file");
@@ -348,6 +420,29 @@ void add_eval_commands(CLI::App& app) {
   spin->add_option("--spinner-data", spin_opts->spinner_data, "Folder of the spinners' tables (default data/spinner)");
   spin->add_option("--aiksaurus", spin_opts->aiksaurus, "Aiksaurus data folder (default /usr/share/aiksaurus)");
   spin->callback([spin_opts] { run_spin(*spin_opts); });
+
+  auto st = std::make_shared<SpinStatsOptions>();
+  CLI::App* stats = app.add_subcommand(
+      "spin-stats", "Statistics of the table-family simulators (the table and the pages it spins) beside real "
+                    "content-farm tables'");
+  stats->add_option("--styles", st->styles, "Table styles (default: table-v2 symmetric table-v1)");
+  stats->add_option("--rate", st->rate, "Intensity / rate of the spun pages (default 1: a real spinner)")
+      ->check(CLI::Range(0.0, 1.0));
+  stats->add_option("--seed", st->seed, "Seed of the pages' spinners (default 1)");
+  stats->add_option("--docs", st->docs, "Excerpts per genre, technical and news (default 80)");
+  stats->add_option("--length", st->length, "Excerpt length in words (default 300)");
+  stats->add_option("--part", st->part, "Corpus part (default eval)")->check(CLI::IsMember({"eval", "build"}));
+  stats->add_option("--corpora", st->corpora, "npm corpora folder");
+  stats->add_option("--models", st->models_dir, "Folder with en-us.ulm (the LM statistic)");
+  stats->add_flag("--no-lm", st->no_lm, "Skip the LM statistic (no model needed)");
+  stats->add_option("--spinner-data", st->spinner_data, "Folder of the spinners' tables (default data/spinner)");
+  stats->add_option("--aiksaurus", st->aiksaurus, "Aiksaurus data folder (default /usr/share/aiksaurus)");
+  stats->add_option("--markdown", st->markdown, "Write the table to this file instead of standard output");
+  stats->add_flag("--check", st->check, "Exit 1 when a statistic is outside issue 32's bar");
+  stats->callback([st] {
+    const int status = run_spin_stats(*st);
+    if (status != 0) throw CLI::RuntimeError(status);
+  });
 
   auto o = std::make_shared<EvalOptions>();
   CLI::App* ev = app.add_subcommand("eval", "Measure restoration, detection and speed on held-out spun text");
@@ -386,8 +481,10 @@ void add_eval_commands(CLI::App& app) {
                          "documentation, manpages, python-doc and wordnet-glosses are read from /usr/share)");
   corpus->add_option("--vocab", c->vocab, "Instead: write the part's word counts (the spinners' vocabulary) here");
   corpus->add_option("--collocations", c->collocations, "Instead: write the part's frequent content-word bigrams here");
-  corpus->add_option("--min-count", c->min_count, "With --vocab/--collocations: minimum count (default 3)");
-  corpus->add_option("--top", c->top, "With --collocations: keep this many (default 2000)");
+  corpus->add_option("--phrases", c->phrases,
+                     "Instead: write the part's frequent phrases holding a function word (the table simulator's) here");
+  corpus->add_option("--min-count", c->min_count, "With --vocab/--collocations/--phrases: minimum count (default 3)");
+  corpus->add_option("--top", c->top, "With --collocations/--phrases: keep this many (default 2000)");
   corpus->callback([c] { run_corpus(*c); });
 
   auto g = std::make_shared<GenreOptions>();
