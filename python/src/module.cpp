@@ -234,7 +234,7 @@ class Engine {
     return to_python(out);
   }
 
-  std::vector<std::tuple<std::string, std::string, double>> learn(const py::iterable& texts, bool same_source,
+  std::vector<std::tuple<std::string, std::string, double>> learn(const py::iterable& texts, bool /*same_source*/,
                                                                   double min_prior) {
     std::vector<std::string> inputs;
     for (const py::handle& t : texts) {
