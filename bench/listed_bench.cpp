@@ -94,7 +94,7 @@ void BM_ListedScanOnly(benchmark::State& state) {
   const std::string& text = prose();
   for (auto _ : state) {
     std::size_t words = 0;
-    unspin::listed::detail::scan(text, [&](unspin::listed::detail::TokenKind k, std::size_t b, std::size_t e, bool) {
+    unspin::listed::detail::scan(text, [&](unspin::listed::detail::TokenKind, std::size_t b, std::size_t e, bool) {
       words += unspin::listed::detail::word_hash(text.data() + b, e - b) & 1;
     });
     benchmark::DoNotOptimize(words);

@@ -26,30 +26,64 @@ function shade(confidence) {
   return `rgba(214, 64, 40, ${alpha.toFixed(2)})`;
 }
 
-// The input with each match as a focusable <mark> carrying its original.
-function renderSpun(container, text, matches) {
+// The spans of the spun view, in input order: every applied edit of
+// `matches`, and every `review` span (SCHEMA §3b) that is not an applied
+// edit, i.e. a candidate below the edit threshold ("candidate"), a word pair
+// clean English almost never joins ("unusual", no original) or a listed
+// phrase left unapplied. `review` lists the applied edits too; they are drawn
+// once, from `matches`. A review span overlapping an edit is left out, so the
+// spans never nest (the server sends none such; the check costs nothing).
+function spansOf(result) {
+  const spans = result.matches.map((m) => ({
+    kind: "edit", offset: m.offset, length: m.length,
+    original: m.replacements.length ? m.replacements[0].value : "", confidence: m.confidence,
+  }));
+  const overlapsEdit = (r) => result.matches.some(
+    (m) => r.offset < m.offset + m.length && m.offset < r.offset + r.length);
+  for (const r of result.review || []) {
+    if (r.applied || overlapsEdit(r)) continue;
+    spans.push({ kind: "review", offset: r.offset, length: r.length, original: r.original || "",
+                 confidence: r.confidence, reason: r.reason });
+  }
+  return spans.sort((a, b) => a.offset - b.offset);
+}
+
+// The input with each span as a focusable <mark> carrying its original and
+// confidence (also shown in a tip on hover and focus): an edit ("spun",
+// shaded by confidence) or a review span ("review", lighter: dotted underline).
+function renderSpun(container, text, spans) {
   container.replaceChildren();
   let at = 0;
-  matches.forEach((m, i) => {
-    container.append(document.createTextNode(text.slice(at, m.offset)));
-    const spun = text.slice(m.offset, m.offset + m.length);
-    const original = m.replacements.length ? m.replacements[0].value : "";
-    const pct = Math.round(100 * m.confidence);
-    const mark = el("mark", {
-      class: "spun",
+  spans.forEach((s, i) => {
+    container.append(document.createTextNode(text.slice(at, s.offset)));
+    const spun = text.slice(s.offset, s.offset + s.length);
+    const pct = Math.round(100 * s.confidence);
+    const attrs = {
       tabindex: "0",
       "data-index": String(i),
       "data-spun": spun,
-      "data-original": original,
-      "data-confidence": m.confidence.toFixed(3),
-      title: `original: "${original}" (confidence ${pct}%)`,
-      "aria-label": `${spun}: likely spun; original "${original}", confidence ${pct} percent`,
-    }, spun);
-    mark.style.backgroundColor = shade(m.confidence);
-    const tip = el("span", { class: "tip", "aria-hidden": "true" }, `→ ${original} · ${pct}%`);
-    mark.append(tip);
+      "data-original": s.original,
+      "data-confidence": s.confidence.toFixed(3),
+    };
+    let tipText;
+    if (s.kind === "edit") {
+      attrs.class = "spun";
+      attrs.title = `original: "${s.original}" (confidence ${pct}%)`;
+      attrs["aria-label"] = `${spun}: likely spun; original "${s.original}", confidence ${pct} percent`;
+      tipText = `→ ${s.original} · ${pct}%`;
+    } else {
+      attrs.class = "review";
+      attrs["data-reason"] = s.reason;
+      const what = s.original ? `perhaps "${s.original}"` : "unusual wording";
+      attrs.title = `to review: ${what} (confidence ${pct}%; not restored)`;
+      attrs["aria-label"] = `${spun}: worth a look, ${what}, confidence ${pct} percent; not restored`;
+      tipText = `${s.original ? "? " + s.original : "unusual wording"} · ${pct}%`;
+    }
+    const mark = el("mark", attrs, spun);
+    if (s.kind === "edit") mark.style.backgroundColor = shade(s.confidence);
+    mark.append(el("span", { class: "tip", "aria-hidden": "true" }, tipText));
     container.append(mark);
-    at = m.offset + m.length;
+    at = s.offset + s.length;
   });
   container.append(document.createTextNode(text.slice(at)));
 }
@@ -96,16 +130,19 @@ function render(text, r) {
   verdict.textContent = verdictLabel(r.verdict);
   verdict.className = "verdict " + r.verdict.replace(/\s+/g, "-");
   const score = r.score === null ? "no score" : `score ${r.score.toFixed(3)} (threshold ${r.threshold.toFixed(2)})`;
+  const spans = spansOf(r);
+  const toReview = spans.length - r.matches.length;
   $("score-line").textContent =
     `${score} · estimated spin rate ${(100 * r.spin_rate).toFixed(0)}% · ${r.matches.length} ` +
-    `spun span${r.matches.length === 1 ? "" : "s"} in ${r.words} words`;
+    `spun span${r.matches.length === 1 ? "" : "s"}` +
+    (toReview ? `, ${toReview} more to review` : "") + ` in ${r.words} words`;
 
   const reasons = $("reasons");
   reasons.replaceChildren();
   for (const reason of r.reasons) reasons.append(el("li", { "data-kind": reason.kind }, reason.message));
   if (!r.reasons.length) reasons.append(el("li", {}, "No evidence of spinning."));
 
-  renderSpun($("view-spun"), text, r.matches);
+  renderSpun($("view-spun"), text, spans);
   renderRestored($("view-restored"), text, r.matches, "mark");
   renderDiff(text, r.matches);
 

@@ -178,7 +178,7 @@ class PyEngine {
     return to_python(out);
   }
 
-  std::vector<std::tuple<std::string, std::string, double>> learn(const py::iterable& texts, bool same_source,
+  std::vector<std::tuple<std::string, std::string, double>> learn(const py::iterable& texts, bool /*same_source*/,
                                                                   double min_prior) {
     std::vector<std::string> inputs = validated_texts(texts);
     if (inputs.empty()) throw Error(ErrorCode::kEmptyInput, "learn needs at least one text");

@@ -308,7 +308,7 @@ struct Service::Impl {
 
   // --- routes ------------------------------------------------------------
 
-  void languagetool_check(const httplib::Request& req, httplib::Response& res, const Params& params) {
+  void languagetool_check(const httplib::Request& /*req*/, httplib::Response& res, const Params& params) {
     const LanguageToolRequest lt = parse_languagetool_request(params);
     require_utf8(lt.text, "the text");
     if (lt.text.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -325,7 +325,7 @@ struct Service::Impl {
     send_json(res, report::languagetool_json(lt.text, o.result, lt.language, map));
   }
 
-  void native_check(const httplib::Request& req, httplib::Response& res, const std::string& body, bool restore) {
+  void native_check(const httplib::Request& /*req*/, httplib::Response& res, const std::string& body, bool restore) {
     NativeRequest in = parse_native_request(body, options.max_body);
     EngineAnswer o = decode(in.text, &in.options, restore);
     json out = restore ? report::restore_json(in.text, o.result, in.options.unit)

@@ -226,6 +226,39 @@ TEST_F(ServiceTest, V1BatchAnswersEveryLineOfABadBatch) {
   EXPECT_FALSE(lines[3].contains("error"));
 }
 
+// Requests at once, more than the fixture's 2 decode threads, each on a
+// connection thread of its own: each gets the answer the library gives for
+// its document alone (the decode threads share the models and nothing of a
+// result). .ci/run's ThreadSanitizer stage runs this for races.
+TEST_F(ServiceTest, ConcurrentRequestsGetTheAnswersOfOneAtATime) {
+  const std::string clean = read_file(std::string(UNSPIN_SOURCE_DIR) + "/examples/clean-news.txt");
+  std::vector<std::string> texts;
+  for (int i = 0; i < 8; ++i) texts.push_back((i % 2 ? clean : spun_example()) + "\n\nItem " + std::to_string(i) + ".");
+  std::vector<json> want;
+  for (const std::string& t : texts) {
+    want.push_back(report::document_json(t, restorer_->run(t), report::OffsetUnit::kCodePoint, nullptr));
+  }
+  std::vector<std::future<json>> answers;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    answers.push_back(std::async(std::launch::async, [&, i] {
+      // Even requests check, odd ones restore: both paths at once.
+      auto res = client().Post(i % 2 ? "/v1/restore" : "/v1/check", json{{"text", texts[i]}}.dump(),
+                               "application/json");
+      if (!res || res->status != 200) return json{{"failed", res ? res->body : std::string("no answer")}};
+      return json::parse(res->body);
+    }));
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const json got = answers[i].get();
+    ASSERT_FALSE(got.contains("failed")) << i << ": " << got["failed"];
+    EXPECT_EQ(got["restored"], want[i]["restored"]) << i;
+    if (i % 2) continue;
+    for (const char* field : {"score", "verdict", "matches", "review", "reasons", "paragraphs"}) {
+      EXPECT_EQ(got[field], want[i][field]) << i << ": " << field;
+    }
+  }
+}
+
 TEST_F(ServiceTest, V1DeepNestingIsMalformedJsonAndTheServerLives) {
   const std::string deep = std::string(30000, '[') + std::string(30000, ']');  // under the fixture's --max-body
   EXPECT_EQ(error_of("/v1/check", "{\"text\":\"hi there\",\"id\":" + deep + "}"),

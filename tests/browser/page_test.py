@@ -6,7 +6,10 @@
 Starts `unspin serve` (with examples/spinner-table.txt) on a free loopback port, pastes a spun paragraph
 (examples/spun-news.txt) into the page, checks with Ctrl+Enter, and checks
 that the highlighted spans and the restored text are what `unspin check
---json` and `unspin restore` print for the same text; then the view toggles,
+--json` and `unspin restore` print for the same text; that the review spans
+`check --json` lists beside the edits (SCHEMA §3b: candidates below the edit
+threshold, unusual wording) are drawn too, lighter than the edits, each with
+its original (or "unusual wording") and confidence; then the view toggles,
 the hover tip, and a text with emoji and CJK before the spun words (UTF-16
 offsets in JavaScript). Saves OUT_DIR/serve-page.png.
 
@@ -110,6 +113,23 @@ try:
             "return [...document.querySelectorAll('#view-spun mark.spun')].map(m => "
             "[m.dataset.spun, m.dataset.original]);")
 
+    def review_marks():
+        """[spun, original, confidence (3 decimals)] of each review span drawn."""
+        return driver.execute_script(
+            "return [...document.querySelectorAll('#view-spun mark.review')].map(m => "
+            "[m.dataset.spun, m.dataset.original, m.dataset.confidence]);")
+
+    def review_wanted(result):
+        """What the page must draw as review spans: the review spans of
+        `check --json` that are not applied edits, in input order."""
+        return [[r["spun"], r["original"] or "", f"{r['confidence']:.3f}"]
+                for r in result["review"] if not r["applied"]]
+
+    def tip_on_focus(mark):
+        driver.execute_script("arguments[0].focus();", mark)
+        tip = mark.find_element(By.CSS_SELECTOR, ".tip")
+        return tip.text if tip.is_displayed() else ""
+
     driver.get(url)
     expect("unspin" in driver.title, f"page title {driver.title!r}")
 
@@ -129,6 +149,36 @@ try:
            (expected["verdict"] == "clean" and "no sign" in verdict), f"verdict shown {verdict!r}")
     rows = driver.find_elements(By.CSS_SELECTOR, "#paragraphs tbody tr")
     expect(len(rows) == len(expected["paragraphs"]), f"{len(rows)} paragraph rows, want {len(expected['paragraphs'])}")
+
+    # Review spans: the candidates below the edit threshold are drawn beside
+    # the edits, each with its original and confidence, and look lighter.
+    want_review = review_wanted(expected)
+    expect(any(original for _, original, _ in want_review),
+           f"the example has no candidate review span to show (check --json review: {expected['review']})")
+    expect(review_marks() == want_review, f"review spans drawn {review_marks()} != check --json {want_review}")
+    looks = driver.execute_script("""
+        const alpha = (c) => { const m = c.match(/rgba?\\(([^)]*)\\)/); if (!m) return 0;
+                               const p = m[1].split(','); return p.length > 3 ? parseFloat(p[3]) : 1; };
+        const look = (m) => { const s = getComputedStyle(m);
+                              return [alpha(s.backgroundColor), s.borderBottomStyle]; };
+        return [[...document.querySelectorAll('#view-spun mark.spun')].map(look),
+                [...document.querySelectorAll('#view-spun mark.review')].map(look)];""")
+    edit_looks, review_looks = looks
+    expect(all(style != "dotted" for _, style in edit_looks), f"an edit is drawn dotted: {edit_looks}")
+    expect(all(style == "dotted" for _, style in review_looks), f"a review span is not dotted: {review_looks}")
+    expect(review_looks and edit_looks and
+           max(a for a, _ in review_looks) < min(a for a, _ in edit_looks),
+           f"review spans are not lighter than edits: review {review_looks}, edits {edit_looks}")
+    candidate = driver.find_elements(By.CSS_SELECTOR, "#view-spun mark.review")[0] if want_review else None
+    if candidate:
+        tip = tip_on_focus(candidate)
+        spun_words, original, confidence = want_review[0]
+        pct = f"{round(100 * float(confidence))}%"
+        expect(original in tip and pct in tip, f"review tip {tip!r} lacks {original!r} and {pct}")
+        expect(original in candidate.get_attribute("title") and pct in candidate.get_attribute("title"),
+               f"review title {candidate.get_attribute('title')!r}")
+    score_line = driver.find_element(By.ID, "score-line").text
+    expect(f"{len(want_review)} more to review" in score_line, f"score line {score_line!r}")
 
     # The restored view (and the diff's right column) against `unspin restore`.
     restored = cli("restore", text=spun)
@@ -173,10 +223,27 @@ try:
     expect(marks() == [[m["spun"], m["replacements"][0]["value"]] for m in clean_expected["matches"]],
            "the opened file's highlights differ from check --json")
 
+    # Unusual wording (a word pair clean English almost never joins; no
+    # original to offer): drawn as a review span whose tip says so.
+    unusual_text = spun + "\nThe firm's secretary normal instructed the navy cooperation on Tuesday.\n"
+    check_text(unusual_text, typed=False)
+    unusual_expected = json.loads(cli("check", "--json", "--offsets", "utf16", text=unusual_text))
+    want_unusual = review_wanted(unusual_expected)
+    expect(review_marks() == want_unusual, f"review spans drawn {review_marks()} != check --json {want_unusual}")
+    unusual = [m for m in driver.find_elements(By.CSS_SELECTOR, "#view-spun mark.review")
+               if not m.get_attribute("data-original")]
+    expect(unusual, f"no unusual-wording span drawn (check --json review: {unusual_expected['review']})")
+    if unusual:
+        tip = tip_on_focus(unusual[0])
+        pct = f"{round(100 * float(unusual[0].get_attribute('data-confidence')))}%"
+        expect("unusual wording" in tip and pct in tip, f"unusual-wording tip {tip!r}")
+        driver.save_screenshot(os.path.join(out_dir, "serve-page-review.png"))
+
     # Emoji (2 UTF-16 units) and CJK before the spun words: the same spans.
     prefixed = "😀 中文の記事 🎉 " + spun
     check_text(prefixed, typed=False)
     expect(marks() == want, f"with emoji and CJK: {marks()} != {want}")
+    expect(review_marks() == want_review, f"with emoji and CJK: review {review_marks()} != {want_review}")
 finally:
     if driver:
         driver.quit()
