@@ -59,8 +59,8 @@ void BM_LookupWord(benchmark::State& state) {
     if (++i == w.size()) i = 0;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.counters["cands/lookup"] = benchmark::Counter(static_cast<double>(found) /
-                                                      static_cast<double>(state.iterations()));
+  state.counters["cands/lookup"] =
+      benchmark::Counter(static_cast<double>(found) / static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_LookupWord);
 

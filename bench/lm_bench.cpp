@@ -72,7 +72,8 @@ struct Fixture {
     for (int i = 0; i < 1 << 20; ++i) {
       if (i % 2 == 0) {
         const std::size_t k = rng() % tri.size();
-        random_queries.push_back({set.vocab[tri.words[3 * k]], set.vocab[tri.words[3 * k + 1]], set.vocab[tri.words[3 * k + 2]]});
+        random_queries.push_back(
+            {set.vocab[tri.words[3 * k]], set.vocab[tri.words[3 * k + 1]], set.vocab[tri.words[3 * k + 2]]});
       } else {
         auto word = [&] { return set.vocab[1 + rng() % (set.vocab.size() - 1)]; };
         random_queries.push_back({word(), word(), word()});
@@ -147,7 +148,8 @@ void BM_SphinxRandomTrigram(benchmark::State& state) {
   };
   std::vector<Prepared> q;
   for (const Query& x : f.random_queries) {
-    q.push_back({{ngram_wid(f.sphinx, x.w2.c_str()), ngram_wid(f.sphinx, x.w1.c_str())}, ngram_wid(f.sphinx, x.w3.c_str())});
+    q.push_back(
+        {{ngram_wid(f.sphinx, x.w2.c_str()), ngram_wid(f.sphinx, x.w1.c_str())}, ngram_wid(f.sphinx, x.w3.c_str())});
   }
   std::size_t i = 0;
   long sum = 0;

@@ -73,8 +73,8 @@ void BM_Tokenize(benchmark::State& state, const std::string& (*input)()) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
   state.counters["tokens"] = static_cast<double>(tokens);
-  state.counters["tokens/s"] = benchmark::Counter(
-      static_cast<double>(tokens * state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(tokens * state.iterations()), benchmark::Counter::kIsRate);
 }
 // The whole 10 MB as one buffer: includes first-touch page faults of a fresh
 // ~100 MB token vector on every iteration (large blocks are mmap'd anew).
@@ -99,8 +99,8 @@ void BM_TokenizeDocuments(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
   state.counters["docs"] = static_cast<double>(docs.size());
-  state.counters["tokens/s"] = benchmark::Counter(
-      static_cast<double>(tokens * state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(tokens * state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TokenizeDocuments)->Unit(benchmark::kMillisecond);
 
@@ -114,8 +114,8 @@ void BM_TokenizeReused(benchmark::State& state, const std::string& (*input)()) {
     benchmark::DoNotOptimize(t.tokens.data());
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
-  state.counters["tokens/s"] = benchmark::Counter(
-      static_cast<double>(t.tokens.size() * state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(t.tokens.size() * state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK_CAPTURE(BM_TokenizeReused, prose, prose)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TokenizeReused, mixed_scripts, mixed)->Unit(benchmark::kMillisecond);
@@ -149,8 +149,8 @@ void BM_FoldCaseWords(benchmark::State& state) {
       ++words;
     }
   }
-  state.counters["words/s"] = benchmark::Counter(static_cast<double>(words * state.iterations()),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["words/s"] =
+      benchmark::Counter(static_cast<double>(words * state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FoldCaseWords)->Unit(benchmark::kMillisecond);
 

@@ -26,13 +26,21 @@ using namespace unspin::eval;
 const SpinnerData& fake_data() {
   static const SpinnerData data = [] {
     SpinnerData d;
-    d.thesaurus = Thesaurus::from_groups({{"increase", "enhance"}, {"sharp", "pointy"}, {"say", "state"},
-                                          {"company", "firm", "outfit"}, {"market", "marketplace"},
-                                          {"artificial", "counterfeit"}, {"intelligence", "consciousness"},
-                                          {"a", "one"}, {"big", "huge"}, {"data", "information"}});
+    d.thesaurus = Thesaurus::from_groups({{"increase", "enhance"},
+                                          {"sharp", "pointy"},
+                                          {"say", "state"},
+                                          {"company", "firm", "outfit"},
+                                          {"market", "marketplace"},
+                                          {"artificial", "counterfeit"},
+                                          {"intelligence", "consciousness"},
+                                          {"a", "one"},
+                                          {"big", "huge"},
+                                          {"data", "information"}});
     d.morphology.add_irregular("say", Form::kEd, "said");
-    d.phrases = PhraseTable::parse("including\ttogether with\nin order to\tso as to\nsaid\tstated\n"
-                                   "a\tone\nthe company\tthe firm\n", "fake");
+    d.phrases = PhraseTable::parse(
+        "including\ttogether with\nin order to\tso as to\nsaid\tstated\n"
+        "a\tone\nthe company\tthe firm\n",
+        "fake");
     d.tortured_terms = {"artificial intelligence", "big data", "stock market"};
     d.never_spin = {"the", "of"};
     return d;
@@ -52,9 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
     switch (mode) {
-      case 0:
-        PhraseTable::parse(input, "fuzz");
-        break;
+      case 0: PhraseTable::parse(input, "fuzz"); break;
       case 1: {
         const ScreeningList list = ScreeningList::parse(input, "fuzz");
         const SystemOutput out = list.run(input);

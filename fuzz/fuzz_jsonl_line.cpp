@@ -43,12 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 0:
       answer = report::answer_jsonl_line(line, 7, [](const std::string& text) { return compute(text, false); });
       break;
-    case 1:
-      answer = report::answer_jsonl_line(line, 7, false, compute);
-      break;
-    default:
-      answer = report::answer_jsonl_line(line, 7, true, compute);
-      break;
+    case 1: answer = report::answer_jsonl_line(line, 7, false, compute); break;
+    default: answer = report::answer_jsonl_line(line, 7, true, compute); break;
   }
   const std::string out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace);
   check(out.find('\n') == std::string::npos);

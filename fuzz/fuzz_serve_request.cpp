@@ -52,9 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         break;
       }
-      case 1:
-        check_offsets(parse_annotation(input));
-        break;
+      case 1: check_offsets(parse_annotation(input)); break;
       case 2: {
         const NativeRequest r = parse_native_request(input, 1 << 16);
         check(!r.text.empty() && r.text.size() <= (1u << 16));
@@ -66,9 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(!out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).empty());
         break;
       }
-      case 3:
-        parse_batch_options(parse_urlencoded(input));
-        break;
+      case 3: parse_batch_options(parse_urlencoded(input)); break;
       case 4: {
         static const char kHex[] = "0123456789ABCDEF";
         std::string encoded = "k=";

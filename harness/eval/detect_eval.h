@@ -30,29 +30,29 @@ struct SpinSpec {
 std::vector<SpinSpec> default_detect_specs();
 
 struct DetectConfig {
-  std::vector<std::string> sources;             // default kFitSources
+  std::vector<std::string> sources;  // default kFitSources
   std::vector<std::size_t> lengths{100, 300, 1000, 3000};
-  std::size_t docs = 40;                        // excerpts per source and length
+  std::size_t docs = 40;  // excerpts per source and length
   // Excerpts of each source and length left out first: the document-level fit
   // reads excerpts the per-word model was not fitted on (--skip).
   std::size_t skip = 0;
   std::vector<SpinSpec> specs = default_detect_specs();
-  int table_half = 0;                           // which half of the table's groups spins
-  int table_quarter = -1;                       // >= 0: only this quarter of that half (eval/sites.h)
-  bool decoder = true;                          // also the decoder's evidence (null z)
-  bool word_rows = false;                       // keep every scored word's row (DetectSample::word_rows)
+  int table_half = 0;      // which half of the table's groups spins
+  int table_quarter = -1;  // >= 0: only this quarter of that half (eval/sites.h)
+  bool decoder = true;     // also the decoder's evidence (null z)
+  bool word_rows = false;  // keep every scored word's row (DetectSample::word_rows)
   std::uint64_t seed = 1;
   unsigned threads = 0;
 };
 
 struct DetectSample {
   std::string source;
-  std::size_t length = 0;   // the excerpt length class
-  std::string spec;         // "clean" or SpinSpec::name()
+  std::size_t length = 0;  // the excerpt length class
+  std::string spec;        // "clean" or SpinSpec::name()
   bool spun = false;
   std::size_t gold_edits = 0;
   detect::EvidenceCounts counts;
-  double null_z = 0;        // the decoder's evidence; 0 without the decoder
+  double null_z = 0;  // the decoder's evidence; 0 without the decoder
   // With DetectConfig::word_rows: one TSV row per scored word (development
   // aid, `unspin-eval eval detect --dump-words`): word, log10 P(w | context),
   // log10 P(w), n-gram order matched, name-like, gold (0 clean, 1 in a
@@ -75,8 +75,8 @@ detect::DetectorParams fit_detector(const detect::EvidenceModel& evidence, const
 // Markdown tables: AUC by spec x length (screen and full), clean false
 // positives by genre and length at the base rate, F1 on a 1:1 mix at the
 // default verdict, reliability at the base rate, the screen's misses.
-std::string detect_report(const detect::Detector& detector, const std::vector<DetectSample>& samples,
-                          double base_rate, std::map<std::string, double>* figures = nullptr);
+std::string detect_report(const detect::Detector& detector, const std::vector<DetectSample>& samples, double base_rate,
+                          std::map<std::string, double>* figures = nullptr);
 
 // ROC-AUC of positive against negative scores (ties count half; 0.5 when a side is empty).
 double rank_auc(const std::vector<double>& positives, const std::vector<double>& negatives);

@@ -147,16 +147,28 @@ bool word_token(std::string_view t) {
   auto strip_front = [&] {
     for (;;) {
       if (t.empty()) return;
-      if (std::strchr("\"'([{", t.front())) { t.remove_prefix(1); continue; }
-      if (t.starts_with("\xE2\x80\x9C") || t.starts_with("\xE2\x80\x98")) { t.remove_prefix(3); continue; }
+      if (std::strchr("\"'([{", t.front())) {
+        t.remove_prefix(1);
+        continue;
+      }
+      if (t.starts_with("\xE2\x80\x9C") || t.starts_with("\xE2\x80\x98")) {
+        t.remove_prefix(3);
+        continue;
+      }
       return;
     }
   };
   auto strip_back = [&] {
     for (;;) {
       if (t.empty()) return;
-      if (std::strchr("\"')]}.,;:!?", t.back())) { t.remove_suffix(1); continue; }
-      if (t.ends_with("\xE2\x80\x9D") || t.ends_with("\xE2\x80\x99")) { t.remove_suffix(3); continue; }
+      if (std::strchr("\"')]}.,;:!?", t.back())) {
+        t.remove_suffix(1);
+        continue;
+      }
+      if (t.ends_with("\xE2\x80\x9D") || t.ends_with("\xE2\x80\x99")) {
+        t.remove_suffix(3);
+        continue;
+      }
       return;
     }
   };
@@ -181,7 +193,8 @@ bool word_token(std::string_view t) {
            });
   }
   // A plain number: digits with , . separators ("3.11", "1,200").
-  if (std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; })) {
+  if (std::all_of(t.begin(), t.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; })) {
     return std::isdigit(static_cast<unsigned char>(t.front()));
   }
   // An abbreviation with inner dots: one- or two-letter segments ("e.g.", "U.S.").
@@ -213,7 +226,8 @@ bool word_token(std::string_view t) {
   // Non-ASCII bytes must be letters, not symbols: reject the common symbol
   // blocks (arrows, box drawing, math operators) outright.
   for (std::size_t i = 0; i + 2 < t.size(); ++i) {
-    if (t[i] == '\xE2' && (t[i + 1] == '\x86' || t[i + 1] == '\x88' || t[i + 1] == '\x94' || t[i + 1] == '\x96')) return false;
+    if (t[i] == '\xE2' && (t[i + 1] == '\x86' || t[i + 1] == '\x88' || t[i + 1] == '\x94' || t[i + 1] == '\x96'))
+      return false;
   }
   return true;
 }
@@ -221,8 +235,8 @@ bool word_token(std::string_view t) {
 }  // namespace
 
 bool prose_sentence(std::string_view s) {
-  static constexpr std::string_view kMarkup[] = {"\\", "``", "::", "{}", "${", "$(", "&&", "||", "==", "->", "=>",
-                                                 "</", "/>", "#!", ".so ", "]]", "[["};
+  static constexpr std::string_view kMarkup[] = {
+      "\\", "``", "::", "{}", "${", "$(", "&&", "||", "==", "->", "=>", "</", "/>", "#!", ".so ", "]]", "[["};
   for (std::string_view m : kMarkup) {
     if (s.find(m) != std::string_view::npos) return false;
   }
@@ -246,7 +260,8 @@ bool prose_sentence(std::string_view s) {
     pos = e;
     // Lone punctuation (a dash, an ellipsis) is neither word nor noise.
     if (std::none_of(t.begin(), t.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c < 0; })) {
-      if (t.find_first_not_of("-.,;:!?\"'()") != std::string_view::npos && t != "\xE2\x80\x94" && t != "\xE2\x80\x93") ++tokens;
+      if (t.find_first_not_of("-.,;:!?\"'()") != std::string_view::npos && t != "\xE2\x80\x94" && t != "\xE2\x80\x93")
+        ++tokens;
       continue;
     }
     ++tokens;
@@ -271,55 +286,140 @@ struct OutputDeleter {
 
 bool skipped_tag(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_SVG:
-    case GUMBO_TAG_MATH: case GUMBO_TAG_SELECT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_PRE:
-    case GUMBO_TAG_TABLE: case GUMBO_TAG_NAV: case GUMBO_TAG_FORM: case GUMBO_TAG_SUP: case GUMBO_TAG_IMG:
-    case GUMBO_TAG_DT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_FIGURE: case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_XMP:
-    case GUMBO_TAG_LISTING: case GUMBO_TAG_PLAINTEXT:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_SUP:
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_XMP:
+    case GUMBO_TAG_LISTING:
+    case GUMBO_TAG_PLAINTEXT: return true;
+    default: return false;
   }
 }
 
 bool block_tag(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_LI:
-    case GUMBO_TAG_DL: case GUMBO_TAG_DD: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_MAIN: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_HR: case GUMBO_TAG_BR: case GUMBO_TAG_BODY:
-    case GUMBO_TAG_HTML: case GUMBO_TAG_CENTER: case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2: return true;
+    default: return false;
   }
 }
 
 bool inline_tag(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_A: case GUMBO_TAG_SPAN: case GUMBO_TAG_SUP: case GUMBO_TAG_SUB: case GUMBO_TAG_IMG:
-    case GUMBO_TAG_CODE: case GUMBO_TAG_TT: case GUMBO_TAG_KBD: case GUMBO_TAG_SAMP: case GUMBO_TAG_VAR:
-    case GUMBO_TAG_EM: case GUMBO_TAG_STRONG: case GUMBO_TAG_B: case GUMBO_TAG_I: case GUMBO_TAG_ABBR:
-    case GUMBO_TAG_CITE: case GUMBO_TAG_SMALL: case GUMBO_TAG_BIG: case GUMBO_TAG_Q: case GUMBO_TAG_U:
-    case GUMBO_TAG_S: case GUMBO_TAG_MARK: case GUMBO_TAG_DFN: case GUMBO_TAG_ACRONYM:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_SPAN:
+    case GUMBO_TAG_SUP:
+    case GUMBO_TAG_SUB:
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_TT:
+    case GUMBO_TAG_KBD:
+    case GUMBO_TAG_SAMP:
+    case GUMBO_TAG_VAR:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_ABBR:
+    case GUMBO_TAG_CITE:
+    case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_BIG:
+    case GUMBO_TAG_Q:
+    case GUMBO_TAG_U:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_MARK:
+    case GUMBO_TAG_DFN:
+    case GUMBO_TAG_ACRONYM: return true;
+    default: return false;
   }
 }
 
 // Classes of DocBook and Sphinx output that hold no running prose.
-constexpr std::string_view kSkipClasses[] = {
-    "toc", "navheader", "navfooter", "sphinxsidebar", "related", "footer", "screen", "programlisting",
-    "synopsis", "cmdsynopsis", "funcsynopsis", "literallayout", "table", "informaltable", "table-contents",
-    "example", "informalexample", "figure", "mediaobject", "list-of-tables", "list-of-examples",
-    "list-of-figures", "admonition-title", "toctree-wrapper", "contents", "headerlink", "linenos",
-    "inline-search", "version_switcher_placeholder", "language_switcher_placeholder", "mobile-nav",
-    "footnote-reference", "rubric", "breadcrumbs", "searchbox", "copyright", "legalnotice", "doctest",
-    "navigation", "topic"};
+constexpr std::string_view kSkipClasses[] = {"toc",
+                                             "navheader",
+                                             "navfooter",
+                                             "sphinxsidebar",
+                                             "related",
+                                             "footer",
+                                             "screen",
+                                             "programlisting",
+                                             "synopsis",
+                                             "cmdsynopsis",
+                                             "funcsynopsis",
+                                             "literallayout",
+                                             "table",
+                                             "informaltable",
+                                             "table-contents",
+                                             "example",
+                                             "informalexample",
+                                             "figure",
+                                             "mediaobject",
+                                             "list-of-tables",
+                                             "list-of-examples",
+                                             "list-of-figures",
+                                             "admonition-title",
+                                             "toctree-wrapper",
+                                             "contents",
+                                             "headerlink",
+                                             "linenos",
+                                             "inline-search",
+                                             "version_switcher_placeholder",
+                                             "language_switcher_placeholder",
+                                             "mobile-nav",
+                                             "footnote-reference",
+                                             "rubric",
+                                             "breadcrumbs",
+                                             "searchbox",
+                                             "copyright",
+                                             "legalnotice",
+                                             "doctest",
+                                             "navigation",
+                                             "topic"};
 
 const GumboAttribute* attr(const GumboNode* n, const char* name) {
   if (n->type != GUMBO_NODE_ELEMENT) return nullptr;
@@ -440,7 +540,8 @@ std::string cut_before_parse(std::string_view html) {
       continue;
     }
     const std::size_t close = body.find(is_pre ? "</pre>" : "</dt>", after);
-    if (close == std::string_view::npos || (!is_pre && body.substr(after, close - after).find("<dd") != std::string_view::npos)) {
+    if (close == std::string_view::npos ||
+        (!is_pre && body.substr(after, close - after).find("<dd") != std::string_view::npos)) {
       out.append(body.substr(pos, after - pos));
       pos = after;
       continue;
@@ -536,14 +637,42 @@ namespace {
 
 // Special characters \(xx and \[name] that prose uses; others stay escaped.
 const std::unordered_map<std::string_view, std::string_view>& roff_specials() {
-  static const std::unordered_map<std::string_view, std::string_view> m = {
-      {"em", "\xE2\x80\x94"}, {"en", "\xE2\x80\x93"}, {"hy", "-"},  {"aq", "'"},  {"dq", "\""},
-      {"lq", "\xE2\x80\x9C"}, {"rq", "\xE2\x80\x9D"}, {"oq", "\xE2\x80\x98"}, {"cq", "\xE2\x80\x99"},
-      {"bu", "\xE2\x80\xA2"}, {"co", "\xC2\xA9"}, {"rg", "\xC2\xAE"}, {"tm", "\xE2\x84\xA2"}, {"mu", "\xC3\x97"},
-      {"de", "\xC2\xB0"}, {"+-", "\xC2\xB1"}, {"<=", "\xE2\x89\xA4"}, {">=", "\xE2\x89\xA5"}, {"ti", "~"},
-      {"ha", "^"}, {"ga", "`"}, {"aa", "\xC2\xB4"}, {"Tm", "\xE2\x84\xA2"}, {"R", "\xC2\xAE"}, {"dg", "\xE2\x80\xA0"},
-      {"'e", "\xC3\xA9"}, {"`e", "\xC3\xA8"}, {":u", "\xC3\xBC"}, {":o", "\xC3\xB6"}, {":a", "\xC3\xA4"},
-      {"ss", "\xC3\x9F"}, {"'a", "\xC3\xA1"}, {",c", "\xC3\xA7"}, {"sl", "/"}, {"ba", "|"}, {"rs", "\\"}};
+  static const std::unordered_map<std::string_view, std::string_view> m = {{"em", "\xE2\x80\x94"},
+                                                                           {"en", "\xE2\x80\x93"},
+                                                                           {"hy", "-"},
+                                                                           {"aq", "'"},
+                                                                           {"dq", "\""},
+                                                                           {"lq", "\xE2\x80\x9C"},
+                                                                           {"rq", "\xE2\x80\x9D"},
+                                                                           {"oq", "\xE2\x80\x98"},
+                                                                           {"cq", "\xE2\x80\x99"},
+                                                                           {"bu", "\xE2\x80\xA2"},
+                                                                           {"co", "\xC2\xA9"},
+                                                                           {"rg", "\xC2\xAE"},
+                                                                           {"tm", "\xE2\x84\xA2"},
+                                                                           {"mu", "\xC3\x97"},
+                                                                           {"de", "\xC2\xB0"},
+                                                                           {"+-", "\xC2\xB1"},
+                                                                           {"<=", "\xE2\x89\xA4"},
+                                                                           {">=", "\xE2\x89\xA5"},
+                                                                           {"ti", "~"},
+                                                                           {"ha", "^"},
+                                                                           {"ga", "`"},
+                                                                           {"aa", "\xC2\xB4"},
+                                                                           {"Tm", "\xE2\x84\xA2"},
+                                                                           {"R", "\xC2\xAE"},
+                                                                           {"dg", "\xE2\x80\xA0"},
+                                                                           {"'e", "\xC3\xA9"},
+                                                                           {"`e", "\xC3\xA8"},
+                                                                           {":u", "\xC3\xBC"},
+                                                                           {":o", "\xC3\xB6"},
+                                                                           {":a", "\xC3\xA4"},
+                                                                           {"ss", "\xC3\x9F"},
+                                                                           {"'a", "\xC3\xA1"},
+                                                                           {",c", "\xC3\xA7"},
+                                                                           {"sl", "/"},
+                                                                           {"ba", "|"},
+                                                                           {"rs", "\\"}};
   return m;
 }
 
@@ -618,22 +747,40 @@ std::string decode_roff(std::string_view s) {
     const char e = s[i + 1];
     i += 2;
     switch (e) {
-      case '"': case '#': return out;  // comment to the end of the line
+      case '"':
+      case '#': return out;  // comment to the end of the line
       case '-': out += '-'; break;
-      case 'e': case '\\': out += "\\"; break;  // a literal backslash: code, not prose
-      case '&': case '|': case '^': case ')': case ',': case '/': case ':': case '%': case 'c': case 'd': case 'u': break;
-      case ' ': case '~': case '0': out += ' '; break;
+      case 'e':
+      case '\\': out += "\\"; break;  // a literal backslash: code, not prose
+      case '&':
+      case '|':
+      case '^':
+      case ')':
+      case ',':
+      case '/':
+      case ':':
+      case '%':
+      case 'c':
+      case 'd':
+      case 'u': break;
+      case ' ':
+      case '~':
+      case '0': out += ' '; break;
       case '\'': out += "\xC2\xB4"; break;
       case '`': out += '`'; break;
       case '.': out += '.'; break;
-      case 'f': case 'F': escape_name(s, i); break;  // font change
-      case 's': {  // size change: \s0 \s-1 \s+2 \s(12 \s[12]
+      case 'f':
+      case 'F': escape_name(s, i); break;  // font change
+      case 's': {                          // size change: \s0 \s-1 \s+2 \s(12 \s[12]
         if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-        if (i < s.size() && (s[i] == '(' || s[i] == '[')) escape_name(s, i);
-        else if (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+        if (i < s.size() && (s[i] == '(' || s[i] == '['))
+          escape_name(s, i);
+        else if (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+          ++i;
         break;
       }
-      case '(': case '[': {
+      case '(':
+      case '[': {
         --i;
         out += special(escape_name(s, i));
         break;
@@ -700,8 +847,10 @@ std::vector<std::string> macro_args(std::string_view rest) {
 
 bool dropped_section(std::string_view name) {
   static constexpr std::string_view kDropped[] = {
-      "NAME", "SYNOPSIS", "EXAMPLE", "EXAMPLES", "SEE ALSO", "FILES", "ATTRIBUTES", "STANDARDS", "CONFORMING TO",
-      "LIBRARY", "COLOPHON", "AUTHOR", "AUTHORS", "COPYRIGHT", "REPORTING BUGS", "OVERVIEW OF CONTENTS"};
+      "NAME",          "SYNOPSIS",  "EXAMPLE",        "EXAMPLES",
+      "SEE ALSO",      "FILES",     "ATTRIBUTES",     "STANDARDS",
+      "CONFORMING TO", "LIBRARY",   "COLOPHON",       "AUTHOR",
+      "AUTHORS",       "COPYRIGHT", "REPORTING BUGS", "OVERVIEW OF CONTENTS"};
   for (std::string_view d : kDropped) {
     if (name == d) return true;
   }
@@ -713,9 +862,9 @@ bool dropped_section(std::string_view name) {
 std::vector<Sentence> man_prose(std::string_view roff) {
   std::vector<Sentence> out;
   std::string paragraph;
-  bool drop_section = true;  // before the first .SH
-  bool nofill = false;       // .nf/.EX/.TS ... blocks: layout, code or tables
-  int tag_lines = 0;         // .TP/.TQ: the next line of text is the tag
+  bool drop_section = true;       // before the first .SH
+  bool nofill = false;            // .nf/.EX/.TS ... blocks: layout, code or tables
+  int tag_lines = 0;              // .TP/.TQ: the next line of text is the tag
   std::string end_of_definition;  // inside .de/.ig: the line that ends it
   auto flush = [&] {
     if (!drop_section) add_paragraph(out, paragraph);
@@ -772,8 +921,8 @@ std::vector<Sentence> man_prose(std::string_view roff) {
       tag_lines = 0;
       continue;
     }
-    if (name == "SS" || name == "PP" || name == "LP" || name == "P" || name == "IP" || name == "HP" ||
-        name == "RS" || name == "RE" || name == "sp" || name == "br" || name == "in" || name == "ti") {
+    if (name == "SS" || name == "PP" || name == "LP" || name == "P" || name == "IP" || name == "HP" || name == "RS" ||
+        name == "RE" || name == "sp" || name == "br" || name == "in" || name == "ti") {
       flush();
       continue;
     }
@@ -845,11 +994,14 @@ std::vector<Gloss> wordnet_glosses(std::string_view data) {
 // ---------------------------------------------------------------- sources
 
 const std::vector<SystemSource>& system_sources() {
-  static const std::vector<SystemSource> s = {
-      {"debian-reference", "debian-reference-en"}, {"developers-reference", "developers-reference"},
-      {"debian-policy", "debian-policy"},          {"maint-guide", "maint-guide"},
-      {"debian-faq", "debian-faq"},                {"manpages", "manpages"},
-      {"python-doc", "python3.11-doc"},            {"wordnet-glosses", "wordnet-base"}};
+  static const std::vector<SystemSource> s = {{"debian-reference", "debian-reference-en"},
+                                              {"developers-reference", "developers-reference"},
+                                              {"debian-policy", "debian-policy"},
+                                              {"maint-guide", "maint-guide"},
+                                              {"debian-faq", "debian-faq"},
+                                              {"manpages", "manpages"},
+                                              {"python-doc", "python3.11-doc"},
+                                              {"wordnet-glosses", "wordnet-base"}};
   return s;
 }
 
@@ -915,7 +1067,8 @@ std::vector<Page> pages_in(const std::string& source, const std::string& package
 }
 
 // The files of a Debian package (its dpkg file list).
-std::vector<std::string> package_files(const std::string& source, const std::string& package, const fs::path& dpkg_info) {
+std::vector<std::string> package_files(const std::string& source, const std::string& package,
+                                       const fs::path& dpkg_info) {
   const fs::path list = dpkg_info / (package + ".list");
   if (!fs::exists(list)) missing(source, package, list);
   std::vector<std::string> out;
@@ -951,15 +1104,17 @@ std::vector<CorpusDoc> load_system_source(const std::string& name, const std::st
     const fs::path base = usr_share / "doc" / "debian-policy";
     // The Policy Manual (chapters and appendices; the upgrading checklist is a
     // change log), and the package's other policies and specifications.
-    std::vector<Page> pages = pages_in(name, name, base / "policy.html", ".html",
-                                       {"index.html", "search.html", "genindex.html", "upgrading-checklist.html"},
-                                       "policy/");
+    std::vector<Page> pages =
+        pages_in(name, name, base / "policy.html", ".html",
+                 {"index.html", "search.html", "genindex.html", "upgrading-checklist.html"}, "policy/");
     for (const char* sub : {"menu-policy.html", "perl-policy.html"}) {
       if (!fs::is_directory(base / sub)) continue;
       const std::string stem = std::string(sub).substr(0, std::strlen(sub) - 5);
-      for (Page& p : pages_in(name, name, base / sub, ".html", {"index.html"}, stem + "/")) pages.push_back(std::move(p));
+      for (Page& p : pages_in(name, name, base / sub, ".html", {"index.html"}, stem + "/"))
+        pages.push_back(std::move(p));
     }
-    for (const char* file : {"copyright-format-1.0.html", "debconf_specification.html", "autopkgtest.html", "fhs/fhs-3.0.html"}) {
+    for (const char* file :
+         {"copyright-format-1.0.html", "debconf_specification.html", "autopkgtest.html", "fhs/fhs-3.0.html"}) {
       if (!fs::exists(base / file)) continue;
       const std::string stem = fs::path(file).stem().string();
       pages.push_back({name + "/" + stem, base / file});
@@ -977,8 +1132,8 @@ std::vector<CorpusDoc> load_system_source(const std::string& name, const std::st
     const fs::path base = usr_share / "doc" / "python3.11" / "html";
     if (!fs::is_directory(base / "library")) missing(name, "python3.11-doc", base / "library");
     std::vector<Page> pages;
-    for (const char* sub : {"tutorial", "library", "howto", "reference", "faq", "using", "extending", "installing",
-                            "distributing"}) {
+    for (const char* sub :
+         {"tutorial", "library", "howto", "reference", "faq", "using", "extending", "installing", "distributing"}) {
       if (!fs::is_directory(base / sub)) continue;
       for (Page& p : pages_in(name, "python3.11-doc", base / sub, ".html", {"index.html"}, std::string(sub) + "/")) {
         pages.push_back(std::move(p));
@@ -1012,7 +1167,8 @@ std::vector<CorpusDoc> load_system_source(const std::string& name, const std::st
       constexpr std::size_t kPerDoc = 100;
       for (std::size_t i = 0; i < glosses.size(); i += kPerDoc) {
         CorpusDoc d{name + "/" + pos + "/" + glosses[i].offset, name, {}};
-        for (std::size_t k = i; k < std::min(glosses.size(), i + kPerDoc); ++k) d.sentences.push_back({glosses[k].text, true});
+        for (std::size_t k = i; k < std::min(glosses.size(), i + kPerDoc); ++k)
+          d.sentences.push_back({glosses[k].text, true});
         docs.push_back(std::move(d));
       }
     }

@@ -19,17 +19,18 @@ TEST(ProseSentence, KeepsProseDropsCommandsFragmentsAndMarkup) {
   EXPECT_TRUE(prose_sentence("The package manager keeps a list of installed files."));
   EXPECT_TRUE(prose_sentence("It loads the kernel image (see grub-install(8)) into memory."));
   EXPECT_TRUE(prose_sentence("Use a helper, e.g. debhelper, to build the package:"));
-  EXPECT_TRUE(prose_sentence("Since kernel version 5.6, there are 8 kinds of namespaces (see namespaces(7), unshare(1), nsenter(1))."));
+  EXPECT_TRUE(prose_sentence(
+      "Since kernel version 5.6, there are 8 kinds of namespaces (see namespaces(7), unshare(1), nsenter(1))."));
   EXPECT_TRUE(prose_sentence("\xE2\x80\x9CIt works,\xE2\x80\x9D she said, \xE2\x80\x9Cin version 3.11.\xE2\x80\x9D"));
-  EXPECT_FALSE(prose_sentence("Run dpkg -i foo.deb && apt-get -f install."));        // a command line
+  EXPECT_FALSE(prose_sentence("Run dpkg -i foo.deb && apt-get -f install."));  // a command line
   EXPECT_FALSE(prose_sentence("$ sudo apt-get install --no-install-recommends foo."));
-  EXPECT_FALSE(prose_sentence("os.path.join(a, b) -> str."));                       // code
+  EXPECT_FALSE(prose_sentence("os.path.join(a, b) -> str."));                                // code
   EXPECT_FALSE(prose_sentence("Section 3.1.1, \xE2\x80\x9CStage 1: the UEFI\xE2\x80\x9D"));  // no end
-  EXPECT_FALSE(prose_sentence("See also."));                                        // too short
-  EXPECT_FALSE(prose_sentence("The <b>bold</b> word is here."));                    // tags
-  EXPECT_FALSE(prose_sentence("Caf&eacute; au lait is served here."));              // an entity
-  EXPECT_FALSE(prose_sentence("The \\fBbold\\fR word is here."));                   // roff
-  EXPECT_FALSE(prose_sentence("Use ``code`` here in the text."));                   // reST
+  EXPECT_FALSE(prose_sentence("See also."));                                                 // too short
+  EXPECT_FALSE(prose_sentence("The <b>bold</b> word is here."));                             // tags
+  EXPECT_FALSE(prose_sentence("Caf&eacute; au lait is served here."));                       // an entity
+  EXPECT_FALSE(prose_sentence("The \\fBbold\\fR word is here."));                            // roff
+  EXPECT_FALSE(prose_sentence("Use ``code`` here in the text."));                            // reST
   EXPECT_FALSE(prose_sentence(""));
 }
 
@@ -60,15 +61,17 @@ This line inside pre is not prose.</pre>
   EXPECT_EQ(s[1].heading, "1. Chapter");
   EXPECT_EQ(joined(s[1].sentences), "The intro paragraph comes first. | It has two sentences.");
   EXPECT_EQ(s[2].anchor, "_first_section");
-  EXPECT_EQ(joined(s[2].sentences),
-            "The boot loader starts the kernel. | It reads the file grub.cfg first. || Forces the operation even if it is "
-            "unsafe. || A list item that is a full sentence. || Text under a lower heading stays in the section.");
+  EXPECT_EQ(
+      joined(s[2].sentences),
+      "The boot loader starts the kernel. | It reads the file grub.cfg first. || Forces the operation even if it is "
+      "unsafe. || A list item that is a full sentence. || Text under a lower heading stays in the section.");
   EXPECT_TRUE(s[2].sentences[0].paragraph_start);
   EXPECT_FALSE(s[2].sentences[1].paragraph_start);
 }
 
 TEST(HtmlProse, ReadsOnlyTheSphinxMainBodyAndUsesSectionIds) {
-  const std::string page = R"(<html><body><div class="related" role="navigation"><p>Navigation text is not read.</p></div>
+  const std::string page =
+      R"(<html><body><div class="related" role="navigation"><p>Navigation text is not read.</p></div>
 <div class="document"><div class="body" role="main">
 <section id="module-json"><h1>json — JSON encoder<a class="headerlink" href="#x">¶</a></h1>
 <p>JSON is a lightweight data interchange format (although it is not a strict subset of JavaScript <a class="footnote-reference brackets" href="#id3"><span>[</span>1<span>]</span></a>).</p>

@@ -55,9 +55,8 @@ struct Sample {
 
 }  // namespace
 
-std::vector<double> fit_logistic(const std::vector<std::vector<double>>& rows,
-                                 const std::vector<int>& labels, const std::vector<double>& weights,
-                                 double l2, double* log_loss) {
+std::vector<double> fit_logistic(const std::vector<std::vector<double>>& rows, const std::vector<int>& labels,
+                                 const std::vector<double>& weights, double l2, double* log_loss) {
   if (rows.empty()) throw Error(ErrorCode::kBadData, "no samples to fit");
   const std::size_t d = rows[0].size();
   std::vector<double> w(d, 0.0);
@@ -109,15 +108,16 @@ std::vector<double> fit_logistic(const std::vector<std::vector<double>>& rows,
 std::string FitResult::summary() const {
   std::ostringstream out;
   out.precision(5);
-  out << "structure: log_active_paraphrase = " << log_active_paraphrase << ", log_active_wordnet = "
-      << log_active_wordnet << ", log_active_other = " << log_active_other
+  out << "structure: log_active_paraphrase = " << log_active_paraphrase
+      << ", log_active_wordnet = " << log_active_wordnet << ", log_active_other = " << log_active_other
       << ", lm_temperature = " << lm_temperature << "\n";
   out << "edit calibration: " << edit_samples << " candidate edits (" << edit_positives << " right)"
       << "\n  edit_scale = " << edit_scale << ", edit_bias = " << edit_bias
       << "\n  user_edit_scale = " << user_edit_scale << ", user_edit_bias = " << user_edit_bias << "\n";
   auto curve = [&](const char* name, const std::vector<std::pair<double, double>>& knots) {
     out << "  " << name << " = {";
-    for (std::size_t i = 0; i < knots.size(); ++i) out << (i ? ", " : "") << "{" << knots[i].first << ", " << knots[i].second << "}";
+    for (std::size_t i = 0; i < knots.size(); ++i)
+      out << (i ? ", " : "") << "{" << knots[i].first << ", " << knots[i].second << "}";
     out << "};\n";
   };
   curve("edit_curve", edit_curve);
@@ -129,8 +129,8 @@ std::string FitResult::summary() const {
       << " gold substitutions): log10 LR = " << channel_temperature << " * delta + " << channel_offset << "\n";
   auto detection_summary = [&](const char* name, const FitDetection& d) {
     const decode::DetectionCalibration& c = d.calibration;
-    out << name << ": " << d.samples << " documents (" << d.positives << " spun), log loss " << d.log_loss
-        << "\n  {" << c.scale << ", " << c.bias << ", " << c.log_words << ",\n";
+    out << name << ": " << d.samples << " documents (" << d.positives << " spun), log loss " << d.log_loss << "\n  {"
+        << c.scale << ", " << c.bias << ", " << c.log_words << ",\n";
     curve("null_median", c.null_median);
     curve("null_spread", c.null_spread);
     out << "  threshold " << c.threshold << "}  (" << 100 * d.clean_flagged_share
@@ -170,16 +170,19 @@ double logit_of(double p) {
 // Recall at the operating point: candidates by confidence, the lowest
 // threshold at which precision on spun text stays >= 0.95 and false edits on
 // clean text <= 0.5 per 1,000 tokens.
-std::pair<double, double> operating_point(std::vector<std::pair<double, const Scored*>> ranked,
-                                          std::size_t gold, std::size_t clean_tokens) {
+std::pair<double, double> operating_point(std::vector<std::pair<double, const Scored*>> ranked, std::size_t gold,
+                                          std::size_t clean_tokens) {
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::size_t tp = 0, fp = 0, fp_clean = 0;
   double best_recall = 0, best_threshold = 1;
   for (std::size_t i = 0; i < ranked.size(); ++i) {
     const Scored& c = *ranked[i].second;
-    if (c.on_clean) ++fp_clean;
-    else if (c.right) ++tp;
-    else ++fp;
+    if (c.on_clean)
+      ++fp_clean;
+    else if (c.right)
+      ++tp;
+    else
+      ++fp;
     if (i + 1 < ranked.size() && ranked[i + 1].first == ranked[i].first) continue;
     const bool precise = tp + fp == 0 || static_cast<double>(tp) / (tp + fp) >= 0.95;
     const bool quiet = clean_tokens == 0 || 1000.0 * fp_clean / clean_tokens <= 0.5;
@@ -208,8 +211,8 @@ std::vector<std::pair<double, double>> isotonic_curve(std::vector<std::pair<doub
   std::vector<Block> blocks;
   for (const auto& [x, y] : points) {
     blocks.push_back({static_cast<double>(y), 1.0, x});
-    while (blocks.size() > 1 &&
-           blocks[blocks.size() - 2].sum / blocks[blocks.size() - 2].weight >= blocks.back().sum / blocks.back().weight) {
+    while (blocks.size() > 1 && blocks[blocks.size() - 2].sum / blocks[blocks.size() - 2].weight >=
+                                    blocks.back().sum / blocks.back().weight) {
       Block top = blocks.back();
       blocks.pop_back();
       blocks.back().sum += top.sum;
@@ -348,8 +351,10 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
       if (table_style_only && sample.spun && sample.style != SpinStyle::kTable) continue;
       DocumentState doc = pipeline.prepare(sample.text);
       const auto decisions = pipeline.decode({&doc});
-      if (sample.spun) c.gold += sample.gold.size();
-      else c.clean_tokens += doc.words;
+      if (sample.spun)
+        c.gold += sample.gold.size();
+      else
+        c.clean_tokens += doc.words;
       // The edits a document can get: calibrate what the user sees, after
       // overlapping alternatives are resolved (by raw posterior: the
       // calibration is monotone within a source).
@@ -357,8 +362,8 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
       for (Decision& d : ranked) d.confidence = d.raw;
       for (const Decision& d : decode::select_non_overlapping(std::move(ranked))) {
         if (d.raw < 1e-6) continue;  // never near any threshold
-        Edit edit{d.byte_begin, d.byte_end, 0, 0,
-                  sample.text.substr(d.byte_begin, d.byte_end - d.byte_begin), d.arc->original, 1.0};
+        Edit edit{d.byte_begin,    d.byte_end, 0, 0, sample.text.substr(d.byte_begin, d.byte_end - d.byte_begin),
+                  d.arc->original, 1.0};
         const bool right = sample.spun && score_document(sample.text, sample.gold, {edit}).correct_edits == 1;
         c.candidates.push_back({d.raw, (d.arc->sources & kSourceUser) != 0, right, !sample.spun});
       }
@@ -369,7 +374,9 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
           for (const GoldEdit& g : sample.gold) {
             if (g.byte_begin < d.byte_end && d.byte_begin < g.byte_end) {
               label = g.byte_begin == d.byte_begin && g.byte_end == d.byte_end &&
-                              fold_case(g.original) == fold_case(d.arc->original) ? 1 : -1;
+                              fold_case(g.original) == fold_case(d.arc->original)
+                          ? 1
+                          : -1;
               break;
             }
           }
@@ -501,8 +508,8 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
       result.channel_samples = labels.size();
       result.channel_positives = positives;
       result.channel_temperature = w[1] / std::log(10.0);
-      result.channel_offset = w[0] / std::log(10.0) -
-                              std::log10(static_cast<double>(positives) / static_cast<double>(labels.size() - positives));
+      result.channel_offset = w[0] / std::log(10.0) - std::log10(static_cast<double>(positives) /
+                                                                 static_cast<double>(labels.size() - positives));
     }
   }
   result.detection = fit_detection(best_default, config);

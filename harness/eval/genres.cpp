@@ -6,8 +6,7 @@
 
 namespace unspin::eval {
 
-std::vector<GenreCell> run_genres(const Restorer& restorer, const std::string& corpora_dir,
-                                  const GenreConfig& config,
+std::vector<GenreCell> run_genres(const Restorer& restorer, const std::string& corpora_dir, const GenreConfig& config,
                                   const std::function<void(const std::string&)>& progress) {
   std::vector<GenreCell> cells;
   for (const std::string& source : config.sources) {
@@ -30,8 +29,8 @@ std::vector<GenreCell> run_genres(const Restorer& restorer, const std::string& c
         cell.at_09 += r.score >= 0.9;
       }
       if (progress) {
-        progress(source + " ~" + std::to_string(cell.length) + " words: " + std::to_string(cell.docs) +
-                 " excerpts, " + std::to_string(cell.flagged) + " flagged");
+        progress(source + " ~" + std::to_string(cell.length) + " words: " + std::to_string(cell.docs) + " excerpts, " +
+                 std::to_string(cell.flagged) + " flagged");
       }
       cells.push_back(cell);
     }
@@ -41,7 +40,8 @@ std::vector<GenreCell> run_genres(const Restorer& restorer, const std::string& c
 
 std::string genre_table(const std::vector<GenreCell>& cells, const std::string& system) {
   std::string out =
-      "| system | genre | words | clean docs | scored | flagged spun | false-positive rate | highest score | score >= 0.8 | score >= 0.9 | false edits /1k tokens |\n"
+      "| system | genre | words | clean docs | scored | flagged spun | false-positive rate | highest score | score >= "
+      "0.8 | score >= 0.9 | false edits /1k tokens |\n"
       "|---|---|---|---|---|---|---|---|---|---|---|\n";
   char buf[256];
   const auto share = [](std::size_t n, std::size_t of) { return of ? 100.0 * n / of : 0.0; };
@@ -64,7 +64,8 @@ std::string genre_table(const std::vector<GenreCell>& cells, const std::string& 
     t.at_09 += c.at_09;
   }
   for (const auto& [length, t] : totals) {
-    std::snprintf(buf, sizeof buf, "| %s | **all** | ~%zu | %zu | %zu | %zu | %.2f%% | %.3f | %.2f%% | %.2f%% | %.2f |\n",
+    std::snprintf(buf, sizeof buf,
+                  "| %s | **all** | ~%zu | %zu | %zu | %zu | %.2f%% | %.3f | %.2f%% | %.2f%% | %.2f |\n",
                   system.c_str(), length, t.docs, t.scored, t.flagged, 100 * t.false_positive_rate(), t.max_score,
                   share(t.at_08, t.scored), share(t.at_09, t.scored), t.edits_per_1k());
     out += buf;

@@ -17,10 +17,10 @@ namespace unspin::eval {
 
 struct GenreCell {
   std::string source;
-  std::size_t length = 0;       // target words per excerpt
-  std::size_t docs = 0;         // excerpts run
-  std::size_t scored = 0;       // excerpts with a score (not "too short"/"not English")
-  std::size_t flagged = 0;      // verdict "spun"
+  std::size_t length = 0;   // target words per excerpt
+  std::size_t docs = 0;     // excerpts run
+  std::size_t scored = 0;   // excerpts with a score (not "too short"/"not English")
+  std::size_t flagged = 0;  // verdict "spun"
   std::size_t tokens = 0, edits = 0;
   double max_score = 0;
   std::size_t at_08 = 0, at_09 = 0;  // scored at or above 0.8 and 0.9 (a user's --threshold)
@@ -37,8 +37,7 @@ struct GenreConfig {
 };
 
 // Runs `restorer` on each excerpt; one cell per (source, length).
-std::vector<GenreCell> run_genres(const Restorer& restorer, const std::string& corpora_dir,
-                                  const GenreConfig& config,
+std::vector<GenreCell> run_genres(const Restorer& restorer, const std::string& corpora_dir, const GenreConfig& config,
                                   const std::function<void(const std::string&)>& progress = {});
 
 // The markdown table (and a totals row per length over every genre).

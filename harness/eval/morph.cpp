@@ -45,8 +45,7 @@ std::string add_suffix(std::string_view w, std::string_view suffix) {
   std::string s(w);
   const bool y_after_consonant = s.size() >= 2 && s.back() == 'y' && !is_vowel(s[s.size() - 2]);
   if (suffix == "s") {
-    if (ends_with(s, "s") || ends_with(s, "x") || ends_with(s, "z") || ends_with(s, "ch") ||
-        ends_with(s, "sh")) {
+    if (ends_with(s, "s") || ends_with(s, "x") || ends_with(s, "z") || ends_with(s, "ch") || ends_with(s, "sh")) {
       return s + "es";
     }
     if (y_after_consonant) return s.substr(0, s.size() - 1) + "ies";
@@ -54,8 +53,7 @@ std::string add_suffix(std::string_view w, std::string_view suffix) {
   }
   if (suffix == "ing") {
     if (ends_with(s, "ie")) return s.substr(0, s.size() - 2) + "ying";
-    if (ends_with(s, "e") && !ends_with(s, "ee") && !ends_with(s, "ye") && !ends_with(s, "oe") &&
-        s.size() > 2) {
+    if (ends_with(s, "e") && !ends_with(s, "ee") && !ends_with(s, "ye") && !ends_with(s, "oe") && s.size() > 2) {
       return s.substr(0, s.size() - 1) + "ing";
     }
     if (doubles_final(s)) return s + s.back() + "ing";
@@ -72,7 +70,10 @@ std::string add_suffix(std::string_view w, std::string_view suffix) {
 
 Morphology Morphology::load(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw Error(ErrorCode::kIo, "cannot read " + path + " (the spinner's irregular forms); pass --spinner-data DIR or set UNSPIN_SPINNER_DATA");
+  if (!in)
+    throw Error(
+        ErrorCode::kIo,
+        "cannot read " + path + " (the spinner's irregular forms); pass --spinner-data DIR or set UNSPIN_SPINNER_DATA");
   Morphology m;
   std::string line;
   for (int line_no = 1; std::getline(in, line); ++line_no) {
@@ -80,20 +81,25 @@ Morphology Morphology::load(const std::string& path) {
     const std::size_t t1 = line.find('\t');
     const std::size_t t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
     if (t2 == std::string::npos || t2 + 1 >= line.size()) {
-      throw Error(ErrorCode::kBadData, path + ":" + std::to_string(line_no) +
-                                           ": expected lemma<TAB>kind<TAB>form");
+      throw Error(ErrorCode::kBadData, path + ":" + std::to_string(line_no) + ": expected lemma<TAB>kind<TAB>form");
     }
     const std::string kind = line.substr(t1 + 1, t2 - t1 - 1);
     Form f;
-    if (kind == "s") f = Form::kS;
-    else if (kind == "ed") f = Form::kEd;
-    else if (kind == "en") f = Form::kEn;
-    else if (kind == "ing") f = Form::kIng;
-    else if (kind == "er") f = Form::kEr;
-    else if (kind == "est") f = Form::kEst;
+    if (kind == "s")
+      f = Form::kS;
+    else if (kind == "ed")
+      f = Form::kEd;
+    else if (kind == "en")
+      f = Form::kEn;
+    else if (kind == "ing")
+      f = Form::kIng;
+    else if (kind == "er")
+      f = Form::kEr;
+    else if (kind == "est")
+      f = Form::kEst;
     else {
-      throw Error(ErrorCode::kBadData, path + ":" + std::to_string(line_no) + ": unknown kind \"" +
-                                           kind + "\" (use s, ed, en, ing, er or est)");
+      throw Error(ErrorCode::kBadData, path + ":" + std::to_string(line_no) + ": unknown kind \"" + kind +
+                                           "\" (use s, ed, en, ing, er or est)");
     }
     m.add_irregular(line.substr(0, t1), f, line.substr(t2 + 1));
   }
@@ -152,12 +158,12 @@ std::vector<Analysis> Morphology::analyses(std::string_view word) const {
     std::string_view suffix;
     Form form;
   };
-  for (Rule r : {Rule{"s", Form::kS}, Rule{"ed", Form::kEd}, Rule{"ed", Form::kEn},
-                 Rule{"ing", Form::kIng}, Rule{"er", Form::kEr}, Rule{"est", Form::kEst}}) {
+  for (Rule r : {Rule{"s", Form::kS}, Rule{"ed", Form::kEd}, Rule{"ed", Form::kEn}, Rule{"ing", Form::kIng},
+                 Rule{"er", Form::kEr}, Rule{"est", Form::kEst}}) {
     if (!ends_with(w, r.suffix) || w.size() <= r.suffix.size() + 1) continue;
     const std::string stem = w.substr(0, w.size() - r.suffix.size());
-    try_lemma(stem, r.form);                           // walk-ed, cat-s
-    try_lemma(stem + "e", r.form);                     // hop-ed -> hope, mak-ing -> make
+    try_lemma(stem, r.form);        // walk-ed, cat-s
+    try_lemma(stem + "e", r.form);  // hop-ed -> hope, mak-ing -> make
     if (stem.size() >= 2 && stem.back() == stem[stem.size() - 2]) {
       try_lemma(stem.substr(0, stem.size() - 1), r.form);  // stopp-ed -> stop
     }

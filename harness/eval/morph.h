@@ -37,7 +37,7 @@ class Morphology {
 
  private:
   std::string inflect_word(std::string_view lemma, Form form) const;
-  std::unordered_map<std::string, std::string> irregular_;           // "lemma\tkind" -> form
+  std::unordered_map<std::string, std::string> irregular_;            // "lemma\tkind" -> form
   std::unordered_multimap<std::string, Analysis> irregular_reverse_;  // form -> reading
 };
 

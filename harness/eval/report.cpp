@@ -14,16 +14,29 @@ namespace {
 using nlohmann::json;
 
 json quality_json(const QualityCounts& q) {
-  return {{"docs", q.docs}, {"tokens", q.tokens}, {"gold", q.gold}, {"restored", q.restored},
-          {"changed", q.changed}, {"missed", q.missed}, {"edits", q.edits},
-          {"correct_edits", q.correct_edits}, {"wrong_edits", q.wrong_edits}, {"false_edits", q.false_edits},
-          {"precision", q.precision()}, {"recall", q.recall()}, {"f1", q.f1()},
+  return {{"docs", q.docs},
+          {"tokens", q.tokens},
+          {"gold", q.gold},
+          {"restored", q.restored},
+          {"changed", q.changed},
+          {"missed", q.missed},
+          {"edits", q.edits},
+          {"correct_edits", q.correct_edits},
+          {"wrong_edits", q.wrong_edits},
+          {"false_edits", q.false_edits},
+          {"precision", q.precision()},
+          {"recall", q.recall()},
+          {"f1", q.f1()},
           {"false_per_1k_tokens", q.false_per_1k_tokens()}};
 }
 
 json detection_json(const DetectionFigures& d) {
-  return {{"positives", d.positives}, {"negatives", d.negatives}, {"auc", d.auc}, {"f1", d.f1},
-          {"recall", d.recall}, {"false_positive_rate", d.false_positive_rate}};
+  return {{"positives", d.positives},
+          {"negatives", d.negatives},
+          {"auc", d.auc},
+          {"f1", d.f1},
+          {"recall", d.recall},
+          {"false_positive_rate", d.false_positive_rate}};
 }
 
 std::string fmt(const char* f, double v) {
@@ -113,8 +126,11 @@ json results_json(const EvalResults& res) {
   json out;
   json styles = json::array();
   for (SpinStyle s : res.config.styles) styles.push_back(std::string(style_name(s)));
-  out["config"] = {{"styles", styles}, {"rates", res.config.rates}, {"lengths", res.config.lengths},
-                   {"docs_per_length", res.config.docs}, {"seed", res.config.seed}};
+  out["config"] = {{"styles", styles},
+                   {"rates", res.config.rates},
+                   {"lengths", res.config.lengths},
+                   {"docs_per_length", res.config.docs},
+                   {"seed", res.config.seed}};
   json excerpts = json::object();
   for (const auto& [len, n] : res.excerpts) excerpts[std::to_string(len)] = n;
   out["excerpts"] = excerpts;
@@ -169,22 +185,29 @@ json results_json(const EvalResults& res) {
       summary[p + "reliability/edits_max_gap"] = reliability_max_gap(reliability_bins(r.edit_confidences), 100);
       json curve = json::array();
       for (const auto& [key, q] : r.curve) {
-        curve.push_back({{"style", key.first}, {"threshold", key.second}, {"precision", q.precision()},
-                         {"recall", q.recall()}, {"false_per_1k_tokens", q.false_per_1k_tokens()}});
+        curve.push_back({{"style", key.first},
+                         {"threshold", key.second},
+                         {"precision", q.precision()},
+                         {"recall", q.recall()},
+                         {"false_per_1k_tokens", q.false_per_1k_tokens()}});
       }
       out["curves"][name] = std::move(curve);
     }
     summary[p + "reliability/documents_max_gap"] = reliability_max_gap(reliability_bins(document_scores(r)), 100);
     summary[p + "speed/mb_per_s"] = r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0.0;
-    out["speed"][name] = {{"bytes", r.bytes}, {"seconds", r.seconds},
-                          {"mb_per_s", r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0.0}};
+    out["speed"][name] = {
+        {"bytes", r.bytes}, {"seconds", r.seconds}, {"mb_per_s", r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0.0}};
   }
   out["cells"] = std::move(cells);
   if (res.coverage_measured) {
     json cov = json::array();
     for (const auto& [key, c] : res.coverage) {
-      cov.push_back({{"style", key.style}, {"rate", key.rate}, {"length", key.length}, {"gold", c.gold},
-                     {"covered", c.covered}, {"coverage", c.coverage()}});
+      cov.push_back({{"style", key.style},
+                     {"rate", key.rate},
+                     {"length", key.length},
+                     {"gold", c.gold},
+                     {"covered", c.covered},
+                     {"coverage", c.coverage()}});
     }
     out["coverage"] = std::move(cov);
     summary["coverage/overall"] = sum_coverage(res, spun_cell).coverage();
@@ -211,13 +234,15 @@ std::string results_markdown(const EvalResults& res) {
   };
   auto quality_cells = [](const QualityCounts& q) {
     const double g = q.gold ? double(q.gold) : 1.0;
-    return std::vector<std::string>{std::to_string(q.gold), pct(q.restored / g), pct(q.changed / g),
-                                    pct(q.missed / g), pct(q.precision()), pct(q.recall()), pct(q.f1()),
-                                    fmt("%.2f", q.false_per_1k_tokens())};
+    return std::vector<std::string>{
+        std::to_string(q.gold), pct(q.restored / g), pct(q.changed / g), pct(q.missed / g),
+        pct(q.precision()),     pct(q.recall()),     pct(q.f1()),        fmt("%.2f", q.false_per_1k_tokens())};
   };
 
   md += "### Restoration by style and spin rate (all lengths)\n\n";
-  md += "| system | style | rate | gold | restored | changed | missed | precision | recall | F1 | false edits /1k tokens | candidate coverage |\n";
+  md +=
+      "| system | style | rate | gold | restored | changed | missed | precision | recall | F1 | false edits /1k tokens "
+      "| candidate coverage |\n";
   md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const std::string& name : res.system_names) {
     const SystemResults& r = res.systems.at(name);
@@ -238,22 +263,26 @@ std::string results_markdown(const EvalResults& res) {
   }
 
   md += "\n### Restoration by document length (all styles and rates) and false edits on clean text\n\n";
-  md += "| system | words | spun docs | recall | precision | F1 | false edits /1k tokens (spun) | clean docs | false edits /1k tokens (clean) | inconsistent repeats (spun) |\n";
+  md +=
+      "| system | words | spun docs | recall | precision | F1 | false edits /1k tokens (spun) | clean docs | false "
+      "edits /1k tokens (clean) | inconsistent repeats (spun) |\n";
   md += "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const std::string& name : res.system_names) {
     const SystemResults& r = res.systems.at(name);
     for (const auto& [length, n] : res.excerpts) {
-      const QualityCounts q = sum_quality(r, [&, len = length](const CellKey& k) { return spun_cell(k) && k.length == len; });
-      const QualityCounts c = sum_quality(r, [&, len = length](const CellKey& k) { return !spun_cell(k) && k.length == len; });
-      row({name, "~" + std::to_string(length), std::to_string(q.docs), pct(q.recall()), pct(q.precision()),
-           pct(q.f1()), fmt("%.2f", q.false_per_1k_tokens()), std::to_string(c.docs),
-           fmt("%.2f", c.false_per_1k_tokens()),
+      const QualityCounts q =
+          sum_quality(r, [&, len = length](const CellKey& k) { return spun_cell(k) && k.length == len; });
+      const QualityCounts c =
+          sum_quality(r, [&, len = length](const CellKey& k) { return !spun_cell(k) && k.length == len; });
+      row({name, "~" + std::to_string(length), std::to_string(q.docs), pct(q.recall()), pct(q.precision()), pct(q.f1()),
+           fmt("%.2f", q.false_per_1k_tokens()), std::to_string(c.docs), fmt("%.2f", c.false_per_1k_tokens()),
            pct(q.inconsistent_share()) + " of " + std::to_string(q.repeated_forms)});
     }
   }
 
   md += "\n### Detection (spun docs with at least one substitution vs clean docs of the same lengths)\n\n";
-  md += "| system | style | rate | words | ROC-AUC | F1 at shipped threshold | recall | false-positive rate (clean) |\n";
+  md +=
+      "| system | style | rate | words | ROC-AUC | F1 at shipped threshold | recall | false-positive rate (clean) |\n";
   md += "|---|---|---|---|---|---|---|---|\n";
   for (const std::string& name : res.system_names) {
     const SystemResults& r = res.systems.at(name);
@@ -275,11 +304,12 @@ std::string results_markdown(const EvalResults& res) {
   }
 
   if (res.coverage_measured) {
-    md += "\n### Restoration split by whether the original is among the candidates\n\n"
-          "Recall on the substitutions whose original the lexicon stack proposes (covered) and on the others; "
-          "precision over the edits that touch only covered substitutions.\n\n"
-          "| system | style | covered share | recall (covered) | precision (covered) | recall (not covered) |\n"
-          "|---|---|---|---|---|---|\n";
+    md +=
+        "\n### Restoration split by whether the original is among the candidates\n\n"
+        "Recall on the substitutions whose original the lexicon stack proposes (covered) and on the others; "
+        "precision over the edits that touch only covered substitutions.\n\n"
+        "| system | style | covered share | recall (covered) | precision (covered) | recall (not covered) |\n"
+        "|---|---|---|---|---|---|\n";
     for (const std::string& name : res.system_names) {
       const SystemResults& r = res.systems.at(name);
       auto split_row = [&](const std::string& style, auto pred) {
@@ -324,22 +354,25 @@ std::string results_markdown(const EvalResults& res) {
         md += line + "\n";
       }
     }
-    md += "\n### Reliability of edit confidences (every edit at >= 0.05, spun and clean text)\n\n"
-          "| system | bin | edits | mean confidence | share right |\n|---|---|---|---|---|\n";
+    md +=
+        "\n### Reliability of edit confidences (every edit at >= 0.05, spun and clean text)\n\n"
+        "| system | bin | edits | mean confidence | share right |\n|---|---|---|---|---|\n";
     for (const std::string& name : res.system_names) {
       const SystemResults& r = res.systems.at(name);
       if (r.edit_confidences.empty()) continue;
       for (const ReliabilityBin& b : reliability_bins(r.edit_confidences)) {
-        row({name, fmt("%.1f", b.lo) + "-" + fmt("%.1f", b.hi), std::to_string(b.n),
-             b.n ? fmt("%.3f", b.mean) : "", b.n ? fmt("%.3f", b.observed) : ""});
+        row({name, fmt("%.1f", b.lo) + "-" + fmt("%.1f", b.hi), std::to_string(b.n), b.n ? fmt("%.3f", b.mean) : "",
+             b.n ? fmt("%.3f", b.observed) : ""});
       }
     }
   }
-  md += "\n### Reliability of document scores\n\n| system | bin | documents | mean score | share spun |\n|---|---|---|---|---|\n";
+  md +=
+      "\n### Reliability of document scores\n\n| system | bin | documents | mean score | share spun "
+      "|\n|---|---|---|---|---|\n";
   for (const std::string& name : res.system_names) {
     for (const ReliabilityBin& b : reliability_bins(document_scores(res.systems.at(name)))) {
-      row({name, fmt("%.1f", b.lo) + "-" + fmt("%.1f", b.hi), std::to_string(b.n),
-           b.n ? fmt("%.3f", b.mean) : "", b.n ? fmt("%.3f", b.observed) : ""});
+      row({name, fmt("%.1f", b.lo) + "-" + fmt("%.1f", b.hi), std::to_string(b.n), b.n ? fmt("%.3f", b.mean) : "",
+           b.n ? fmt("%.3f", b.observed) : ""});
     }
   }
 
@@ -366,8 +399,8 @@ std::string results_markdown(const EvalResults& res) {
     row({name, fmt("%.2f", r.bytes / 1e6), fmt("%.2f", r.seconds),
          r.seconds > 0 ? fmt("%.2f", r.bytes / 1e6 / r.seconds) : "n/a"});
   }
-  md += "\nPeak resident memory of the run (getrusage): " + fmt("%.1f", res.peak_rss_kb / 1024.0) +
-        " MiB; wall time " + fmt("%.1f", res.total_seconds) + " s.\n";
+  md += "\nPeak resident memory of the run (getrusage): " + fmt("%.1f", res.peak_rss_kb / 1024.0) + " MiB; wall time " +
+        fmt("%.1f", res.total_seconds) + " s.\n";
   return md;
 }
 
@@ -390,10 +423,12 @@ std::vector<std::string> check_floors(const json& summary, const json& floors, c
     }
     const double value = summary[metric].get<double>();
     if (f.contains("min") && value < f["min"].get<double>()) {
-      failures.push_back(metric + " = " + fmt("%.4f", value) + " is below its floor " + fmt("%.4f", f["min"].get<double>()));
+      failures.push_back(metric + " = " + fmt("%.4f", value) + " is below its floor " +
+                         fmt("%.4f", f["min"].get<double>()));
     }
     if (f.contains("max") && value > f["max"].get<double>()) {
-      failures.push_back(metric + " = " + fmt("%.4f", value) + " is above its ceiling " + fmt("%.4f", f["max"].get<double>()));
+      failures.push_back(metric + " = " + fmt("%.4f", value) + " is above its ceiling " +
+                         fmt("%.4f", f["max"].get<double>()));
     }
   }
   return failures;

@@ -137,9 +137,8 @@ CoverageFn lexicon_coverage(const LexiconStack& lexicons) {
   };
 }
 
-void dump_document(std::ostream& out, const std::string& system, const CellKey& key,
-                   std::string_view text, const std::vector<GoldEdit>& gold,
-                   const std::vector<Edit>& edits, const std::vector<int>& correct) {
+void dump_document(std::ostream& out, const std::string& system, const CellKey& key, std::string_view text,
+                   const std::vector<GoldEdit>& gold, const std::vector<Edit>& edits, const std::vector<int>& correct) {
   nlohmann::json line;
   line["system"] = system;
   line["style"] = key.style;
@@ -150,8 +149,12 @@ void dump_document(std::ostream& out, const std::string& system, const CellKey& 
   }
   for (std::size_t i = 0; i < edits.size(); ++i) {
     const Edit& e = edits[i];
-    line["edits"].push_back({{"b", e.byte_begin}, {"e", e.byte_end}, {"spun", e.spun},
-                             {"orig", e.original}, {"conf", e.confidence}, {"ok", correct[i]}});
+    line["edits"].push_back({{"b", e.byte_begin},
+                             {"e", e.byte_end},
+                             {"spun", e.spun},
+                             {"orig", e.original},
+                             {"conf", e.confidence},
+                             {"ok", correct[i]}});
   }
   out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }

@@ -16,8 +16,11 @@ using nlohmann::json;
 
 SpinnerData fake_data() {
   SpinnerData d;
-  d.thesaurus = Thesaurus::from_groups({{"increase", "enhance"}, {"market", "marketplace"}, {"price", "cost"},
-                                        {"artificial", "counterfeit"}, {"intelligence", "consciousness"},
+  d.thesaurus = Thesaurus::from_groups({{"increase", "enhance"},
+                                        {"market", "marketplace"},
+                                        {"price", "cost"},
+                                        {"artificial", "counterfeit"},
+                                        {"intelligence", "consciousness"},
                                         {"report", "account"}});
   d.phrases = PhraseTable::parse("said\tstated\ncompany\tfirm\nin order to\tso as to\n", "fake");
   d.tortured_terms = {"artificial intelligence", "stock market"};
@@ -52,7 +55,8 @@ class Oracle final : public System {
         out.edits.push_back(e);
       }
     }
-    std::sort(out.edits.begin(), out.edits.end(), [](const Edit& a, const Edit& b) { return a.byte_begin < b.byte_begin; });
+    std::sort(out.edits.begin(), out.edits.end(),
+              [](const Edit& a, const Edit& b) { return a.byte_begin < b.byte_begin; });
     out.score = out.edits.size();
     out.spun = !out.edits.empty();
     return out;
@@ -72,16 +76,18 @@ class Identity final : public System {
 TEST(Runner, PerfectAndIdentitySystemsScoreAtTheExtremes) {
   const SpinnerData data = fake_data();
   Oracle oracle(data);
-  oracle.answers_ = {{"stated", "said"}, {"firm", "company"}, {"so as to", "in order to"},
-                     {"counterfeit consciousness", "artificial intelligence"}, {"enhance", "increase"},
-                     {"marketplace", "market"}, {"costs", "prices"}, {"account", "report"}};
+  oracle.answers_ = {{"stated", "said"},          {"firm", "company"},
+                     {"so as to", "in order to"}, {"counterfeit consciousness", "artificial intelligence"},
+                     {"enhance", "increase"},     {"marketplace", "market"},
+                     {"costs", "prices"},         {"account", "report"}};
   Identity identity;
   EvalConfig config;
   config.rates = {0.5, 1.0};
   config.lengths = {20};
   int coverage_calls = 0;
-  const EvalResults r = run_evaluation(config, data, fake_excerpts(), {&oracle, &identity},
-                                       [&](const std::string&, const std::string&) { return ++coverage_calls % 2 == 0; });
+  const EvalResults r =
+      run_evaluation(config, data, fake_excerpts(), {&oracle, &identity},
+                     [&](const std::string&, const std::string&) { return ++coverage_calls % 2 == 0; });
   const json j = results_json(r);
   const auto& s = j["summary"];
   EXPECT_DOUBLE_EQ(s["identity/overall/recall"].get<double>(), 0.0);

@@ -38,8 +38,8 @@ bool is_number_separator(char32_t c) { return c == '.' || c == ','; }
 // Words after which a period does not end a sentence.
 bool is_abbreviation(std::string_view w) {
   static constexpr std::array<std::string_view, 26> kAbbrev = {
-      "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Gen", "Gov", "Sen", "Rep", "Col", "Lt",
-      "Sgt", "Capt", "Prof", "Inc", "Co", "Corp", "Ltd", "vs", "No", "Mt", "Ft", "Rev", "Hon"};
+      "Mr",  "Mrs",  "Ms",   "Dr",  "St", "Jr",   "Sr",  "Gen", "Gov", "Sen", "Rep", "Col", "Lt",
+      "Sgt", "Capt", "Prof", "Inc", "Co", "Corp", "Ltd", "vs",  "No",  "Mt",  "Ft",  "Rev", "Hon"};
   if (w.size() == 1) return true;  // an initial: "J. F. Kennedy", "U.S."
   return std::find(kAbbrev.begin(), kAbbrev.end(), w) != kAbbrev.end();
 }
@@ -47,10 +47,14 @@ bool is_abbreviation(std::string_view w) {
 WordShape shape_of(std::string_view w) {
   std::size_t upper = 0, lower = 0;
   for (char c : w) {
-    if (c >= 'a' && c <= 'z') ++lower;
-    else if (c >= 'A' && c <= 'Z') ++upper;
-    else if (c == '-' && lower + upper > 0) continue;
-    else return WordShape::kOther;
+    if (c >= 'a' && c <= 'z')
+      ++lower;
+    else if (c >= 'A' && c <= 'Z')
+      ++upper;
+    else if (c == '-' && lower + upper > 0)
+      continue;
+    else
+      return WordShape::kOther;
   }
   if (upper == 0) return WordShape::kLower;
   if (lower == 0) return WordShape::kUpper;
@@ -85,8 +89,7 @@ Scan scan_text(std::string_view text) {
       } else if (c.value == '.') {
         const bool after_abbrev = !out.words.empty() && out.words.back().byte_end == i &&
                                   is_abbreviation(text.substr(out.words.back().byte_begin,
-                                                              out.words.back().byte_end -
-                                                                  out.words.back().byte_begin));
+                                                              out.words.back().byte_end - out.words.back().byte_begin));
         if (!after_abbrev) next_starts_sentence = true;
       } else if (c.value == '\n' && i + 1 < text.size() && text[i + 1] == '\n') {
         quote_open = false;  // an unbalanced quote does not leak past a paragraph
@@ -109,11 +112,9 @@ Scan scan_text(std::string_view text) {
         continue;
       }
       // Internal connector: kept only when a letter/digit follows.
-      if ((is_connector(d.value) || (digits && is_number_separator(d.value))) &&
-          i + d.length < text.size()) {
+      if ((is_connector(d.value) || (digits && is_number_separator(d.value))) && i + d.length < text.size()) {
         Cp e = decode(text, i + d.length);
-        const bool joins = is_number_separator(d.value) ? is_digit(e.value)
-                                                        : is_letter(e.value) || is_digit(e.value);
+        const bool joins = is_number_separator(d.value) ? is_digit(e.value) : is_letter(e.value) || is_digit(e.value);
         if (joins) {
           i += d.length + e.length;
           cp += 2;

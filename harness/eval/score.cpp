@@ -39,9 +39,7 @@ double QualityCounts::f1() const {
   const double p = precision(), r = recall();
   return p + r == 0 ? 0.0 : 2 * p * r / (p + r);
 }
-double QualityCounts::false_per_1k_tokens() const {
-  return tokens == 0 ? 0.0 : 1000.0 * double(false_edits) / tokens;
-}
+double QualityCounts::false_per_1k_tokens() const { return tokens == 0 ? 0.0 : 1000.0 * double(false_edits) / tokens; }
 double QualityCounts::coverage() const { return gold == 0 ? 0.0 : double(covered) / gold; }
 double QualityCounts::covered_recall() const {
   return covered_gold == 0 ? 0.0 : double(covered_restored) / covered_gold;
@@ -136,9 +134,8 @@ void count_consistency(std::string_view text, const std::vector<Edit>& edits, co
 
 }  // namespace
 
-QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>& gold,
-                             const std::vector<Edit>& edits, const std::vector<bool>* gold_covered,
-                             std::vector<int>* edit_correct) {
+QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>& gold, const std::vector<Edit>& edits,
+                             const std::vector<bool>* gold_covered, std::vector<int>* edit_correct) {
   QualityCounts q;
   q.docs = 1;
   q.tokens = count_words(spun);
@@ -159,16 +156,16 @@ QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>&
     ++q.edits;
     spans.push_back({e.byte_begin, e.byte_end, false, i});
   }
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-  });
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
   using Repl = std::tuple<std::uint32_t, std::uint32_t, std::string>;
   for (std::size_t i = 0; i < spans.size();) {
     // A region: spans chained by overlap (an empty span touching a word counts as inside it).
     std::size_t j = i;
     std::uint32_t lo = spans[i].begin, hi = spans[i].end;
     std::size_t n_gold = 0, n_sys = 0;
-    while (j < spans.size() && (j == i || spans[j].begin < hi || (spans[j].begin == hi && spans[j].begin == spans[j].end))) {
+    while (j < spans.size() &&
+           (j == i || spans[j].begin < hi || (spans[j].begin == hi && spans[j].begin == spans[j].end))) {
       hi = std::max(hi, spans[j].end);
       (spans[j].gold ? n_gold : n_sys)++;
       ++j;

@@ -55,10 +55,10 @@ struct QualityCounts {
   double recall() const;     // restored / gold (0 when no gold)
   double f1() const;
   double false_per_1k_tokens() const;
-  double coverage() const;   // covered / gold
-  double covered_recall() const;     // covered_restored / covered_gold
-  double uncovered_recall() const;   // the rest
-  double covered_precision() const;  // covered_correct_edits / covered_edits
+  double coverage() const;            // covered / gold
+  double covered_recall() const;      // covered_restored / covered_gold
+  double uncovered_recall() const;    // the rest
+  double covered_precision() const;   // covered_correct_edits / covered_edits
   double inconsistent_share() const;  // inconsistent_forms / repeated_forms (0 when none)
 };
 
@@ -68,10 +68,8 @@ struct QualityCounts {
 // original is among the candidates. `edit_correct` (optional): per system
 // edit, 1 when it is correct, 0 when wrong or false, -1 when it rewrites its
 // span to itself (ignored).
-QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>& gold,
-                             const std::vector<Edit>& edits,
-                             const std::vector<bool>* gold_covered = nullptr,
-                             std::vector<int>* edit_correct = nullptr);
+QualityCounts score_document(std::string_view spun, const std::vector<GoldEdit>& gold, const std::vector<Edit>& edits,
+                             const std::vector<bool>* gold_covered = nullptr, std::vector<int>* edit_correct = nullptr);
 
 struct DetectionSample {
   double score;

@@ -18,10 +18,9 @@ Edit edit(std::uint32_t b, std::uint32_t e, std::string original) {
 
 // "The firm stated that counterfeit consciousness grew." with three gold edits.
 const std::string kSpun = "The firm stated that counterfeit consciousness grew.";
-const std::vector<GoldEdit> kGold = {
-    {4, 8, 4, 8, "firm", "company"},
-    {9, 15, 9, 15, "stated", "said"},
-    {21, 46, 21, 46, "counterfeit consciousness", "artificial intelligence"}};
+const std::vector<GoldEdit> kGold = {{4, 8, 4, 8, "firm", "company"},
+                                     {9, 15, 9, 15, "stated", "said"},
+                                     {21, 46, 21, 46, "counterfeit consciousness", "artificial intelligence"}};
 
 TEST(Score, ConsistencyCountsRepeatedFormsDecidedDifferently) {
   // "stated" three times: restored twice, kept once; "firm" twice, restored
@@ -50,9 +49,9 @@ TEST(Score, IdentitySystemMissesEverything) {
 }
 
 TEST(Score, ExactCoveringAndWordByWordRestorationsCount) {
-  std::vector<Edit> edits = {edit(4, 8, "Company"),                  // case-insensitive
-                             edit(4 + 5, 15, "said"),                 // exact span
-                             edit(21, 32, "artificial"),              // word by word
+  std::vector<Edit> edits = {edit(4, 8, "Company"),       // case-insensitive
+                             edit(4 + 5, 15, "said"),     // exact span
+                             edit(21, 32, "artificial"),  // word by word
                              edit(33, 46, "intelligence")};
   QualityCounts q = score_document(kSpun, kGold, edits);
   EXPECT_EQ(q.restored, 3u);
@@ -66,9 +65,9 @@ TEST(Score, ExactCoveringAndWordByWordRestorationsCount) {
 }
 
 TEST(Score, WrongFalseAndNoOpEdits) {
-  std::vector<Edit> edits = {edit(4, 8, "business"),  // changed to something else
-                             edit(0, 3, "A"),         // false edit outside gold
-                             edit(47, 51, "GREW"),    // no-op: ignored
+  std::vector<Edit> edits = {edit(4, 8, "business"),       // changed to something else
+                             edit(0, 3, "A"),              // false edit outside gold
+                             edit(47, 51, "GREW"),         // no-op: ignored
                              edit(21, 32, "artificial")};  // half a phrase: region wrong
   QualityCounts q = score_document(kSpun, kGold, edits);
   EXPECT_EQ(q.edits, 3u);
@@ -81,7 +80,7 @@ TEST(Score, WrongFalseAndNoOpEdits) {
 }
 
 TEST(Score, DetectionAucAndF1) {
-  std::vector<DetectionSample> s = {{0.9, true, true}, {0.8, true, true}, {0.3, true, false},
+  std::vector<DetectionSample> s = {{0.9, true, true},   {0.8, true, true},   {0.3, true, false},
                                     {0.1, false, false}, {0.4, false, false}, {0.85, false, true}};
   DetectionFigures f = detection_figures(s);
   EXPECT_NEAR(f.auc, 6.0 / 9.0, 1e-12);

@@ -81,7 +81,8 @@ SystemOutput ScreeningList::run(std::string_view text) const {
       e.cp_begin = first.cp_begin;
       e.cp_end = last.cp_end;
       e.spun = std::string(text.substr(e.byte_begin, e.byte_end - e.byte_begin));
-      e.original = apply_shape(it->second, shape == WordShape::kMixed || shape == WordShape::kOther ? WordShape::kLower : shape);
+      e.original =
+          apply_shape(it->second, shape == WordShape::kMixed || shape == WordShape::kOther ? WordShape::kLower : shape);
       e.confidence = 1.0;
       out.edits.push_back(std::move(e));
       i += n;

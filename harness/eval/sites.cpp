@@ -60,8 +60,9 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
   const decode::Pipeline pipeline(models, options, decode::DecoderParams{});
   static std::ofstream dump(path);
   static bool header = false;
-  if (!header) dump << "pages\tpage\tspun\toriginal\tprior\traw\tconfidence\tdelta\tmean_delta\tentry_post\tunspun\twritten_s\t"
-          "occ_in_doc\tin_table\tcorrect\tgold_here\tlearned\tgold\tlearning";
+  if (!header)
+    dump << "pages\tpage\tspun\toriginal\tprior\traw\tconfidence\tdelta\tmean_delta\tentry_post\tunspun\twritten_s\t"
+            "occ_in_doc\tin_table\tcorrect\tgold_here\tlearned\tgold\tlearning";
   if (!header) {
     for (std::size_t k = 0; k < kLearnFeatures; ++k) dump << "\tx" << k;
     dump << "\n";
@@ -91,17 +92,17 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
         if (g.byte_begin < d.byte_end && d.byte_begin < g.byte_end) {
           gold_here = 1;
           gold_text = comparable(g.spun) + ">" + comparable(g.original);
-          if (g.byte_begin == d.byte_begin && g.byte_end == d.byte_end && comparable(g.original) == d.arc->original) correct = 1;
+          if (g.byte_begin == d.byte_begin && g.byte_end == d.byte_end && comparable(g.original) == d.arc->original)
+            correct = 1;
         }
       }
       auto it = doc.written.find(e.spun);
-      dump << site.pages() << '\t' << i << '\t' << e.spun << '\t' << e.original << '\t' << d.arc->prior << '\t' << d.raw << '\t'
-           << d.confidence << '\t' << o.delta << '\t' << sum[o.entry] / cnt[o.entry] << '\t'
+      dump << site.pages() << '\t' << i << '\t' << e.spun << '\t' << e.original << '\t' << d.arc->prior << '\t' << d.raw
+           << '\t' << d.confidence << '\t' << o.delta << '\t' << sum[o.entry] / cnt[o.entry] << '\t'
            << doc.result.entry_posterior[o.entry] << '\t' << e.unspun << '\t'
-           << (it == doc.written.end() ? 0 : it->second) << '\t' << cnt[o.entry] << '\t'
-           << in_table(e.original, e.spun) << '\t' << correct << '\t' << gold_here << '\t'
-           << ((d.arc->sources & kSourceLearned) ? 1 : 0) << '\t' << (gold_text.empty() ? "-" : gold_text) << '\t'
-           << (i < learning ? 1 : 0);
+           << (it == doc.written.end() ? 0 : it->second) << '\t' << cnt[o.entry] << '\t' << in_table(e.original, e.spun)
+           << '\t' << correct << '\t' << gold_here << '\t' << ((d.arc->sources & kSourceLearned) ? 1 : 0) << '\t'
+           << (gold_text.empty() ? "-" : gold_text) << '\t' << (i < learning ? 1 : 0);
       auto f = feats.find({e.original, e.spun});
       for (std::size_t k = 0; k < kLearnFeatures; ++k) dump << '\t' << (f == feats.end() ? -99.0 : f->second.x[k]);
       dump << '\n';
@@ -114,8 +115,8 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
 // for harness/fit/fit_site_generic_edit.py: seed, site pages, the table's
 // pages, the posterior, the confidence off a site and on it, right.
 template <class Page>
-void dump_generic_decisions(const char* path, const Models& models, const RestoreOptions& options,
-                            std::uint64_t seed, std::size_t site_pages, const Page& page) {
+void dump_generic_decisions(const char* path, const Models& models, const RestoreOptions& options, std::uint64_t seed,
+                            std::size_t site_pages, const Page& page) {
   const decode::Pipeline pipeline(models, options, decode::DecoderParams{});
   decode::DocumentState doc = pipeline.prepare(page.spun.text);
   static std::ofstream dump(path);
@@ -217,7 +218,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     alone_counts[i] = graded(p, alone.run(p.spun.text).edits);
     if (i < learn_max) observed[i] = learner.observe(p.spun.text, p.id);
   });
-  if (progress) progress("observed " + std::to_string(learn_max) + " pages, restored " + std::to_string(pages.size()) + " alone");
+  if (progress)
+    progress("observed " + std::to_string(learn_max) + " pages, restored " + std::to_string(pages.size()) + " alone");
 
   // Learning pages [first, first + count) as one site, restored as `restore
   // --same-source` restores them (SiteLearner::restore: cross-fitted),
@@ -231,7 +233,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     for (std::size_t i = first; i < first + count; ++i) texts.push_back(pages[i].spun.text);
     const std::vector<SiteCounts> counts(observed.begin() + first, observed.begin() + first + count);
     const std::vector<std::size_t> page_folds(folds.begin() + first, folds.begin() + first + count);
-    SiteLearner::SiteRestoration restored = learner.restore(texts, counts, page_folds, options, config.table_prior, config.threads);
+    SiteLearner::SiteRestoration restored =
+        learner.restore(texts, counts, page_folds, options, config.table_prior, config.threads);
     if (with_table) {
       SiteCounts site;
       for (const SiteCounts& c : counts) site.merge(c);
@@ -295,7 +298,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
         for (double v : f.x) dump << '\t' << v;
         dump << '\n';
       }
-      if (prior >= config.table_prior) written.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
+      if (prior >= config.table_prior)
+        written.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
       if (prior >= config.min_prior) {
         learned.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
         ++point.learned;
@@ -370,10 +374,12 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
           const LanguageModel& lm = *models.lm;
           LmState st;
           const WordId id = lm.vocab_id(s);
-          const double expected = static_cast<double>(site.words()) *
-                                  std::pow(10.0, id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &st));
-          dump << i << '\t' << o << '\t' << s << '\t' << prior << '\t' << (f == site.forms().end() ? 0 : f->second.count)
-               << '\t' << expected << '\t' << conf << '\t' << right << '\t' << got << '\n';
+          const double expected =
+              static_cast<double>(site.words()) *
+              std::pow(10.0, id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &st));
+          dump << i << '\t' << o << '\t' << s << '\t' << prior << '\t'
+               << (f == site.forms().end() ? 0 : f->second.count) << '\t' << expected << '\t' << conf << '\t' << right
+               << '\t' << got << '\n';
         }
       }
       if (std::getenv("UNSPIN_SITES_EDITS") && n == learn_max && i >= learn_max) {
@@ -475,11 +481,10 @@ std::string sites_markdown(const std::vector<SiteResults>& results) {
   std::string md;
   for (const SiteResults& r : results) {
     md += "Site: seed " + std::to_string(r.config.seed) + ", " + std::string(part_name(r.config.part)) +
-          " part, table style at intensity " + fmt("%.2g", r.config.intensity) + ", " +
-          std::to_string(r.table_groups) + " groups (half " + (r.config.part == Part::kBuild ? "0" : "1") +
-          " of the table), pages of ~" + std::to_string(r.config.page_words) + " words, " +
-          std::to_string(r.config.heldout) + " held-out pages; " + fmt("%.0f", r.seconds) + " s, peak RSS " +
-          fmt("%.0f", r.peak_rss_kb / 1024.0) + " MiB.\n\n";
+          " part, table style at intensity " + fmt("%.2g", r.config.intensity) + ", " + std::to_string(r.table_groups) +
+          " groups (half " + (r.config.part == Part::kBuild ? "0" : "1") + " of the table), pages of ~" +
+          std::to_string(r.config.page_words) + " words, " + std::to_string(r.config.heldout) + " held-out pages; " +
+          fmt("%.0f", r.seconds) + " s, peak RSS " + fmt("%.0f", r.peak_rss_kb / 1024.0) + " MiB.\n\n";
     md += "| pages | pairs scored | pairs learned (prior >= " + fmt("%.2g", r.config.min_prior) +
           ") | pair precision | held-out token coverage | learning pages R / P, cross-fitted | each alone | "
           "held-out R / P, learned | each alone |\n|---|---|---|---|---|---|---|---|---|\n";
@@ -489,18 +494,20 @@ std::string sites_markdown(const std::vector<SiteResults>& results) {
             rp(p.learning_learned) + " | " + rp(p.learning_alone) + " | " + rp(p.heldout_learned) + " | " +
             rp(p.heldout_alone) + " |\n";
     }
-    md += "\nLearning never hurts, over every site of each size: the learning pages cut into disjoint sites of that "
-          "many pages (the first is the site above), each site's pages restored as `restore --same-source` restores "
-          "them (cross-fitted), and each held-out page restored with the table of one of the sites (R / P):\n\n"
-          "| pages | sites | learning pages, learned | each alone | held-out pages, learned | each alone |\n"
-          "|---|---|---|---|---|---|\n";
+    md +=
+        "\nLearning never hurts, over every site of each size: the learning pages cut into disjoint sites of that "
+        "many pages (the first is the site above), each site's pages restored as `restore --same-source` restores "
+        "them (cross-fitted), and each held-out page restored with the table of one of the sites (R / P):\n\n"
+        "| pages | sites | learning pages, learned | each alone | held-out pages, learned | each alone |\n"
+        "|---|---|---|---|---|---|\n";
     for (const SitePoint& p : r.points) {
       md += "| " + std::to_string(p.pages) + " | " + std::to_string(p.sites) + " | " + rp(p.sites_learning_learned) +
             " | " + rp(p.sites_learning_alone) + " | " + rp(p.sites_heldout_learned) + " | " +
             rp(p.sites_heldout_alone) + " |\n";
     }
-    md += "\nHeld-out restoration by edit threshold (`--min-confidence`), learned table / each page alone, "
-          "recall / precision; last column: the highest recall at precision >= 0.95:\n\n| pages |";
+    md +=
+        "\nHeld-out restoration by edit threshold (`--min-confidence`), learned table / each page alone, "
+        "recall / precision; last column: the highest recall at precision >= 0.95:\n\n| pages |";
     for (double t : kSiteThresholds) md += " " + fmt("%.2f", t) + " |";
     md += " R at P >= 0.95, learned | each alone |\n|---|";
     for (std::size_t t = 0; t <= kSiteThresholds.size() + 1; ++t) md += "---|";
@@ -519,13 +526,17 @@ std::string sites_markdown(const std::vector<SiteResults>& results) {
   }
   std::vector<std::pair<double, bool>> all;
   for (const SiteResults& r : results) all.insert(all.end(), r.priors.begin(), r.priors.end());
-  md += "Reliability of the learned priors (every scored pair of every site size above, against the true table):\n\n"
-        "| prior bin | pairs | mean prior | share in the table | within 0.1 |\n|---|---|---|---|---|\n";
+  md +=
+      "Reliability of the learned priors (every scored pair of every site size above, against the true table):\n\n"
+      "| prior bin | pairs | mean prior | share in the table | within 0.1 |\n|---|---|---|---|---|\n";
   for (const PriorBin& b : prior_bins(all)) {
     if (!b.n) continue;
     md += "| " + fmt("%.1f", b.lo) + "-" + fmt("%.1f", b.hi) + " | " + std::to_string(b.n) + " | " +
           fmt("%.3f", b.mean_prior) + " | " + fmt("%.3f", b.share_true) + " | " +
-          (b.n < 30 ? "(< 30 pairs)" : std::fabs(b.mean_prior - b.share_true) <= 0.1 ? "yes" : "**no**") + " |\n";
+          (b.n < 30                                        ? "(< 30 pairs)"
+           : std::fabs(b.mean_prior - b.share_true) <= 0.1 ? "yes"
+                                                           : "**no**") +
+          " |\n";
   }
   return md;
 }
@@ -534,22 +545,33 @@ std::string sites_json(const std::vector<SiteResults>& results) {
   using nlohmann::json;
   json out = json::array();
   auto q = [](const QualityCounts& c) {
-    return json{{"recall", c.recall()}, {"precision", c.precision()}, {"gold", c.gold}, {"restored", c.restored},
-                {"edits", c.edits}, {"correct_edits", c.correct_edits}, {"false_edits", c.false_edits}};
+    return json{{"recall", c.recall()},        {"precision", c.precision()}, {"gold", c.gold},
+                {"restored", c.restored},      {"edits", c.edits},           {"correct_edits", c.correct_edits},
+                {"false_edits", c.false_edits}};
   };
   std::vector<std::pair<double, bool>> all;
   for (const SiteResults& r : results) {
-    json site{{"seed", r.config.seed}, {"part", part_name(r.config.part)}, {"intensity", r.config.intensity},
-              {"groups", r.table_groups}, {"seconds", r.seconds}, {"peak_rss_kb", r.peak_rss_kb}};
+    json site{{"seed", r.config.seed},
+              {"part", part_name(r.config.part)},
+              {"intensity", r.config.intensity},
+              {"groups", r.table_groups},
+              {"seconds", r.seconds},
+              {"peak_rss_kb", r.peak_rss_kb}};
     for (const SitePoint& p : r.points) {
-      site["points"].push_back({{"pages", p.pages}, {"candidates", p.candidates}, {"learned", p.learned},
-                                {"learned_true", p.learned_true}, {"pair_precision", p.pair_precision()},
-                                {"coverage", p.coverage()}, {"learning_learned", q(p.learning_learned)},
-                                {"learning_alone", q(p.learning_alone)}, {"heldout_learned", q(p.heldout_learned)},
+      site["points"].push_back({{"pages", p.pages},
+                                {"candidates", p.candidates},
+                                {"learned", p.learned},
+                                {"learned_true", p.learned_true},
+                                {"pair_precision", p.pair_precision()},
+                                {"coverage", p.coverage()},
+                                {"learning_learned", q(p.learning_learned)},
+                                {"learning_alone", q(p.learning_alone)},
+                                {"heldout_learned", q(p.heldout_learned)},
                                 {"heldout_alone", q(p.heldout_alone)},
                                 {"heldout_recall_at_p95", recall_at_precision(p.heldout_curve_learned, 0.95).first},
                                 {"heldout_alone_recall_at_p95", recall_at_precision(p.heldout_curve_alone, 0.95).first},
-                                {"sites", p.sites}, {"sites_learning_learned", q(p.sites_learning_learned)},
+                                {"sites", p.sites},
+                                {"sites_learning_learned", q(p.sites_learning_learned)},
                                 {"sites_learning_alone", q(p.sites_learning_alone)},
                                 {"sites_heldout_learned", q(p.sites_heldout_learned)},
                                 {"sites_heldout_alone", q(p.sites_heldout_alone)}});
@@ -559,30 +581,35 @@ std::string sites_json(const std::vector<SiteResults>& results) {
   }
   json bins = json::array();
   for (const PriorBin& b : prior_bins(all)) {
-    bins.push_back({{"lo", b.lo}, {"hi", b.hi}, {"n", b.n}, {"mean_prior", b.mean_prior}, {"share_true", b.share_true}});
+    bins.push_back(
+        {{"lo", b.lo}, {"hi", b.hi}, {"n", b.n}, {"mean_prior", b.mean_prior}, {"share_true", b.share_true}});
   }
   return json{{"sites", out}, {"reliability", bins}}.dump(2) + "\n";
 }
 
 std::string sites_svg(const std::vector<SiteResults>& results) {
   constexpr double W = 360, H = 300, M = 50;
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt("%.0f", W + 2 * M + 190) +
-                  "\" height=\"" + fmt("%.0f", H + 2 * M) + "\" font-family=\"sans-serif\" font-size=\"11\">\n";
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt("%.0f", W + 2 * M + 190) + "\" height=\"" +
+                  fmt("%.0f", H + 2 * M) + "\" font-family=\"sans-serif\" font-size=\"11\">\n";
   s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  s += "<text x=\"" + fmt("%.0f", M) + "\" y=\"20\" font-size=\"13\">unspin-eval eval sites: held-out pages of one site, by pages learned</text>\n";
+  s += "<text x=\"" + fmt("%.0f", M) +
+       "\" y=\"20\" font-size=\"13\">unspin-eval eval sites: held-out pages of one site, by pages learned</text>\n";
   s += "<rect x=\"" + fmt("%.0f", M) + "\" y=\"" + fmt("%.0f", M) + "\" width=\"" + fmt("%.0f", W) + "\" height=\"" +
        fmt("%.0f", H) + "\" fill=\"none\" stroke=\"#444\"/>\n";
   auto x_of = [&](double pages) { return M + (std::log10(std::max(pages, 10.0)) - 1.0) / 2.0 * W; };
   auto y_of = [&](double v) { return M + (1 - v) * H; };
   for (double p : {10.0, 50.0, 200.0, 1000.0}) {
-    s += "<text x=\"" + fmt("%.1f", x_of(p) - 8) + "\" y=\"" + fmt("%.1f", y_of(0) + 15) + "\">" + fmt("%.0f", p) + "</text>\n";
+    s += "<text x=\"" + fmt("%.1f", x_of(p) - 8) + "\" y=\"" + fmt("%.1f", y_of(0) + 15) + "\">" + fmt("%.0f", p) +
+         "</text>\n";
     s += "<line x1=\"" + fmt("%.1f", x_of(p)) + "\" y1=\"" + fmt("%.1f", y_of(0)) + "\" x2=\"" + fmt("%.1f", x_of(p)) +
          "\" y2=\"" + fmt("%.1f", y_of(1)) + "\" stroke=\"#eee\"/>\n";
   }
   for (int i = 0; i <= 10; i += 2) {
-    s += "<text x=\"" + fmt("%.1f", M - 28) + "\" y=\"" + fmt("%.1f", y_of(i / 10.0) + 4) + "\">" + fmt("%.1f", i / 10.0) + "</text>\n";
+    s += "<text x=\"" + fmt("%.1f", M - 28) + "\" y=\"" + fmt("%.1f", y_of(i / 10.0) + 4) + "\">" +
+         fmt("%.1f", i / 10.0) + "</text>\n";
   }
-  s += "<text x=\"" + fmt("%.1f", x_of(80)) + "\" y=\"" + fmt("%.1f", y_of(0) + 32) + "\">pages learned from (log scale)</text>\n";
+  s += "<text x=\"" + fmt("%.1f", x_of(80)) + "\" y=\"" + fmt("%.1f", y_of(0) + 32) +
+       "\">pages learned from (log scale)</text>\n";
   struct Line {
     const char* label;
     const char* color;
@@ -602,7 +629,8 @@ std::string sites_svg(const std::vector<SiteResults>& results) {
     for (const SiteResults& r : results) {
       s += std::string("<polyline fill=\"none\" stroke=\"") + line.color + "\" stroke-width=\"2\"" +
            (*line.dash ? std::string(" stroke-dasharray=\"") + line.dash + "\"" : "") + " points=\"";
-      for (const SitePoint& p : r.points) s += fmt("%.1f", x_of(p.pages)) + "," + fmt("%.1f", y_of(line.value(p))) + " ";
+      for (const SitePoint& p : r.points)
+        s += fmt("%.1f", x_of(p.pages)) + "," + fmt("%.1f", y_of(line.value(p))) + " ";
       s += "\"/>\n";
     }
     const double y = M + 14 + 16 * index++;

@@ -37,9 +37,9 @@ struct SiteConfig {
   std::size_t heldout = 100;                          // further pages of the site, never learned from
   std::size_t page_words = 300;
   double intensity = 1.0;
-  std::uint64_t seed = 1;  // which pages, in which order, and the spinner's per-page choices
-  Part part = Part::kEval;  // build: half 0 of the groups; eval: half 1
-  double min_prior = 0.5;   // pairs counted as learned (pair precision, coverage)
+  std::uint64_t seed = 1;    // which pages, in which order, and the spinner's per-page choices
+  Part part = Part::kEval;   // build: half 0 of the groups; eval: half 1
+  double min_prior = 0.5;    // pairs counted as learned (pair precision, coverage)
   double table_prior = 0.5;  // pairs written to the learned table the pages are restored with
   unsigned threads = 0;
   // When set: the site's spun learning pages are written here as JSON lines
@@ -55,12 +55,12 @@ struct SiteConfig {
 // One point of the learning curve.
 struct SitePoint {
   std::size_t pages = 0;
-  std::size_t candidates = 0;      // pairs the learner scored
-  std::size_t learned = 0;         // pairs with prior >= min_prior
-  std::size_t learned_true = 0;    // of them, in the true table
+  std::size_t candidates = 0;                         // pairs the learner scored
+  std::size_t learned = 0;                            // pairs with prior >= min_prior
+  std::size_t learned_true = 0;                       // of them, in the true table
   std::size_t heldout_gold = 0, heldout_covered = 0;  // held-out substitutions; with their pair learned
-  QualityCounts learning_learned, learning_alone;    // restoration of the learning pages
-  QualityCounts heldout_learned, heldout_alone;      // of the held-out pages
+  QualityCounts learning_learned, learning_alone;     // restoration of the learning pages
+  QualityCounts heldout_learned, heldout_alone;       // of the held-out pages
   // Held-out restoration as the edit threshold (--min-confidence) moves:
   // threshold -> counts (the shipped 0.5 is the figures above).
   std::map<double, QualityCounts> heldout_curve_learned, heldout_curve_alone;
@@ -96,7 +96,6 @@ std::pair<double, double> recall_at_precision(const std::map<double, QualityCoun
 // Runs one site. `docs`: the part's documents (config.part); `learner` on `models`.
 SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const std::vector<CorpusDoc>& docs,
                      const Models& models, const SiteLearner& learner, const SiteProgress& progress = {});
-
 
 struct PriorBin {
   double lo, hi;

@@ -48,7 +48,8 @@ double share(std::size_t part, std::size_t whole) { return whole ? 100.0 * stati
 TableStats table_stats(const GroupTable& table, const SpinnerData& data) {
   TableStats s;
   std::unordered_set<std::string> commonest;
-  for (std::size_t i = 0; i < data.vocabulary_by_count.size() && i < 1000; ++i) commonest.insert(data.vocabulary_by_count[i]);
+  for (std::size_t i = 0; i < data.vocabulary_by_count.size() && i < 1000; ++i)
+    commonest.insert(data.vocabulary_by_count[i]);
   std::set<std::pair<std::string, std::string>> pairs;
   std::map<std::string, std::size_t> spun_groups;  // spun form -> groups listing it
   for (const SpinGroup& g : table.groups()) {
@@ -182,8 +183,10 @@ std::string stats_markdown(const std::vector<std::string>& styles, const std::ve
     for (const auto& style_rows : rows) {
       const StatRow& row = style_rows[r];
       char buf[32];
-      if (row.percent) std::snprintf(buf, sizeof buf, "%.1f%%", row.value);
-      else std::snprintf(buf, sizeof buf, "%.2f", row.value);
+      if (row.percent)
+        std::snprintf(buf, sizeof buf, "%.1f%%", row.value);
+      else
+        std::snprintf(buf, sizeof buf, "%.2f", row.value);
       out += std::string(" ") + buf + (row.within() ? "" : " ✗") + " |";
     }
     out += "\n";

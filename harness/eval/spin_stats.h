@@ -78,9 +78,9 @@ PageStats page_stats(const SpinnerData& data, SpinStyle style, double rate, std:
 // bar issue 32 sets: within 5 points of the real figure (or range), 0.2 for
 // the mean of alternatives per group.
 struct StatRow {
-  std::string name;        // "looked-for entries that are multiword"
-  std::string real;        // "72%"
-  double value = 0;        // percent, or the mean for alternatives per group
+  std::string name;          // "looked-for entries that are multiword"
+  std::string real;          // "72%"
+  double value = 0;          // percent, or the mean for alternatives per group
   double low = 0, high = 0;  // the real figure or range
   bool percent = true;
   bool within() const;

@@ -16,8 +16,8 @@ namespace {
 // Aiksaurus synonyms of its headline senses, then of any sense (wrong senses
 // included), inflected like the word; a rotation drawn from the seed picks
 // among the closest few.
-std::vector<std::string> word_alternatives(const SpinnerData& data, std::string_view word,
-                                           std::size_t count, std::uint64_t seed) {
+std::vector<std::string> word_alternatives(const SpinnerData& data, std::string_view word, std::size_t count,
+                                           std::uint64_t seed) {
   std::vector<std::string> usable;
   const std::vector<Analysis> readings = data.morphology.analyses(word);
   for (int pass = 0; pass < 2 && usable.size() < 8; ++pass) {
@@ -88,13 +88,15 @@ GroupTable GroupTable::parse(std::string_view content, const std::string& name) 
         throw Error(ErrorCode::kBadData, name + ":" + std::to_string(line_no) + ": \"" + piece +
                                              "\" must be words of a-z, ' or - joined by single spaces");
       }
-      if (group.original.empty()) group.original = std::move(piece);
-      else if (piece != group.original) group.alternatives.push_back(std::move(piece));
+      if (group.original.empty())
+        group.original = std::move(piece);
+      else if (piece != group.original)
+        group.alternatives.push_back(std::move(piece));
       start = bar + 1;
     }
     if (group.alternatives.empty()) {
-      throw Error(ErrorCode::kBadData, name + ":" + std::to_string(line_no) +
-                                           ": a group needs an original and at least one alternative");
+      throw Error(ErrorCode::kBadData,
+                  name + ":" + std::to_string(line_no) + ": a group needs an original and at least one alternative");
     }
     table.add(std::move(group));
   }
@@ -153,8 +155,7 @@ GroupTable GroupTable::generate(const SpinnerData& data, std::uint64_t seed) {
   return table;
 }
 
-SpinOutput spin_with_table(const GroupTable& table, std::string_view text, double p,
-                           std::uint64_t seed) {
+SpinOutput spin_with_table(const GroupTable& table, std::string_view text, double p, std::uint64_t seed) {
   if (!(p >= 0.0 && p <= 1.0)) {
     throw Error(ErrorCode::kUsage, "spin intensity must be between 0 and 1, got " + std::to_string(p));
   }
@@ -220,20 +221,83 @@ std::vector<std::vector<std::string>> parse_periphrases(std::string_view content
     const char* slots[10][2];
   };
   static const Subject kSubjects[] = {
-      {"i", {{"{s}", ""}, {"{es}", ""}, {"{be}", "am"}, {"{have}", "have"}, {"{do}", "do"}, {"{was}", "was"},
-             {"{Sbe}", "i'm"}, {"{Shave}", "i've"}, {"{Sd}", "i'd"}, {"{Sll}", "i'll"}}},
-      {"you", {{"{s}", ""}, {"{es}", ""}, {"{be}", "are"}, {"{have}", "have"}, {"{do}", "do"}, {"{was}", "were"},
-               {"{Sbe}", "you're"}, {"{Shave}", "you've"}, {"{Sd}", "you'd"}, {"{Sll}", "you'll"}}},
-      {"we", {{"{s}", ""}, {"{es}", ""}, {"{be}", "are"}, {"{have}", "have"}, {"{do}", "do"}, {"{was}", "were"},
-              {"{Sbe}", "we're"}, {"{Shave}", "we've"}, {"{Sd}", "we'd"}, {"{Sll}", "we'll"}}},
-      {"they", {{"{s}", ""}, {"{es}", ""}, {"{be}", "are"}, {"{have}", "have"}, {"{do}", "do"}, {"{was}", "were"},
-                {"{Sbe}", "they're"}, {"{Shave}", "they've"}, {"{Sd}", "they'd"}, {"{Sll}", "they'll"}}},
-      {"he", {{"{s}", "s"}, {"{es}", "es"}, {"{be}", "is"}, {"{have}", "has"}, {"{do}", "does"}, {"{was}", "was"},
-              {"{Sbe}", "he's"}, {"{Shave}", "he's"}, {"{Sd}", "he'd"}, {"{Sll}", "he'll"}}},
-      {"she", {{"{s}", "s"}, {"{es}", "es"}, {"{be}", "is"}, {"{have}", "has"}, {"{do}", "does"}, {"{was}", "was"},
-               {"{Sbe}", "she's"}, {"{Shave}", "she's"}, {"{Sd}", "she'd"}, {"{Sll}", "she'll"}}},
-      {"it", {{"{s}", "s"}, {"{es}", "es"}, {"{be}", "is"}, {"{have}", "has"}, {"{do}", "does"}, {"{was}", "was"},
-              {"{Sbe}", "it's"}, {"{Shave}", "it's"}, {"{Sd}", "it'd"}, {"{Sll}", "it'll"}}},
+      {"i",
+       {{"{s}", ""},
+        {"{es}", ""},
+        {"{be}", "am"},
+        {"{have}", "have"},
+        {"{do}", "do"},
+        {"{was}", "was"},
+        {"{Sbe}", "i'm"},
+        {"{Shave}", "i've"},
+        {"{Sd}", "i'd"},
+        {"{Sll}", "i'll"}}},
+      {"you",
+       {{"{s}", ""},
+        {"{es}", ""},
+        {"{be}", "are"},
+        {"{have}", "have"},
+        {"{do}", "do"},
+        {"{was}", "were"},
+        {"{Sbe}", "you're"},
+        {"{Shave}", "you've"},
+        {"{Sd}", "you'd"},
+        {"{Sll}", "you'll"}}},
+      {"we",
+       {{"{s}", ""},
+        {"{es}", ""},
+        {"{be}", "are"},
+        {"{have}", "have"},
+        {"{do}", "do"},
+        {"{was}", "were"},
+        {"{Sbe}", "we're"},
+        {"{Shave}", "we've"},
+        {"{Sd}", "we'd"},
+        {"{Sll}", "we'll"}}},
+      {"they",
+       {{"{s}", ""},
+        {"{es}", ""},
+        {"{be}", "are"},
+        {"{have}", "have"},
+        {"{do}", "do"},
+        {"{was}", "were"},
+        {"{Sbe}", "they're"},
+        {"{Shave}", "they've"},
+        {"{Sd}", "they'd"},
+        {"{Sll}", "they'll"}}},
+      {"he",
+       {{"{s}", "s"},
+        {"{es}", "es"},
+        {"{be}", "is"},
+        {"{have}", "has"},
+        {"{do}", "does"},
+        {"{was}", "was"},
+        {"{Sbe}", "he's"},
+        {"{Shave}", "he's"},
+        {"{Sd}", "he'd"},
+        {"{Sll}", "he'll"}}},
+      {"she",
+       {{"{s}", "s"},
+        {"{es}", "es"},
+        {"{be}", "is"},
+        {"{have}", "has"},
+        {"{do}", "does"},
+        {"{was}", "was"},
+        {"{Sbe}", "she's"},
+        {"{Shave}", "she's"},
+        {"{Sd}", "she'd"},
+        {"{Sll}", "she'll"}}},
+      {"it",
+       {{"{s}", "s"},
+        {"{es}", "es"},
+        {"{be}", "is"},
+        {"{have}", "has"},
+        {"{do}", "does"},
+        {"{was}", "was"},
+        {"{Sbe}", "it's"},
+        {"{Shave}", "it's"},
+        {"{Sd}", "it'd"},
+        {"{Sll}", "it'll"}}},
   };
   std::vector<std::vector<std::string>> out;
   int line_no = 0;
@@ -327,21 +391,21 @@ std::size_t alternatives_wanted(std::string_view key, std::uint64_t seed) {
 GroupTable GroupTable::generate_v2(const SpinnerData& data, std::uint64_t seed) {
   // Tuned so that the table and the pages it spins match the real column of
   // PROBLEM.md 1c (`unspin spin-stats`; docs/EVALUATION.md).
-  constexpr double kClusterKey = 0.45;        // a periphrase cluster's later members that become keys
-  constexpr double kOneWordFirst = 0.5;       // a one-word member lists its one-word fellows first this often
+  constexpr double kClusterKey = 0.45;            // a periphrase cluster's later members that become keys
+  constexpr double kOneWordFirst = 0.5;           // a one-word member lists its one-word fellows first this often
   constexpr std::size_t kThesaurusPhrases = 700;  // multiword thesaurus entries taken ...
-  constexpr double kThesaurusShare = 0.45;         // ... from a draw of this share
-  constexpr std::size_t kPhrases = 2600;      // function phrases taken (most frequent first)
-  constexpr std::size_t kPhraseTop = 600;     // the most frequent of them ...
-  constexpr double kPhraseSkipTop = 0.75;     // ... are left out this often
-  constexpr std::size_t kCommonWords = 165;   // one-word keys among the 1,000 commonest
-  constexpr std::size_t kRareWords = 1200;    // one-word keys below them, drawn from
-  constexpr double kTechnicalWords = 0.5;     // the technical vocabulary by rank at this rate
-  constexpr double kNewsWords = 0.25;         // and the news one at this
-  constexpr double kWordToPhrase = 0.8;       // a rare word with a multiword synonym lists it first this often
-  constexpr std::size_t kCollocations = 420;  // content-word collocations taken apart
-  constexpr double kReverse = 0.28;           // an alternative that gets a group listing its original back
-  constexpr double kChain = 0.18;             // ... or a group of its own alternatives
+  constexpr double kThesaurusShare = 0.45;        // ... from a draw of this share
+  constexpr std::size_t kPhrases = 2600;          // function phrases taken (most frequent first)
+  constexpr std::size_t kPhraseTop = 600;         // the most frequent of them ...
+  constexpr double kPhraseSkipTop = 0.75;         // ... are left out this often
+  constexpr std::size_t kCommonWords = 165;       // one-word keys among the 1,000 commonest
+  constexpr std::size_t kRareWords = 1200;        // one-word keys below them, drawn from
+  constexpr double kTechnicalWords = 0.5;         // the technical vocabulary by rank at this rate
+  constexpr double kNewsWords = 0.25;             // and the news one at this
+  constexpr double kWordToPhrase = 0.8;           // a rare word with a multiword synonym lists it first this often
+  constexpr std::size_t kCollocations = 420;      // content-word collocations taken apart
+  constexpr double kReverse = 0.28;               // an alternative that gets a group listing its original back
+  constexpr double kChain = 0.18;                 // ... or a group of its own alternatives
 
   std::vector<SpinGroup> groups;
   std::unordered_set<std::string> keys;
@@ -465,7 +529,8 @@ GroupTable GroupTable::generate_v2(const SpinnerData& data, std::uint64_t seed) 
   // 2. Multiword thesaurus entries holding a function word (phrasal verbs
   //    and the like), a draw of them.
   std::size_t thesaurus_phrases = 0;
-  for (const auto& [phrase, syns] : std::map<std::string, std::vector<std::string>>(phrase_synonyms.begin(), phrase_synonyms.end())) {
+  for (const auto& [phrase, syns] :
+       std::map<std::string, std::vector<std::string>>(phrase_synonyms.begin(), phrase_synonyms.end())) {
     if (thesaurus_phrases >= kThesaurusPhrases || unit_draw(phrase, seed ^ 0x7E) >= kThesaurusShare) continue;
     bool function = false;
     for (const std::string& w : split_words(phrase)) function |= is_function(w);
@@ -495,15 +560,18 @@ GroupTable GroupTable::generate_v2(const SpinnerData& data, std::uint64_t seed) 
   std::size_t common = 0, rare = 0;
   const std::size_t top = std::min<std::size_t>(1000, data.vocabulary_by_count.size());
   for (std::size_t rank = 0; rank < top && common < kCommonWords; ++rank) {
-    if (unit_draw(data.vocabulary_by_count[rank], seed ^ 0xC0) < 0.8 && add_word(data.vocabulary_by_count[rank], false)) ++common;
+    if (unit_draw(data.vocabulary_by_count[rank], seed ^ 0xC0) < 0.8 && add_word(data.vocabulary_by_count[rank], false))
+      ++common;
   }
   const std::unordered_set<std::string> commonest(data.vocabulary_by_count.begin(),
                                                   data.vocabulary_by_count.begin() + static_cast<std::ptrdiff_t>(top));
   // Words common in technical prose are not "rare": they never list a phrase first.
   const std::unordered_set<std::string> technical_common(
       data.technical_by_count.begin(),
-      data.technical_by_count.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3000, data.technical_by_count.size())));
-  for (std::size_t rank = 0; rare < kRareWords && rank < std::max(data.vocabulary_by_count.size(), data.technical_by_count.size()); ++rank) {
+      data.technical_by_count.begin() +
+          static_cast<std::ptrdiff_t>(std::min<std::size_t>(3000, data.technical_by_count.size())));
+  for (std::size_t rank = 0;
+       rare < kRareWords && rank < std::max(data.vocabulary_by_count.size(), data.technical_by_count.size()); ++rank) {
     for (const auto* list : {&data.technical_by_count, &data.vocabulary_by_count}) {
       if (rank >= list->size() || rare >= kRareWords) continue;
       const std::string& w = (*list)[rank];
@@ -556,8 +624,8 @@ GroupTable GroupTable::generate_v2(const SpinnerData& data, std::uint64_t seed) 
         for (const std::string& other : g.alternatives) pool.push_back(other);
         add(s, pool);
       } else if (u < kReverse + kChain) {
-        std::vector<std::string> pool = word_count(s) == 1 ? word_alternatives(data, s, 4, seed ^ 0x3)
-                                                           : phrase_pool(s, gi);
+        std::vector<std::string> pool =
+            word_count(s) == 1 ? word_alternatives(data, s, 4, seed ^ 0x3) : phrase_pool(s, gi);
         std::vector<std::string> own;
         for (std::string& m : pool) {
           if (m != g.original) own.push_back(std::move(m));
@@ -579,10 +647,10 @@ namespace {
 
 // Words and the parts of hyphenated words, for the engines of table-v2.
 struct Units {
-  Scan scan;                                  // one ScanWord per unit (what apply_replacements reads)
-  std::vector<std::string> key;               // lowercase, U+2019 read as '
+  Scan scan;                                       // one ScanWord per unit (what apply_replacements reads)
+  std::vector<std::string> key;                    // lowercase, U+2019 read as '
   std::vector<std::size_t> word_first, word_last;  // per scan word: its units
-  std::vector<bool> part;                     // a part of a hyphenated word
+  std::vector<bool> part;                          // a part of a hyphenated word
   std::vector<bool> number;
 };
 
@@ -591,11 +659,16 @@ WordShape unit_shape(std::string_view w) {
   std::size_t upper = 0, lower = 0;
   for (std::size_t i = 0; i < w.size(); ++i) {
     const char c = w[i];
-    if (c >= 'a' && c <= 'z') ++lower;
-    else if (c >= 'A' && c <= 'Z') ++upper;
-    else if (c == '-' || c == '\'') continue;
-    else if (w.substr(i, 3) == "\xE2\x80\x99") i += 2;
-    else return WordShape::kOther;
+    if (c >= 'a' && c <= 'z')
+      ++lower;
+    else if (c >= 'A' && c <= 'Z')
+      ++upper;
+    else if (c == '-' || c == '\'')
+      continue;
+    else if (w.substr(i, 3) == "\xE2\x80\x99")
+      i += 2;
+    else
+      return WordShape::kOther;
   }
   if (upper + lower == 0) return WordShape::kOther;
   if (upper == 0) return WordShape::kLower;
@@ -756,7 +829,7 @@ SpinOutput spin_symmetric(const GroupTable& table, const std::vector<std::vector
     if (unit_draw(where, seed ^ 0x5E1) >= p) return;
     const std::vector<std::string>& options = *lines[line];
     const std::string& pick = options[stable_hash(where, seed ^ 0xD4A) % options.size()];
-    if (pick == found) return;  // the draw gave the word back
+    if (pick == found) return;                          // the draw gave the word back
     units.scan.words[first].shape = WordShape::kLower;  // written as the table spells it
     chosen.push_back({first, last, pick});
   };

@@ -76,15 +76,13 @@ class GroupTable {
 
 // Spins `text` with `table` at intensity `p`, one alternative per group drawn
 // from `seed`. Gold edits as for every style.
-SpinOutput spin_with_table(const GroupTable& table, std::string_view text, double p,
-                           std::uint64_t seed);
+SpinOutput spin_with_table(const GroupTable& table, std::string_view text, double p, std::uint64_t seed);
 
 // The plugin engine as spin_with_table, and as real plugins do: a one-word
 // entry also matches a part of a hyphenated word ("well-known" -> "well-identified";
 // the gold edit spans the part), and words with apostrophes (U+2019 read as
 // ') match entries that hold them ("you're", "don't"). table-v2's engine.
-SpinOutput spin_with_table_v2(const GroupTable& table, std::string_view text, double p,
-                              std::uint64_t seed);
+SpinOutput spin_with_table_v2(const GroupTable& table, std::string_view text, double p, std::uint64_t seed);
 
 // The second engine of the family (the "article rewriter" of cloned SEO-tools
 // sites): every member of a line (group) is a key, looked up left to right,

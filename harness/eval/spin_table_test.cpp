@@ -28,8 +28,8 @@ const SpinnerData& real_data() {
 }
 
 GroupTable small_table() {
-  return GroupTable::parse(
-      "said|stated|noted\nknown|identified\nyou're|you are\nin order to|so as to\nfirm|company\n", "t");
+  return GroupTable::parse("said|stated|noted\nknown|identified\nyou're|you are\nin order to|so as to\nfirm|company\n",
+                           "t");
 }
 
 // Every edit's span holds its spun text, and undoing the edits gives the input back.
@@ -168,7 +168,8 @@ TEST(SymmetricEngine, SpinsNumbersAndThePluginEnginesNever) {
 }
 
 TEST(PeriphraseClusters, ExpandSubjectSlotsWithAgreement) {
-  const auto clusters = parse_periphrases("# c\n{S} can|{Sll} be able to\n{S} need{s} to|{S} {have} to\nas well|too\n", "p");
+  const auto clusters =
+      parse_periphrases("# c\n{S} can|{Sll} be able to\n{S} need{s} to|{S} {have} to\nas well|too\n", "p");
   ASSERT_EQ(clusters.size(), 15u);
   EXPECT_EQ(clusters[4], (std::vector<std::string>{"he can", "he'll be able to"}));
   EXPECT_EQ(clusters[11], (std::vector<std::string>{"he needs to", "he has to"}));
@@ -193,12 +194,12 @@ TEST(TableStats, CountsTheShapeOfATable) {
   EXPECT_EQ(s.alt2, 2u);
   EXPECT_EQ(s.words_differ, 2u);  // the firm -> company, in the end -> finally
   EXPECT_EQ(s.multi_to_one, 2u);
-  EXPECT_EQ(s.reverse, 2u);       // said <-> stated
-  EXPECT_EQ(s.spun_forms, 7u);    // stated said noted company "the company" finally "wall road"
-  EXPECT_EQ(s.spun_is_key, 2u);   // stated, said
+  EXPECT_EQ(s.reverse, 2u);      // said <-> stated
+  EXPECT_EQ(s.spun_forms, 7u);   // stated said noted company "the company" finally "wall road"
+  EXPECT_EQ(s.spun_is_key, 2u);  // stated, said
   EXPECT_EQ(s.spun_many_originals, 0u);
   EXPECT_EQ(s.one_word, 2u);
-  EXPECT_EQ(s.common_keys, 1u);   // said
+  EXPECT_EQ(s.common_keys, 1u);  // said
 }
 
 TEST(TableV2, GoldEditsUndoSpinningByteForByteInEveryEngine) {
@@ -237,11 +238,11 @@ TEST(TableV2, StatisticsAreWithinTheBarsOfRealTables) {
   if (!std::filesystem::exists(lm_path)) GTEST_SKIP() << "no " << lm_path;
   std::vector<Excerpt> technical, news;
   try {
-    technical = make_excerpts(select_part(load_corpus(UNSPIN_CORPORA_DIR, {"debian-reference", "developers-reference",
-                                                                           "debian-policy", "maint-guide", "debian-faq",
-                                                                           "manpages", "python-doc"}),
-                                          Part::kEval),
-                              300, 80);
+    technical = make_excerpts(
+        select_part(load_corpus(UNSPIN_CORPORA_DIR, {"debian-reference", "developers-reference", "debian-policy",
+                                                     "maint-guide", "debian-faq", "manpages", "python-doc"}),
+                    Part::kEval),
+        300, 80);
     news = make_excerpts(select_part(load_corpus(UNSPIN_CORPORA_DIR, kNewsSources), Part::kEval), 300, 80);
   } catch (const Error& e) {
     GTEST_SKIP() << "corpora missing: " << e.what();

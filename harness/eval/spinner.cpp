@@ -66,8 +66,10 @@ bool joinable_gap(std::string_view gap) {
   if (gap.empty()) return false;
   int newlines = 0;
   for (char c : gap) {
-    if (c == '\n') ++newlines;
-    else if (c != ' ' && c != '\t' && c != '\r') return false;
+    if (c == '\n')
+      ++newlines;
+    else if (c != ' ' && c != '\t' && c != '\r')
+      return false;
   }
   return newlines <= 1;
 }
@@ -117,8 +119,8 @@ const GroupTable& SpinnerData::table_of(SpinStyle style) const {
   }
 }
 
-SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table,
-                            std::string_view text, double rate, std::uint64_t seed) {
+SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table, std::string_view text,
+                            double rate, std::uint64_t seed) {
   switch (style) {
     case SpinStyle::kTable:
     case SpinStyle::kTableV1: return spin_with_table(table, text, rate, seed);
@@ -139,8 +141,8 @@ PhraseTable PhraseTable::parse(std::string_view content, const std::string& name
     }
     std::string key = lower_ascii(line.substr(0, tab));
     if (!is_phrase_text(key)) {
-      throw Error(ErrorCode::kBadData, where + "original \"" + key +
-                                           "\" must be words of a-z, ' or - joined by single spaces");
+      throw Error(ErrorCode::kBadData,
+                  where + "original \"" + key + "\" must be words of a-z, ' or - joined by single spaces");
     }
     std::vector<std::string> subs;
     std::string_view rest = line.substr(tab + 1);
@@ -148,7 +150,8 @@ PhraseTable PhraseTable::parse(std::string_view content, const std::string& name
       const std::size_t bar = rest.find('|');
       std::string sub = lower_ascii(rest.substr(0, bar));
       if (!is_phrase_text(sub) || sub == key) {
-        throw Error(ErrorCode::kBadData, where + "substitute \"" + sub + "\" is empty, equals the "
+        throw Error(ErrorCode::kBadData, where + "substitute \"" + sub +
+                                             "\" is empty, equals the "
                                              "original or has characters other than a-z ' - space");
       }
       subs.push_back(std::move(sub));
@@ -189,16 +192,15 @@ SpinnerData SpinnerData::load(const std::string& data_dir, const std::string& ai
   d.morphology = Morphology::load(data_dir + "/irregular_forms.tsv");
   d.phrases = PhraseTable::load(data_dir + "/phrase_table.tsv");
   const std::string terms_path = data_dir + "/tortured_terms.txt";
-  for_each_line(read_text_file(terms_path, "the tortured spinner's term list"),
-                [&](std::string_view line, int line_no) {
-                  std::string term = lower_ascii(line);
-                  if (!is_phrase_text(term) || word_count(term) < 2) {
-                    throw Error(ErrorCode::kBadData,
-                                terms_path + ":" + std::to_string(line_no) +
-                                    ": a term is two or more lowercase words joined by single spaces");
-                  }
-                  d.tortured_terms.push_back(std::move(term));
-                });
+  for_each_line(
+      read_text_file(terms_path, "the tortured spinner's term list"), [&](std::string_view line, int line_no) {
+        std::string term = lower_ascii(line);
+        if (!is_phrase_text(term) || word_count(term) < 2) {
+          throw Error(ErrorCode::kBadData, terms_path + ":" + std::to_string(line_no) +
+                                               ": a term is two or more lowercase words joined by single spaces");
+        }
+        d.tortured_terms.push_back(std::move(term));
+      });
   // Frequent build-part collocations: more terms for the tortured spinner to take apart.
   for_each_line(read_text_file(data_dir + "/tortured_collocations.txt", "the tortured spinner's collocations"),
                 [&](std::string_view line, int) {
@@ -223,7 +225,8 @@ SpinnerData SpinnerData::load(const std::string& data_dir, const std::string& ai
   optional("function_phrases.txt", [&](std::string_view line, int) {
     const std::size_t tab = line.find('\t');
     std::string phrase = lower_ascii(line.substr(0, tab));
-    const std::size_t n = tab == std::string_view::npos ? 0 : std::strtoull(std::string(line.substr(tab + 1)).c_str(), nullptr, 10);
+    const std::size_t n =
+        tab == std::string_view::npos ? 0 : std::strtoull(std::string(line.substr(tab + 1)).c_str(), nullptr, 10);
     if (is_phrase_text(phrase)) d.function_phrases.emplace_back(std::move(phrase), n);
   });
   optional("technical_vocab.txt", [&](std::string_view line, int) {
@@ -232,7 +235,8 @@ SpinnerData SpinnerData::load(const std::string& data_dir, const std::string& ai
   });
   {
     const std::string path = data_dir + "/periphrases.tsv";
-    if (std::filesystem::exists(path)) d.periphrases = parse_periphrases(read_text_file(path, "the table simulator's periphrases"), path);
+    if (std::filesystem::exists(path))
+      d.periphrases = parse_periphrases(read_text_file(path, "the table simulator's periphrases"), path);
   }
   optional("number_words.tsv", [&](std::string_view line, int line_no) {
     std::vector<std::string> members;
@@ -244,7 +248,8 @@ SpinnerData SpinnerData::load(const std::string& data_dir, const std::string& ai
       start = bar + 1;
     }
     if (members.size() < 2) {
-      throw Error(ErrorCode::kBadData, data_dir + "/number_words.tsv:" + std::to_string(line_no) + ": a line needs two members");
+      throw Error(ErrorCode::kBadData,
+                  data_dir + "/number_words.tsv:" + std::to_string(line_no) + ": a line needs two members");
     }
     d.number_lines.push_back(std::move(members));
   });
@@ -293,25 +298,25 @@ std::string Spinner::thesaurus_substitute(std::string_view word, bool allow_phra
   const std::vector<Analysis> readings = data_.morphology.analyses(word);
   for (int pass = 0; pass < 2; ++pass) {
     for (const Analysis& a : readings) {
-    const std::vector<std::string>* syn =
-        pass == 0 ? data_.thesaurus.core_synonyms(a.lemma) : data_.thesaurus.synonyms(a.lemma);
-    if (!syn) continue;
-    std::vector<const std::string*> usable;
-    for (const std::string& s : *syn) {
-      const int words = word_count(s);
-      if (words > (allow_phrase && a.form == Form::kBase ? 2 : 1)) continue;
-      if (!is_phrase_text(s) || s.find(a.lemma) != std::string::npos) continue;
-      if (!data_.in_vocabulary(s)) continue;
-      usable.push_back(&s);
-    }
-    if (usable.empty()) continue;
-    // Spinner dictionaries list a handful of substitutes per word: the closest
-    // few by shared senses, which still mixes senses for polysemous words.
-    constexpr std::size_t kChoices = 6;
-    const std::string& pick = *usable[stable_hash(a.lemma, seed_) % std::min(kChoices, usable.size())];
-    std::string inflected = data_.morphology.inflect(pick, a.form);
-    // An inflected form no one writes ("breakthroughed") marks a noun picked for a verb.
-    if (inflected != word && (a.form == Form::kBase || data_.in_vocabulary(inflected))) return inflected;
+      const std::vector<std::string>* syn =
+          pass == 0 ? data_.thesaurus.core_synonyms(a.lemma) : data_.thesaurus.synonyms(a.lemma);
+      if (!syn) continue;
+      std::vector<const std::string*> usable;
+      for (const std::string& s : *syn) {
+        const int words = word_count(s);
+        if (words > (allow_phrase && a.form == Form::kBase ? 2 : 1)) continue;
+        if (!is_phrase_text(s) || s.find(a.lemma) != std::string::npos) continue;
+        if (!data_.in_vocabulary(s)) continue;
+        usable.push_back(&s);
+      }
+      if (usable.empty()) continue;
+      // Spinner dictionaries list a handful of substitutes per word: the closest
+      // few by shared senses, which still mixes senses for polysemous words.
+      constexpr std::size_t kChoices = 6;
+      const std::string& pick = *usable[stable_hash(a.lemma, seed_) % std::min(kChoices, usable.size())];
+      std::string inflected = data_.morphology.inflect(pick, a.form);
+      // An inflected form no one writes ("breakthroughed") marks a noun picked for a verb.
+      if (inflected != word && (a.form == Form::kBase || data_.in_vocabulary(inflected))) return inflected;
     }
   }
   return {};
@@ -415,11 +420,10 @@ SpinOutput Spinner::spin(std::string_view text) const {
   return applied;
 }
 
-SpinOutput apply_replacements(std::string_view text, const Scan& scan,
-                              const std::vector<Replacement>& replacements) {
+SpinOutput apply_replacements(std::string_view text, const Scan& scan, const std::vector<Replacement>& replacements) {
   SpinOutput out;
-  std::size_t copied = 0;            // bytes of `text` already emitted
-  std::int64_t cp_shift = 0;         // code points gained so far by replacements
+  std::size_t copied = 0;     // bytes of `text` already emitted
+  std::int64_t cp_shift = 0;  // code points gained so far by replacements
   for (const Replacement& item : replacements) {
     const ScanWord& first = scan.words[item.first_word];
     const ScanWord& last = scan.words[item.last_word];
@@ -433,8 +437,8 @@ SpinOutput apply_replacements(std::string_view text, const Scan& scan,
     e.cp_begin = static_cast<std::uint32_t>(first.cp_begin + cp_shift);
     e.cp_end = static_cast<std::uint32_t>(e.cp_begin + count_code_points(spun));
     e.original = std::string(text.substr(first.byte_begin, last.byte_end - first.byte_begin));
-    cp_shift += static_cast<std::int64_t>(e.cp_end - e.cp_begin) -
-                static_cast<std::int64_t>(last.cp_end - first.cp_begin);
+    cp_shift +=
+        static_cast<std::int64_t>(e.cp_end - e.cp_begin) - static_cast<std::int64_t>(last.cp_end - first.cp_begin);
     out.text += spun;
     e.spun = std::move(spun);
     out.edits.push_back(std::move(e));

@@ -87,8 +87,8 @@ struct SpinnerData {
   Thesaurus thesaurus;
   Morphology morphology;
   PhraseTable phrases;
-  std::vector<std::string> tortured_terms;       // lowercase, words joined by single spaces
-  std::unordered_set<std::string> never_spin;    // function words the thesaurus style keeps
+  std::vector<std::string> tortured_terms;     // lowercase, words joined by single spaces
+  std::unordered_set<std::string> never_spin;  // function words the thesaurus style keeps
   // Words a spinner's dictionary offers as substitutes: lowercase words seen at
   // least 3 times in the build part of the corpora (spinner_vocab.txt, made by
   // `unspin-eval eval corpus --part build --vocab`). Empty = no restriction.
@@ -100,10 +100,10 @@ struct SpinnerData {
   // symmetric (GroupTable::generate_v2); `unspin spin --table` replaces all three.
   GroupTable table_v1, table_v2;
   // What table-v2 is generated from (each empty when its file is absent):
-  std::unordered_set<std::string> function_words;      // function_words.txt
-  std::vector<std::vector<std::string>> periphrases;   // periphrases.tsv, slots expanded
+  std::unordered_set<std::string> function_words;                     // function_words.txt
+  std::vector<std::vector<std::string>> periphrases;                  // periphrases.tsv, slots expanded
   std::vector<std::pair<std::string, std::size_t>> function_phrases;  // function_phrases.txt, most frequent first
-  std::vector<std::string> technical_by_count;         // technical_vocab.txt, most frequent first
+  std::vector<std::string> technical_by_count;                        // technical_vocab.txt, most frequent first
   // The symmetric engine's number lines ("three|3"), number_words.tsv: never in a GroupTable.
   std::vector<std::vector<std::string>> number_lines;
 
@@ -152,15 +152,14 @@ struct Replacement {
   std::string replacement;
 };
 // Writes the spun text and its gold edits; `replacements` sorted, non-overlapping.
-SpinOutput apply_replacements(std::string_view text, const Scan& scan,
-                              const std::vector<Replacement>& replacements);
+SpinOutput apply_replacements(std::string_view text, const Scan& scan, const std::vector<Replacement>& replacements);
 
 // Spins `text` with `table` the way table style `style` does (its engine:
 // table/table-v1 the plugin engine of spin_with_table, table-v2 the plugin
 // engine with hyphen-internal matches, symmetric the article rewriter with
 // data.number_lines). Throws Error(kUsage) for a style that is no table style.
-SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table,
-                            std::string_view text, double rate, std::uint64_t seed);
+SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table, std::string_view text,
+                            double rate, std::uint64_t seed);
 
 // Lowercase words of a-z, ' or - joined by single spaces (a table phrase).
 bool is_phrase_text(std::string_view s);

@@ -82,9 +82,7 @@ TEST(Spinner, ThesaurusInflectsAndKeepsCase) {
 TEST(Spinner, TorturedTakesTermsApartAndIsConsistent) {
   SpinnerData d = fake_data();
   SpinOutput out = Spinner(d, SpinStyle::kTortured, 1.0, 1).spin(kText);
-  EXPECT_NE(out.text.find("Counterfeit consciousness and counterfeit consciousness"),
-            std::string::npos)
-      << out.text;
+  EXPECT_NE(out.text.find("Counterfeit consciousness and counterfeit consciousness"), std::string::npos) << out.text;
   ASSERT_EQ(out.edits.size(), 2u);
   EXPECT_EQ(out.edits[0].original, "Artificial intelligence");
 }
@@ -145,8 +143,7 @@ TEST(Spinner, GoldListUndoesRealSpinningByteForByte) {
     for (double rate : {0.1, 0.3, 0.6, 1.0}) {
       for (std::uint64_t seed = 0; seed < 25; ++seed) {
         SpinOutput out = Spinner(d, style, rate, seed).spin(text);
-        ASSERT_EQ(undo_spin(out.text, out.edits), text)
-            << style_name(style) << " rate " << rate << " seed " << seed;
+        ASSERT_EQ(undo_spin(out.text, out.edits), text) << style_name(style) << " rate " << rate << " seed " << seed;
         for (const GoldEdit& e : out.edits) {
           ASSERT_FALSE(e.spun.empty());
           ASSERT_NE(lower_ascii(e.spun), lower_ascii(e.original)) << e.original;

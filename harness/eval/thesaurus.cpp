@@ -21,8 +21,8 @@ std::string read_file(const std::string& path) {
 
 std::uint16_t read_u16(std::string_view data, std::size_t& pos, const std::string& path) {
   if (pos + 2 > data.size()) {
-    throw Error(ErrorCode::kBadData, path + ": truncated at byte " + std::to_string(pos) +
-                                         "; reinstall libaiksaurus-1.2-data");
+    throw Error(ErrorCode::kBadData,
+                path + ": truncated at byte " + std::to_string(pos) + "; reinstall libaiksaurus-1.2-data");
   }
   const auto hi = static_cast<unsigned char>(data[pos]);
   const auto lo = static_cast<unsigned char>(data[pos + 1]);
@@ -38,14 +38,14 @@ Thesaurus Thesaurus::load_aiksaurus(const std::string& dir) {
   return parse_aiksaurus(read_file(words_path), read_file(meanings_path), words_path, meanings_path);
 }
 
-Thesaurus Thesaurus::parse_aiksaurus(std::string_view words, std::string_view meanings,
-                                     const std::string& words_path, const std::string& meanings_path) {
+Thesaurus Thesaurus::parse_aiksaurus(std::string_view words, std::string_view meanings, const std::string& words_path,
+                                     const std::string& meanings_path) {
   std::vector<std::string> names;
   for (std::size_t pos = 0; pos < words.size();) {
     const std::size_t nul = words.find('\0', pos);
     if (nul == std::string_view::npos || nul == pos) {
-      throw Error(ErrorCode::kBadData, words_path + ": bad word record at byte " +
-                                           std::to_string(pos) + "; reinstall libaiksaurus-1.2-data");
+      throw Error(ErrorCode::kBadData, words_path + ": bad word record at byte " + std::to_string(pos) +
+                                           "; reinstall libaiksaurus-1.2-data");
     }
     std::string name(words.substr(pos, nul - pos));
     std::replace(name.begin(), name.end(), ':', ' ');
@@ -69,8 +69,8 @@ Thesaurus Thesaurus::parse_aiksaurus(std::string_view words, std::string_view me
     members.clear();
     for (std::uint16_t id; (id = read_u16(meanings, pos, meanings_path)) != 0xFFFF;) {
       if (id >= names.size()) {
-        throw Error(ErrorCode::kBadData, meanings_path + ": word id " + std::to_string(id) +
-                                             " out of range at byte " + std::to_string(pos - 2));
+        throw Error(ErrorCode::kBadData, meanings_path + ": word id " + std::to_string(id) + " out of range at byte " +
+                                             std::to_string(pos - 2));
       }
       members.push_back(names[id]);
     }

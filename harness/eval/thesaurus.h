@@ -20,8 +20,8 @@ class Thesaurus {
   // (kIo when missing, kBadData when malformed, with the offset).
   static Thesaurus load_aiksaurus(const std::string& dir);
   // The same from the two files' bytes; `words_name`/`meanings_name` name them in errors.
-  static Thesaurus parse_aiksaurus(std::string_view words, std::string_view meanings,
-                                   const std::string& words_name, const std::string& meanings_name);
+  static Thesaurus parse_aiksaurus(std::string_view words, std::string_view meanings, const std::string& words_name,
+                                   const std::string& meanings_name);
   // From in-memory groups of mutual synonyms (tests, fakes).
   // The first member of each group is its title: its senses are "core".
   static Thesaurus from_groups(const std::vector<std::vector<std::string>>& groups);

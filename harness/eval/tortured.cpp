@@ -84,8 +84,8 @@ std::string surface(const std::vector<std::string>& words, std::string_view sep 
 }
 
 struct Planted {
-  std::string written;        // as inserted
-  std::string expected;       // the correct term inflected as written (folded); empty: unknown
+  std::string written;   // as inserted
+  std::string expected;  // the correct term inflected as written (folded); empty: unknown
   bool sentence_initial = false;
 };
 
@@ -288,8 +288,10 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
   const Matcher fit_matcher(fit);
   report.fit_patterns = fit_matcher.patterns();
   for (const ListedPhrase& p : full.phrases()) {
-    if (held_out(p.raw_correct, p.raw_tortured)) ++report.eval_pairs;
-    else if (fitting(p.raw_correct, p.raw_tortured)) ++report.fit_pairs;
+    if (held_out(p.raw_correct, p.raw_tortured))
+      ++report.eval_pairs;
+    else if (fitting(p.raw_correct, p.raw_tortured))
+      ++report.fit_pairs;
   }
   std::mt19937_64 rng(config.seed);
   // The sets.
@@ -327,7 +329,8 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
     std::vector<SpunDoc> docs;
     for (std::size_t i = 0, e = 0; i < pool.size(); i += config.per_doc, ++e) {
       std::vector<Planted> planted;
-      for (std::size_t k = i; k < std::min(pool.size(), i + config.per_doc); ++k) planted.push_back(inflect(*pool[k], rng));
+      for (std::size_t k = i; k < std::min(pool.size(), i + config.per_doc); ++k)
+        planted.push_back(inflect(*pool[k], rng));
       docs.push_back(plant(excerpts[e % excerpts.size()].text, planted, rng));
     }
     const Restorer restorer(*models, options);
@@ -338,7 +341,9 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
     if (!config.dump_candidates.empty() && &set == &report.unlisted) {
       dump.open(config.dump_candidates);
       if (!dump) throw Error(ErrorCode::kIo, "cannot write " + config.dump_candidates);
-      dump << "excerpt\tlabel\twords\tllr\tllr_min\twritten_known\tcorrect_vocab\tlm_gain\trecurrence\tsubstituted\tassociation\tunseen_pairs\tsubstitutable\toutput_recurrence\trestored_known\tllr_max\tfunction_edges\tright\n";
+      dump << "excerpt\tlabel\twords\tllr\tllr_min\twritten_known\tcorrect_vocab\tlm_"
+              "gain\trecurrence\tsubstituted\tassociation\tunseen_pairs\tsubstitutable\toutput_recurrence\trestored_"
+              "known\tllr_max\tfunction_edges\tright\n";
       for (std::size_t i = 0; i < docs.size(); ++i) {
         for (const listed::Suspect& c : models->unlisted->candidates(docs[i].text)) {
           int label = 0, right = 0;
@@ -346,14 +351,16 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
             if (overlaps(c.byte_begin, c.byte_end, p.begin, p.end)) {
               // 2: the window lies inside the phrase; 1: it overlaps it
               label = std::max(label, c.byte_begin >= p.begin && c.byte_end <= p.end ? 2 : 1);
-              right |= !c.original.empty() && !p.expected.empty() && compare_key(c.original) == compare_key(p.expected) &&
-                       c.byte_begin <= p.begin && c.byte_end >= p.end;
+              right |= !c.original.empty() && !p.expected.empty() &&
+                       compare_key(c.original) == compare_key(p.expected) && c.byte_begin <= p.begin &&
+                       c.byte_end >= p.end;
             }
           }
-          dump << i % excerpts.size() << '\t' << label << '\t' << c.words << '\t' << c.tortured_llr << '\t' << c.tortured_llr_min << '\t'
-               << c.written_known << '\t' << c.correct_vocab << '\t' << c.lm_gain << '\t' << c.recurrence << '\t'
-               << c.substituted << '\t' << c.association << '\t' << c.unseen_pairs << '\t' << c.substitutable << '\t'
-               << c.output_recurrence << '\t' << c.restored_known << '\t' << c.llr_max << '\t' << c.function_edges << '\t' << right << '\n';
+          dump << i % excerpts.size() << '\t' << label << '\t' << c.words << '\t' << c.tortured_llr << '\t'
+               << c.tortured_llr_min << '\t' << c.written_known << '\t' << c.correct_vocab << '\t' << c.lm_gain << '\t'
+               << c.recurrence << '\t' << c.substituted << '\t' << c.association << '\t' << c.unseen_pairs << '\t'
+               << c.substitutable << '\t' << c.output_recurrence << '\t' << c.restored_known << '\t' << c.llr_max
+               << '\t' << c.function_edges << '\t' << right << '\n';
         }
       }
     }
@@ -363,7 +370,8 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
           models->unlisted ? models->unlisted->find(docs[i].text) : std::vector<listed::Suspect>();
       score_doc(docs[i], *results[i].result, suspects, set);
     }
-    say(std::string(name) + ": " + std::to_string(set.phrases) + " phrases in " + std::to_string(docs.size()) + " documents");
+    say(std::string(name) + ": " + std::to_string(set.phrases) + " phrases in " + std::to_string(docs.size()) +
+        " documents");
   };
   // Listed and unlisted sets: the product as it would be had the list been
   // only its fitting part.
@@ -411,9 +419,9 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
         }
       }
       say("clean " + name + ": " + std::to_string(cell.docs) + " excerpts, " + std::to_string(cell.words) +
-          " words; spans: " + std::to_string(cell.listed) + " listed, " + std::to_string(cell.unlisted) + " unlisted, " +
-          std::to_string(cell.edits) + " decoder edits, " + std::to_string(cell.candidates) + " decoder candidates, " +
-          std::to_string(cell.unusual_pairs) + " unusual pairs");
+          " words; spans: " + std::to_string(cell.listed) + " listed, " + std::to_string(cell.unlisted) +
+          " unlisted, " + std::to_string(cell.edits) + " decoder edits, " + std::to_string(cell.candidates) +
+          " decoder candidates, " + std::to_string(cell.unusual_pairs) + " unusual pairs");
       report.clean.push_back(cell);
     }
   }
@@ -453,28 +461,33 @@ nlohmann::json TorturedReport::summary() const {
 
 std::string TorturedReport::markdown() const {
   std::string md;
-  md += "List split by correct term: " + std::to_string(fit_pairs) + " fitting pairs (" +
-        std::to_string(fit_patterns) + " patterns matched), " + std::to_string(eval_pairs) + " eval pairs.\n\n";
-  md += "| set | phrases | span recall | span precision (tortured spans) | span precision (all spans) | restoration recall | restoration precision | proposed term right: recall | proposed term right: precision |\n";
+  md += "List split by correct term: " + std::to_string(fit_pairs) + " fitting pairs (" + std::to_string(fit_patterns) +
+        " patterns matched), " + std::to_string(eval_pairs) + " eval pairs.\n\n";
+  md +=
+      "| set | phrases | span recall | span precision (tortured spans) | span precision (all spans) | restoration "
+      "recall | restoration precision | proposed term right: recall | proposed term right: precision |\n";
   md += "|---|---|---|---|---|---|---|---|---|\n";
   const auto row = [&](const char* name, const TorturedSet& t) {
-    md += std::string("| ") + name + " | " + std::to_string(t.phrases) + " | " + fmt("%.3f", ratio(t.detected, t.phrases)) +
-          " | " + fmt("%.3f", ratio(t.true_spans, t.spans)) + " (" + std::to_string(t.true_spans) + "/" +
-          std::to_string(t.spans) + ") | " + fmt("%.3f", ratio(t.all_true_spans, t.all_spans)) + " | " +
-          fmt("%.3f", ratio(t.restored, t.with_correct)) + " (" + std::to_string(t.restored) + "/" +
-          std::to_string(t.with_correct) + ") | " + fmt("%.3f", ratio(t.edits_right, t.edits)) + " (" +
-          std::to_string(t.edits_right) + "/" + std::to_string(t.edits) + ") | " +
-          fmt("%.3f", ratio(t.proposed, t.with_correct)) + " | " + fmt("%.3f", ratio(t.proposals_right, t.proposals)) +
-          " (" + std::to_string(t.proposals_right) + "/" + std::to_string(t.proposals) + ") |\n";
+    md += std::string("| ") + name + " | " + std::to_string(t.phrases) + " | " +
+          fmt("%.3f", ratio(t.detected, t.phrases)) + " | " + fmt("%.3f", ratio(t.true_spans, t.spans)) + " (" +
+          std::to_string(t.true_spans) + "/" + std::to_string(t.spans) + ") | " +
+          fmt("%.3f", ratio(t.all_true_spans, t.all_spans)) + " | " + fmt("%.3f", ratio(t.restored, t.with_correct)) +
+          " (" + std::to_string(t.restored) + "/" + std::to_string(t.with_correct) + ") | " +
+          fmt("%.3f", ratio(t.edits_right, t.edits)) + " (" + std::to_string(t.edits_right) + "/" +
+          std::to_string(t.edits) + ") | " + fmt("%.3f", ratio(t.proposed, t.with_correct)) + " | " +
+          fmt("%.3f", ratio(t.proposals_right, t.proposals)) + " (" + std::to_string(t.proposals_right) + "/" +
+          std::to_string(t.proposals) + ") |\n";
   };
   row("listed (fitting part, inflected)", listed);
   row("unlisted (eval part)", unlisted);
-  md += "\nOf the unlisted set's tortured-phrase spans, the unlisted finder's own: " + std::to_string(unlisted.suspect_spans) +
-        ", " + std::to_string(unlisted.suspect_true) + " on a planted phrase (precision " +
-        fmt("%.3f", ratio(unlisted.suspect_true, unlisted.suspect_spans)) +
+  md += "\nOf the unlisted set's tortured-phrase spans, the unlisted finder's own: " +
+        std::to_string(unlisted.suspect_spans) + ", " + std::to_string(unlisted.suspect_true) +
+        " on a planted phrase (precision " + fmt("%.3f", ratio(unlisted.suspect_true, unlisted.suspect_spans)) +
         "); the others are the decoder's candidate and unusual-wording review spans.\n";
   md += "\nClean eval-part excerpts (~300 words), the full built-in list:\n\n";
-  md += "| source | excerpts | words | listed matches | unlisted suspects | tortured spans per 2,000 words | all matches and review spans per 2,000 words |\n";
+  md +=
+      "| source | excerpts | words | listed matches | unlisted suspects | tortured spans per 2,000 words | all matches "
+      "and review spans per 2,000 words |\n";
   md += "|---|---|---|---|---|---|---|\n";
   for (const TorturedCleanCell& c : clean) {
     md += "| " + c.source + " | " + std::to_string(c.docs) + " | " + std::to_string(c.words) + " | " +

@@ -30,11 +30,11 @@ namespace unspin::eval {
 
 struct TorturedConfig {
   std::string corpora_dir;
-  std::string models_dir;      // empty: ModelPaths::defaults()
-  std::size_t phrases = 400;   // per set (listed, unlisted)
-  std::size_t per_doc = 2;     // phrases inserted per excerpt
-  std::size_t clean_docs = 60; // clean excerpts per genre source
-  std::size_t words = 300;     // excerpt length
+  std::string models_dir;       // empty: ModelPaths::defaults()
+  std::size_t phrases = 400;    // per set (listed, unlisted)
+  std::size_t per_doc = 2;      // phrases inserted per excerpt
+  std::size_t clean_docs = 60;  // clean excerpts per genre source
+  std::size_t words = 300;      // excerpt length
   std::uint64_t seed = 1;
   // Fitting mode: the list's fitting part is split again (pairs with
   // FNV % 10 in {3, 4, 5} play the unlisted part, the rest are listed) and the
@@ -50,30 +50,31 @@ struct TorturedConfig {
 
 // One set's figures (docs/EVALUATION.md, "Tortured phrases").
 struct TorturedSet {
-  std::size_t phrases = 0;         // inserted
-  std::size_t with_correct = 0;    // whose correct term the list knows
-  std::size_t detected = 0;        // overlapped by a match or review span
-  std::size_t spans = 0;           // matches and review spans in the documents (tortured-phrase spans only)
-  std::size_t true_spans = 0;      // of them, overlapping an inserted phrase
-  std::size_t all_spans = 0;       // every match and review span (the decoder's own included)
+  std::size_t phrases = 0;       // inserted
+  std::size_t with_correct = 0;  // whose correct term the list knows
+  std::size_t detected = 0;      // overlapped by a match or review span
+  std::size_t spans = 0;         // matches and review spans in the documents (tortured-phrase spans only)
+  std::size_t true_spans = 0;    // of them, overlapping an inserted phrase
+  std::size_t all_spans = 0;     // every match and review span (the decoder's own included)
   std::size_t all_true_spans = 0;
-  std::size_t suspect_spans = 0;   // of `spans`, the unlisted finder's review spans
-  std::size_t suspect_true = 0;    // of them, overlapping an inserted phrase
-  std::size_t restored = 0;        // phrases whose edit gives the correct term
-  std::size_t proposed = 0;        // phrases whose review span proposes the correct term (edit or not)
+  std::size_t suspect_spans = 0;                   // of `spans`, the unlisted finder's review spans
+  std::size_t suspect_true = 0;                    // of them, overlapping an inserted phrase
+  std::size_t restored = 0;                        // phrases whose edit gives the correct term
+  std::size_t proposed = 0;                        // phrases whose review span proposes the correct term (edit or not)
   std::size_t proposals = 0, proposals_right = 0;  // tortured review spans with an original; right ones
-  std::size_t edits = 0;           // applied edits (tortured-phrase rules)
-  std::size_t edits_right = 0;     // of them, giving an inserted phrase's correct term
+  std::size_t edits = 0;                           // applied edits (tortured-phrase rules)
+  std::size_t edits_right = 0;                     // of them, giving an inserted phrase's correct term
   std::size_t words = 0;
 };
 
 struct TorturedCleanCell {
   std::string source;
   std::size_t docs = 0, words = 0;
-  std::size_t listed = 0;     // UNSPIN_LISTED matches
-  std::size_t unlisted = 0;   // the unlisted finder's review spans
-  std::size_t all = 0;        // every match and non-applied review span
-  std::size_t edits = 0, candidates = 0, unusual_pairs = 0;  // of `all`: the decoder's edits, candidate and unusual-wording spans
+  std::size_t listed = 0;    // UNSPIN_LISTED matches
+  std::size_t unlisted = 0;  // the unlisted finder's review spans
+  std::size_t all = 0;       // every match and non-applied review span
+  std::size_t edits = 0, candidates = 0,
+              unusual_pairs = 0;  // of `all`: the decoder's edits, candidate and unusual-wording spans
   double per_2000(std::size_t n) const { return words ? 2000.0 * n / words : 0.0; }
 };
 

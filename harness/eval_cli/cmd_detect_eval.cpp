@@ -33,14 +33,27 @@ struct DetectOptions {
 // Each feature alone: its AUC for every spinner at >= 300 words (issue 19:
 // "each measured alone and kept if it pays").
 std::string feature_auc_table(const detect::Detector& detector, const std::vector<eval::DetectSample>& samples) {
-  static const char* kNames[] = {"bias", "length", "unseen common pairs", "unseen excess", "unseen triples",
-                                 "low gain", "tail", "mean log10", "oov", "rare", "missing top words", "word mixture LLR per 100 words", "word mixture LLR"};
+  static const char* kNames[] = {"bias",
+                                 "length",
+                                 "unseen common pairs",
+                                 "unseen excess",
+                                 "unseen triples",
+                                 "low gain",
+                                 "tail",
+                                 "mean log10",
+                                 "oov",
+                                 "rare",
+                                 "missing top words",
+                                 "word mixture LLR per 100 words",
+                                 "word mixture LLR"};
   std::map<std::string, std::vector<const eval::DetectSample*>> by_spec;
   std::vector<const eval::DetectSample*> clean;
   for (const auto& s : samples) {
     if (s.length < 300) continue;
-    if (s.spun) by_spec[s.spec].push_back(&s);
-    else clean.push_back(&s);
+    if (s.spun)
+      by_spec[s.spec].push_back(&s);
+    else
+      clean.push_back(&s);
   }
   std::string out = "| feature |";
   std::string rule = "|---|";
@@ -91,7 +104,8 @@ void explain(const std::string& path, const std::string& models_dir) {
 void run_detect_eval(const DetectOptions& o) {
   if (!o.explain.empty()) return explain(o.explain, o.models_dir);
   const eval::Part part = eval::parse_part(o.part);
-  if (o.fit && part != eval::Part::kBuild) throw Error(ErrorCode::kUsage, "--fit fits on the build part only (--part build)");
+  if (o.fit && part != eval::Part::kBuild)
+    throw Error(ErrorCode::kUsage, "--fit fits on the build part only (--part build)");
   const ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
   const std::unique_ptr<Models> models = Models::load(paths);
   const eval::SpinnerData spinner_data =
@@ -104,8 +118,9 @@ void run_detect_eval(const DetectOptions& o) {
   config.table_half = o.table_half >= 0 ? o.table_half : part == eval::Part::kBuild ? 0 : 1;
   const std::vector<eval::CorpusDoc> docs = eval::select_part(
       eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, config.sources), part);
-  const auto samples = eval::make_detect_samples(*models, spinner_data, docs, config,
-                                                 [](const std::string& line) { std::cerr << "unspin-eval: " << line << "\n"; });
+  const auto samples = eval::make_detect_samples(*models, spinner_data, docs, config, [](const std::string& line) {
+    std::cerr << "unspin-eval: " << line << "\n";
+  });
   std::cerr << "unspin-eval: " << samples.size() << " samples\n";
   const detect::EvidenceModel& evidence = *models->evidence;
   detect::DetectorParams params = detect::DetectorParams::fitted();
@@ -115,8 +130,10 @@ void run_detect_eval(const DetectOptions& o) {
     params = eval::fit_detector(evidence, samples, o.base_rate, &summary);
     std::cerr << summary;
     const std::string source = eval::params_source(params);
-    if (o.fit_out.empty()) std::cout << source;
-    else std::ofstream(o.fit_out) << source;
+    if (o.fit_out.empty())
+      std::cout << source;
+    else
+      std::ofstream(o.fit_out) << source;
     report += "Fitted in-sample (build part):\n\n";
   }
   const detect::Detector detector(evidence, params);
@@ -129,18 +146,21 @@ void run_detect_eval(const DetectOptions& o) {
     dump << "\n";
     for (const auto& s : samples) {
       const auto x = detector.features(s.counts);
-      dump << s.gold_edits << '\t' << s.source << '\t' << s.length << '\t' << s.spec << '\t' << s.spun << '\t' << s.counts.words << '\t'
-           << s.null_z << '\t' << detector.screen_log_lr(s.counts) << '\t' << detector.full_log_lr(s.counts, s.null_z);
+      dump << s.gold_edits << '\t' << s.source << '\t' << s.length << '\t' << s.spec << '\t' << s.spun << '\t'
+           << s.counts.words << '\t' << s.null_z << '\t' << detector.screen_log_lr(s.counts) << '\t'
+           << detector.full_log_lr(s.counts, s.null_z);
       for (int k = detect::kUnseenCommon; k < detect::kScreenFeatures; ++k) dump << '\t' << x[k];
       dump << "\n";
     }
   }
   if (!o.dump_words.empty()) {
     std::ofstream dump(o.dump_words);
-    dump << "sample\tsource\tlength\tspec\tword\tlog10_p\tunigram\tmatched\tname\tgold\tlexicon\tsentence_start\tsyn_gain\tcandidates\n";
+    dump << "sample\tsource\tlength\tspec\tword\tlog10_p\tunigram\tmatched\tname\tgold\tlexicon\tsentence_start\tsyn_"
+            "gain\tcandidates\n";
     for (std::size_t i = 0; i < samples.size(); ++i) {
       const auto& s = samples[i];
-      const std::string prefix = std::to_string(i) + '\t' + s.source + '\t' + std::to_string(s.length) + '\t' + s.spec + '\t';
+      const std::string prefix =
+          std::to_string(i) + '\t' + s.source + '\t' + std::to_string(s.length) + '\t' + s.spec + '\t';
       std::size_t at = 0;
       while (at < s.word_rows.size()) {
         const std::size_t nl = s.word_rows.find('\n', at);
@@ -149,8 +169,10 @@ void run_detect_eval(const DetectOptions& o) {
       }
     }
   }
-  if (o.markdown.empty()) std::cout << report;
-  else std::ofstream(o.markdown) << report;
+  if (o.markdown.empty())
+    std::cout << report;
+  else
+    std::ofstream(o.markdown) << report;
 }
 
 }  // namespace
@@ -168,8 +190,9 @@ void add_detect_eval_command(CLI::App& app) {
   cmd->add_option("--sources", o->config.sources, "Genres (default: every fitting genre)");
   cmd->add_option("--lengths", o->config.lengths, "Excerpt lengths in words (default 100 300 1000 3000)");
   cmd->add_option("--docs", o->config.docs, "Excerpts per genre and length (default 40)");
-  cmd->add_option("--skip", o->config.skip,
-                  "Leave out the first N excerpts of each genre and length (the document-level fit: those the per-word model saw)");
+  cmd->add_option(
+      "--skip", o->config.skip,
+      "Leave out the first N excerpts of each genre and length (the document-level fit: those the per-word model saw)");
   cmd->add_option("--seed", o->config.seed, "Spinner seed (default 1)");
   cmd->add_option("--threads", o->config.threads, "Threads (default: every core)");
   cmd->add_option("--base-rate", o->base_rate, "Share of spun documents the score assumes (default 0.1)");
@@ -184,7 +207,8 @@ void add_detect_eval_command(CLI::App& app) {
       ->check(CLI::Range(0, 1));
   cmd->add_flag("--feature-aucs", o->feature_aucs, "Also each feature's AUC alone");
   cmd->add_option("--dump", o->dump, "Write every sample's features as TSV here");
-  cmd->add_option("--dump-words", o->dump_words, "Write every scored word of every sample as TSV here (development aid)");
+  cmd->add_option("--dump-words", o->dump_words,
+                  "Write every scored word of every sample as TSV here (development aid)");
   cmd->add_option("--markdown", o->markdown, "Write the tables here instead of standard output");
   cmd->add_option("--explain", o->explain, "Instead: print what the screen sees at every word of this file");
   cmd->callback([o] { run_detect_eval(*o); });

@@ -66,10 +66,17 @@ void write_file(const std::string& path, const std::string& content) {
 json gold_json(const SpinOptions& o, const eval::SpinOutput& s) {
   json edits = json::array();
   for (const eval::GoldEdit& e : s.edits) {
-    edits.push_back({{"byte_begin", e.byte_begin}, {"byte_end", e.byte_end}, {"cp_begin", e.cp_begin},
-                     {"cp_end", e.cp_end}, {"spun", e.spun}, {"original", e.original}});
+    edits.push_back({{"byte_begin", e.byte_begin},
+                     {"byte_end", e.byte_end},
+                     {"cp_begin", e.cp_begin},
+                     {"cp_end", e.cp_end},
+                     {"spun", e.spun},
+                     {"original", e.original}});
   }
-  return {{"style", o.style}, {"rate", o.rate}, {"seed", o.seed}, {"eligible", s.eligible},
+  return {{"style", o.style},
+          {"rate", o.rate},
+          {"seed", o.seed},
+          {"eligible", s.eligible},
           {"offsets", "byte_* in UTF-8 bytes, cp_* in code points, [begin, end) of the spun text"},
           {"edits", std::move(edits)}};
 }
@@ -106,8 +113,8 @@ struct SpinStatsOptions {
 
 // The technical genres of the page statistics (Debian documentation, man
 // pages, Python's); the news ones are eval::kNewsSources.
-const std::vector<std::string> kTechnicalSources = {"debian-reference", "developers-reference", "debian-policy",
-                                                    "maint-guide", "debian-faq", "manpages", "python-doc"};
+const std::vector<std::string> kTechnicalSources = {
+    "debian-reference", "developers-reference", "debian-policy", "maint-guide", "debian-faq", "manpages", "python-doc"};
 
 // `unspin-eval spin-stats`: the table family's statistics (eval/spin_stats.h) per
 // style, beside the real tables' (PROBLEM.md 1c).
@@ -133,13 +140,16 @@ int run_spin_stats(const SpinStatsOptions& o) {
     const eval::PageStats tp = eval::page_stats(data, style, o.rate, o.seed, technical, lm.get());
     const eval::PageStats np = eval::page_stats(data, style, o.rate, o.seed, news, lm.get());
     rows.push_back(eval::stat_rows(t, tp, np));
-    std::cerr << "unspin: " << name << ": " << t.groups << " groups, " << tp.pages << " technical pages ("
-              << tp.edits << " edits), " << np.pages << " news pages (" << np.edits << " edits)\n";
-    for (const eval::StatRow& r : rows.back()) all_within &= r.within() || (o.no_lm && r.name.find("LM") != std::string::npos);
+    std::cerr << "unspin: " << name << ": " << t.groups << " groups, " << tp.pages << " technical pages (" << tp.edits
+              << " edits), " << np.pages << " news pages (" << np.edits << " edits)\n";
+    for (const eval::StatRow& r : rows.back())
+      all_within &= r.within() || (o.no_lm && r.name.find("LM") != std::string::npos);
   }
   const std::string md = eval::stats_markdown(o.styles, rows);
-  if (o.markdown.empty()) std::cout << md;
-  else write_file(o.markdown, md);
+  if (o.markdown.empty())
+    std::cout << md;
+  else
+    write_file(o.markdown, md);
   return o.check && !all_within ? 1 : 0;
 }
 
@@ -224,7 +234,8 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
     } else if (name == "thesaurus+unigram") {
       out.push_back(eval::make_unigram_system(*need_models(), o.unigram_margin));
     } else {
-      throw Error(ErrorCode::kUsage, "unknown system \"" + name + "\"; use unspin, unspin+table, screening-list or thesaurus+unigram");
+      throw Error(ErrorCode::kUsage,
+                  "unknown system \"" + name + "\"; use unspin, unspin+table, screening-list or thesaurus+unigram");
     }
   }
   return out;
@@ -258,14 +269,15 @@ int run_eval(const EvalOptions& o) {
     eval::check_floors(json::object(), floors);  // validates the format
   }
   const eval::SpinnerData data = load_spinner_data(o.spinner_data, o.aiksaurus);
-  const std::vector<eval::CorpusDoc> docs = eval::select_part(
-      eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources),
-      o.part == "build" ? eval::Part::kBuild : eval::Part::kEval);
+  const std::vector<eval::CorpusDoc> docs =
+      eval::select_part(eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources),
+                        o.part == "build" ? eval::Part::kBuild : eval::Part::kEval);
   std::map<std::size_t, std::vector<eval::Excerpt>> excerpts;
   for (std::size_t len : config.lengths) {
     excerpts[len] = eval::make_excerpts(docs, len, config.docs);
     if (excerpts[len].empty()) {
-      throw Error(ErrorCode::kUsage, "no eval-part document has about " + std::to_string(len) + " words; lower --lengths");
+      throw Error(ErrorCode::kUsage,
+                  "no eval-part document has about " + std::to_string(len) + " words; lower --lengths");
     }
   }
 
@@ -281,8 +293,8 @@ int run_eval(const EvalOptions& o) {
   std::size_t total = 0;
   for (const auto& [len, list] : excerpts) total += list.size() * (1 + config.styles.size() * config.rates.size());
   Progress progress(total, 0, "runs");
-  const eval::EvalResults results =
-      eval::run_evaluation(config, data, excerpts, views, coverage, [&](std::size_t, std::size_t) { progress.advance(); });
+  const eval::EvalResults results = eval::run_evaluation(config, data, excerpts, views, coverage,
+                                                         [&](std::size_t, std::size_t) { progress.advance(); });
 
   const json j = eval::results_json(results);
   if (!o.json_out.empty()) write_file(o.json_out, j.dump(2) + "\n");
@@ -294,8 +306,10 @@ int run_eval(const EvalOptions& o) {
     }
   }
   const std::string md = eval::results_markdown(results);
-  if (!o.markdown_out.empty()) write_file(o.markdown_out, md);
-  else std::cout << md;
+  if (!o.markdown_out.empty())
+    write_file(o.markdown_out, md);
+  else
+    std::cout << md;
   if (!o.floors.empty()) {
     const auto failures = eval::check_floors(j["summary"], floors);
     for (const std::string& f : failures) std::cerr << "unspin-eval: floor: " << f << "\n";
@@ -338,7 +352,8 @@ void run_corpus(const CorpusOptions& o) {
       const eval::SpinnerData data = load_spinner_data("", "");
       const std::vector<std::string> stop(data.never_spin.begin(), data.never_spin.end());
       write_counts(o.collocations, eval::count_collocations(docs, stop, o.min_count, o.top),
-                   "Tortured spinner collocations: the " + std::to_string(o.top) + " most frequent content-word bigrams" + where);
+                   "Tortured spinner collocations: the " + std::to_string(o.top) +
+                       " most frequent content-word bigrams" + where);
     }
     if (!o.phrases.empty()) {
       const eval::SpinnerData data = load_spinner_data("", "");
@@ -365,7 +380,8 @@ void run_corpus(const CorpusOptions& o) {
     if (!o.out.empty()) write_file((fs::path(o.out) / file).string(), d.text() + "\n");
     manifest << d.id << '\t' << d.source << '\t' << eval::part_name(part) << '\t' << d.words() << '\t' << file << '\n';
   }
-  if (o.out.empty()) std::cout << manifest.str();
+  if (o.out.empty())
+    std::cout << manifest.str();
   else {
     write_file((fs::path(o.out) / "manifest.tsv").string(), manifest.str());
     std::cerr << "unspin-eval: wrote " << docs.size() << " " << o.part << "-part documents to " << o.out << "\n";
@@ -389,8 +405,10 @@ void run_genre_eval(const GenreOptions& o) {
   const auto cells = eval::run_genres(restorer, o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, config,
                                       [](const std::string& line) { std::cerr << "unspin-eval: " << line << "\n"; });
   const std::string table = eval::genre_table(cells, o.system);
-  if (o.markdown.empty()) std::cout << table;
-  else write_file(o.markdown, table);
+  if (o.markdown.empty())
+    std::cout << table;
+  else
+    write_file(o.markdown, table);
 }
 
 }  // namespace
@@ -422,9 +440,10 @@ void add_eval_commands(CLI::App& app) {
   spin->callback([spin_opts] { run_spin(*spin_opts); });
 
   auto st = std::make_shared<SpinStatsOptions>();
-  CLI::App* stats = app.add_subcommand(
-      "spin-stats", "Statistics of the table-family simulators (the table and the pages it spins) beside real "
-                    "content-farm tables'");
+  CLI::App* stats =
+      app.add_subcommand("spin-stats",
+                         "Statistics of the table-family simulators (the table and the pages it spins) beside real "
+                         "content-farm tables'");
   stats->add_option("--styles", st->styles, "Table styles (default: table-v2 symmetric table-v1)");
   stats->add_option("--rate", st->rate, "Intensity / rate of the spun pages (default 1: a real spinner)")
       ->check(CLI::Range(0.0, 1.0));
@@ -464,8 +483,10 @@ void add_eval_commands(CLI::App& app) {
   ev->add_option("--corpora", o->corpora, "npm corpora folder (default: $UNSPIN_CORPORA or the setup.sh folder)");
   ev->add_option("--sources", o->sources,
                  "Corpus sources: " + source_names(eval::known_sources()) + " (default: brown-press sotu)");
-  ev->add_option("--systems", o->systems, "Systems to run (default: unspin unspin+table screening-list thesaurus+unigram)");
-  ev->add_option("--screening-list", o->screening_list, "Baseline (a)'s list (default data/spinner/screening_list.tsv)");
+  ev->add_option("--systems", o->systems,
+                 "Systems to run (default: unspin unspin+table screening-list thesaurus+unigram)");
+  ev->add_option("--screening-list", o->screening_list,
+                 "Baseline (a)'s list (default data/spinner/screening_list.tsv)");
   ev->add_option("--unigram-margin", o->unigram_margin, "Baseline (b): log10 frequency gain needed (default 1)");
   ev->add_option("--spinner-data", o->spinner_data, "Folder of the spinners' tables (default data/spinner)");
   ev->add_option("--aiksaurus", o->aiksaurus, "Aiksaurus data folder (default /usr/share/aiksaurus)");
@@ -473,7 +494,8 @@ void add_eval_commands(CLI::App& app) {
   auto c = std::make_shared<CorpusOptions>();
   CLI::App* corpus = ev->add_subcommand("corpus", "List or extract the build or eval part of the corpora");
   corpus->add_option("--part", c->part, "build or eval (default eval)");
-  corpus->add_option("--out", c->out, "Write one .txt per document and manifest.tsv here (default: print the manifest)");
+  corpus->add_option("--out", c->out,
+                     "Write one .txt per document and manifest.tsv here (default: print the manifest)");
   corpus->add_option("--corpora", c->corpora, "npm corpora folder");
   corpus->add_option("--sources", c->sources,
                      "Corpus sources: " + source_names(eval::known_sources()) +
@@ -488,16 +510,18 @@ void add_eval_commands(CLI::App& app) {
   corpus->callback([c] { run_corpus(*c); });
 
   auto g = std::make_shared<GenreOptions>();
-  CLI::App* genres = ev->add_subcommand(
-      "genres", "False alarms on clean text of every genre (the 15 Brown categories, speeches, a novel, mail, "
-                "technical documentation, man pages, dictionary glosses) by length");
+  CLI::App* genres =
+      ev->add_subcommand("genres",
+                         "False alarms on clean text of every genre (the 15 Brown categories, speeches, a novel, mail, "
+                         "technical documentation, man pages, dictionary glosses) by length");
   genres->add_option("--part", g->part, "Corpus part (default eval)")->check(CLI::IsMember({"eval", "build"}));
   genres->add_option("--corpora", g->corpora, "npm corpora folder");
   genres->add_option("--models", g->models_dir, "Folder with en-us.ulm and default.ulex");
   genres->add_option("--lexicon", g->lexicon, "A user lexicon or spinner table, as `check --lexicon`");
   genres->add_option("--sources", g->config.sources, "Genres (default: " + source_names(eval::kGenreSources) + ")");
   genres->add_option("--lengths", g->config.lengths, "Excerpt lengths in words (default 100 300 1000 3000 10000)");
-  genres->add_option("--docs", g->config.counts, "Excerpts per length, one value or one per length (default 250 250 100 40 40)");
+  genres->add_option("--docs", g->config.counts,
+                     "Excerpts per length, one value or one per length (default 250 250 100 40 40)");
   genres->add_option("--system", g->system, "Name of the system in the table (default unspin)");
   genres->add_option("--markdown", g->markdown, "Write the table to this file instead of standard output");
   genres->callback([g] { run_genre_eval(*g); });

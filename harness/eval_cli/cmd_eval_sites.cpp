@@ -74,9 +74,8 @@ int run_sites(const SitesOptions& o) {
   }
   const eval::SpinnerData data =
       eval::SpinnerData::load(eval::SpinnerData::default_data_dir(), eval::SpinnerData::default_aiksaurus_dir());
-  const std::vector<eval::CorpusDoc> docs =
-      eval::select_part(eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources),
-                        config.part);
+  const std::vector<eval::CorpusDoc> docs = eval::select_part(
+      eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources), config.part);
   const ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
   const std::unique_ptr<Models> models = Models::load(paths);
   SiteLearner learner(*models);
@@ -94,8 +93,10 @@ int run_sites(const SitesOptions& o) {
   if (!o.json_out.empty()) write_text(o.json_out, eval::sites_json(results));
   if (!o.plot.empty()) write_text(o.plot, eval::sites_svg(results));
   const std::string md = eval::sites_markdown(results);
-  if (!o.markdown_out.empty()) write_text(o.markdown_out, md);
-  else std::cout << md;
+  if (!o.markdown_out.empty())
+    write_text(o.markdown_out, md);
+  else
+    std::cout << md;
   if (!o.floors.empty()) {
     // Summary metrics of the first site: sites/<pages>/<metric>.
     nlohmann::json summary = nlohmann::json::object();
@@ -134,9 +135,11 @@ void add_eval_sites_command(CLI::App& app) {
   cmd->add_option("--page-words", o->page_words, "Words per page (default 300)");
   cmd->add_option("--seeds", o->seeds, "One site per seed (default 1)");
   cmd->add_option("--intensity", o->intensity, "Table style intensity (default 1)")->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--min-prior", o->min_prior, "Pairs kept in the learned table (default 0.5)")->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--table-prior", o->table_prior,
-                  "Pairs written to the learned table the pages are restored with (default 0.5, as unspin learn writes)")
+  cmd->add_option("--min-prior", o->min_prior, "Pairs kept in the learned table (default 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option(
+         "--table-prior", o->table_prior,
+         "Pairs written to the learned table the pages are restored with (default 0.5, as unspin learn writes)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threads", o->threads, "Threads (default: every core)");
   cmd->add_option("--samples", o->samples,
@@ -151,7 +154,8 @@ void add_eval_sites_command(CLI::App& app) {
   cmd->add_option("--plot", o->plot, "Write the learning curves as SVG here");
   cmd->add_option("--write-pages", o->write_pages,
                   "Instead: write the (first seed's) spun learning pages as JSON lines here (for learn --jsonl)");
-  cmd->add_option("--check-floors", o->floors, "Exit 1 when a figure falls below the \"site_floors\" of this JSON file");
+  cmd->add_option("--check-floors", o->floors,
+                  "Exit 1 when a figure falls below the \"site_floors\" of this JSON file");
   cmd->callback([o] {
     const int status = run_sites(*o);
     if (status != 0) throw CLI::RuntimeError(status);

@@ -30,7 +30,8 @@ void add_fit_command(CLI::App& parent) {
   CLI::App* fit = parent.add_subcommand(
       "fit", "Fit the decoder's edit and detection models on spun BUILD-part text (never the eval part)");
   fit->add_option("--models", o->models_dir, "Model folder (default: $UNSPIN_MODELS or ./models)");
-  fit->add_option("--corpora", o->corpora_dir, "npm corpora folder (default: $UNSPIN_CORPORA or ./corpora/node_modules)");
+  fit->add_option("--corpora", o->corpora_dir,
+                  "npm corpora folder (default: $UNSPIN_CORPORA or ./corpora/node_modules)");
   fit->add_option("--docs", o->config.docs, "Excerpts per length, each clean and spun (default 40)");
   fit->add_option("--clean-docs", o->config.clean_docs, "Further clean excerpts per length (default 80)");
   fit->add_option("--seed", o->config.seed, "First spinner seed (default 1000; the evaluation uses others)");
@@ -61,9 +62,8 @@ void add_fit_command(CLI::App& parent) {
       table_models = Models::load(with_table);
     }
     ::unlink(table_path);
-    const eval::FitResult result = eval::fit_decoder(
-        *models, table_models.get(), spinner_data, docs, config,
-        [](const std::string& line) { std::cerr << line << "\n"; });
+    const eval::FitResult result = eval::fit_decoder(*models, table_models.get(), spinner_data, docs, config,
+                                                     [](const std::string& line) { std::cerr << line << "\n"; });
     std::cout << result.summary();
   });
 }

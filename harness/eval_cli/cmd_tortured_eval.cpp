@@ -51,7 +51,8 @@ void run_tortured_eval(TorturedEvalOptions& o) {
   if (!o.floors.empty()) {
     const auto failures = eval::check_floors(summary, floors, "tortured");
     for (const std::string& f : failures) std::cerr << "floor: " << f << "\n";
-    if (!failures.empty()) throw Error(ErrorCode::kInternal, std::to_string(failures.size()) + " tortured floor(s) failed");
+    if (!failures.empty())
+      throw Error(ErrorCode::kInternal, std::to_string(failures.size()) + " tortured floor(s) failed");
     std::cerr << "eval tortured: every floor holds\n";
   }
 }
@@ -61,17 +62,21 @@ void run_tortured_eval(TorturedEvalOptions& o) {
 void add_tortured_eval_command(CLI::App& app) {
   CLI::App* ev = app.get_subcommand("eval");
   static TorturedEvalOptions o;
-  CLI::App* cmd = ev->add_subcommand("tortured", "Listed and unlisted tortured phrases in scientific prose; clean false hits");
+  CLI::App* cmd =
+      ev->add_subcommand("tortured", "Listed and unlisted tortured phrases in scientific prose; clean false hits");
   cmd->add_option("--phrases", o.config.phrases, "Phrases per set, listed and unlisted (default 400)");
   cmd->add_option("--per-doc", o.config.per_doc, "Phrases inserted per excerpt (default 2)");
   cmd->add_option("--clean-docs", o.config.clean_docs, "Clean excerpts per genre source (default 60)");
   cmd->add_option("--seed", o.config.seed, "Seed of the phrase choice and inflection");
   cmd->add_option("--models", o.config.models_dir, "Model folder (default: the one setup.sh fills)");
   cmd->add_option("--corpora", o.config.corpora_dir, "npm corpora folder (default: the one setup.sh fills)");
-  cmd->add_flag("--fit-part", o.config.fit_part, "Fitting mode: split the list's fitting part again, build-part text (never the eval part)");
-  cmd->add_option("--review-threshold", o.config.review_threshold, "Review spans at or above this confidence (default 0.2)");
-  cmd->add_option("--dump-candidates", o.config.dump_candidates,
-                  "Write the unlisted finder's candidate windows of the unlisted set, with labels, as TSV (needs --fit-part)");
+  cmd->add_flag("--fit-part", o.config.fit_part,
+                "Fitting mode: split the list's fitting part again, build-part text (never the eval part)");
+  cmd->add_option("--review-threshold", o.config.review_threshold,
+                  "Review spans at or above this confidence (default 0.2)");
+  cmd->add_option(
+      "--dump-candidates", o.config.dump_candidates,
+      "Write the unlisted finder's candidate windows of the unlisted set, with labels, as TSV (needs --fit-part)");
   cmd->add_option("--json", o.json_out, "Write {\"summary\": {...}} here");
   cmd->add_option("--markdown", o.markdown_out, "Write the tables here");
   cmd->add_option("--check-floors", o.floors, "Check the floors of suite \"tortured\" in this file");

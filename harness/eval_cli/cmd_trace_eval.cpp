@@ -26,7 +26,8 @@ struct TraceEvalOptions {
 
 void run_trace_eval(TraceEvalOptions& o) {
   if (o.config.corpora_dir.empty()) o.config.corpora_dir = eval::default_corpora_dir();
-  if (o.config.archive_path.empty()) throw Error(ErrorCode::kUsage, "give --archive FILE (built, or reused with --reuse)");
+  if (o.config.archive_path.empty())
+    throw Error(ErrorCode::kUsage, "give --archive FILE (built, or reused with --reuse)");
   o.config.fit_part = o.fit;
   const auto log = [](const std::string& m) { std::cerr << "eval trace: " << m << "\n"; };
   const trace::BenchResult r = trace::run_trace_bench(o.config, log);
@@ -41,7 +42,8 @@ void run_trace_eval(TraceEvalOptions& o) {
     std::ofstream csv(o.rows_csv);
     csv << "label,aligned,balanced,anchors,content,weakest_quarter\n";
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
-      csv << r.labels[i] << ',' << r.rows[i][1] << ',' << r.rows[i][2] << ',' << r.rows[i][3] << ',' << r.rows[i][4] << ',' << r.rows[i][5] << "\n";
+      csv << r.labels[i] << ',' << r.rows[i][1] << ',' << r.rows[i][2] << ',' << r.rows[i][3] << ',' << r.rows[i][4]
+          << ',' << r.rows[i][5] << "\n";
     }
   }
   if (!o.fit) return;

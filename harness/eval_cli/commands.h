@@ -8,14 +8,14 @@
 
 namespace unspin::cli {
 
-void add_eval_commands(CLI::App& app);           // spin, eval, eval corpus, eval genres
+void add_eval_commands(CLI::App& app);  // spin, eval, eval corpus, eval genres
 // fit under `parent`: the program (`fit`) and `eval` (`eval fit`, the name it
 // had when the harness lived in `unspin`).
 void add_fit_command(CLI::App& parent);
-void add_detect_eval_command(CLI::App& app);     // eval detect (after add_eval_commands)
-void add_eval_sites_command(CLI::App& app);      // eval sites (after add_eval_commands)
-void add_trace_eval_command(CLI::App& app);      // eval trace (after add_eval_commands)
-void add_tortured_eval_command(CLI::App& app);   // eval tortured (after add_eval_commands)
+void add_detect_eval_command(CLI::App& app);        // eval detect (after add_eval_commands)
+void add_eval_sites_command(CLI::App& app);         // eval sites (after add_eval_commands)
+void add_trace_eval_command(CLI::App& app);         // eval trace (after add_eval_commands)
+void add_tortured_eval_command(CLI::App& app);      // eval tortured (after add_eval_commands)
 void add_listed_clean_hits_command(CLI::App& app);  // listed clean-hits
 
 }  // namespace unspin::cli

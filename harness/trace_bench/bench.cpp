@@ -105,7 +105,8 @@ std::string with_anchors_of(const std::string& host, const std::string& donor) {
 std::string harsh_spin(const eval::SpinnerData& data, std::string_view text, std::uint64_t seed) {
   const std::string once = eval::Spinner(data, eval::SpinStyle::kPhrase, 0.8, seed).spin(text).text;
   const std::string twice = eval::Spinner(data, eval::SpinStyle::kThesaurus, 0.5, seed + 1).spin(once).text;
-  static const char* kNames[] = {"Road", "Home", "House", "Nation", "Group", "Union", "State", "Office", "Street", "Party"};
+  static const char* kNames[] = {"Road",  "Home",  "House",  "Nation", "Group",
+                                 "Union", "State", "Office", "Street", "Party"};
   std::mt19937_64 rng(seed);
   const TokenizedText t = tokenize(twice);
   std::string out;
@@ -164,12 +165,15 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
     if (ws.empty()) continue;
     Window pick = ws[eval::stable_hash(docs[i].id, cfg.seed + 1) % ws.size()];
     if (pick.sentences.size() < 4) continue;
-    if (originals.size() < cfg.originals) originals.push_back(std::move(pick));
-    else if (partials.size() < cfg.partial) partials.push_back(std::move(pick));
+    if (originals.size() < cfg.originals)
+      originals.push_back(std::move(pick));
+    else if (partials.size() < cfg.partial)
+      partials.push_back(std::move(pick));
     else if (unseen.size() < cfg.unseen) {
       unseen.push_back(std::move(pick));
       held_out[i] = true;
-    } else break;
+    } else
+      break;
   }
   if (originals.size() < cfg.originals || unseen.size() < cfg.unseen) {
     throw Error(ErrorCode::kIo, "the corpora hold too few documents for this benchmark; install them with ./setup.sh");
@@ -217,9 +221,11 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
       const Window& other = pool[any(rng)];
       const std::size_t h = half_point(o), oh = half_point(other);
       if (i < originals.size()) {
-        push("near-half/" + std::to_string(i), join(o.sentences, 0, h) + " " + join(other.sentences, oh, other.sentences.size()));
+        push("near-half/" + std::to_string(i),
+             join(o.sentences, 0, h) + " " + join(other.sentences, oh, other.sentences.size()));
       } else {
-        push("near-half/" + std::to_string(i), join(other.sentences, 0, oh) + " " + join(o.sentences, h, o.sentences.size()));
+        push("near-half/" + std::to_string(i),
+             join(other.sentences, 0, oh) + " " + join(o.sentences, h, o.sentences.size()));
       }
       const Window& host = pool[any(rng)];
       push("near-names/" + std::to_string(i),
@@ -232,7 +238,8 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
     for (std::size_t n = 0; total < cfg.distractors; ++n, ++total) {
       const Window& a = pool[any(rng)];
       const Window& b = pool[any(rng)];
-      push("mix/" + std::to_string(n), join(a.sentences, 0, half_point(a)) + " " + join(b.sentences, half_point(b), b.sentences.size()));
+      push("mix/" + std::to_string(n),
+           join(a.sentences, 0, half_point(a)) + " " + join(b.sentences, half_point(b), b.sentences.size()));
     }
     if (!batch.empty()) flush();
     result.ingest_docs_per_second = ingest_seconds > 0 ? ingested / ingest_seconds : 0;
@@ -272,7 +279,10 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
   for (std::size_t i = 0; i < originals.size(); ++i) {
     const std::string text = join(originals[i].sentences, 0, originals[i].sentences.size());
     queries.push_back({"harsh: phrase 0.8 + thesaurus 0.5, 40% of names, 30% of commas",
-                       harsh_spin(spinner_data, text, cfg.seed * 1000 + 600 + i), "orig/" + std::to_string(i), false, {}});
+                       harsh_spin(spinner_data, text, cfg.seed * 1000 + 600 + i),
+                       "orig/" + std::to_string(i),
+                       false,
+                       {}});
   }
   // Harder partial copies: the last sentences of an original, from its last
   // third but never before its half (a near neighbour holds the first half,
@@ -283,7 +293,8 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
     const std::size_t from = std::max(half_point(w), 2 * w.sentences.size() / 3);
     const std::string text = join(w.sentences, std::min(from, w.sentences.size() - 1), w.sentences.size());
     eval::SpinOutput s = eval::Spinner(spinner_data, styles[i % 3], 0.5, cfg.seed * 1000 + 700 + i).spin(text);
-    queries.push_back({"last third, spun 0.5", std::move(s.text), "orig/" + std::to_string(i), true, std::move(s.edits)});
+    queries.push_back(
+        {"last third, spun 0.5", std::move(s.text), "orig/" + std::to_string(i), true, std::move(s.edits)});
   }
   for (std::size_t i = 0; i < partials.size(); ++i) {
     const std::string text = join(partials[i].sentences, 0, 2);
@@ -351,8 +362,12 @@ BenchResult run_trace_bench(const BenchConfig& cfg, const std::function<void(con
       if (std::getenv("UNSPIN_TRACE_BENCH_DEBUG") && (c.correct_edits != c.edits || c.restored != c.gold)) {
         std::fprintf(stderr, "--- %s: %zu/%zu edits correct, %zu/%zu gold restored\n", q.kind.c_str(), c.correct_edits,
                      c.edits, c.restored, c.gold);
-        for (const Edit& e : edits) std::fprintf(stderr, "  edit [%u,%u) '%s' -> '%s'\n", e.cp_begin, e.cp_end, e.spun.c_str(), e.original.c_str());
-        for (const eval::GoldEdit& g : q.gold) std::fprintf(stderr, "  gold [%u,%u) '%s' -> '%s'\n", g.cp_begin, g.cp_end, g.spun.c_str(), g.original.c_str());
+        for (const Edit& e : edits)
+          std::fprintf(stderr, "  edit [%u,%u) '%s' -> '%s'\n", e.cp_begin, e.cp_end, e.spun.c_str(),
+                       e.original.c_str());
+        for (const eval::GoldEdit& g : q.gold)
+          std::fprintf(stderr, "  gold [%u,%u) '%s' -> '%s'\n", g.cp_begin, g.cp_end, g.spun.c_str(),
+                       g.original.c_str());
       }
       k.gold += c.gold;
       k.restored += c.restored;
@@ -388,8 +403,8 @@ std::string BenchResult::markdown() const {
     out << line;
     // The bar: spun copies and first-half copies (the harder extra
     // kinds are reported above but not in this total).
-    const bool extra = k.kind.rfind("last third", 0) == 0 || k.kind.rfind("first two", 0) == 0 ||
-                       k.kind.rfind("harsh", 0) == 0;
+    const bool extra =
+        k.kind.rfind("last third", 0) == 0 || k.kind.rfind("first two", 0) == 0 || k.kind.rfind("harsh", 0) == 0;
     if (k.kind != "clean copy" && k.kind != "source not in archive" && !extra) {
       spun_total.queries += k.queries;
       spun_total.top1 += k.top1;
@@ -409,11 +424,12 @@ std::string BenchResult::markdown() const {
                 t.gold ? static_cast<double>(t.restored) / t.gold : 1.0,
                 t.edits ? static_cast<double>(t.correct_edits) / t.edits : 1.0);
   out << line << "\n";
-  std::snprintf(line, sizeof line,
-                "archive: %zu documents, %.0f bytes per document; ingest %.0f documents/s%s; query latency p50 %.1f ms, "
-                "p99 %.1f ms, max %.1f ms\n",
-                archive_documents, archive_bytes_per_document, ingest_docs_per_second,
-                ingest_docs_per_second == 0 ? " (archive reused, not measured)" : "", p50_ms, p99_ms, max_ms);
+  std::snprintf(
+      line, sizeof line,
+      "archive: %zu documents, %.0f bytes per document; ingest %.0f documents/s%s; query latency p50 %.1f ms, "
+      "p99 %.1f ms, max %.1f ms\n",
+      archive_documents, archive_bytes_per_document, ingest_docs_per_second,
+      ingest_docs_per_second == 0 ? " (archive reused, not measured)" : "", p50_ms, p99_ms, max_ms);
   out << line;
   std::snprintf(line, sizeof line,
                 "scores: texts whose source is not in the archive, best candidate: p50 %.4f, p99 %.4f, max %.4f; "

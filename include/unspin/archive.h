@@ -43,9 +43,9 @@ struct ArchiveStats {
   std::int64_t words = 0;
   std::int64_t text_bytes = 0;
   std::int64_t postings = 0;
-  std::int64_t file_bytes = 0;       // on disk, including the journal
+  std::int64_t file_bytes = 0;  // on disk, including the journal
   std::int64_t schema_version = 0;
-  std::string index_parameters;      // the fingerprint parameters the index was built with
+  std::string index_parameters;  // the fingerprint parameters the index was built with
 };
 
 struct VerifyReport {

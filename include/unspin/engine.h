@@ -33,10 +33,10 @@ class Tracer;  // unspin/trace.h
 struct EngineOptions {
   // The model files; an empty `lm` means ModelPaths::defaults() (with these user lexicons).
   ModelPaths models;
-  bool verify_models = false;              // check the model bodies' checksums before use
-  std::string archive;                     // archive of originals; empty: none
-  RestoreOptions restore;                  // every request's options, unless it overrides them
-  bool same_source = false;                // recorded in the provenance (the CLI's --same-source)
+  bool verify_models = false;  // check the model bodies' checksums before use
+  std::string archive;         // archive of originals; empty: none
+  RestoreOptions restore;      // every request's options, unless it overrides them
+  bool same_source = false;    // recorded in the provenance (the CLI's --same-source)
   // Receives each warning of loading the models (skipped user-lexicon lines).
   std::function<void(const std::string&)> on_warning;
 };
@@ -47,9 +47,7 @@ struct RequestOptions {
   std::optional<bool> papers;
   std::vector<std::string> allow;  // added to the engine's allow list
   bool restore = false;            // a restoration: always decoded (no screen)
-  bool overrides() const {
-    return verdict_threshold || min_confidence || base_rate || papers || !allow.empty();
-  }
+  bool overrides() const { return verdict_threshold || min_confidence || base_rate || papers || !allow.empty(); }
 };
 
 // What made a result (docs/SCHEMA.md §2).

@@ -207,8 +207,7 @@ class SiteLearner {
 
 // The file of docs/SCHEMA.md §9: "# unspin learned-table v1 pages=N[ site=HOST]",
 // then original<TAB>spun<TAB>prior<TAB>count.
-std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_t pages,
-                               const std::string& site = "");
+std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_t pages, const std::string& site = "");
 
 // The site of a URL: its host, lowercased, without port, user info or a
 // leading "www."; empty when `url` has none.

@@ -62,8 +62,7 @@ struct UserLexiconReport {
 // Loads a user lexicon by content: a compiled .ulex, a plain TSV
 // (original<TAB>spun, '#' comments) or a Problematic Paper Screener CSV export.
 // Throws unspin::Error(kBadData) when nothing usable is in it.
-std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path,
-                                           UserLexiconReport* report = nullptr);
+std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path, UserLexiconReport* report = nullptr);
 
 // Several lexicons queried as one: the default plus user lexicons, in order.
 // Candidates with the same original are merged (max prior, OR of sources).

@@ -22,7 +22,7 @@ inline constexpr int kMaxOrder = 5;
 // decoder paths with equal states merge.
 struct LmState {
   WordId words[kMaxOrder - 1] = {};
-  std::uint8_t length = 0;  // how many of `words` are meaningful
+  std::uint8_t length = 0;            // how many of `words` are meaningful
   float backoff[kMaxOrder - 1] = {};  // backoff weights of the context n-grams
 
   bool operator==(const LmState& other) const noexcept;
@@ -55,8 +55,7 @@ class LanguageModel {
   // A model may overlap their memory accesses (the .ulm model prefetches
   // every query's hash buckets before it probes the first), so a decoder
   // scoring many candidates of one span asks for them together.
-  virtual void score_batch(const LmState* in, const WordId* words, std::size_t n, float* probs,
-                           LmState* outs) const {
+  virtual void score_batch(const LmState* in, const WordId* words, std::size_t n, float* probs, LmState* outs) const {
     for (std::size_t i = 0; i < n; ++i) probs[i] = score(in[i], words[i], &outs[i]);
   }
   // vocab_id() of n words: ids[i] = vocab_id(words[i]), always the same ids.

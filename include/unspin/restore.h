@@ -31,7 +31,7 @@ class EvidenceModel;
 namespace listed {
 class Matcher;         // src/listed/matcher.h: the Paper Screener's listed tortured phrases
 class UnlistedFinder;  // src/listed/unlisted.h: unlisted ones, from the list's recurring substitutions
-}
+}  // namespace listed
 
 struct ModelPaths {
   std::string lm;                          // .ulm
@@ -44,7 +44,7 @@ struct ModelPaths {
 
 // Which model file was used, for provenance (docs/SCHEMA.md §2).
 struct ModelInfo {
-  std::string role;      // "lm", "lexicon", "user_lexicon", "learned_lexicon"
+  std::string role;  // "lm", "lexicon", "user_lexicon", "learned_lexicon"
   std::string path;
   std::string checksum;  // hex FNV-1a of the file's size and first 64 KiB (header and its checksums)
 };
@@ -78,8 +78,7 @@ struct Models {
   // Unlisted tortured phrases, learned from the same list (null: none).
   std::shared_ptr<const listed::UnlistedFinder> unlisted;
   // `reports`, when given, receives one import report per user lexicon.
-  static std::unique_ptr<Models> load(const ModelPaths& paths,
-                                      std::vector<UserLexiconReport>* reports = nullptr);
+  static std::unique_ptr<Models> load(const ModelPaths& paths, std::vector<UserLexiconReport>* reports = nullptr);
   // Adds a learned table (the text `unspin learn` writes, docs/SCHEMA.md §9)
   // held in memory, as `--lexicon FILE` of it would. Throws Error(kBadData)
   // when it is not one or holds no usable pair.
@@ -149,7 +148,8 @@ struct Edit {
   std::string original;                // proposed original, cased to fit
   double confidence;                   // posterior probability the edit is right
   // "UNSPIN_SUBSTITUTION"; "UNSPIN_TABLE" when the pair came from a user's
-  // spinner table; "UNSPIN_LEARNED" when it came from a learned table; "UNSPIN_ARTICLE": a/an fixed next to an edit (docs/SCHEMA.md).
+  // spinner table; "UNSPIN_LEARNED" when it came from a learned table; "UNSPIN_ARTICLE": a/an fixed next to an edit
+  // (docs/SCHEMA.md).
   std::string rule = "UNSPIN_SUBSTITUTION";
   // UNSPIN_LISTED: the papers the Paper Screener found the phrase in (0:
   // unknown). `original` is empty where the list does not know the correct
@@ -162,14 +162,13 @@ struct Edit {
 struct ReviewSpan {
   std::uint32_t byte_begin, byte_end;
   std::uint32_t cp_begin, cp_end;
-  std::string spun;           // as written
-  std::string original;       // the likely original, cased to fit; empty: none known
-  double confidence = 0;      // probability the span is spun
-  bool applied = false;       // one of DocumentResult::edits
-  std::string rule;           // the edit's rule when applied, else "UNSPIN_REVIEW"
-  std::string reason;         // "candidate", "unusual", "listed", "edit"
+  std::string spun;       // as written
+  std::string original;   // the likely original, cased to fit; empty: none known
+  double confidence = 0;  // probability the span is spun
+  bool applied = false;   // one of DocumentResult::edits
+  std::string rule;       // the edit's rule when applied, else "UNSPIN_REVIEW"
+  std::string reason;     // "candidate", "unusual", "listed", "edit"
 };
-
 
 enum class Verdict { kClean, kSpun, kTooShort, kNotEnglish };
 // "clean", "spun", "too short", "not English" (docs/SCHEMA.md).
@@ -177,9 +176,9 @@ std::string_view verdict_name(Verdict verdict);
 
 // One piece of evidence behind the document score (docs/SCHEMA.md §4).
 struct Reason {
-  std::string kind;     // "table_entry", "span", "rate", "too_short", "not_english", "allowed"
+  std::string kind;  // "table_entry", "span", "rate", "too_short", "not_english", "allowed"
   std::string message;
-  double weight = 0;    // log10 Bayes factor it contributes
+  double weight = 0;  // log10 Bayes factor it contributes
   bool has_span = false;
   std::uint32_t byte_begin = 0, byte_end = 0, cp_begin = 0, cp_end = 0;
 };
@@ -196,30 +195,30 @@ struct ParagraphResult {
 };
 
 struct DocumentResult {
-  bool has_score = true;     // false for "too short" and "not English"
-  double score = 0;          // calibrated probability the document is spun
+  bool has_score = true;  // false for "too short" and "not English"
+  double score = 0;       // calibrated probability the document is spun
   Verdict verdict = Verdict::kClean;
-  double threshold = 0;      // the threshold the verdict used
+  double threshold = 0;           // the threshold the verdict used
   double log10_bayes_factor = 0;  // the spinner model's evidence, before calibration
-  double spin_rate = 0;      // estimated fraction of eligible words substituted
-  bool spun = false;         // verdict == kSpun
-  std::size_t tokens = 0;    // word tokens in the document
-  double english_share = 1;  // share of words the English LM knows
-  std::vector<Edit> edits;   // in input order, non-overlapping
-  std::string restored;      // input with the edits applied
-  std::vector<Reason> reasons;           // strongest first
+  double spin_rate = 0;           // estimated fraction of eligible words substituted
+  bool spun = false;              // verdict == kSpun
+  std::size_t tokens = 0;         // word tokens in the document
+  double english_share = 1;       // share of words the English LM knows
+  std::vector<Edit> edits;        // in input order, non-overlapping
+  std::string restored;           // input with the edits applied
+  std::vector<Reason> reasons;    // strongest first
   std::vector<ParagraphResult> paragraphs;
   // Review spans (SCHEMA §3b), in input order, non-overlapping, applied edits included.
   std::vector<ReviewSpan> review;
   // Listed tortured phrases found (edits with rule UNSPIN_LISTED, those
   // without a known correction included): evidence for the document score.
   std::size_t listed = 0;
-  double base_rate = kDefaultBaseRate;   // the prior the score assumes
+  double base_rate = kDefaultBaseRate;  // the prior the score assumes
   double review_threshold = 0.2;
   // The detector's log likelihood ratio of spun against clean (natural log):
   // score = sigmoid(log_lr + logit(base_rate)); windows add theirs.
   double log_lr = 0;
-  std::string stage = "decoder";         // "screen", "decoder" or "source" (docs/SCHEMA.md §2)
+  std::string stage = "decoder";  // "screen", "decoder" or "source" (docs/SCHEMA.md §2)
 };
 
 // One document of Restorer::run_many: its result, or the Error run() throws for it.

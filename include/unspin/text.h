@@ -27,10 +27,10 @@ struct Token {
   std::string_view text;     // view into the source
   std::uint32_t byte_begin;  // offsets into the source, [begin, end)
   std::uint32_t byte_end;
-  std::uint32_t cp_begin;    // the same span in Unicode code points
+  std::uint32_t cp_begin;  // the same span in Unicode code points
   std::uint32_t cp_end;
   TokenKind kind;
-  bool sentence_start;       // first token of a sentence
+  bool sentence_start;  // first token of a sentence
 };
 
 struct TokenizedText {

@@ -33,34 +33,34 @@ std::unique_ptr<archive::ArchiveStore> open_archive(const std::string& path, Arc
 
 struct TraceOptions {
   std::size_t max_input_bytes = 64u << 20;
-  std::size_t candidates = 12;       // documents re-ranked by alignment per query
-  std::size_t max_postings = 1000;   // features found in more documents are too common to vote
-  std::size_t max_gap_words = 8;     // longest substitution run (words, either side)
-  std::size_t max_sources = 3;       // sources reported per query
-  double min_score = 0.05;           // sources below this score are not reported
+  std::size_t candidates = 12;      // documents re-ranked by alignment per query
+  std::size_t max_postings = 1000;  // features found in more documents are too common to vote
+  std::size_t max_gap_words = 8;    // longest substitution run (words, either side)
+  std::size_t max_sources = 3;      // sources reported per query
+  double min_score = 0.05;          // sources below this score are not reported
   // Score at or above which a source counts as found (restore by alignment,
   // `source` in check/restore JSON). See docs/TRACE.md for how it was set.
   double source_threshold = 0.5;
 };
 
 struct TracedSubstitution {
-  std::uint32_t offset = 0, length = 0;            // span of the spun text, code points
-  std::uint32_t byte_offset = 0, byte_length = 0;  // the same span in bytes
-  std::string spun;                                // the spun text of the span
-  std::string original;                            // the source text it replaced
+  std::uint32_t offset = 0, length = 0;                // span of the spun text, code points
+  std::uint32_t byte_offset = 0, byte_length = 0;      // the same span in bytes
+  std::string spun;                                    // the spun text of the span
+  std::string original;                                // the source text it replaced
   std::uint32_t source_offset = 0, source_length = 0;  // span in the source, code points
 };
 
 struct TracedSource {
   std::string id;
-  double score = 0;        // 0..1: calibrated probability this is the source
-  double aligned = 0;      // share of the spun text's words aligned to the source
+  double score = 0;               // 0..1: calibrated probability this is the source
+  double aligned = 0;             // share of the spun text's words aligned to the source
   std::size_t matched_words = 0;  // spun words identical to their aligned source word
   // The rest of the evidence behind `score` (docs/TRACE.md), each 0..1:
-  double balanced = 0;  // share of spun words matched or in a word-for-word substitution
-  double anchors = 0;   // share of the spun text's names and numbers matched (0.5 when none)
-  double content = 0;   // share of the spun text's content words matched
-  double weakest_quarter = 0;  // `aligned` of the least aligned quarter of the spun text
+  double balanced = 0;                            // share of spun words matched or in a word-for-word substitution
+  double anchors = 0;                             // share of the spun text's names and numbers matched (0.5 when none)
+  double content = 0;                             // share of the spun text's content words matched
+  double weakest_quarter = 0;                     // `aligned` of the least aligned quarter of the spun text
   std::vector<TracedSubstitution> substitutions;  // in input order
 };
 
@@ -73,8 +73,8 @@ struct TraceResult {
 
 // One (original, spun) pair the spinner made, with how often it was seen.
 struct TracedPair {
-  std::string original, spun;  // lowercase
-  std::size_t count = 0;       // times substituted in the traced texts
+  std::string original, spun;     // lowercase
+  std::size_t count = 0;          // times substituted in the traced texts
   std::size_t original_seen = 0;  // times the original occurred in the aligned source text
 };
 

@@ -52,8 +52,7 @@ void raise_error(const Error& e, std::optional<std::size_t> index = std::nullopt
     PyErr_SetString(PyExc_RuntimeError, message.c_str());
     return;
   }
-  py::object exc = (*g_error_class)(message, std::string(report::error_code_name(e.code())),
-                                    static_cast<int>(e.code()),
+  py::object exc = (*g_error_class)(message, std::string(report::error_code_name(e.code())), static_cast<int>(e.code()),
                                     index ? py::object(py::int_(*index)) : py::object(py::none()));
   PyErr_SetObject(g_error_class->ptr(), exc.ptr());
 }
@@ -82,8 +81,12 @@ std::string text_bytes(const py::handle& obj) {
 json source_json(const TracedSource& s) {  // as `unspin trace --json`
   json subs = json::array();
   for (const TracedSubstitution& t : s.substitutions) {
-    subs.push_back({{"offset", t.offset}, {"length", t.length}, {"spun", t.spun}, {"original", t.original},
-                    {"source_offset", t.source_offset}, {"source_length", t.source_length}});
+    subs.push_back({{"offset", t.offset},
+                    {"length", t.length},
+                    {"spun", t.spun},
+                    {"original", t.original},
+                    {"source_offset", t.source_offset},
+                    {"source_length", t.source_length}});
   }
   return {{"id", s.id}, {"score", s.score}, {"aligned", s.aligned}, {"substitutions", std::move(subs)}};
 }
@@ -103,8 +106,8 @@ class PyEngine {
   PyEngine(std::optional<std::filesystem::path> models, std::vector<std::filesystem::path> lexicons,
            std::optional<std::filesystem::path> archive, std::optional<double> threshold, double min_confidence,
            std::size_t max_input_bytes, double base_rate, bool papers)
-      : engine_(engine_options(models, lexicons, archive, threshold, min_confidence, max_input_bytes, base_rate,
-                               papers, &warnings_)) {
+      : engine_(engine_options(models, lexicons, archive, threshold, min_confidence, max_input_bytes, base_rate, papers,
+                               &warnings_)) {
     engine_.load();  // bad models or a missing or foreign archive are reported now
   }
 
@@ -232,13 +235,13 @@ class PyEngine {
   // CLI. Returns (answer, status) per line: status is the verdict name
   // ("spun", "clean", "too short", "not English") or "error".
   std::vector<std::pair<std::string, std::string>> answer_jsonl(const py::iterable& lines,
-                                                                std::vector<std::size_t> line_numbers,
-                                                                bool restore, bool same_source) {
+                                                                std::vector<std::size_t> line_numbers, bool restore,
+                                                                bool same_source) {
     std::vector<std::string> inputs;
     for (const py::handle& l : lines) inputs.push_back(text_bytes(l));
     if (line_numbers.size() != inputs.size()) {
-      throw Error(ErrorCode::kUsage, "answer_jsonl: " + std::to_string(line_numbers.size()) +
-                                         " line numbers for " + std::to_string(inputs.size()) + " lines");
+      throw Error(ErrorCode::kUsage, "answer_jsonl: " + std::to_string(line_numbers.size()) + " line numbers for " +
+                                         std::to_string(inputs.size()) + " lines");
     }
     std::vector<std::pair<std::string, std::string>> out(inputs.size());
     py::gil_scoped_release release;
@@ -402,5 +405,6 @@ PYBIND11_MODULE(_unspin, m) {
       .def("learn_counts", &PyEngine::learn_counts, py::arg("texts"), py::arg("keys") = std::vector<std::string>{})
       .def("learned_table", &PyEngine::learned_table, py::arg("counts"), py::arg("site") = "",
            py::arg("min_prior") = 0.5);
-  m.def("site_of_url", [](const std::string& url) { return unspin::site_of_url(url); }, py::arg("url"));
+  m.def(
+      "site_of_url", [](const std::string& url) { return unspin::site_of_url(url); }, py::arg("url"));
 }

@@ -42,9 +42,8 @@ void Database::fail(std::string_view what) const {
   // Disk full, permissions, locking and read errors are I/O; a file that is
   // not a database or is damaged is a bad data file.
   const int primary = rc & 0xff;
-  if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
-      primary == SQLITE_READONLY || primary == SQLITE_BUSY || primary == SQLITE_LOCKED ||
-      primary == SQLITE_PERM) {
+  if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY ||
+      primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_PERM) {
     mapped = ErrorCode::kIo;
   } else if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
     mapped = ErrorCode::kBadModel;
@@ -75,8 +74,7 @@ std::string Database::query_text(std::string_view sql) {
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
 
 Statement::Statement(Database& db, std::string_view sql) : db_(db), sql_(sql) {
-  if (sqlite3_prepare_v2(db.handle(), sql_.data(), static_cast<int>(sql_.size()), &stmt_, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(db.handle(), sql_.data(), static_cast<int>(sql_.size()), &stmt_, nullptr) != SQLITE_OK) {
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
     db_.fail("preparing \"" + sql_.substr(0, 60) + "\"");
@@ -91,8 +89,7 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8) !=
-      SQLITE_OK) {
+  if (sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK) {
     db_.fail("bind");
   }
   return *this;
@@ -135,8 +132,7 @@ std::string_view Statement::column_text(int column) const {
 std::string_view Statement::column_blob(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);
   const int size = sqlite3_column_bytes(stmt_, column);
-  return data ? std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size))
-              : std::string_view();
+  return data ? std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size)) : std::string_view();
 }
 
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }

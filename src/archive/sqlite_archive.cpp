@@ -22,8 +22,8 @@ std::string pack_features(const std::vector<Feature>& features) {
 
 std::vector<Feature> unpack_features(std::string_view blob) {
   if (blob.size() % 8 != 0) {
-    throw Error(ErrorCode::kBadModel, "archive: a document's feature list is damaged (" +
-                                          std::to_string(blob.size()) + " bytes); run `unspin archive verify`");
+    throw Error(ErrorCode::kBadModel, "archive: a document's feature list is damaged (" + std::to_string(blob.size()) +
+                                          " bytes); run `unspin archive verify`");
   }
   std::vector<Feature> out(blob.size() / 8);
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -67,21 +67,23 @@ Database::Mode mode_of(SqliteArchive::Access access) {
 struct SqliteArchive::Impl {
   Database db;
   // Prepared once: the hot paths of ingest and query.
-  std::unique_ptr<Statement> find_by_id, insert_document, delete_document, insert_posting,
-      delete_posting, select_postings, select_document;
+  std::unique_ptr<Statement> find_by_id, insert_document, delete_document, insert_posting, delete_posting,
+      select_postings, select_document;
 
   Impl(const std::string& path, Access access) : db(path, mode_of(access)) {
     check_or_create(access);
     // A writer keeps more of the index in memory: batch inserts touch pages
     // all over it (the readers' default 64 MiB is plenty for queries).
     db.exec(std::string("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=") +
-            (access == Access::kRead ? "-65536" : std::getenv("UNSPIN_ARCHIVE_CACHE_KIB") ? std::string("-") + std::getenv("UNSPIN_ARCHIVE_CACHE_KIB") : "-262144"));
+            (access == Access::kRead                   ? "-65536"
+             : std::getenv("UNSPIN_ARCHIVE_CACHE_KIB") ? std::string("-") + std::getenv("UNSPIN_ARCHIVE_CACHE_KIB")
+                                                       : "-262144"));
     find_by_id = std::make_unique<Statement>(db, "SELECT key, features FROM documents WHERE id = ?1");
     select_postings = std::make_unique<Statement>(db, "SELECT doc FROM postings WHERE feature = ?1 LIMIT ?2");
     select_document = std::make_unique<Statement>(db, "SELECT key, id, text FROM documents WHERE key = ?1");
     if (access != Access::kRead) {
-      insert_document = std::make_unique<Statement>(
-          db, "INSERT INTO documents(id, text, words, features) VALUES (?1, ?2, ?3, ?4)");
+      insert_document =
+          std::make_unique<Statement>(db, "INSERT INTO documents(id, text, words, features) VALUES (?1, ?2, ?3, ?4)");
       delete_document = std::make_unique<Statement>(db, "DELETE FROM documents WHERE key = ?1");
       insert_posting = std::make_unique<Statement>(db, "INSERT OR IGNORE INTO postings(feature, doc) VALUES (?1, ?2)");
       delete_posting = std::make_unique<Statement>(db, "DELETE FROM postings WHERE feature = ?1 AND doc = ?2");
@@ -99,7 +101,8 @@ struct SqliteArchive::Impl {
     const std::int64_t tables = db.query_int("SELECT count(*) FROM sqlite_schema");
     if (app_id == 0 && version == 0 && tables == 0) {
       if (access == Access::kRead) {
-        throw Error(ErrorCode::kBadModel, "archive " + db.path() + " is empty; add documents with `unspin archive add`");
+        throw Error(ErrorCode::kBadModel,
+                    "archive " + db.path() + " is empty; add documents with `unspin archive add`");
       }
       // WAL must be chosen outside a transaction; it persists in the file.
       db.exec("PRAGMA journal_mode=WAL");
@@ -143,8 +146,7 @@ struct SqliteArchive::Impl {
   }
 };
 
-SqliteArchive::SqliteArchive(const std::string& path, Access access)
-    : impl_(std::make_unique<Impl>(path, access)) {}
+SqliteArchive::SqliteArchive(const std::string& path, Access access) : impl_(std::make_unique<Impl>(path, access)) {}
 
 SqliteArchive::~SqliteArchive() = default;
 
@@ -165,14 +167,18 @@ std::vector<bool> SqliteArchive::add(const std::vector<NewDocument>& documents) 
     replaced.push_back(existing.has_value());
     const std::string blob = pack_features(doc.features);
     Statement& ins = *impl_->insert_document;
-    ins.bind(1, doc.id).bind(2, doc.text).bind(3, static_cast<std::int64_t>(doc.words)).bind_blob(4, blob.data(), blob.size());
+    ins.bind(1, doc.id)
+        .bind(2, doc.text)
+        .bind(3, static_cast<std::int64_t>(doc.words))
+        .bind_blob(4, blob.data(), blob.size());
     ins.run();
     const DocKey key = sqlite3_last_insert_rowid(impl_->db.handle());
     for (Feature f : doc.features) new_postings.emplace_back(f, key);
   }
   // Inserting in index order touches each B-tree page once per batch.
-  std::sort(new_postings.begin(), new_postings.end(),
-            [](const auto& a, const auto& b) { return as_sql(a.first) != as_sql(b.first) ? as_sql(a.first) < as_sql(b.first) : a.second < b.second; });
+  std::sort(new_postings.begin(), new_postings.end(), [](const auto& a, const auto& b) {
+    return as_sql(a.first) != as_sql(b.first) ? as_sql(a.first) < as_sql(b.first) : a.second < b.second;
+  });
   for (const auto& [feature, key] : new_postings) {
     impl_->insert_posting->bind(1, as_sql(feature)).bind(2, key);
     impl_->insert_posting->run();
@@ -222,8 +228,9 @@ std::int64_t SqliteArchive::document_count() { return impl_->db.query_int("SELEC
 
 ArchiveStats SqliteArchive::stats() {
   ArchiveStats s;
-  Statement st(impl_->db, "SELECT count(*), coalesce(sum(words), 0), coalesce(sum(length(CAST(text AS BLOB))), 0), "
-                          "coalesce(sum(length(features)) / 8, 0) FROM documents");
+  Statement st(impl_->db,
+               "SELECT count(*), coalesce(sum(words), 0), coalesce(sum(length(CAST(text AS BLOB))), 0), "
+               "coalesce(sum(length(features)) / 8, 0) FROM documents");
   if (st.step()) {
     s.documents = st.column_int(0);
     s.words = st.column_int(1);

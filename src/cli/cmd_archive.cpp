@@ -107,9 +107,9 @@ void run_stats(const std::string& path, bool as_json) {
   const archive::ArchiveStats s = store->stats();
   const double per_doc = s.documents ? static_cast<double>(s.file_bytes) / static_cast<double>(s.documents) : 0.0;
   if (as_json) {
-    nlohmann::json j = {{"documents", s.documents},   {"words", s.words},
-                        {"text_bytes", s.text_bytes}, {"postings", s.postings},
-                        {"file_bytes", s.file_bytes}, {"bytes_per_document", per_doc},
+    nlohmann::json j = {{"documents", s.documents},           {"words", s.words},
+                        {"text_bytes", s.text_bytes},         {"postings", s.postings},
+                        {"file_bytes", s.file_bytes},         {"bytes_per_document", per_doc},
                         {"schema_version", s.schema_version}, {"index_parameters", s.index_parameters}};
     std::cout << j.dump(2) << "\n";
     return;
@@ -132,7 +132,8 @@ int run_verify(const std::string& path) {
     return 0;
   }
   for (const std::string& p : report.problems) std::fprintf(stderr, "unspin: %s: %s\n", path.c_str(), p.c_str());
-  std::fprintf(stderr, "unspin: %s is damaged; rebuild it from the originals with `unspin archive add`\n", path.c_str());
+  std::fprintf(stderr, "unspin: %s is damaged; rebuild it from the originals with `unspin archive add`\n",
+               path.c_str());
   return static_cast<int>(ErrorCode::kBadModel);
 }
 
@@ -154,7 +155,8 @@ int run_remove(const std::string& path, const std::vector<std::string>& ids) {
 }  // namespace
 
 void add_archive_commands(CLI::App& app) {
-  CLI::App* arch = app.add_subcommand("archive", "Build and inspect the archive of originals that trace searches (add, stats, verify, get, remove)");
+  CLI::App* arch = app.add_subcommand(
+      "archive", "Build and inspect the archive of originals that trace searches (add, stats, verify, get, remove)");
   arch->require_subcommand(1);
 
   static AddOptions add_options;
@@ -184,8 +186,8 @@ void add_archive_commands(CLI::App& app) {
   stats->callback([] { run_stats(stats_archive, stats_json); });
 
   static std::string verify_archive;
-  CLI::App* verify = arch->add_subcommand(
-      "verify", "Check the file (SQLite integrity_check) and the index against the documents");
+  CLI::App* verify =
+      arch->add_subcommand("verify", "Check the file (SQLite integrity_check) and the index against the documents");
   verify->add_option("--archive", verify_archive, "The archive file")->required();
   verify->callback([] {
     const int status = run_verify(verify_archive);

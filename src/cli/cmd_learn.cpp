@@ -43,7 +43,8 @@ void write_learned_table(const std::string& path, const std::string& text) {
 std::string site_file_name(const std::string& site) {
   std::string name;
   for (char c : site) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
     name += ok ? c : '_';
   }
   if (name.empty() || name[0] == '.') name.insert(0, "_");
@@ -312,13 +313,14 @@ int run_learn(const LearnOptions& o) {
 
 void add_learn_command(CLI::App& app) {
   static LearnOptions o;
-  CLI::App* cmd = app.add_subcommand(
-      "learn", "Learn a site's spinner table from its pages (a learned table that --lexicon reads)");
+  CLI::App* cmd =
+      app.add_subcommand("learn", "Learn a site's spinner table from its pages (a learned table that --lexicon reads)");
   cmd->add_option("files", o.files,
                   "Pages of one site (files; - reads standard input); with --jsonl, JSON-lines streams of many "
                   "sites; with --from-counts, count files");
-  cmd->add_option("-o,--output", o.out,
-                  "Write the table here (default: standard output); with --jsonl, a folder: one DIR/<site>.tsv per site");
+  cmd->add_option(
+      "-o,--output", o.out,
+      "Write the table here (default: standard output); with --jsonl, a folder: one DIR/<site>.tsv per site");
   cmd->add_option("--models", o.models_dir, "Folder with en-us.ulm and default.ulex");
   cmd->add_option("--lexicon", o.user_lexicons, "Extra lexicon (as for restore); repeat for several")
       ->allow_extra_args(false)

@@ -63,8 +63,7 @@ LexiconStack load_stack(const StackOptions& o) {
 }
 
 std::string sources_text(std::uint16_t bits) {
-  static const char* kNames[] = {"wordnet", "wn-relation", "mythes", "paraphrase",
-                                 "inflected", "user", "two-hop"};
+  static const char* kNames[] = {"wordnet", "wn-relation", "mythes", "paraphrase", "inflected", "user", "two-hop"};
   std::string out;
   for (int b = 0; b < 7; ++b) {
     if (bits & (1u << b)) out += (out.empty() ? "" : "+") + std::string(kNames[b]);
@@ -100,9 +99,8 @@ void add_build(CLI::App& lex) {
                  "unspin: lexicon %s: %zu keys, %zu bytes in %.1f s (wordnet %zu synsets -> %zu edges; "
                  "mythes %zu entries -> %zu edges; tables %zu lines -> %zu edges; two-hop %zu; "
                  "filtered %zu; %zu surface pairs before capping)\n",
-                 o->out.c_str(), r.keys, bytes.size(), r.seconds, r.wordnet_synsets, r.wordnet_edges,
-                 r.mythes_entries, r.mythes_edges, r.table_lines, r.table_edges, r.two_hop_edges,
-                 r.filtered, r.surface_pairs);
+                 o->out.c_str(), r.keys, bytes.size(), r.seconds, r.wordnet_synsets, r.wordnet_edges, r.mythes_entries,
+                 r.mythes_edges, r.table_lines, r.table_edges, r.two_hop_edges, r.filtered, r.surface_pairs);
   });
 }
 
@@ -119,8 +117,8 @@ void add_import(CLI::App& lex) {
     const std::string text = read_input(o->in, std::size_t{1} << 30);
     const std::string bytes = lexicon::compile_user_lexicon(text, o->in, &report);
     lexicon::save_ulex(bytes, o->out);
-    std::fprintf(stderr, "unspin: %s: %zu pairs kept, %zu lines skipped -> %s\n", o->in.c_str(),
-                 report.pairs, report.skipped, o->out.c_str());
+    std::fprintf(stderr, "unspin: %s: %zu pairs kept, %zu lines skipped -> %s\n", o->in.c_str(), report.pairs,
+                 report.skipped, o->out.c_str());
     for (std::size_t i = 0; i < report.warnings.size() && i < 20; ++i) {
       std::cerr << "  " << report.warnings[i] << "\n";
     }
@@ -138,9 +136,8 @@ void add_verify(CLI::App& lex) {
     auto lex = lexicon::UlexLexicon::from_file(file, "rebuild it (./setup.sh or unspin lexicon build)");
     const std::string problem = lexicon::verify_ulex(*lex);
     if (!problem.empty()) throw Error(ErrorCode::kBadModel, file + ": " + problem + "; rebuild it");
-    std::printf("%s: OK (%" PRIu64 " keys, %" PRIu64 " candidates, checksum %016" PRIx64 ")\n",
-                file.c_str(), lex->header().key_count, lex->header().entry_count,
-                lex->header().body_checksum);
+    std::printf("%s: OK (%" PRIu64 " keys, %" PRIu64 " candidates, checksum %016" PRIx64 ")\n", file.c_str(),
+                lex->header().key_count, lex->header().entry_count, lex->header().body_checksum);
   });
 }
 
@@ -173,8 +170,8 @@ void add_lookup(CLI::App& lex) {
       std::cout << phrase << ": " << cands.size() << " candidates"
                 << (stack.has_longer(phrase) ? " (longer keys exist)" : "") << "\n";
       for (const Candidate& c : cands) {
-        std::printf("  %-28.*s %.3f  %s\n", static_cast<int>(c.original.size()), c.original.data(),
-                    c.prior, sources_text(c.sources).c_str());
+        std::printf("  %-28.*s %.3f  %s\n", static_cast<int>(c.original.size()), c.original.data(), c.prior,
+                    sources_text(c.sources).c_str());
       }
     }
   });
@@ -199,8 +196,8 @@ void add_stats(CLI::App& lex) {
                 h.key_count ? static_cast<double>(h.entry_count) / static_cast<double>(h.key_count) : 0.0);
     std::printf("string pool     %" PRIu64 " bytes\n", h.strings_size);
     std::printf("max key words   %u\n", h.max_key_words);
-    std::printf("build params    max-candidates %u, two-hop-fanout %u, input hash %016" PRIx64 "\n",
-                h.max_candidates, h.two_hop_fanout, h.input_hash);
+    std::printf("build params    max-candidates %u, two-hop-fanout %u, input hash %016" PRIx64 "\n", h.max_candidates,
+                h.two_hop_fanout, h.input_hash);
     for (int b = 0; b < 7; ++b) {
       std::printf("  %-14s %" PRIu64 "\n", sources_text(static_cast<std::uint16_t>(1u << b)).c_str(),
                   h.entries_by_source[b]);
@@ -234,8 +231,8 @@ void add_coverage(CLI::App& lex) {
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = lex.add_subcommand(
-      "coverage", "Fraction of original<TAB>spun pairs whose original is a candidate of the spun form");
+  auto* cmd = lex.add_subcommand("coverage",
+                                 "Fraction of original<TAB>spun pairs whose original is a candidate of the spun form");
   cmd->add_option("pairs", o->pairs, "TSV of original<TAB>spun pairs (- for stdin)")->required();
   add_stack_options(cmd, o->stack);
   cmd->add_option("--show-missed", o->show_missed, "Print up to N pairs that are not covered");
@@ -246,12 +243,11 @@ void add_coverage(CLI::App& lex) {
     const lexicon::CoverageResult r = lexicon::coverage(stack, text);
     if (r.pairs == 0) throw Error(ErrorCode::kBadData, o->pairs + ": no original<TAB>spun pairs");
     if (o->json) {
-      std::cout << json{{"pairs", r.pairs}, {"covered", r.covered}, {"coverage", r.fraction()},
-                        {"skipped", r.skipped}}.dump()
-                << "\n";
+      std::cout
+          << json{{"pairs", r.pairs}, {"covered", r.covered}, {"coverage", r.fraction()}, {"skipped", r.skipped}}.dump()
+          << "\n";
     } else {
-      std::printf("coverage %.4f (%zu of %zu pairs; %zu lines skipped)\n", r.fraction(), r.covered,
-                  r.pairs, r.skipped);
+      std::printf("coverage %.4f (%zu of %zu pairs; %zu lines skipped)\n", r.fraction(), r.covered, r.pairs, r.skipped);
     }
     for (int i = 0; i < o->show_missed && i < static_cast<int>(r.missed.size()); ++i) {
       std::cout << "  missed: " << r.missed[static_cast<std::size_t>(i)] << "\n";
@@ -275,8 +271,8 @@ void add_candidates(CLI::App& lex) {
     const lexicon::CandidateStats s = lexicon::candidates_per_token(stack, all);
     if (s.tokens == 0) throw Error(ErrorCode::kEmptyInput, "no words (or invalid UTF-8) in the input");
     std::printf("tokens %zu, with candidates %zu (%.1f%%); candidates/token mean %.2f median %.0f p95 %.0f max %zu\n",
-                s.tokens, s.with_any, 100.0 * static_cast<double>(s.with_any) / static_cast<double>(s.tokens),
-                s.mean, s.median, s.p95, s.max);
+                s.tokens, s.with_any, 100.0 * static_cast<double>(s.with_any) / static_cast<double>(s.tokens), s.mean,
+                s.median, s.p95, s.max);
   });
 }
 

@@ -34,9 +34,10 @@ void run_stats() {
   for (const auto& [status, n] : by_status) std::printf("status %s\t%zu\n", status.c_str(), n);
   std::printf("correct term unknown\t%zu\nmatched patterns\t%zu\n", unknown, listed::builtin_matcher().patterns());
   const listed::UnlistedModel model = listed::UnlistedModel::learn(list);
-  std::printf("unlisted: pairs aligned\t%zu\nunlisted: word substitutions seen\t%zu\nunlisted: distinct written words\t%zu\n"
-              "unlisted: correct-term bigrams\t%zu\n",
-              model.pairs_aligned, model.substitutions_seen, model.substitutions.size(), model.bigrams.size());
+  std::printf(
+      "unlisted: pairs aligned\t%zu\nunlisted: word substitutions seen\t%zu\nunlisted: distinct written words\t%zu\n"
+      "unlisted: correct-term bigrams\t%zu\n",
+      model.pairs_aligned, model.substitutions_seen, model.substitutions.size(), model.bigrams.size());
 }
 
 void run_scan(const std::vector<std::string>& files) {
@@ -46,8 +47,10 @@ void run_scan(const std::vector<std::string>& files) {
     std::size_t line = 1, col = 1, at = 0;
     for (const listed::Hit& h : m.find(text)) {
       for (; at < h.byte_begin; ++at) {
-        if (text[at] == '\n') line += 1, col = 1;
-        else if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) ++col;
+        if (text[at] == '\n')
+          line += 1, col = 1;
+        else if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80)
+          ++col;
       }
       std::printf("%s\t%zu:%zu\t%s\t%.*s\t%s\t%u\n", f.c_str(), line, col,
                   text.substr(h.byte_begin, h.byte_end - h.byte_begin).c_str(), static_cast<int>(h.phrase.size()),
@@ -64,7 +67,8 @@ void add_listed_commands(CLI::App& app) {
   CLI::App* stats = listed->add_subcommand("stats", "Provenance of the list and how its pairs were cleaned");
   stats->callback([] { run_stats(); });
   static std::vector<std::string> files;
-  CLI::App* scan = listed->add_subcommand("scan", "Listed hits of texts as TSV: file, line:col, written, phrase, correction, papers");
+  CLI::App* scan = listed->add_subcommand(
+      "scan", "Listed hits of texts as TSV: file, line:col, written, phrase, correction, papers");
   scan->add_option("files", files, "Text files ('-' or none: standard input)");
   scan->callback([] { run_scan(files); });
 }

@@ -74,8 +74,9 @@ void add_import_arpa(CLI::App& lm) {
   auto max_line = std::make_shared<std::string>("1M");
   cmd->add_option("IN", *in, "ARPA file, plain or gzip")->required();
   cmd->add_option("-o,--output", *out, "Output .ulm file")->required();
-  auto* unk_opt = cmd->add_option("--unknown-log10", *unknown,
-                                  "Score of out-of-vocabulary words (default: the model's <unk>, else rarest word - 1)");
+  auto* unk_opt =
+      cmd->add_option("--unknown-log10", *unknown,
+                      "Score of out-of-vocabulary words (default: the model's <unk>, else rarest word - 1)");
   cmd->add_option("--max-line-bytes", *max_line, "Longest accepted line")->capture_default_str();
   cmd->callback([in, out, unknown, unk_opt, max_line] {
     lm::ArpaLimits limits;
@@ -133,16 +134,21 @@ void add_perplexity(CLI::App& lm) {
     lm::PerplexityReport total;
     for (const std::string& path : *texts) total.add(lm::evaluate(*model, read_sentences(path, model->folds_case())));
     if (*json) {
-      nlohmann::json j = {{"model", *model_path}, {"sentences", total.sentences}, {"words", total.words},
-                          {"oov", total.oov}, {"oov_rate", total.oov_rate()}, {"log10_prob", total.log10_sum},
+      nlohmann::json j = {{"model", *model_path},
+                          {"sentences", total.sentences},
+                          {"words", total.words},
+                          {"oov", total.oov},
+                          {"oov_rate", total.oov_rate()},
+                          {"log10_prob", total.log10_sum},
                           {"perplexity", total.perplexity()}};
       std::cout << j.dump() << "\n";
       return;
     }
-    std::printf("%llu sentences, %llu words, %llu OOV (%.2f%%)\nlog10 prob %.2f, perplexity %.2f (OOV excluded, </s> included)\n",
-                static_cast<unsigned long long>(total.sentences), static_cast<unsigned long long>(total.words),
-                static_cast<unsigned long long>(total.oov), 100.0 * total.oov_rate(), total.log10_sum,
-                total.perplexity());
+    std::printf(
+        "%llu sentences, %llu words, %llu OOV (%.2f%%)\nlog10 prob %.2f, perplexity %.2f (OOV excluded, </s> "
+        "included)\n",
+        static_cast<unsigned long long>(total.sentences), static_cast<unsigned long long>(total.words),
+        static_cast<unsigned long long>(total.oov), 100.0 * total.oov_rate(), total.log10_sum, total.perplexity());
   });
 }
 
@@ -168,8 +174,7 @@ void add_score(CLI::App& lm) {
   auto json = std::make_shared<bool>(false);
   cmd->add_option("MODEL", *model_path, ".ulm file")->required();
   auto lines = std::make_shared<std::string>();
-  auto* sentence_opt =
-      cmd->add_option("SENTENCE", *sentence, "Text to score (one sentence; use perplexity for files)");
+  auto* sentence_opt = cmd->add_option("SENTENCE", *sentence, "Text to score (one sentence; use perplexity for files)");
   auto* lines_opt = cmd->add_option("--lines", *lines,
                                     "Score each line of this file (- for stdin) as one sentence; prints "
                                     "words_log10<TAB>end_log10<TAB>line (end: the </s> term)");

@@ -33,18 +33,18 @@ struct CommonOptions {
   bool same_source = false;
   bool no_adapt = false;
   double min_confidence = 0.5;
-  double threshold = -1;          // < 0: the default, 0.5
+  double threshold = -1;  // < 0: the default, 0.5
   double base_rate = kDefaultBaseRate;
   double review_threshold = 0.2;
-  bool no_screen = false;         // restore: always decode
-  bool papers = false;            // unlisted tortured phrases in every document
-  std::string allow_file;         // words and phrases never flagged
+  bool no_screen = false;  // restore: always decode
+  bool papers = false;     // unlisted tortured phrases in every document
+  std::string allow_file;  // words and phrases never flagged
   std::string offsets = "codepoint";
   bool jsonl = false;
-  bool html = false;    // inputs are HTML: check their visible text
-  unsigned threads = 0;  // 0: every core
+  bool html = false;           // inputs are HTML: check their visible text
+  unsigned threads = 0;        // 0: every core
   bool verify_models = false;  // checksum the model bodies before use
-  std::string archive;  // trace: restore by alignment when a source is found
+  std::string archive;         // trace: restore by alignment when a source is found
 };
 
 void add_common_options(CLI::App* cmd, CommonOptions& o) {
@@ -80,18 +80,17 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "Share of spun documents the score assumes, between 0 and 1 exclusive (default 0.1: a crawl "
                   "where one document in ten is spun; 0.5 for a suspected copy)")
       ->check(CLI::Range(1e-6, 1 - 1e-6));
-  cmd->add_option("--review-threshold", o.review_threshold,
-                  "List suspicious spans at least this likely spun for review (default 0.2; edits need --min-confidence)")
+  cmd->add_option(
+         "--review-threshold", o.review_threshold,
+         "List suspicious spans at least this likely spun for review (default 0.2; edits need --min-confidence)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--no-screen", o.no_screen,
                 "Decode every document fully, even those the fast screen calls clean (restore always does)");
   cmd->add_flag("--papers", o.papers,
                 "Paper screening: look for unlisted tortured phrases in every document, also those the fast screen "
                 "calls clean (about 2-3x slower on clean text)");
-  cmd->add_option("--allow", o.allow_file,
-                  "File of words and phrases never flagged, one per line ('#' comments)");
-  cmd->add_option("--offsets", o.offsets,
-                  "Offset unit in JSON: codepoint (default) or utf16 (as LanguageTool)")
+  cmd->add_option("--allow", o.allow_file, "File of words and phrases never flagged, one per line ('#' comments)");
+  cmd->add_option("--offsets", o.offsets, "Offset unit in JSON: codepoint (default) or utf16 (as LanguageTool)")
       ->check(CLI::IsMember({"codepoint", "utf16"}));
   cmd->add_option("--archive", o.archive,
                   "Archive of originals (`unspin archive add`): when the text's source is found with high "
@@ -221,8 +220,10 @@ int run_files(const CommonOptions& o, const Engine& engine, unsigned threads, Re
         return a;
       },
       [&](FileAnswer& a) {
-        if (a.error) fail(a.name, *a.error);
-        else emit(a);
+        if (a.error)
+          fail(a.name, *a.error);
+        else
+          emit(a);
         progress.advance();
       });
   return status;
@@ -279,11 +280,11 @@ std::string human_report(const std::string& name, std::string_view text, const D
                                                           : "not English";
   if (r.has_score) {
     appendf(out, "%s%s%s: %s%s%s (score %.3f, threshold %.2f; estimated spin rate %.0f%%; %zu edit%s in %zu words)\n",
-                bold, display_name(name).c_str(), reset, r.spun ? red : green, verdict, reset, r.score,
-                r.threshold, 100.0 * r.spin_rate, r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
+            bold, display_name(name).c_str(), reset, r.spun ? red : green, verdict, reset, r.score, r.threshold,
+            100.0 * r.spin_rate, r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
   } else {
     appendf(out, "%s%s%s: %s (%zu edit%s in %zu words)\n", bold, display_name(name).c_str(), reset, verdict,
-                r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
+            r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
   }
   for (const Reason& reason : r.reasons) {
     if (reason.kind == "rate") continue;
@@ -308,8 +309,8 @@ std::string human_report(const std::string& name, std::string_view text, const D
               green, e.original.empty() ? "(term not known)" : e.original.c_str(), reset, papers.c_str());
       continue;
     }
-    appendf(out, "  %zu:%zu  %s%s%s -> %s%s%s  (confidence %.2f)\n", line, col, red,
-                e.spun.c_str(), reset, green, e.original.c_str(), reset, e.confidence);
+    appendf(out, "  %zu:%zu  %s%s%s -> %s%s%s  (confidence %.2f)\n", line, col, red, e.spun.c_str(), reset, green,
+            e.original.c_str(), reset, e.confidence);
   }
   // Review spans that are not edits, marked "?" (SCHEMA §3b).
   LineCounter review_lines(text);
@@ -318,7 +319,9 @@ std::string human_report(const std::string& name, std::string_view text, const D
     auto [line, col] = review_lines.at(s.byte_begin);
     appendf(out, "  %zu:%zu ? %s%s%s -> %s%s%s  (%s, confidence %.2f)\n", line, col, red, s.spun.c_str(), reset, green,
             s.original.empty() ? "(unusual wording)" : s.original.c_str(), reset,
-            s.reason == "unusual" ? "review: unusual wording" : s.reason == "listed" ? "listed" : "review",
+            s.reason == "unusual"  ? "review: unusual wording"
+            : s.reason == "listed" ? "listed"
+                                   : "review",
             s.confidence);
   }
   if (r.stage == "screen") appendf(out, "  %s(decided by the fast screen; --no-screen decodes fully)%s\n", dim, reset);
@@ -367,8 +370,10 @@ int run_check(const CommonOptions& o, bool as_json) {
       });
   if (as_json) {
     if (all.empty()) return status;  // every input failed: errors are on stderr only
-    if (all.size() == 1) std::cout << all[0].dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    else std::cout << all.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    if (all.size() == 1)
+      std::cout << all[0].dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    else
+      std::cout << all.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   }
   return status;
 }
@@ -426,13 +431,13 @@ int run_jsonl(const CommonOptions& o, bool restore) {
           [&](unsigned worker, Item& item) {
             Answer a{item.line_no, item.line.bytes, {}, std::nullopt};
             report::JsonlAnswer answer;
-            std::string restored;                            // check: the result's restored text
-            std::string paragraphs_json;                     // check: its "paragraphs", as JSON text
-            std::shared_ptr<const Provenance> provenance;    // check: set when a result was made
+            std::string restored;                          // check: the result's restored text
+            std::string paragraphs_json;                   // check: its "paragraphs", as JSON text
+            std::shared_ptr<const Provenance> provenance;  // check: set when a result was made
             if (item.line.too_long) {
-              const Error e(ErrorCode::kTooLarge,
-                            "the line is larger than the input limit of " + std::to_string(max_bytes) +
-                                " bytes; raise it with --max-input-bytes");
+              const Error e(ErrorCode::kTooLarge, "the line is larger than the input limit of " +
+                                                      std::to_string(max_bytes) +
+                                                      " bytes; raise it with --max-input-bytes");
               answer.out = {{"line", item.line_no}, {"error", report::error_json(e)}};
               answer.error = e;
             } else {
@@ -510,8 +515,7 @@ void refuse_same_source_jsonl(const CommonOptions& o) {
 
 void add_restore_check_commands(CLI::App& app) {
   static CommonOptions restore_options;
-  CLI::App* restore = app.add_subcommand(
-      "restore", "Print the text with spun wording restored to its likely original");
+  CLI::App* restore = app.add_subcommand("restore", "Print the text with spun wording restored to its likely original");
   add_common_options(restore, restore_options);
   restore->callback([] {
     restore_options.no_screen = true;  // a restoration always decodes
@@ -529,7 +533,8 @@ void add_restore_check_commands(CLI::App& app) {
                   "Print a JSON object (docs/SCHEMA.md: LanguageTool-shaped matches, reasons, paragraphs)");
   check->callback([] {
     if (as_json && check_options.jsonl) {
-      throw CLI::ValidationError("--json and --jsonl", "choose one: --jsonl already writes JSON, one line per input line");
+      throw CLI::ValidationError("--json and --jsonl",
+                                 "choose one: --jsonl already writes JSON, one line per input line");
     }
     refuse_same_source_jsonl(check_options);
     int status = check_options.jsonl ? run_jsonl(check_options, false) : run_check(check_options, as_json);

@@ -41,8 +41,7 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--models", models_dir,
                   "Folder with en-us.ulm and default.ulex (default: $UNSPIN_MODELS, else the folder ./setup.sh fills)");
-  cmd->add_option("--lexicon", user_lexicons,
-                  "Extra lexicon stacked on the default (as for check); repeat for several")
+  cmd->add_option("--lexicon", user_lexicons, "Extra lexicon stacked on the default (as for check); repeat for several")
       ->allow_extra_args(false)
       ->take_all();
   cmd->add_option("--archive", options.archive,
@@ -50,8 +49,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--threshold", options.restore.verdict_threshold,
                   "Default score at or above which a document is called spun (requests may override)")
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--base-rate", options.restore.base_rate,
-                  "Default share of spun documents the score assumes (default 0.1; requests may override with base_rate)")
+  cmd->add_option(
+         "--base-rate", options.restore.base_rate,
+         "Default share of spun documents the score assumes (default 0.1; requests may override with base_rate)")
       ->check(CLI::Range(1e-6, 1 - 1e-6));
   cmd->add_flag("--papers", options.restore.papers,
                 "Paper screening by default: unlisted tortured phrases in every document, also those the screen "

@@ -37,8 +37,12 @@ struct TraceCliOptions {
 json source_json(const TracedSource& s) {
   json subs = json::array();
   for (const TracedSubstitution& t : s.substitutions) {
-    subs.push_back({{"offset", t.offset}, {"length", t.length}, {"spun", t.spun}, {"original", t.original},
-                    {"source_offset", t.source_offset}, {"source_length", t.source_length}});
+    subs.push_back({{"offset", t.offset},
+                    {"length", t.length},
+                    {"spun", t.spun},
+                    {"original", t.original},
+                    {"source_offset", t.source_offset},
+                    {"source_length", t.source_length}});
   }
   return {{"id", s.id}, {"score", s.score}, {"aligned", s.aligned}, {"substitutions", std::move(subs)}};
 }

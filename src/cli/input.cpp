@@ -150,11 +150,16 @@ std::size_t parse_size(const std::string& text) {
   }
   std::string unit = text.substr(pos);
   unsigned shift = 0;
-  if (unit.empty() || unit == "B") shift = 0;
-  else if (unit == "K" || unit == "k" || unit == "KB") shift = 10;
-  else if (unit == "M" || unit == "MB") shift = 20;
-  else if (unit == "G" || unit == "GB") shift = 30;
-  else throw Error(ErrorCode::kUsage, "not a size: '" + text + "' (try 64M or 2G)");
+  if (unit.empty() || unit == "B")
+    shift = 0;
+  else if (unit == "K" || unit == "k" || unit == "KB")
+    shift = 10;
+  else if (unit == "M" || unit == "MB")
+    shift = 20;
+  else if (unit == "G" || unit == "GB")
+    shift = 30;
+  else
+    throw Error(ErrorCode::kUsage, "not a size: '" + text + "' (try 64M or 2G)");
   if (value > (~0ull >> shift)) throw Error(ErrorCode::kUsage, "size too large: " + text);
   return static_cast<std::size_t>(value << shift);
 }

@@ -27,7 +27,7 @@ class LineReader {
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
   struct Line {
-    std::string text;       // without the '\n'; empty when too_long
+    std::string text;  // without the '\n'; empty when too_long
     bool too_long = false;
     std::size_t bytes = 0;  // bytes of input it took, '\n' included
   };

@@ -26,13 +26,15 @@ Progress::~Progress() {
   if (enabled_ && done_ > 0) std::fputs("\r\033[K", stderr);
 }
 
-void Progress::format(char* out, std::size_t size, std::size_t done, std::size_t total_items,
-                      std::size_t bytes, std::size_t total_bytes, double seconds, const char* unit) {
+void Progress::format(char* out, std::size_t size, std::size_t done, std::size_t total_items, std::size_t bytes,
+                      std::size_t total_bytes, double seconds, const char* unit) {
   const double mbps = bytes / 1e6 / (seconds > 1e-3 ? seconds : 1e-3);
   // The fraction done: by bytes when the size is known, else by items.
   double fraction = -1;
-  if (total_bytes > 0) fraction = static_cast<double>(bytes) / total_bytes;
-  else if (total_items > 0) fraction = static_cast<double>(done) / total_items;
+  if (total_bytes > 0)
+    fraction = static_cast<double>(bytes) / total_bytes;
+  else if (total_items > 0)
+    fraction = static_cast<double>(done) / total_items;
   if (fraction > 1) fraction = 1;
   const int width = 24;
   char bar[width + 1];
@@ -45,13 +47,12 @@ void Progress::format(char* out, std::size_t size, std::size_t done, std::size_t
     std::snprintf(eta, sizeof eta, "  ETA %ld:%02ld:%02ld", left / 3600, left / 60 % 60, left % 60);
   }
   if (total_items > 0) {
-    std::snprintf(out, size, "[%s] %zu/%zu %s  %.1f MB  %.2f MB/s%s", bar, done, total_items, unit, bytes / 1e6,
-                  mbps, eta);
+    std::snprintf(out, size, "[%s] %zu/%zu %s  %.1f MB  %.2f MB/s%s", bar, done, total_items, unit, bytes / 1e6, mbps,
+                  eta);
   } else {
     char of_total[32] = "";
     if (total_bytes > 0) std::snprintf(of_total, sizeof of_total, " of %.1f", total_bytes / 1e6);
-    std::snprintf(out, size, "[%s] %zu %s  %.1f%s MB  %.2f MB/s%s", bar, done, unit, bytes / 1e6, of_total, mbps,
-                  eta);
+    std::snprintf(out, size, "[%s] %zu %s  %.1f%s MB  %.2f MB/s%s", bar, done, unit, bytes / 1e6, of_total, mbps, eta);
   }
 }
 

@@ -17,8 +17,8 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
   void advance(std::size_t bytes = 0);
   // The line drawn now (no escapes), for tests and logs.
-  static void format(char* out, std::size_t size, std::size_t done, std::size_t total_items,
-                     std::size_t bytes, std::size_t total_bytes, double seconds, const char* unit);
+  static void format(char* out, std::size_t size, std::size_t done, std::size_t total_items, std::size_t bytes,
+                     std::size_t total_bytes, double seconds, const char* unit);
 
  private:
   std::size_t total_, total_bytes_;

@@ -42,27 +42,74 @@ void expect_as_nlohmann(const std::string& text) {
 }
 
 TEST(JsonFastPath, CraftedLines) {
-  for (const std::string text : {
-           R"({"id": 1, "text": "plain"})", R"({"id":"a","text":"x","url":"https://e.example/p?q=1"})", "{}",
-           " { } ", "\t{\"a\":\"b\"}\r\n", R"({"a":-12,"b":0,"c":123456789012345678,"d":1234567890123456789})",
-           R"({"a":-0})", R"({"a":01})", R"({"a":1.5})", R"({"a":1e3})", R"({"a":-})", R"({"a":true,"b":false,"c":null})",
-           R"({"a":tru})", R"({"a":nul})", R"({"a":"\"\\\/\b\f\n\r\t"})", R"({"a":"\u0041\u00e9\u20ac\ud83d\ude00"})",
-           R"({"a":"\u0000"})", R"({"a":"\ud83d"})", R"({"a":"\ude00"})", R"({"a":"\ud83dx"})", R"({"a":"\u12"})",
-           R"({"a":"\x"})", "{\"a\":\"tab\there\"}", "{\"a\":\"caf\xC3\xA9\"}", "{\"a\":\"bad \xC3\"}",
-           "{\"a\":\"\xED\xA0\x80\"}", "{\"a\":\"\xF4\x90\x80\x80\"}", "{\"a\":\"\xC0\xAF\"}", "{\"a\":\"\xF0\x9F\x98\x80\"}",
-           R"({"a":"x","a":"y"})", R"({"a":[1]})", R"({"a":{"b":1}})", R"({"a":"x",})", R"({"a" "x"})", R"({"a":"x"} x)",
-           R"({"a":"x"}})", R"({"a":"unterminated)", R"({a:1})", "\xEF\xBB\xBF{\"a\":1}", "[1,2]", "\"s\"", "", "  ",
-           R"({"text":"\u00")", R"({"k\"ey":"v","k\\ey":"w"})", R"({"":""})"}) {
+  for (const std::string text : {R"({"id": 1, "text": "plain"})",
+                                 R"({"id":"a","text":"x","url":"https://e.example/p?q=1"})",
+                                 "{}",
+                                 " { } ",
+                                 "\t{\"a\":\"b\"}\r\n",
+                                 R"({"a":-12,"b":0,"c":123456789012345678,"d":1234567890123456789})",
+                                 R"({"a":-0})",
+                                 R"({"a":01})",
+                                 R"({"a":1.5})",
+                                 R"({"a":1e3})",
+                                 R"({"a":-})",
+                                 R"({"a":true,"b":false,"c":null})",
+                                 R"({"a":tru})",
+                                 R"({"a":nul})",
+                                 R"({"a":"\"\\\/\b\f\n\r\t"})",
+                                 R"({"a":"\u0041\u00e9\u20ac\ud83d\ude00"})",
+                                 R"({"a":"\u0000"})",
+                                 R"({"a":"\ud83d"})",
+                                 R"({"a":"\ude00"})",
+                                 R"({"a":"\ud83dx"})",
+                                 R"({"a":"\u12"})",
+                                 R"({"a":"\x"})",
+                                 "{\"a\":\"tab\there\"}",
+                                 "{\"a\":\"caf\xC3\xA9\"}",
+                                 "{\"a\":\"bad \xC3\"}",
+                                 "{\"a\":\"\xED\xA0\x80\"}",
+                                 "{\"a\":\"\xF4\x90\x80\x80\"}",
+                                 "{\"a\":\"\xC0\xAF\"}",
+                                 "{\"a\":\"\xF0\x9F\x98\x80\"}",
+                                 R"({"a":"x","a":"y"})",
+                                 R"({"a":[1]})",
+                                 R"({"a":{"b":1}})",
+                                 R"({"a":"x",})",
+                                 R"({"a" "x"})",
+                                 R"({"a":"x"} x)",
+                                 R"({"a":"x"}})",
+                                 R"({"a":"unterminated)",
+                                 R"({a:1})",
+                                 "\xEF\xBB\xBF{\"a\":1}",
+                                 "[1,2]",
+                                 "\"s\"",
+                                 "",
+                                 "  ",
+                                 R"({"text":"\u00")",
+                                 R"({"k\"ey":"v","k\\ey":"w"})",
+                                 R"({"":""})"}) {
     expect_as_nlohmann(text);
   }
 }
 
 TEST(JsonFastPath, RandomLinesFromJsonPieces) {
   std::mt19937 rng(17);
-  const std::vector<std::string> pieces = {
-      "{", "}", "\"", "\"id\"", "\"text\"", ":", ",", " ", "\"value\"", "1", "-2", "0", "07", "1.5", "true", "false",
-      "null", "\\\"", "\\\\", "\\n", "\\u00e9", "\\ud83d\\ude00", "\\ud83d", "\xC3\xA9", "\xC3", "\t", "\n", "[", "]",
-      "e5", "x", "\x01"};
+  const std::vector<std::string> pieces = {"{",         "}",
+                                           "\"",        "\"id\"",
+                                           "\"text\"",  ":",
+                                           ",",         " ",
+                                           "\"value\"", "1",
+                                           "-2",        "0",
+                                           "07",        "1.5",
+                                           "true",      "false",
+                                           "null",      "\\\"",
+                                           "\\\\",      "\\n",
+                                           "\\u00e9",   "\\ud83d\\ude00",
+                                           "\\ud83d",   "\xC3\xA9",
+                                           "\xC3",      "\t",
+                                           "\n",        "[",
+                                           "]",         "e5",
+                                           "x",         "\x01"};
   for (int trial = 0; trial < 20000; ++trial) {
     std::string text;
     if (trial % 2 == 0) {  // mostly well-formed: {"k": v, ...} with random pieces inside strings

@@ -14,9 +14,9 @@ TEST(JsonLimits, CountsNestingOutsideStrings) {
   EXPECT_EQ(json_nesting_depth("[1]"), 1u);
   EXPECT_EQ(json_nesting_depth(R"({"a":[1,{"b":[]}]})"), 4u);
   EXPECT_EQ(json_nesting_depth(R"({"a":"[[[[{{{{"})"), 1u);
-  EXPECT_EQ(json_nesting_depth(R"({"a":"\"[[[["})"), 1u);     // an escaped quote does not end the string
-  EXPECT_EQ(json_nesting_depth(R"({"a":"\\"}[[)"), 2u);       // an escaped backslash does
-  EXPECT_EQ(json_nesting_depth("]]]][[1]]"), 2u);             // stray closers never go below 0
+  EXPECT_EQ(json_nesting_depth(R"({"a":"\"[[[["})"), 1u);  // an escaped quote does not end the string
+  EXPECT_EQ(json_nesting_depth(R"({"a":"\\"}[[)"), 2u);    // an escaped backslash does
+  EXPECT_EQ(json_nesting_depth("]]]][[1]]"), 2u);          // stray closers never go below 0
   EXPECT_EQ(json_nesting_depth("\"unterminated [[[[", 3), 0u);
   EXPECT_EQ(json_nesting_depth(nested(100000), 512), 513u);  // stops past the limit
 }

@@ -121,9 +121,8 @@ void ordered_parallel(unsigned threads, std::size_t max_items, std::size_t max_w
         return;
       }
       const std::size_t w = weight(*item);
-      cv.wait(lock, [&] {
-        return stop || in_flight == 0 || (in_flight < max_items && in_flight_weight + w <= max_weight);
-      });
+      cv.wait(lock,
+              [&] { return stop || in_flight == 0 || (in_flight < max_items && in_flight_weight + w <= max_weight); });
       if (stop) return;
       queue.push_back({produced++, std::move(*item), w});
       ++in_flight;

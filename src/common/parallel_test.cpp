@@ -94,15 +94,16 @@ TEST(OrderedParallel, WeightBoundAdmitsAHeavyItemAlone) {
 TEST(OrderedParallel, WorkExceptionReachesTheCaller) {
   int next = 0;
   std::vector<int> seen;
-  EXPECT_THROW((ordered_parallel<int, int>(
-                   2, 4, 100, [&]() -> std::optional<int> { return next < 50 ? std::optional<int>(next++) : std::nullopt; },
-                   [](const int&) -> std::size_t { return 1; },
-                   [](unsigned, int& i) {
-                     if (i == 10) throw std::runtime_error("bad item");
-                     return i;
-                   },
-                   [&](int& i) { seen.push_back(i); })),
-               std::runtime_error);
+  EXPECT_THROW(
+      (ordered_parallel<int, int>(
+          2, 4, 100, [&]() -> std::optional<int> { return next < 50 ? std::optional<int>(next++) : std::nullopt; },
+          [](const int&) -> std::size_t { return 1; },
+          [](unsigned, int& i) {
+            if (i == 10) throw std::runtime_error("bad item");
+            return i;
+          },
+          [&](int& i) { seen.push_back(i); })),
+      std::runtime_error);
   ASSERT_EQ(seen.size(), 10u);  // items before the failing one, in order
   for (int i = 0; i < 10; ++i) EXPECT_EQ(seen[i], i);
 }

@@ -49,8 +49,8 @@ std::vector<Sentence> build_sentences(const TokenizedText& text, const LanguageM
     if (!item.suffix.empty() && written.ends_with("\xE2\x80\x99s")) item.suffix = "\xE2\x80\x99s";
     item.lm_id = lm.vocab_id(folded);
     const Casing casing = casing_of(tok.text);
-    const bool acronym_like = casing == Casing::kMixed ||
-                              (casing == Casing::kUpper && tok.text.size() <= 5 && tok.text.size() > 1);
+    const bool acronym_like =
+        casing == Casing::kMixed || (casing == Casing::kUpper && tok.text.size() <= 5 && tok.text.size() > 1);
     item.name_like = casing == Casing::kCapitalized && !sentence.words.empty();
     item.eligible = !acronym_like && !has_digit(tok.text);
     item.joins_next = false;

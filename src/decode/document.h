@@ -12,13 +12,13 @@
 namespace unspin::decode {
 
 struct WordItem {
-  std::uint32_t token;    // index into TokenizedText::tokens
-  std::string lower;      // case-folded text; for possessives, without the "'s"
-  std::string suffix;     // "'s" / "’s" split off a possessive, else empty
-  WordId lm_id;           // id of the full folded word (with its suffix)
-  bool eligible;          // may be (part of) a spun span
-  bool name_like;         // capitalised mid-sentence: eligible, but spun less often a priori
-  bool joins_next;        // the next word follows after whitespace only
+  std::uint32_t token;  // index into TokenizedText::tokens
+  std::string lower;    // case-folded text; for possessives, without the "'s"
+  std::string suffix;   // "'s" / "’s" split off a possessive, else empty
+  WordId lm_id;         // id of the full folded word (with its suffix)
+  bool eligible;        // may be (part of) a spun span
+  bool name_like;       // capitalised mid-sentence: eligible, but spun less often a priori
+  bool joins_next;      // the next word follows after whitespace only
 };
 
 struct Sentence {

@@ -32,7 +32,7 @@ TEST(Document, RunsWithoutSentenceEndsAreCutIntoBoundedWindows) {
   for (std::size_t s = 0; s < sentences.size(); ++s) {
     EXPECT_EQ(sentences[s].words.size(), s < 3 ? kMaxSentenceWords : 1000 - 3 * kMaxSentenceWords);
     for (const WordItem& w : sentences[s].words) EXPECT_EQ(w.token, next_token++);  // no word lost or repeated
-    EXPECT_FALSE(sentences[s].words.back().joins_next);  // nothing joins across a cut
+    EXPECT_FALSE(sentences[s].words.back().joins_next);                             // nothing joins across a cut
   }
 }
 
@@ -42,8 +42,8 @@ TEST(Document, AcronymsAndNumbersAreNotEligibleNamesAreMarked) {
   const std::vector<Sentence> sentences = build_sentences(text, lm);
   ASSERT_EQ(sentences.size(), 1u);
   const auto& words = sentences[0].words;
-  ASSERT_EQ(words.size(), 7u);  // 2024 is a number token, not a word item
-  EXPECT_TRUE(words[0].eligible);   // sentence start: capitalised but not a name
+  ASSERT_EQ(words.size(), 7u);     // 2024 is a number token, not a word item
+  EXPECT_TRUE(words[0].eligible);  // sentence start: capitalised but not a name
   EXPECT_TRUE(words[1].eligible);
   EXPECT_FALSE(words[2].eligible);  // NASA
   EXPECT_TRUE(words[5].eligible);   // Paris: spinners spin names word by word

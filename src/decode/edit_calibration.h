@@ -46,8 +46,11 @@ struct EditEvidence {
 class LexiconEditCalibration {
  public:
   LexiconEditCalibration(const SpinnerModelParams& params, bool site_table, std::size_t site_pages)
-      : curve_(params.edit_curve), scale_(params.edit_scale), bias_(params.edit_bias),
-        site_table_(site_table), site_pages_(site_pages) {}
+      : curve_(params.edit_curve),
+        scale_(params.edit_scale),
+        bias_(params.edit_bias),
+        site_table_(site_table),
+        site_pages_(site_pages) {}
   double off_site(double posterior) const;  // the edit curve alone
   double confidence(const EditEvidence& e) const;
 

@@ -68,8 +68,8 @@ LmState left_state(const Sentence& sentence, const LanguageModel& lm, std::uint3
   return state;
 }
 
-double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmState state,
-                        std::uint32_t end, const std::vector<WordId>& replacement, int right) {
+double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmState state, std::uint32_t end,
+                        const std::vector<WordId>& replacement, int right) {
   LmState next;
   double total = 0;
   for (WordId id : replacement) {
@@ -173,9 +173,8 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
                        options_.frequency_weight * (ids.empty() ? 0.0 : frequency / static_cast<double>(ids.size()));
     ranked.push_back({(candidates[i].sources & (kSourceUser | kSourceLearned)) != 0, key, i});
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    return a.user != b.user ? a.user : a.key > b.key;
-  });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const Ranked& a, const Ranked& b) { return a.user != b.user ? a.user : a.key > b.key; });
   std::vector<Candidate> sorted;
   sorted.reserve(candidates.size());
   for (const Ranked& r : ranked) sorted.push_back(std::move(candidates[r.index]));
@@ -200,8 +199,8 @@ SpanCandidates CandidateCache::compute(std::string_view key, std::string_view su
   return out;
 }
 
-Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
-                      const LanguageModel& lm, const LatticeOptions& options, CandidateCache* cache) {
+Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons, const LanguageModel& lm,
+                      const LatticeOptions& options, CandidateCache* cache) {
   const auto& words = sentence.words;
   Lattice lattice;
   lattice.arcs_from.resize(words.size());
@@ -258,7 +257,8 @@ Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
         // The best arcs by local gain, plus every user-table arc: an entry of
         // the spinner's table needs its occurrences where the LM disfavours
         // it too, as evidence against it.
-        std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.gain > b.gain; });
+        std::stable_sort(scored.begin(), scored.end(),
+                         [](const Scored& a, const Scored& b) { return a.gain > b.gain; });
         if (static_cast<int>(scored.size()) > options.max_arcs_per_span) {
           auto cut = std::stable_partition(scored.begin() + options.max_arcs_per_span, scored.end(),
                                            [](const Scored& a) { return a.user; });

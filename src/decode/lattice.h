@@ -25,8 +25,8 @@ struct Arc {
   std::vector<WordId> ids;           // LM ids of the original's words
   float prior = 0;                   // lexicon prior
   std::uint16_t sources = 0;
-  float local_gain = 0;              // log10 LM gain over keeping, in the written context
-  std::uint16_t alternatives = 0;    // how many candidates the lexicon proposed for the span
+  float local_gain = 0;            // log10 LM gain over keeping, in the written context
+  std::uint16_t alternatives = 0;  // how many candidates the lexicon proposed for the span
 };
 
 struct Lattice {
@@ -41,8 +41,8 @@ struct LatticeOptions {
   // same (2.3%), detection AUC 0.714 -> 0.707, table given 73.5% -> 74.3%.
   int max_candidates_per_span = 8;
   double frequency_weight = 0.5;
-  int max_arcs_per_span = 6;         // by local gain, after LM filtering
-  float min_local_gain = -1.0f;      // arcs worse than this in context are dropped
+  int max_arcs_per_span = 6;     // by local gain, after LM filtering
+  float min_local_gain = -1.0f;  // arcs worse than this in context are dropped
 };
 
 // One candidate original of a spun span, ready for LM scoring.
@@ -111,9 +111,8 @@ class CandidateCache {
 // cross a non-whitespace gap. `cache` (optional, bound to the same lexicons,
 // LM and options) shares candidate lists across the sentences of a document;
 // the lattice is the same with or without it.
-Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons,
-                      const LanguageModel& lm, const LatticeOptions& options,
-                      CandidateCache* cache = nullptr);
+Lattice build_lattice(const Sentence& sentence, const LexiconStack& lexicons, const LanguageModel& lm,
+                      const LatticeOptions& options, CandidateCache* cache = nullptr);
 
 // Scores word sequences that share a left LM state and a tail: totals[c] is
 // the log10 probability, from `left`, of heads[c]'s words then tail's, summed
@@ -137,8 +136,8 @@ class SequenceScorer {
 // log10 probability of `replacement` followed by the next `right` written
 // words (and </s> at the sentence end), from the written left context `left`
 // (see left_state): used to rank arcs before the joint search.
-double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmState left,
-                        std::uint32_t end, const std::vector<WordId>& replacement, int right);
+double local_score_from(const Sentence& sentence, const LanguageModel& lm, LmState left, std::uint32_t end,
+                        const std::vector<WordId>& replacement, int right);
 // The LM state after the (up to two) written words before `begin`.
 LmState left_state(const Sentence& sentence, const LanguageModel& lm, std::uint32_t begin);
 

@@ -63,8 +63,8 @@ TEST(Lattice, SequenceScorerEqualsOneQueryAtATime) {
 // gets its suffix re-attached (and its own LM ids), and the arcs are those
 // built without the cache.
 TEST(Lattice, CandidateCacheGivesTheSameArcsAcrossSentencesAndSuffixes) {
-  testing::FakeBigramLm lm({"the", "firm", "firm's", "company", "company's", "big", "large", "grew", "rose", "area",
-                            "big firm"});
+  testing::FakeBigramLm lm(
+      {"the", "firm", "firm's", "company", "company's", "big", "large", "grew", "rose", "area", "big firm"});
   lm.set("the", "company", -0.5f);
   lm.set("the", "company's", -0.7f);
   lm.set("company", "grew", -0.4f);

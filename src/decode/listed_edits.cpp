@@ -58,16 +58,16 @@ void add_edit_review_spans(DocumentResult* result) {
       return r.byte_begin == e.byte_begin && r.byte_end == e.byte_end && r.applied;
     });
     if (present) continue;
-    ReviewSpan r{e.byte_begin, e.byte_end, e.cp_begin, e.cp_end, e.spun, e.original, e.confidence, true, e.rule,
-                 e.rule == "UNSPIN_LISTED" ? "listed" : "edit"};
+    ReviewSpan r{e.byte_begin, e.byte_end,   e.cp_begin, e.cp_end, e.spun,
+                 e.original,   e.confidence, true,       e.rule,   e.rule == "UNSPIN_LISTED" ? "listed" : "edit"};
     added.push_back(std::move(r));
   }
   if (added.empty()) return;
   // Applied edits win over suspects they overlap.
   std::erase_if(result->review, [&](const ReviewSpan& r) {
     return !r.applied && std::any_of(added.begin(), added.end(), [&](const ReviewSpan& a) {
-             return overlaps(r.byte_begin, r.byte_end, a.byte_begin, a.byte_end);
-           });
+      return overlaps(r.byte_begin, r.byte_end, a.byte_begin, a.byte_end);
+    });
   });
   for (ReviewSpan& r : added) result->review.push_back(std::move(r));
   std::sort(result->review.begin(), result->review.end(),
@@ -83,8 +83,11 @@ void add_listed(std::string_view text, const listed::Matcher* matcher, const lis
     for (listed::Suspect& s : unlisted->find(text)) {
       if (s.confidence < review_threshold) continue;
       const bool taken =
-          std::any_of(hits.begin(), hits.end(), [&](const listed::Hit& h) { return overlaps(s.byte_begin, s.byte_end, h.byte_begin, h.byte_end); }) ||
-          std::any_of(result->edits.begin(), result->edits.end(), [&](const Edit& e) { return overlaps(s.byte_begin, s.byte_end, e.byte_begin, e.byte_end); });
+          std::any_of(
+              hits.begin(), hits.end(),
+              [&](const listed::Hit& h) { return overlaps(s.byte_begin, s.byte_end, h.byte_begin, h.byte_end); }) ||
+          std::any_of(result->edits.begin(), result->edits.end(),
+                      [&](const Edit& e) { return overlaps(s.byte_begin, s.byte_end, e.byte_begin, e.byte_end); });
       if (!taken) suspects.push_back(std::move(s));
     }
   }
@@ -94,7 +97,9 @@ void add_listed(std::string_view text, const listed::Matcher* matcher, const lis
   // they are.)
   (void)min_confidence;
   for (const listed::Suspect& s : suspects) {
-    std::erase_if(result->review, [&](const ReviewSpan& r) { return !r.applied && overlaps(r.byte_begin, r.byte_end, s.byte_begin, s.byte_end); });
+    std::erase_if(result->review, [&](const ReviewSpan& r) {
+      return !r.applied && overlaps(r.byte_begin, r.byte_end, s.byte_begin, s.byte_end);
+    });
     const std::string spun(text.substr(s.byte_begin, s.byte_end - s.byte_begin));
     result->review.push_back({s.byte_begin, s.byte_end, s.cp_begin, s.cp_end, spun, case_like(spun, s.original),
                               s.confidence, false, "UNSPIN_REVIEW", "candidate"});

@@ -72,8 +72,8 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     if (learned > 0) models->learned_pages = std::max(models->learned_pages, lexicon::learned_table_pages(text));
     // A learned table (SCHEMA §9) is trusted as far as its priors: it is no
     // user table, so it adds no known originals and keeps the default calibration.
-    models->info.push_back({format == lexicon::UserFormat::kLearned ? "learned_lexicon" : "user_lexicon", user,
-                            file_checksum(user)});
+    models->info.push_back(
+        {format == lexicon::UserFormat::kLearned ? "learned_lexicon" : "user_lexicon", user, file_checksum(user)});
     if (format != lexicon::UserFormat::kUlex && format != lexicon::UserFormat::kLearned) {
       for (const lexicon::UserPair& pair : lexicon::parse_user_pairs(text, user, nullptr)) {
         float& total = models->user_originals[pair.original];
@@ -83,8 +83,8 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     if (reports) reports->push_back(std::move(report));
   }
   // Last, so that the models and lexicons keep their places in provenance.
-  models->info.push_back({"listed_phrases", listed::PhraseList::builtin().info().path,
-                          listed::PhraseList::builtin().info().checksum});
+  models->info.push_back(
+      {"listed_phrases", listed::PhraseList::builtin().info().path, listed::PhraseList::builtin().info().checksum});
   return models;
 }
 

@@ -6,8 +6,7 @@ namespace unspin::decode {
 namespace {
 
 bool starts_with_any(std::string_view word, std::initializer_list<std::string_view> prefixes) {
-  return std::any_of(prefixes.begin(), prefixes.end(),
-                     [&](std::string_view p) { return word.starts_with(p); });
+  return std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return word.starts_with(p); });
 }
 
 // Casing of the spun span decides the casing of the original: a capitalised
@@ -61,8 +60,7 @@ std::string_view indefinite_article_for(std::string_view next_word) {
   return std::string_view("aeiou").find(w[0]) != std::string_view::npos ? "an" : "a";
 }
 
-void apply_edits(const TokenizedText& text, const std::vector<PlannedEdit>& planned,
-                 DocumentResult* result) {
+void apply_edits(const TokenizedText& text, const std::vector<PlannedEdit>& planned, DocumentResult* result) {
   const std::string_view src = text.source;
   std::string out;
   out.reserve(src.size() + 64);
@@ -77,16 +75,15 @@ void apply_edits(const TokenizedText& text, const std::vector<PlannedEdit>& plan
     if (p.first_token > 0) {
       const Token& prev = text.tokens[p.first_token - 1];
       const std::string prev_folded = fold_case(prev.text);
-      if (prev.kind == TokenKind::kWord && (prev_folded == "a" || prev_folded == "an") &&
-          prev.byte_begin >= copied) {
+      if (prev.kind == TokenKind::kWord && (prev_folded == "a" || prev_folded == "an") && prev.byte_begin >= copied) {
         const std::string_view want = indefinite_article_for(p.original);
         if (want != prev_folded) {
           std::string fixed = apply_casing(want, casing_of(prev.text));
           out.append(src.substr(copied, prev.byte_begin - copied));
           out += fixed;
           copied = prev.byte_end;
-          result->edits.push_back({prev.byte_begin, prev.byte_end, prev.cp_begin, prev.cp_end,
-                                   std::string(prev.text), fixed, p.confidence, "UNSPIN_ARTICLE"});
+          result->edits.push_back({prev.byte_begin, prev.byte_end, prev.cp_begin, prev.cp_end, std::string(prev.text),
+                                   fixed, p.confidence, "UNSPIN_ARTICLE"});
         }
       }
     }
@@ -94,8 +91,8 @@ void apply_edits(const TokenizedText& text, const std::vector<PlannedEdit>& plan
     out += replacement;
     copied = last.byte_end;
     result->edits.push_back({first.byte_begin, last.byte_end, first.cp_begin, last.cp_end,
-                             std::string(src.substr(first.byte_begin, last.byte_end - first.byte_begin)),
-                             replacement, p.confidence, p.rule});
+                             std::string(src.substr(first.byte_begin, last.byte_end - first.byte_begin)), replacement,
+                             p.confidence, p.rule});
   }
   out.append(src.substr(copied));
   result->restored = std::move(out);

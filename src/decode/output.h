@@ -21,8 +21,7 @@ struct PlannedEdit {
 
 // `planned` must be sorted by token and non-overlapping. Fills result->edits
 // and result->restored.
-void apply_edits(const TokenizedText& text, const std::vector<PlannedEdit>& planned,
-                 DocumentResult* result);
+void apply_edits(const TokenizedText& text, const std::vector<PlannedEdit>& planned, DocumentResult* result);
 
 // "a" or "an" for the word that follows (spelling heuristics: "an hour",
 // "a university", "an 8" are handled).

@@ -180,7 +180,8 @@ Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const De
   candidates_ = std::make_shared<CandidateCache>(models_.lexicons, *models_.lm, lattice_options_, kMaxCachedForms,
                                                  kMaxCachedCandidates);
   if (options_.verdict_threshold < 0) options_.verdict_threshold = default_verdict_threshold();
-  evidence_ = models_.evidence ? models_.evidence : std::make_shared<detect::EvidenceModel>(*models_.lm, models_.lexicons.front());
+  evidence_ = models_.evidence ? models_.evidence
+                               : std::make_shared<detect::EvidenceModel>(*models_.lm, models_.lexicons.front());
   detector_ = std::make_shared<detect::Detector>(*evidence_, detect::DetectorParams::fitted());
   for (const std::string& a : options.allow) {
     std::string folded = fold_phrase(a);
@@ -409,7 +410,8 @@ void Pipeline::refine_context(DocumentState& doc) const {
       for (std::uint32_t k = i; k < j; ++k) heads.push_back(&doc.arcs[k].arc->ids);
       restored_tail(s, lm, r, arc.end, &tail);
       scorer.score(lm, restored_left_state(s, lm, r, arc.begin), heads, tail);
-      for (std::uint32_t k = i; k < j; ++k) doc.model.occurrences()[k].delta = scorer.totals[k - i + 1] - scorer.totals[0];
+      for (std::uint32_t k = i; k < j; ++k)
+        doc.model.occurrences()[k].delta = scorer.totals[k - i + 1] - scorer.totals[0];
     }
     i = j;
   }
@@ -542,12 +544,13 @@ double Pipeline::calibrated_score(const DetectionEvidence& e) const {
 void Pipeline::add_review_spans(const DocumentState& doc, const std::vector<Decision>& decisions,
                                 const std::vector<detect::UnusualPair>& unusual,
                                 const std::vector<double>& unusual_log_lr,
-                                const std::array<double, detect::kMixtureTerms>& mixture, DocumentResult* result) const {
+                                const std::array<double, detect::kMixtureTerms>& mixture,
+                                DocumentResult* result) const {
   std::vector<ReviewSpan>& review = result->review;
   // Applied edits first: what restore changes.
   for (const Edit& e : result->edits) {
-    review.push_back({e.byte_begin, e.byte_end, e.cp_begin, e.cp_end, e.spun, e.original, e.confidence, true, e.rule,
-                      "edit"});
+    review.push_back(
+        {e.byte_begin, e.byte_end, e.cp_begin, e.cp_end, e.spun, e.original, e.confidence, true, e.rule, "edit"});
   }
   const auto overlaps = [&](std::uint32_t b, std::uint32_t e) {
     return std::any_of(review.begin(), review.end(),
@@ -730,11 +733,11 @@ void Pipeline::add_reasons(const DocumentState& doc, const std::vector<Decision>
     const int n = spun_counts[entry.spun + '\t' + entry.original];
     if (n == 0) continue;
     if (entry.unspun == 0 && n >= 2) {
-      std::snprintf(buf, sizeof buf, "'%s' never appears; '%s' %d times", entry.original.c_str(),
-                    entry.spun.c_str(), n);
+      std::snprintf(buf, sizeof buf, "'%s' never appears; '%s' %d times", entry.original.c_str(), entry.spun.c_str(),
+                    n);
     } else {
-      std::snprintf(buf, sizeof buf, "'%s' (%d time%s) reads like a spinner's replacement for '%s'",
-                    entry.spun.c_str(), n, n == 1 ? "" : "s", entry.original.c_str());
+      std::snprintf(buf, sizeof buf, "'%s' (%d time%s) reads like a spinner's replacement for '%s'", entry.spun.c_str(),
+                    n, n == 1 ? "" : "s", entry.original.c_str());
     }
     add_reason("table_entry", buf, weight);
   }

@@ -48,7 +48,7 @@ struct DocumentState {
   // forms, a user table's originals) is written, as folded words of <= 4.
   std::unordered_map<std::string, int> written;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> paragraphs;  // byte ranges
-  std::vector<std::string> allowed_seen;  // --allow entries that silenced a span
+  std::vector<std::string> allowed_seen;                            // --allow entries that silenced a span
   SpinnerModel model{SpinnerModelParams{}};
   std::vector<ArcRef> arcs;  // parallel to model.occurrences()
   ModelResult result;
@@ -60,9 +60,9 @@ struct Decision {
   const Arc* arc;
   std::uint32_t occurrence;            // index into the document's model occurrences
   std::uint32_t byte_begin, byte_end;  // spun span in the input
-  double raw;         // the model's posterior
-  EditSource source;  // where the pair came from: picks the calibration and the rule
-  double confidence;  // calibrated posterior that the edit is right (edit_calibration.h)
+  double raw;                          // the model's posterior
+  EditSource source;                   // where the pair came from: picks the calibration and the rule
+  double confidence;                   // calibrated posterior that the edit is right (edit_calibration.h)
 };
 
 // Keeps, greedily by confidence, decisions whose spans do not overlap (within

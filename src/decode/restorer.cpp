@@ -66,15 +66,16 @@ std::pair<std::size_t, std::size_t> token_range(const TokenizedText& t, std::uin
 // count() computes everything itself, so no result depends on it (its keys
 // fold ASCII case as count() does; any other word is passed as written and
 // the model folds it).
-void warm_lm(const LanguageModel& lm, const TokenizedText& t, std::size_t first, std::size_t last,
-             std::string& folded, std::vector<std::string_view>& words, std::vector<WordId>& ids) {
+void warm_lm(const LanguageModel& lm, const TokenizedText& t, std::size_t first, std::size_t last, std::string& folded,
+             std::vector<std::string_view>& words, std::vector<WordId>& ids) {
   folded.clear();
   words.clear();
   const LmState bos = lm.begin_sentence();
   const WordId bos_id = bos.length > 0 ? bos.words[0] : kUnknownWord;
   // Sizes first, views after: `folded` must not move under the views.
   std::size_t bytes = 0;
-  for (std::size_t i = first; i < last; ++i) bytes += t.tokens[i].kind == TokenKind::kWord ? t.tokens[i].text.size() : 0;
+  for (std::size_t i = first; i < last; ++i)
+    bytes += t.tokens[i].kind == TokenKind::kWord ? t.tokens[i].text.size() : 0;
   folded.reserve(bytes);
   std::vector<std::uint8_t> starts;
   for (std::size_t i = first; i < last; ++i) {
@@ -219,8 +220,7 @@ DocumentResult Restorer::run(std::string_view text) const {
   validate_input(text, impl_->options.max_input_bytes);
   const decode::Pipeline& pipeline = impl_->pipeline;
   const ByteRanges paragraphs = decode::find_paragraphs(text);
-  const std::vector<decode::TextWindow> windows =
-      decode::split_windows(text, paragraphs, impl_->options.window_words);
+  const std::vector<decode::TextWindow> windows = decode::split_windows(text, paragraphs, impl_->options.window_words);
   if (impl_->options.screen && impl_->screen_allowed) {
     if (std::optional<DocumentResult> screened = impl_->screen(text, paragraphs, windows)) {
       // A document the screen passes as clean has no listed hit (those skip
@@ -252,8 +252,7 @@ void Restorer::finish_listed(std::string_view text, DocumentResult* result) cons
   }
 }
 
-std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>& texts,
-                                            unsigned threads) const {
+std::vector<BatchResult> Restorer::run_many(const std::vector<std::string_view>& texts, unsigned threads) const {
   std::vector<BatchResult> out(texts.size());
   parallel_for(texts.size(), threads, [&](unsigned, std::size_t i) {
     try {

@@ -57,8 +57,8 @@ TEST(RunMany, SameResultsInInputOrderOnAnyNumberOfThreads) {
     texts.push_back(clean);
     texts.push_back(spun.substr(0, spun.size() / (i + 2)));
   }
-  texts.push_back("");              // empty: Error(kEmptyInput)
-  texts.push_back("caf\xC3");       // truncated UTF-8: Error(kInvalidUtf8)
+  texts.push_back("");         // empty: Error(kEmptyInput)
+  texts.push_back("caf\xC3");  // truncated UTF-8: Error(kInvalidUtf8)
   texts.push_back("The firm stated it.");
   const std::vector<std::string_view> views(texts.begin(), texts.end());
 

@@ -97,8 +97,10 @@ constexpr std::string_view kCountsHeader = "# unspin site-counts v";  // then 1 
 void append_number(std::string& out, double v) {
   char buf[32];
   // Counts are integers; posteriors keep 6 significant digits.
-  if (v == std::floor(v) && std::fabs(v) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else std::snprintf(buf, sizeof buf, "%.6g", v);
+  if (v == std::floor(v) && std::fabs(v) < 1e15)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.6g", v);
   out += buf;
 }
 
@@ -172,7 +174,8 @@ SiteCounts SiteCounts::parse(std::string_view text) {
   if (version != "1" && version != "2") {
     throw Error(ErrorCode::kBadData, "site counts: unknown version (this unspin reads v1 and v2)");
   }
-  if (std::sscanf(std::string(head.substr(kCountsHeader.size() + 1)).c_str(), " pages=%llu words=%llu", &pages, &words) != 2) {
+  if (std::sscanf(std::string(head.substr(kCountsHeader.size() + 1)).c_str(), " pages=%llu words=%llu", &pages,
+                  &words) != 2) {
     throw Error(ErrorCode::kBadData, "site counts: header needs pages=N words=W");
   }
   site.pages_ = pages;
@@ -195,7 +198,8 @@ SiteCounts SiteCounts::parse(std::string_view text) {
     if (f[0] == "~f" && version == "2") {
       FormCounts c;
       if (f.size() != 4 || f[1].empty() || !parse_number(f[2], &c.count) || !parse_number(f[3], &c.pages)) {
-        throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) + ": a word line is ~f, the word, two counts");
+        throw Error(ErrorCode::kBadData,
+                    "site counts line " + std::to_string(lineno) + ": a word line is ~f, the word, two counts");
       }
       FormCounts& to = site.forms_[std::string(f[1])];
       to.count += c.count;
@@ -236,7 +240,8 @@ SiteCounts SiteCounts::parse(std::string_view text) {
     for (auto* a : {&c.fold_restored, &c.fold_posterior, &c.fold_pages}) {
       for (double& v : *a) ok = ok && parse_number(f[i++], &v);
     }
-    if (!ok) throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) + ": a field is not a count");
+    if (!ok)
+      throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) + ": a field is not a count");
     site.pairs_[std::string(f[0]) + '\t' + std::string(f[1])].add(c);
   }
   return site;
@@ -274,8 +279,8 @@ struct SiteLearner::Impl {
     if (form.find(' ') == std::string::npos) return expected;
     const LanguageModel& lm = *models.lm;
     for (const std::string_view w : words_of(form)) {
-      expected = std::max(expected, form_of(site, std::string(w)).count *
-                                        std::pow(10.0, chain - unigram_log10(lm, lm.vocab_id(w))));
+      expected = std::max(
+          expected, form_of(site, std::string(w)).count * std::pow(10.0, chain - unigram_log10(lm, lm.vocab_id(w))));
     }
     return expected;
   }
@@ -310,8 +315,8 @@ struct SiteLearner::Impl {
           FillContext c;
           c.fold = static_cast<std::uint32_t>(fold);
           // A phrase's hash differs from its first word's at the same position.
-          c.hash = fnv1a64(std::string_view(reinterpret_cast<const char*>(position), sizeof *position),
-                           page_hash + (n - 1));
+          c.hash =
+              fnv1a64(std::string_view(reinterpret_cast<const char*>(position), sizeof *position), page_hash + (n - 1));
           const auto at = static_cast<std::ptrdiff_t>(i);
           const auto end = static_cast<std::ptrdiff_t>(i + n);
           c.words = {word(at - 2), word(at - 1), word(end), word(end + 1)};
@@ -329,7 +334,7 @@ struct SiteLearner::Impl {
     std::vector<std::string> originals;  // the deficit originals
     std::unordered_map<std::string, std::size_t> original_index;
     struct Form {
-      std::vector<float> log_ratio;  // per original
+      std::vector<float> log_ratio;         // per original
       std::size_t best = 0, runner_up = 0;  // the originals of the two largest ratios
       double contexts = 0;
     };
@@ -477,7 +482,8 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
 }
 
 SiteLearner::SiteLearner(const Models& models, RestoreOptions options)
-    : impl_(std::make_unique<Impl>(Impl{models, options, decode::Pipeline(models, options, decode::DecoderParams{})})) {}
+    : impl_(std::make_unique<Impl>(Impl{models, options, decode::Pipeline(models, options, decode::DecoderParams{})})) {
+}
 SiteLearner::~SiteLearner() = default;
 
 double SiteLearner::prior(const PairFeatures& f) const {
@@ -682,9 +688,8 @@ SiteLearner::SiteRestoration SiteLearner::restore(const std::vector<std::string_
 
 SiteLearner::SiteRestoration SiteLearner::restore(const std::vector<std::string_view>& pages,
                                                   const std::vector<SiteCounts>& counts,
-                                                  const std::vector<std::size_t>& folds,
-                                                  const RestoreOptions& options, double min_prior,
-                                                  unsigned threads) const {
+                                                  const std::vector<std::size_t>& folds, const RestoreOptions& options,
+                                                  double min_prior, unsigned threads) const {
   if (counts.size() != pages.size() || folds.size() != pages.size()) {
     throw Error(ErrorCode::kUsage, "SiteLearner::restore: one count and one fold per page");
   }
@@ -726,7 +731,9 @@ SiteLearner::SiteRestoration SiteLearner::restore(const std::vector<std::string_
 std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_t pages, const std::string& site) {
   std::string out = "# unspin learned-table v1 pages=" + std::to_string(pages);
   if (!site.empty()) out += " site=" + site;
-  out += "\n# original<TAB>spun<TAB>prior (probability that the site's spinner table holds the pair)<TAB>count (occurrences restored)\n";
+  out +=
+      "\n# original<TAB>spun<TAB>prior (probability that the site's spinner table holds the pair)<TAB>count "
+      "(occurrences restored)\n";
   char prior[32];
   for (const LearnedPair& p : pairs) {
     // Priors are written in (0, 1]: a pair rounded to 0.000 would not parse back.
@@ -738,9 +745,12 @@ std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_
 
 std::string site_of_url(std::string_view url) {
   const std::size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
-  else if (url.substr(0, 2) == "//") url.remove_prefix(2);
-  else return "";
+  if (scheme != std::string_view::npos)
+    url.remove_prefix(scheme + 3);
+  else if (url.substr(0, 2) == "//")
+    url.remove_prefix(2);
+  else
+    return "";
   url = url.substr(0, url.find_first_of("/?#"));
   const std::size_t at = url.rfind('@');
   if (at != std::string_view::npos) url.remove_prefix(at + 1);
@@ -755,7 +765,8 @@ std::string site_of_url(std::string_view url) {
   // A host is letters, digits, '-', '.', or a bracketed IPv6 address; anything
   // else (a path separator, spaces) makes it no host, so no file name is unsafe.
   for (char c : host) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '[' || c == ']' || c == ':')) return "";
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '[' || c == ']' || c == ':'))
+      return "";
   }
   if (host.empty() || host[0] == '.') return "";
   return host;

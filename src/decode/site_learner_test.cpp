@@ -221,10 +221,10 @@ TEST(SiteLearnerFillIn, ProposesTheMissingOriginalThatExplainsTheContextsBest) {
   const double company = std::log10(0.01 + 0.99 * 1000), business = std::log10(0.01 + 0.99 * 0.1);
   EXPECT_NEAR(pair->x[11], company, 1e-4);
   EXPECT_NEAR(pair->x[10], decode::kFillMaxMargin, 1e-9);  // 8 x (company - business) = 31.6, clamped
-  EXPECT_EQ(pair->x[12], 1.0);  // only fill-in proposed it
-  EXPECT_EQ(pair->restored, 12.0);  // the form's excess over the LM, rounded
-  EXPECT_LT(pair->x[2], -1.0);  // the original's deficit
-  EXPECT_GT(pair->x[3], 1.0);   // the form's surplus
+  EXPECT_EQ(pair->x[12], 1.0);                             // only fill-in proposed it
+  EXPECT_EQ(pair->restored, 12.0);                         // the form's excess over the LM, rounded
+  EXPECT_LT(pair->x[2], -1.0);                             // the original's deficit
+  EXPECT_GT(pair->x[3], 1.0);                              // the form's surplus
   EXPECT_EQ(fake.find(all, "business", "firm"), nullptr);  // missing too, but explains the contexts worse
   EXPECT_EQ(fake.find(all, "company", "said"), nullptr);   // "said" is as common as the LM expects
 
@@ -269,8 +269,8 @@ struct PhraseSite {
   Models models;
   SiteCounts site;
   explicit PhraseSite(double large_count, float firm_after_large) {
-    auto lm = std::make_unique<testing::FakeBigramLm>(
-        std::vector<std::string>{"the", "company", "large", "firm", "said"});
+    auto lm =
+        std::make_unique<testing::FakeBigramLm>(std::vector<std::string>{"the", "company", "large", "firm", "said"});
     lm->set_unigram("the", -1.0f);
     lm->set_unigram("company", -2.0f);
     lm->set_unigram("large", -2.5f);
@@ -432,7 +432,8 @@ TEST(Models, CountTheLearnedPairsTheyHold) {
   models.add_learned_table("# unspin learned-table v1 pages=3\n", "empty");  // a site too small: no pair
   EXPECT_EQ(models.learned_pairs, 0u);
   EXPECT_EQ(models.learned_pages, 0u);  // an empty table says nothing of the site
-  models.add_learned_table("# unspin learned-table v1 pages=300 site=ex.com\nsaid\tstated\t0.990\t40\nbig\thuge\t0.700\t3\n", "t");
+  models.add_learned_table(
+      "# unspin learned-table v1 pages=300 site=ex.com\nsaid\tstated\t0.990\t40\nbig\thuge\t0.700\t3\n", "t");
   EXPECT_EQ(models.learned_pairs, 2u);
   EXPECT_EQ(models.learned_pages, 300u);
   models.add_learned_table("# unspin learned-table v1 pages=50\nsaid\tstated\t0.900\t4\n", "u");

@@ -23,7 +23,8 @@ std::unique_ptr<Models> default_models() {
 
 std::vector<std::string> edits_of(const DocumentResult& r) {
   std::vector<std::string> out;
-  for (const Edit& e : r.edits) out.push_back(std::to_string(e.byte_begin) + ":" + e.original + ":" + std::to_string(e.confidence));
+  for (const Edit& e : r.edits)
+    out.push_back(std::to_string(e.byte_begin) + ":" + e.original + ":" + std::to_string(e.confidence));
   return out;
 }
 
@@ -104,13 +105,15 @@ TEST(SiteRestore, RestoresEachPageWithTheTableOfTheOtherFolds) {
   for (std::size_t i = 0; i < pages.size(); ++i) {
     ASSERT_TRUE(site.results[i].result) << i;
     const auto& fold = site.fold_models[folds[i]];
-    const DocumentResult expected = fold ? Restorer(*fold, options).run(pages[i]) : Restorer(*models, options).run(pages[i]);
+    const DocumentResult expected =
+        fold ? Restorer(*fold, options).run(pages[i]) : Restorer(*models, options).run(pages[i]);
     EXPECT_EQ(site.results[i].result->restored, expected.restored) << i;
     EXPECT_EQ(edits_of(*site.results[i].result), edits_of(expected)) << i;
   }
   // The same from pages already observed.
   const SiteLearner::SiteRestoration again = learner.restore(pages, counts, folds, options, kLearnMinPrior, 1);
-  for (std::size_t i = 0; i < pages.size(); ++i) EXPECT_EQ(again.results[i].result->restored, site.results[i].result->restored) << i;
+  for (std::size_t i = 0; i < pages.size(); ++i)
+    EXPECT_EQ(again.results[i].result->restored, site.results[i].result->restored) << i;
 }
 
 TEST(SiteRestore, AnswersEachRefusedPageInItsPlace) {

@@ -138,9 +138,8 @@ ModelResult SpinnerModel::evaluate() const {
   // an original when the table has "nation -> kingdom").
   std::vector<std::uint32_t> order(n_occ);
   for (std::uint32_t i = 0; i < n_occ; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return occurrences_[a].span < occurrences_[b].span;
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return occurrences_[a].span < occurrences_[b].span; });
   std::vector<std::pair<std::size_t, std::size_t>> spans;  // ranges of `order`
   for (std::size_t start = 0; start < n_occ;) {
     std::size_t end = start;

@@ -65,10 +65,10 @@ struct SpinnerModelParams {
   // every rare word improbable, so beyond a point a larger ratio is no
   // stronger evidence of spinning (delta_eff = cap * tanh(delta / cap)).
   double delta_cap = 3.0;
-  double epsilon = 0.03;                // an original left unspun under rho ~ 1
+  double epsilon = 0.03;  // an original left unspun under rho ~ 1
   std::array<double, 4> rhos{0.1, 0.3, 0.6, 0.97};
   std::array<double, 4> rho_weights{0.25, 0.25, 0.25, 0.25};
-  double prior_spun_log10_odds = 0.0;   // prior odds that a document is spun
+  double prior_spun_log10_odds = 0.0;  // prior odds that a document is spun
   // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias),
   // with their own scale and bias when the pair came from a user's spinner table
   // (the model's raw posterior is differently reliable there).
@@ -83,11 +83,15 @@ struct SpinnerModelParams {
   // Documents: see DetectionCalibration. Without a user table, and with one
   // (a user's table makes the Bayes factors of clean and spun text alike far
   // larger, so it has its own null and threshold).
-  DetectionCalibration detection{1.8796, -0.71847, 0.21288,
+  DetectionCalibration detection{1.8796,
+                                 -0.71847,
+                                 0.21288,
                                  {{2.0434, 0.12906}, {2.487, 0.48908}, {2.9681, 3.4823}, {3.3919, 31.694}},
                                  {{2.0434, 1.346}, {2.487, 6.5847}, {2.9681, 43.238}, {3.3919, 119.12}},
                                  0.96645};
-  DetectionCalibration user_detection{3.7097, -4.9214, 0.70218,
+  DetectionCalibration user_detection{3.7097,
+                                      -4.9214,
+                                      0.70218,
                                       {{2.0434, -1.0509}, {2.487, -1.5876}, {2.9681, -2.4254}, {3.3919, -2.8002}},
                                       {{2.0434, 1.8735}, {2.487, 4.3664}, {2.9681, 14.596}, {3.3919, 86.166}},
                                       0.99899};
@@ -104,11 +108,11 @@ struct Occurrence {
 };
 
 struct Entry {
-  std::string original, spun;  // folded phrases
-  double log10_prior;          // log10 q_e (before site pooling)
+  std::string original, spun;    // folded phrases
+  double log10_prior;            // log10 q_e (before site pooling)
   double site_log10_adjust = 0;  // added by same-source pooling
-  double unigram_gain = 0;     // log10 P(original) - log10 P(spun), no context (the word choice)
-  int unspun = 0;              // occurrences of `original` written as it is, outside `spun`
+  double unigram_gain = 0;       // log10 P(original) - log10 P(spun), no context (the word choice)
+  int unspun = 0;                // occurrences of `original` written as it is, outside `spun`
   // `spun` contains `original` ("some" -> "some of the"): a spinner applying
   // the entry would have replaced the original inside a natural occurrence of
   // `spun` too, so under this entry a written `spun` is natural only with
@@ -118,9 +122,9 @@ struct Entry {
 };
 
 struct ModelResult {
-  double log10_bf = 0;            // log10 P(x | spun) / P(x | clean)
-  double p_spun = 0;              // with the prior odds, before calibration
-  std::vector<double> posterior;  // per occurrence: P(a_i = original | x)
+  double log10_bf = 0;                  // log10 P(x | spun) / P(x | clean)
+  double p_spun = 0;                    // with the prior odds, before calibration
+  std::vector<double> posterior;        // per occurrence: P(a_i = original | x)
   std::vector<double> entry_posterior;  // per entry: P(active | x, spun), mixed over rho
   std::vector<double> entry_log10_z;    // per entry's original group: log10 Z_o (reasons)
   double expected_rho = 0;
@@ -161,10 +165,10 @@ class SpinnerModel {
   std::vector<Entry> entries_;
   std::vector<Occurrence> occurrences_;
   std::unordered_map<std::string, std::uint32_t> index_;   // original \t spun -> entry
-  std::string probe_;                                       // reused key of find_and_raise
+  std::string probe_;                                      // reused key of find_and_raise
   std::unordered_map<std::string, std::uint32_t> groups_;  // original -> group id
-  std::vector<double> group_total_;  // per group: known total prior of its alternatives, or -1
-  std::vector<int> group_unspun_;    // per group: written occurrences of the original
+  std::vector<double> group_total_;                        // per group: known total prior of its alternatives, or -1
+  std::vector<int> group_unspun_;                          // per group: written occurrences of the original
   std::uint32_t group_of(const std::string& original);
 };
 

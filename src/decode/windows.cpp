@@ -228,7 +228,8 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
       if (seen.insert(r.message).second && out.reasons.size() < 2) out.reasons.push_back(std::move(r));
     }
   }
-  std::stable_sort(evidence.begin(), evidence.end(), [](const Reason& a, const Reason& b) { return a.weight > b.weight; });
+  std::stable_sort(evidence.begin(), evidence.end(),
+                   [](const Reason& a, const Reason& b) { return a.weight > b.weight; });
   std::size_t entries = 0, spans = 0;
   for (Reason& r : evidence) {
     std::size_t& count = r.kind == "span" ? spans : entries;
@@ -238,7 +239,8 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
   }
   if (out.has_score) {
     char buf[256];
-    std::snprintf(buf, sizeof buf, "about %.0f%% of eligible words look substituted; scored as %zu windows of about %.0f words",
+    std::snprintf(buf, sizeof buf,
+                  "about %.0f%% of eligible words look substituted; scored as %zu windows of about %.0f words",
                   100 * out.spin_rate, parts.size(), words / static_cast<double>(parts.size()));
     out.reasons.push_back({"rate", buf, out.log10_bayes_factor});
   }

@@ -131,7 +131,11 @@ TEST(Windows, MergeShiftsOffsetsAddsLogLrsAndJoinsCutParagraphs) {
   std::vector<DocumentResult> parts;
   parts.push_back(part(300, 0.2, {{3, 5, 3, 5, "cd", "xy", 0.9, "UNSPIN_SUBSTITUTION"}},
                        {{0, 5, 0, 5, 300, true, 0.2, log_lr_of(0.2), Verdict::kClean}}, "ab xy "));
-  parts.push_back(part(100, 0.9, {{0, 3, 0, 2, "\xC3\xA9" "f", "ef", 0.8, "UNSPIN_SUBSTITUTION"}},
+  parts.push_back(part(100, 0.9,
+                       {{0, 3, 0, 2,
+                         "\xC3\xA9"
+                         "f",
+                         "ef", 0.8, "UNSPIN_SUBSTITUTION"}},
                        {{0, 6, 0, 5, 100, true, 0.9, log_lr_of(0.9), Verdict::kSpun}}, "ef gh"));
   const DocumentResult r = merge_windows(windows, std::move(parts));
   EXPECT_EQ(r.tokens, 400u);
@@ -184,8 +188,9 @@ TEST(Windows, RestorerDecodesLongTextsAsTheirWindows) {
   const auto loaded = Models::load(ModelPaths::in_folder(models));
   std::string text;
   for (int p = 0; p < 12; ++p) {
-    text += (p ? "\n\n" : "") + std::string("The firm's chief govt instructed reporters that costs had risen throughout "
-                                             "the previous months, together with a pointy enhance in the price of gasoline.");
+    text += (p ? "\n\n" : "") + std::string(
+                                    "The firm's chief govt instructed reporters that costs had risen throughout "
+                                    "the previous months, together with a pointy enhance in the price of gasoline.");
   }
   RestoreOptions whole_options, window_options;
   whole_options.window_words = 0;

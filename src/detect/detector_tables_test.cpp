@@ -69,7 +69,8 @@ TEST_F(DetectorTables, FeaturesOfRandomCountsAreTheDirectFormulas) {
 // of the range, known or not, whatever its case or position.
 TEST_F(DetectorTables, CountedWordsAreTheWordTokensOfTheRange) {
   const std::string text =
-      "The U.S. firm's CEO said: \"prices rose 3.5% in 2024\" -- zzqx Qqzx O\xE2\x80\x99" "Brien caf\xC3\xA9 "
+      "The U.S. firm's CEO said: \"prices rose 3.5% in 2024\" -- zzqx Qqzx O\xE2\x80\x99"
+      "Brien caf\xC3\xA9 "
       "well-known, don't.\n\nA second paragraph (with brackets) and e.g. 21st numbers; IBM.";
   const TokenizedText t = tokenize(text);
   for (std::size_t first = 0; first < t.tokens.size(); first += 3) {

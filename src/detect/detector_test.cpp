@@ -25,14 +25,16 @@ TEST(Detector, WordMixtureAveragesTheSpunSharesAndIsZeroWithoutEvidence) {
   EvidenceCounts c;
   EXPECT_NEAR(word_mixture_llr(c), 0.0, 1e-12);  // no word: no evidence
   // 40 words, each three times as likely near a substitution: evidence for spinning.
-  for (std::size_t k = 0; k < kMixtureTerms; ++k) c.mixture[k] = 40 * std::log(1 - kMixtureRates[k] + kMixtureRates[k] * 3);
+  for (std::size_t k = 0; k < kMixtureTerms; ++k)
+    c.mixture[k] = 40 * std::log(1 - kMixtureRates[k] + kMixtureRates[k] * 3);
   const double spun = word_mixture_llr(c);
   EXPECT_GT(spun, 0.0);
   // The mixture is the log of the mean over r of the likelihood ratios.
   double mean = 0;
   for (double t : c.mixture) mean += std::exp(t) / kMixtureTerms;
   EXPECT_NEAR(spun, std::log(mean), 1e-9);
-  for (std::size_t k = 0; k < kMixtureTerms; ++k) c.mixture[k] = 40 * std::log(1 - kMixtureRates[k] + kMixtureRates[k] / 3);
+  for (std::size_t k = 0; k < kMixtureTerms; ++k)
+    c.mixture[k] = 40 * std::log(1 - kMixtureRates[k] + kMixtureRates[k] / 3);
   EXPECT_LT(word_mixture_llr(c), 0.0);
 }
 
@@ -115,7 +117,8 @@ TEST_F(WithModels, SpunWordsCarryMoreWordEvidenceThanTheirOriginals) {
   EXPECT_GT(word_llr("The firm's chief govt instructed reporters that costs had risen throughout the previous months, "
                      "together with a pointy enhance in the price of gasoline."),
             word_llr("The company's chief executive told reporters that prices had risen during the past months, "
-                     "including a sharp increase in the cost of fuel.") + 3.0);
+                     "including a sharp increase in the cost of fuel.") +
+                3.0);
 }
 
 TEST_F(WithModels, UnseenPairsOfCommonWordsAreFound) {

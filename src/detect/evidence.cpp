@@ -279,8 +279,10 @@ void EvidenceModel::count(const TokenizedText& text, std::size_t begin, std::siz
   for (std::size_t r = 0; r < n; ++r) {
     const double lr = std::exp(log_lr[r]);
     c.word_log_lr += log_lr[r];
-    for (std::size_t k = 0; k < kMixtureTerms; ++k) c.mixture[k] += std::log(1 - kMixtureRates[k] + kMixtureRates[k] * lr);
-    if (positions && row_positions[r] != kNoPosition) (*positions)[row_positions[r]].log_lr = static_cast<float>(log_lr[r]);
+    for (std::size_t k = 0; k < kMixtureTerms; ++k)
+      c.mixture[k] += std::log(1 - kMixtureRates[k] + kMixtureRates[k] * lr);
+    if (positions && row_positions[r] != kNoPosition)
+      (*positions)[row_positions[r]].log_lr = static_cast<float>(log_lr[r]);
   }
 }
 

@@ -43,12 +43,12 @@ struct UnusualPair {
 
 // One scored word as the LM saw it (development and harness use).
 struct ScoredWord {
-  std::uint32_t token = 0;  // index into TokenizedText::tokens
-  std::uint8_t matched = 0; // longest n-gram order the LM holds (0: out of vocabulary)
-  bool name = false;        // written like a name
+  std::uint32_t token = 0;   // index into TokenizedText::tokens
+  std::uint8_t matched = 0;  // longest n-gram order the LM holds (0: out of vocabulary)
+  bool name = false;         // written like a name
   WordId id = kUnknownWord;
-  float log10_p = 0;        // log10 P(w | context) (0: out of vocabulary)
-  float log_lr = 0;         // the word model's log LR (detect/word_model.h)
+  float log10_p = 0;  // log10 P(w | context) (0: out of vocabulary)
+  float log_lr = 0;   // the word model's log LR (detect/word_model.h)
 };
 
 struct EvidenceCounts {
@@ -62,14 +62,14 @@ struct EvidenceCounts {
   // common the words are, so the screen compares like with like.
   std::array<std::uint32_t, kClasses * kClasses> pairs_by_class{};
   std::array<std::uint32_t, kClasses * kClasses> unseen_by_class{};
-  std::uint32_t common_pairs = 0;   // pairs of two common words (class <= kCommonClass)
-  std::uint32_t unseen_common = 0;  // of them, unseen bigrams
-  std::uint32_t common_triples = 0;   // three adjacent common words whose two bigrams the LM holds
-  std::uint32_t unseen_triples = 0;   // of them, trigrams the LM does not hold
-  std::uint32_t low_gain = 0;       // known words the context makes >= 10x less likely than alone
-  std::uint32_t tail = 0;           // known words with log10 P(w | context) < -5
-  std::uint32_t rare = 0;           // known words with log10 P(w) < -5.5
-  double sum_log10 = 0;             // sum of log10 P(w | context) over known words
+  std::uint32_t common_pairs = 0;    // pairs of two common words (class <= kCommonClass)
+  std::uint32_t unseen_common = 0;   // of them, unseen bigrams
+  std::uint32_t common_triples = 0;  // three adjacent common words whose two bigrams the LM holds
+  std::uint32_t unseen_triples = 0;  // of them, trigrams the LM does not hold
+  std::uint32_t low_gain = 0;        // known words the context makes >= 10x less likely than alone
+  std::uint32_t tail = 0;            // known words with log10 P(w | context) < -5
+  std::uint32_t rare = 0;            // known words with log10 P(w) < -5.5
+  double sum_log10 = 0;              // sum of log10 P(w | context) over known words
   // Occurrences of the LM's most frequent words, by rank: the writer's
   // commonest words go missing when a table replaces them everywhere.
   std::array<std::uint16_t, 256> top_counts{};

@@ -9,8 +9,8 @@ namespace unspin::detect {
 
 void quantize_word_features(float x[kWordFeatures]) {
   // std::nearbyint rounds halves to even in the default rounding mode, as numpy's rint.
-  static constexpr int kLog10[] = {kFeatLog10P,         kFeatUnigram,          kFeatGain,
-                                   kFeatSynonymGain,    kFeatNextGain,         kFeatNextLog10P,
+  static constexpr int kLog10[] = {kFeatLog10P,          kFeatUnigram,         kFeatGain,
+                                   kFeatSynonymGain,     kFeatNextGain,        kFeatNextLog10P,
                                    kFeatNextSynonymGain, kFeatPreviousUnigram, kFeatPreviousSynonymGain,
                                    kFeatNextUnigram};
   for (int k : kLog10) x[k] = std::nearbyint(x[k] / kWordQuantum) * kWordQuantum;
@@ -82,7 +82,8 @@ void WordModel::log_lr_batch(const float* rows, std::size_t n, double* out) cons
       for (std::uint32_t step = 0; step < depths_[t]; ++step) {
         for (std::size_t lane = 0; lane < kLanes; ++lane) {
           const Step s = steps[at[lane]];
-          at[lane] = (s.child_and_feature >> 4) + static_cast<std::uint32_t>(row[lane][s.child_and_feature & 15] > s.threshold);
+          at[lane] = (s.child_and_feature >> 4) +
+                     static_cast<std::uint32_t>(row[lane][s.child_and_feature & 15] > s.threshold);
         }
       }
       for (std::size_t lane = 0; lane < kLanes; ++lane) sum[lane] += leaf_value_[at[lane]];

@@ -22,22 +22,22 @@ namespace unspin::detect {
 
 // The facts of one scored word, in the order the trees index them.
 enum WordFeature : int {
-  kFeatLog10P,          // log10 P(w | context); 0 for a word the LM does not know
-  kFeatUnigram,         // log10 P(w)
-  kFeatGain,            // log10 P(w | context) - log10 P(w)
-  kFeatMatched,         // the longest n-gram order the LM holds (0: unknown word)
-  kFeatName,            // written like a name (capitalised inside a sentence, or all caps)
-  kFeatLexicon,         // the default lexicon knows w as a form a spinner may write
-  kFeatSynonymGain,     // log10 P(o) - log10 P(w) for the commonest one-word original o it lists (kNoSynonym: none)
-  kFeatCandidates,      // log(1 + the lexicon's candidate originals of w)
-  kFeatSentenceStart,   // w starts a sentence
-  kFeatNextGain,        // of the next scored word of the sentence (0 when none)
-  kFeatNextMatched,     // (3 when none)
-  kFeatNextLog10P,      // (0 when none)
-  kFeatNextSynonymGain, // (kNoSynonym when none)
-  kFeatPreviousUnigram, // of the previous scored word of the sentence (0 when none)
+  kFeatLog10P,           // log10 P(w | context); 0 for a word the LM does not know
+  kFeatUnigram,          // log10 P(w)
+  kFeatGain,             // log10 P(w | context) - log10 P(w)
+  kFeatMatched,          // the longest n-gram order the LM holds (0: unknown word)
+  kFeatName,             // written like a name (capitalised inside a sentence, or all caps)
+  kFeatLexicon,          // the default lexicon knows w as a form a spinner may write
+  kFeatSynonymGain,      // log10 P(o) - log10 P(w) for the commonest one-word original o it lists (kNoSynonym: none)
+  kFeatCandidates,       // log(1 + the lexicon's candidate originals of w)
+  kFeatSentenceStart,    // w starts a sentence
+  kFeatNextGain,         // of the next scored word of the sentence (0 when none)
+  kFeatNextMatched,      // (3 when none)
+  kFeatNextLog10P,       // (0 when none)
+  kFeatNextSynonymGain,  // (kNoSynonym when none)
+  kFeatPreviousUnigram,  // of the previous scored word of the sentence (0 when none)
   kFeatPreviousSynonymGain,  // (kNoSynonym when none)
-  kFeatNextUnigram,     // (0 when none)
+  kFeatNextUnigram,          // (0 when none)
   kWordFeatures
 };
 

@@ -85,9 +85,9 @@ struct Engine::Impl {
   std::once_flag load_once;
   std::atomic<bool> loaded{false};
   std::unique_ptr<Models> models;
-  std::unique_ptr<Restorer> checking;   // the engine's options
-  std::unique_ptr<Restorer> restoring;  // the same, never screened (a restoration always decodes)
-  std::shared_ptr<const Provenance> provenance;               // with the models
+  std::unique_ptr<Restorer> checking;                        // the engine's options
+  std::unique_ptr<Restorer> restoring;                       // the same, never screened (a restoration always decodes)
+  std::shared_ptr<const Provenance> provenance;              // with the models
   std::shared_ptr<const Provenance> provenance_before_load;  // without: archive restorations only
   std::unique_ptr<TracerPool> tracers;
 
@@ -123,8 +123,7 @@ struct Engine::Impl {
           for (const std::string& w : reports[i].warnings) options.on_warning(w);
           if (reports[i].skipped > reports[i].warnings.size()) {
             options.on_warning(paths.user_lexicons[i] + ": " +
-                               std::to_string(reports[i].skipped - reports[i].warnings.size()) +
-                               " more lines skipped");
+                               std::to_string(reports[i].skipped - reports[i].warnings.size()) + " more lines skipped");
           }
         }
       }

@@ -14,30 +14,65 @@ namespace {
 
 bool is_hidden(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_SVG:
-    case GUMBO_TAG_MATH: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_TEXTAREA:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_NOEMBED:
+    case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA: return true;
+    default: return false;
   }
 }
 
 bool is_block(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_UL: case GUMBO_TAG_OL:
-    case GUMBO_TAG_LI: case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TR: case GUMBO_TAG_CAPTION: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_MAIN: case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_HR: case GUMBO_TAG_FORM:
-    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_LEGEND: case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_BODY: case GUMBO_TAG_HTML: case GUMBO_TAG_CENTER: case GUMBO_TAG_HGROUP:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_HGROUP: return true;
+    default: return false;
   }
 }
 
@@ -115,9 +150,9 @@ bool is_name_char(char c) {
 // deepen the tree however many are left open.
 bool never_nests(std::string_view name) {
   static constexpr std::string_view kNames[] = {
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-      "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "rb",
-      "rt", "rp", "colgroup", "caption", "html", "head", "body", "param", "keygen"};
+      "area",  "base", "br", "col", "embed",    "hr",      "img",  "input", "link",   "meta",     "source", "track",
+      "wbr",   "p",    "li", "dt",  "dd",       "tr",      "td",   "th",    "option", "optgroup", "thead",  "tbody",
+      "tfoot", "rb",   "rt", "rp",  "colgroup", "caption", "html", "head",  "body",   "param",    "keygen"};
   for (std::string_view n : kNames) {
     if (n.size() == name.size() &&
         std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) { return a == (b | 0x20); })) {
@@ -161,20 +196,21 @@ std::size_t nesting_estimate(std::string_view html) {
     if (never_nests(html.substr(b, e - b))) continue;
     const std::size_t gt = html.find('>', e);
     if (!closing && gt != std::string_view::npos && gt > e && html[gt - 1] == '/') continue;  // <x/>
-    if (closing) depth -= depth > 0;
-    else deepest = std::max(deepest, ++depth);
+    if (closing)
+      depth -= depth > 0;
+    else
+      deepest = std::max(deepest, ++depth);
   }
   return deepest;
 }
 
 std::string visible_text(std::string_view html) {
   if (const std::size_t depth = nesting_estimate(html); depth > kMaxNesting) {
-    throw Error(ErrorCode::kBadData, "the HTML nests about " + std::to_string(depth) +
-                                         " elements deep; at most " + std::to_string(kMaxNesting) +
+    throw Error(ErrorCode::kBadData, "the HTML nests about " + std::to_string(depth) + " elements deep; at most " +
+                                         std::to_string(kMaxNesting) +
                                          " are supported (parsing time grows with the square of the depth)");
   }
-  std::unique_ptr<GumboOutput, OutputDeleter> doc(
-      gumbo_parse_with_options(&kOptions, html.data(), html.size()));
+  std::unique_ptr<GumboOutput, OutputDeleter> doc(gumbo_parse_with_options(&kOptions, html.data(), html.size()));
   Writer w;
   // Iterative pre-order walk; a frame is re-visited after its children
   // (exit = true) to close blocks and <pre>.
@@ -189,19 +225,22 @@ std::string visible_text(std::string_view html) {
     stack.pop_back();
     const GumboNode* n = f.node;
     switch (n->type) {
-      case GUMBO_NODE_TEXT: case GUMBO_NODE_WHITESPACE: case GUMBO_NODE_CDATA:
-        w.text(n->v.text.text, pre_depth > 0);
-        continue;
-      case GUMBO_NODE_ELEMENT: case GUMBO_NODE_TEMPLATE: case GUMBO_NODE_DOCUMENT:
-        break;
+      case GUMBO_NODE_TEXT:
+      case GUMBO_NODE_WHITESPACE:
+      case GUMBO_NODE_CDATA: w.text(n->v.text.text, pre_depth > 0); continue;
+      case GUMBO_NODE_ELEMENT:
+      case GUMBO_NODE_TEMPLATE:
+      case GUMBO_NODE_DOCUMENT: break;
       default:  // comments
         continue;
     }
     const GumboTag tag = n->type == GUMBO_NODE_DOCUMENT ? GUMBO_TAG_UNKNOWN : n->v.element.tag;
     if (f.exit) {
       if (tag == GUMBO_TAG_PRE) --pre_depth;
-      if (is_block(tag)) w.brk(3);
-      else if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) w.brk(1);
+      if (is_block(tag))
+        w.brk(3);
+      else if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH)
+        w.brk(1);
       continue;
     }
     if (n->type != GUMBO_NODE_DOCUMENT && is_hidden(tag)) continue;
@@ -212,8 +251,7 @@ std::string visible_text(std::string_view html) {
     if (is_block(tag)) w.brk(3);
     if (tag == GUMBO_TAG_PRE) ++pre_depth;
     stack.push_back({n, true});
-    const GumboVector& children =
-        n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+    const GumboVector& children = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
     for (unsigned i = children.length; i-- > 0;) {
       stack.push_back({static_cast<const GumboNode*>(children.data[i]), false});
     }

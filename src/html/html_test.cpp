@@ -19,8 +19,7 @@ TEST(HtmlVisibleText, BlocksBecomeParagraphsAndHiddenElementsVanish) {
       "<template><p>inert</p></template>"
       "<h1>Prices   rise</h1><p>The firm&#8217;s chief <b>executive</b>\n said &amp; left.</p>"
       "<div>Second<br>line</div><!-- a comment --></body></html>";
-  EXPECT_EQ(visible_text(page),
-            "Prices rise\n\nThe firm\xE2\x80\x99s chief executive said & left.\n\nSecond\nline\n");
+  EXPECT_EQ(visible_text(page), "Prices rise\n\nThe firm\xE2\x80\x99s chief executive said & left.\n\nSecond\nline\n");
 }
 
 TEST(HtmlVisibleText, EntitiesAndInlineElementsJoinWithoutSpaces) {
@@ -68,7 +67,10 @@ TEST(HtmlVisibleText, OverflowingCharacterReferenceGivesValidUtf8) {
 }
 
 TEST(HtmlVisibleText, InvalidUtf8BecomesReplacementCharacters) {
-  EXPECT_EQ(visible_text("<p>a\xFF" "b</p>"), "a\xEF\xBF\xBD" "b\n");
+  EXPECT_EQ(visible_text("<p>a\xFF"
+                         "b</p>"),
+            "a\xEF\xBF\xBD"
+            "b\n");
 }
 
 }  // namespace

@@ -18,8 +18,7 @@ BuildInputs mini_inputs() {
   return in;
 }
 
-bool has(const Lexicon& lex, std::string_view spun, std::string_view original,
-         std::uint16_t source = 0) {
+bool has(const Lexicon& lex, std::string_view spun, std::string_view original, std::uint16_t source = 0) {
   std::vector<Candidate> c;
   lex.lookup(spun, &c);
   return std::any_of(c.begin(), c.end(), [&](const Candidate& x) {

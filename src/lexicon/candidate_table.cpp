@@ -25,8 +25,7 @@ std::uint32_t Interner::find(std::string_view s) const {
   return it == ids_.end() ? std::numeric_limits<std::uint32_t>::max() : it->second;
 }
 
-void PairTable::add(std::string_view key, std::string_view original, float prior,
-                    std::uint16_t sources) {
+void PairTable::add(std::string_view key, std::string_view original, float prior, std::uint16_t sources) {
   if (key == original || key.empty() || original.empty()) return;
   if (!(prior > 0.0f && prior <= 1.0f)) return;
   pairs_.push_back({strings_.id(key), strings_.id(original), prior, sources});
@@ -39,8 +38,7 @@ CandidateTable PairTable::finish(std::size_t cap) const {
   {
     std::vector<std::uint32_t> order(strings_.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](auto a, auto b) { return strings_.str(a) < strings_.str(b); });
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return strings_.str(a) < strings_.str(b); });
     for (std::uint32_t r = 0; r < order.size(); ++r) rank[order[r]] = r;
   }
   std::vector<Pair> pairs = pairs_;
@@ -71,8 +69,7 @@ CandidateTable PairTable::finish(std::size_t cap) const {
         } else if (p > second) {
           second = p;
         }
-        while (i < pairs.size() && pairs[i].key == key && pairs[i].original == original &&
-               pairs[i].sources == group) {
+        while (i < pairs.size() && pairs[i].key == key && pairs[i].original == original && pairs[i].sources == group) {
           sources |= pairs[i].sources;
           ++i;
         }
@@ -81,9 +78,7 @@ CandidateTable PairTable::finish(std::size_t cap) const {
       entry.candidates.push_back({std::string(strings_.str(original)), prior, sources});
     }
     std::stable_sort(entry.candidates.begin(), entry.candidates.end(),
-                     [](const TableCandidate& a, const TableCandidate& b) {
-                       return a.prior > b.prior;
-                     });
+                     [](const TableCandidate& a, const TableCandidate& b) { return a.prior > b.prior; });
     if (entry.candidates.size() > cap) entry.candidates.resize(cap);
     table.push_back(std::move(entry));
   }

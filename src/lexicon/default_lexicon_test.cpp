@@ -72,9 +72,10 @@ TEST_F(DefaultLexicon, CoverageOfTheFixtureAndCandidateBudget) {
       read_whole_file(std::string(UNSPIN_SOURCE_DIR) + "/src/lexicon/testdata/coverage_pairs.tsv");
   const CoverageResult r = coverage(stack_, pairs);
   EXPECT_GE(r.fraction(), 0.9) << (r.missed.empty() ? "" : r.missed.front());
-  const CandidateStats s = candidates_per_token(
-      stack_, "The company said on Tuesday that its chief executive had told investors the "
-              "costs of the project would increase sharply during the next year.");
+  const CandidateStats s =
+      candidates_per_token(stack_,
+                           "The company said on Tuesday that its chief executive had told investors the "
+                           "costs of the project would increase sharply during the next year.");
   EXPECT_LE(s.median, 30.0);
 }
 

@@ -23,8 +23,8 @@ bool contains_words(std::string_view outer, std::string_view inner) {
 
 }  // namespace
 
-bool LemmaGraph::add_thesaurus(std::string_view key, std::string_view original, Pos pos,
-                               float prior, std::uint16_t sources, bool synonym) {
+bool LemmaGraph::add_thesaurus(std::string_view key, std::string_view original, Pos pos, float prior,
+                               std::uint16_t sources, bool synonym) {
   if (key == original || !is_usable_phrase(key) || !is_usable_phrase(original)) return false;
   if (is_function_word(key) || is_function_word(original)) return false;
   if (is_number_word(key) || is_number_word(original)) return false;
@@ -58,12 +58,13 @@ std::size_t LemmaGraph::add_two_hops(std::size_t fanout) {
   };
   std::sort(syn.begin(), syn.end(), by_key);
   // Index: first synonym edge of each (key, pos) run, deduplicated originals.
-  struct Run { std::size_t begin, end; };
+  struct Run {
+    std::size_t begin, end;
+  };
   std::vector<std::vector<Run>> runs_of_key(lemmas_.size());
   for (std::size_t i = 0; i < syn.size();) {
     std::size_t j = i;
-    while (j < syn.size() && edges_[syn[j]].key == edges_[syn[i]].key &&
-           edges_[syn[j]].pos == edges_[syn[i]].pos) {
+    while (j < syn.size() && edges_[syn[j]].key == edges_[syn[i]].key && edges_[syn[j]].pos == edges_[syn[i]].pos) {
       ++j;
     }
     runs_of_key[edges_[syn[i]].key].push_back({i, j});
@@ -75,8 +76,7 @@ std::size_t LemmaGraph::add_two_hops(std::size_t fanout) {
       if (edges_[syn[r.begin]].pos != pos) continue;
       for (std::size_t k = r.begin; k < r.end && out->size() < fanout; ++k) {
         const LemmaEdge* e = &edges_[syn[k]];
-        if (std::none_of(out->begin(), out->end(),
-                         [&](const LemmaEdge* o) { return o->original == e->original; })) {
+        if (std::none_of(out->begin(), out->end(), [&](const LemmaEdge* o) { return o->original == e->original; })) {
           out->push_back(e);
         }
       }
@@ -116,8 +116,7 @@ void LemmaGraph::inflect_into(const Morphology& morph, PairTable* table) const {
       const std::vector<std::string> originals = morph.forms(original, e.pos, slot);
       for (const std::string& k : keys) {
         for (const std::string& o : originals) {
-          table->add(k, o, e.prior * prior::kInflected,
-                     static_cast<std::uint16_t>(e.sources | kSourceInflected));
+          table->add(k, o, e.prior * prior::kInflected, static_cast<std::uint16_t>(e.sources | kSourceInflected));
         }
       }
     }

@@ -17,8 +17,8 @@ namespace unspin::lexicon {
 // (curated > synonym > thesaurus > relation > two hops) is the contract; the
 // values are documented in docs/LEXICON.md.
 namespace prior {
-inline constexpr float kCurated = 0.95f;          // as written in data/lexicon
-inline constexpr float kCuratedReverse = 0.85f;   // the other direction
+inline constexpr float kCurated = 0.95f;         // as written in data/lexicon
+inline constexpr float kCuratedReverse = 0.85f;  // the other direction
 inline constexpr float kWordNetSynonym = 0.8f;
 inline constexpr float kMythesSynonym = 0.7f;
 inline constexpr float kMythesSimilar = 0.5f;
@@ -45,8 +45,8 @@ class LemmaGraph {
  public:
   // Thesaurus pairs: both sides must be usable phrases, neither a function
   // word nor a number word. Returns false when filtered out.
-  bool add_thesaurus(std::string_view key, std::string_view original, Pos pos, float prior,
-                     std::uint16_t sources, bool synonym);
+  bool add_thesaurus(std::string_view key, std::string_view original, Pos pos, float prior, std::uint16_t sources,
+                     bool synonym);
   // Curated pairs: trusted, only normalized (function words allowed).
   bool add_curated(std::string_view key, std::string_view original, Pos pos, float prior);
 

@@ -12,8 +12,10 @@ namespace unspin {
 
 std::unique_ptr<Lexicon> Lexicon::open(const std::string& path) {
   return lexicon::UlexLexicon::from_file(
-      path, "rebuild it with ./setup.sh, or: unspin lexicon build --wordnet /usr/share/wordnet "
-            "--mythes /usr/share/mythes/th_en_US_v2.dat --table-dir data/lexicon -o " + path);
+      path,
+      "rebuild it with ./setup.sh, or: unspin lexicon build --wordnet /usr/share/wordnet "
+      "--mythes /usr/share/mythes/th_en_US_v2.dat --table-dir data/lexicon -o " +
+          path);
 }
 
 std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path, UserLexiconReport* report) {
@@ -24,8 +26,8 @@ std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path, UserLexiconR
     in.read(head, sizeof head);
   }
   if (lexicon::detect_user_format(std::string_view(head, sizeof head)) == lexicon::UserFormat::kUlex) {
-    auto lex = lexicon::UlexLexicon::from_file(
-        path, "recompile it with `unspin lexicon import SOURCE.tsv -o " + path + "`");
+    auto lex =
+        lexicon::UlexLexicon::from_file(path, "recompile it with `unspin lexicon import SOURCE.tsv -o " + path + "`");
     if (report) report->pairs = lex->header().entry_count;
     return lex;
   }
@@ -58,8 +60,10 @@ void LexiconStack::lookup(std::string_view spun, std::vector<Candidate>* out) co
         // it replaces a generic source's plausibility rather than being maxed with it.
         const bool learned_only_new = (c.sources & kSourceLearned) && !(it->sources & kSourceLearned);
         const bool learned_only_old = (it->sources & kSourceLearned) && !(c.sources & kSourceLearned);
-        if (learned_only_new) it->prior = c.prior;
-        else if (!learned_only_old) it->prior = std::max(it->prior, c.prior);
+        if (learned_only_new)
+          it->prior = c.prior;
+        else if (!learned_only_old)
+          it->prior = std::max(it->prior, c.prior);
         it->sources |= c.sources;
       } else {
         (*out)[keep++] = c;
@@ -74,8 +78,7 @@ void LexiconStack::lookup(std::string_view spun, std::vector<Candidate>* out) co
 }
 
 bool LexiconStack::has_longer(std::string_view prefix) const {
-  return std::any_of(layers_.begin(), layers_.end(),
-                     [&](const auto& l) { return l->has_longer(prefix); });
+  return std::any_of(layers_.begin(), layers_.end(), [&](const auto& l) { return l->has_longer(prefix); });
 }
 
 bool LexiconStack::contains(std::string_view spun) const {

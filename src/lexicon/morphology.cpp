@@ -42,9 +42,8 @@ std::string key_of(Pos pos, std::string_view base, Slot slot) {
 }
 
 bool letters_only(std::string_view w) {
-  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || c == '-' || c == '\'';
-  });
+  return !w.empty() &&
+         std::all_of(w.begin(), w.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-' || c == '\''; });
 }
 
 }  // namespace
@@ -64,8 +63,7 @@ const std::vector<Slot>& slots_of(Pos pos) {
 
 std::string regular_s(std::string_view w, Pos pos) {
   std::string s(w);
-  if (ends_with(w, "s") || ends_with(w, "x") || ends_with(w, "z") || ends_with(w, "ch") ||
-      ends_with(w, "sh")) {
+  if (ends_with(w, "s") || ends_with(w, "x") || ends_with(w, "z") || ends_with(w, "ch") || ends_with(w, "sh")) {
     return s + "es";
   }
   if (w.size() > 1 && w.back() == 'y' && !vowel(w[w.size() - 2])) return s.substr(0, s.size() - 1) + "ies";
@@ -84,8 +82,7 @@ std::string regular_ed(std::string_view w) {
 std::string regular_ing(std::string_view w) {
   std::string s(w);
   if (ends_with(w, "ie")) return s.substr(0, s.size() - 2) + "ying";
-  if (ends_with(w, "e") && !ends_with(w, "ee") && !ends_with(w, "ye") && !ends_with(w, "oe") &&
-      w.size() > 2) {
+  if (ends_with(w, "e") && !ends_with(w, "ee") && !ends_with(w, "ye") && !ends_with(w, "oe") && w.size() > 2) {
     return s.substr(0, s.size() - 1) + "ing";
   }
   if (doubles(w)) return s + w.back() + "ing";
@@ -158,8 +155,7 @@ Morphology Morphology::from_wordnet(const std::string& dir) {
       }
       if (fields.empty()) continue;
       if (fields.size() < 2) {
-        throw Error(ErrorCode::kBadData,
-                    path + ":" + std::to_string(lineno) + ": expected 'form base...'");
+        throw Error(ErrorCode::kBadData, path + ":" + std::to_string(lineno) + ": expected 'form base...'");
       }
       for (std::size_t i = 1; i < fields.size(); ++i) m.add_exception(pos, fields[0], fields[i]);
     }
@@ -172,10 +168,10 @@ std::vector<std::string> Morphology::word_forms(std::string_view w, Pos pos, Slo
   if (!letters_only(w)) return {};
   // Verbs whose past is their base form: absent from verb.exc (the lists
   // only map forms that differ), so the regular rule would say "putted".
-  static constexpr std::string_view kSamePast[] = {
-      "bet", "bid", "broadcast", "burst", "cast", "cost", "cut", "forecast", "hit", "hurt",
-      "let", "put", "quit", "read", "rid", "set", "shed", "shut", "slit", "split", "spread",
-      "thrust", "upset", "beat", "wed", "fit"};
+  static constexpr std::string_view kSamePast[] = {"bet",      "bid",   "broadcast", "burst", "cast", "cost",  "cut",
+                                                   "forecast", "hit",   "hurt",      "let",   "put",  "quit",  "read",
+                                                   "rid",      "set",   "shed",      "shut",  "slit", "split", "spread",
+                                                   "thrust",   "upset", "beat",      "wed",   "fit"};
   if (pos == Pos::kVerb && slot == Slot::kPast &&
       std::find(std::begin(kSamePast), std::end(kSamePast), w) != std::end(kSamePast)) {
     std::vector<std::string> out{std::string(w)};
@@ -187,20 +183,16 @@ std::vector<std::string> Morphology::word_forms(std::string_view w, Pos pos, Slo
   if (it != irregular_.end()) return it->second;
   switch (slot) {
     case Slot::kPlural:
-    case Slot::kThird:
-      return {regular_s(w, pos)};
-    case Slot::kPast:
-      return {regular_ed(w)};
-    case Slot::kIng:
-      return {regular_ing(w)};
+    case Slot::kThird: return {regular_s(w, pos)};
+    case Slot::kPast: return {regular_ed(w)};
+    case Slot::kIng: return {regular_ing(w)};
     case Slot::kComparative:
     case Slot::kSuperlative: {
       const int syl = syllables(w);
       if (!(syl == 1 || (syl == 2 && w.back() == 'y'))) return {};
       return {regular_er(w, slot == Slot::kComparative ? "er" : "est")};
     }
-    default:
-      return {};
+    default: return {};
   }
 }
 

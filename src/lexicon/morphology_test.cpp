@@ -35,10 +35,8 @@ TEST(Morphology, ExceptionsAndPhrases) {
   EXPECT_EQ(m.forms("tell", Pos::kVerb, Slot::kPast), std::vector<std::string>{"told"});
   EXPECT_EQ(m.forms("tell", Pos::kVerb, Slot::kThird), std::vector<std::string>{"tells"});
   EXPECT_EQ(m.forms("have", Pos::kVerb, Slot::kThird), std::vector<std::string>{"has"});
-  EXPECT_EQ(m.forms("give up", Pos::kVerb, Slot::kPast),
-            (std::vector<std::string>{"gave up", "given up"}));
-  EXPECT_EQ(m.forms("chief executive", Pos::kNoun, Slot::kPlural),
-            std::vector<std::string>{"chief executives"});
+  EXPECT_EQ(m.forms("give up", Pos::kVerb, Slot::kPast), (std::vector<std::string>{"gave up", "given up"}));
+  EXPECT_EQ(m.forms("chief executive", Pos::kNoun, Slot::kPlural), std::vector<std::string>{"chief executives"});
   EXPECT_EQ(m.forms("child", Pos::kNoun, Slot::kPlural), std::vector<std::string>{"children"});
   EXPECT_EQ(m.forms("good", Pos::kAdj, Slot::kComparative), std::vector<std::string>{"better"});
   EXPECT_TRUE(m.forms("enormous", Pos::kAdj, Slot::kComparative).empty());

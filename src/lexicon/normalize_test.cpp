@@ -15,8 +15,8 @@ TEST(Normalize, FoldAsciiFastPathAndFallbacks) {
   char buf[16];
   EXPECT_EQ(fold_ascii("Told", buf, sizeof buf), 4);
   EXPECT_EQ(std::string_view(buf, 4), "told");
-  EXPECT_EQ(fold_ascii("caf\xC3\xA9", buf, sizeof buf), -1);      // non-ASCII
-  EXPECT_EQ(fold_ascii("a  b", buf, sizeof buf), -1);             // double space
+  EXPECT_EQ(fold_ascii("caf\xC3\xA9", buf, sizeof buf), -1);  // non-ASCII
+  EXPECT_EQ(fold_ascii("a  b", buf, sizeof buf), -1);         // double space
   EXPECT_EQ(fold_ascii("much longer than sixteen", buf, sizeof buf), -1);
 }
 

@@ -99,10 +99,14 @@ std::string tokenize_query(std::string_view q, std::vector<Term>* out) {
       while (j < q.size() && q[j] != ' ' && q[j] != '\t' && q[j] != '"' && q[j] != '(' && q[j] != ')') ++j;
       std::string word(q.substr(i, j - i));
       i = j;
-      if (word == "AND" || word == "&&") out->push_back({Term::kAnd, {}});
-      else if (word == "OR" || word == "||") out->push_back({Term::kOr, {}});
-      else if (word == "NOT" || word == "-") out->push_back({Term::kNot, {}});
-      else out->push_back({Term::kWord, std::move(word)});
+      if (word == "AND" || word == "&&")
+        out->push_back({Term::kAnd, {}});
+      else if (word == "OR" || word == "||")
+        out->push_back({Term::kOr, {}});
+      else if (word == "NOT" || word == "-")
+        out->push_back({Term::kNot, {}});
+      else
+        out->push_back({Term::kWord, std::move(word)});
     }
   }
   return {};
@@ -119,12 +123,18 @@ std::vector<std::string> split_expected(std::string_view text) {
     cur.clear();
   };
   for (char c : text) {
-    if (c == '(') ++depth;
-    else if (c == ')') depth = depth > 0 ? depth - 1 : 0;
-    else if (depth > 0) continue;  // parenthetical remarks are not part of the phrase
-    else if (c == ',' || c == ';' || c == '|' || c == '/') flush();
-    else if (c == '"') continue;
-    else cur.push_back(c);
+    if (c == '(')
+      ++depth;
+    else if (c == ')')
+      depth = depth > 0 ? depth - 1 : 0;
+    else if (depth > 0)
+      continue;  // parenthetical remarks are not part of the phrase
+    else if (c == ',' || c == ';' || c == '|' || c == '/')
+      flush();
+    else if (c == '"')
+      continue;
+    else
+      cur.push_back(c);
   }
   flush();
   return out;
@@ -139,8 +149,7 @@ bool clean_phrase(std::string_view p) {
 
 }  // namespace
 
-std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& origin,
-                                    UserLexiconReport* report) {
+std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& origin, UserLexiconReport* report) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const std::string_view first_line = text.substr(0, text.find('\n'));
   // The separator is the commonest of , ; TAB outside quotes in the header.
@@ -155,8 +164,10 @@ std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& or
       counts[1] += c == ';';
       counts[2] += c == '\t';
     }
-    if (counts[1] > counts[0] && counts[1] >= counts[2]) sep = ';';
-    else if (counts[2] > counts[0] && counts[2] > counts[1]) sep = '\t';
+    if (counts[1] > counts[0] && counts[1] >= counts[2])
+      sep = ';';
+    else if (counts[2] > counts[0] && counts[2] > counts[1])
+      sep = '\t';
   }
   std::size_t pos = 0, lineno = 0;
   auto header = next_record(text, &pos, sep, &lineno);
@@ -164,9 +175,12 @@ std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& or
   if (header) {
     for (std::size_t k = 0; k < header->size(); ++k) {
       const std::string name = trim((*header)[k]);
-      if (name == "Fingerprint - Tortured Phrase") col_fp = static_cast<int>(k);
-      else if (name == "Expected Text") col_expected = static_cast<int>(k);
-      else if (name == "Nb Retrieved Papers") col_count = static_cast<int>(k);
+      if (name == "Fingerprint - Tortured Phrase")
+        col_fp = static_cast<int>(k);
+      else if (name == "Expected Text")
+        col_expected = static_cast<int>(k);
+      else if (name == "Nb Retrieved Papers")
+        col_count = static_cast<int>(k);
     }
   }
   if (col_fp < 0 || col_expected < 0) {
@@ -233,8 +247,10 @@ std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& or
           if (negated_depth == depth) negated_depth = -1;
           break;
         case Term::kWord:
-          if (negate_next || negated_depth >= 0) ++dropped;
-          else bare.push_back(t.text);
+          if (negate_next || negated_depth >= 0)
+            ++dropped;
+          else
+            bare.push_back(t.text);
           negate_next = false;
           break;
         case Term::kPhrase: {
@@ -250,8 +266,7 @@ std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& or
             break;
           }
           if (t.proximity > 0 && word_count(p) > 1) {
-            problem = "proximity query \"" + p + "\"~" + std::to_string(t.proximity) +
-                      " is not a contiguous phrase";
+            problem = "proximity query \"" + p + "\"~" + std::to_string(t.proximity) + " is not a contiguous phrase";
             break;
           }
           if (std::find(expected.begin(), expected.end(), p) != expected.end()) break;  // context
@@ -263,9 +278,12 @@ std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& or
     if (!any_quote && problem.empty()) {
       // An unquoted fingerprint without operators is itself the phrase.
       std::string p = normalize_phrase(query);
-      if (has_and || has_or || dropped) problem = "unquoted query with operators";
-      else if (p.empty() || !clean_phrase(p)) problem = "unquoted query with search syntax";
-      else spun.push_back(std::move(p));
+      if (has_and || has_or || dropped)
+        problem = "unquoted query with operators";
+      else if (p.empty() || !clean_phrase(p))
+        problem = "unquoted query with search syntax";
+      else
+        spun.push_back(std::move(p));
       bare.clear();
     }
     if (problem.empty() && !bare.empty()) problem = "bare words outside quotes (" + bare.front() + ")";

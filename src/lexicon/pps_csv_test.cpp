@@ -21,7 +21,7 @@ TEST(PpsCsv, ExtractsQuotedPhrasesAndSkipsWhatCannotBeUsed) {
   const auto pairs = parse_pps_csv(read_whole_file(kFixture), "pps.csv", &r);
   EXPECT_TRUE(has_pair(pairs, "artificial intelligence", "counterfeit consciousness"));
   EXPECT_TRUE(has_pair(pairs, "breast cancer", "bosom peril"));
-  EXPECT_TRUE(has_pair(pairs, "random forest", "irregular woodland"));   // OR: both
+  EXPECT_TRUE(has_pair(pairs, "random forest", "irregular woodland"));  // OR: both
   EXPECT_TRUE(has_pair(pairs, "random forest", "arbitrary woodland"));
   EXPECT_TRUE(has_pair(pairs, "surface area", "surface region"));        // AND context clause
   EXPECT_TRUE(has_pair(pairs, "deep learning", "profound learning"));    // NOT dropped
@@ -53,7 +53,8 @@ TEST(PpsCsv, ExtractsQuotedPhrasesAndSkipsWhatCannotBeUsed) {
 TEST(PpsCsv, HeaderVariantsAndErrors) {
   UserLexiconReport r;
   const auto semi = parse_pps_csv(
-      "\xEF\xBB\xBF" "Nb Retrieved Papers;Expected Text;Fingerprint - Tortured Phrase\r\n"
+      "\xEF\xBB\xBF"
+      "Nb Retrieved Papers;Expected Text;Fingerprint - Tortured Phrase\r\n"
       "3;neural network;\"\"\"nervous network\"\"\"\r\n",
       "semi.csv", &r);
   ASSERT_EQ(semi.size(), 1u);
@@ -61,8 +62,8 @@ TEST(PpsCsv, HeaderVariantsAndErrors) {
   EXPECT_EQ(detect_user_format("Fingerprint - Tortured Phrase,Expected Text\n"), UserFormat::kPpsCsv);
   EXPECT_EQ(detect_user_format("told\tinstructed\n"), UserFormat::kTsv);
   EXPECT_THROW(parse_pps_csv("Fingerprint - Tortured Phrase,Other\n", "x.csv", &r), Error);
-  const auto unquoted = parse_pps_csv("Fingerprint - Tortured Phrase,Expected Text\nbosom peril,breast cancer\n",
-                                      "u.csv", &r);
+  const auto unquoted =
+      parse_pps_csv("Fingerprint - Tortured Phrase,Expected Text\nbosom peril,breast cancer\n", "u.csv", &r);
   ASSERT_EQ(unquoted.size(), 1u);
   EXPECT_EQ(unquoted[0].spun, "bosom peril");
 }

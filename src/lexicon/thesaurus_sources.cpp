@@ -106,9 +106,8 @@ SourceStats read_mythes(const std::string& path, LemmaGraph* graph, std::uint64_
           synonym = false;
         }
         if (term.empty() || has_upper(term)) continue;
-        if (graph->add_thesaurus(normalize_phrase(term), original, pos,
-                                 base * prior::sense_factor(static_cast<int>(m)), kSourceMythes,
-                                 synonym)) {
+        if (graph->add_thesaurus(normalize_phrase(term), original, pos, base * prior::sense_factor(static_cast<int>(m)),
+                                 kSourceMythes, synonym)) {
           ++stats.edges;
         } else {
           ++stats.filtered;
@@ -142,11 +141,16 @@ SourceStats read_paraphrase_table(const std::string& path, LemmaGraph* graph, st
       for (char& c : tags) c = c == ',' ? ' ' : c;
       std::istringstream words(tags);
       for (std::string tag; words >> tag;) {
-        if (tag == "n") pos = Pos::kNoun;
-        else if (tag == "v") pos = Pos::kVerb;
-        else if (tag == "a") pos = Pos::kAdj;
-        else if (tag == "r") pos = Pos::kAdv;
-        else if (tag == "oneway") oneway = true;
+        if (tag == "n")
+          pos = Pos::kNoun;
+        else if (tag == "v")
+          pos = Pos::kVerb;
+        else if (tag == "a")
+          pos = Pos::kAdj;
+        else if (tag == "r")
+          pos = Pos::kAdv;
+        else if (tag == "oneway")
+          oneway = true;
         else if (tag.rfind("p=", 0) == 0) {
           float p = 0;
           auto [ptr, ec] = std::from_chars(tag.data() + 2, tag.data() + tag.size(), p);

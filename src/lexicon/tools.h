@@ -11,9 +11,9 @@
 namespace unspin::lexicon {
 
 struct CoverageResult {
-  std::size_t pairs = 0;    // usable pairs read
-  std::size_t covered = 0;  // original among the candidates of spun
-  std::size_t skipped = 0;  // malformed lines
+  std::size_t pairs = 0;            // usable pairs read
+  std::size_t covered = 0;          // original among the candidates of spun
+  std::size_t skipped = 0;          // malformed lines
   std::vector<std::string> missed;  // "spun -> original", first few hundred
   double fraction() const { return pairs ? static_cast<double>(covered) / static_cast<double>(pairs) : 0.0; }
 };
@@ -22,8 +22,8 @@ struct CoverageResult {
 CoverageResult coverage(const LexiconStack& lexicons, std::string_view pairs_tsv);
 
 struct CandidateStats {
-  std::size_t tokens = 0;       // word tokens looked up
-  std::size_t with_any = 0;     // tokens with at least one candidate
+  std::size_t tokens = 0;    // word tokens looked up
+  std::size_t with_any = 0;  // tokens with at least one candidate
   double mean = 0;
   double median = 0;
   double p95 = 0;

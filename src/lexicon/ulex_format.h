@@ -38,8 +38,8 @@ struct KeyRecord {
   std::uint32_t str_offset;   // into strings
   std::uint32_t first_entry;  // index into entries
   std::uint16_t str_length;
-  std::uint8_t count;         // candidates; 0 for prefix-only records
-  std::uint8_t flags;         // KeyFlags
+  std::uint8_t count;  // candidates; 0 for prefix-only records
+  std::uint8_t flags;  // KeyFlags
 };
 static_assert(sizeof(KeyRecord) == 12);
 
@@ -58,22 +58,22 @@ struct FileHeader {
   std::uint32_t header_size;
   std::uint32_t key_record_size;
   std::uint32_t entry_record_size;
-  std::uint32_t complete;         // kCompleteMark once the file is fully written
+  std::uint32_t complete;  // kCompleteMark once the file is fully written
   // Build parameters, recorded so `stats` can show how a file was made.
-  std::uint32_t max_candidates;   // cap on candidates per key
-  std::uint32_t max_key_words;    // longest key, in words
-  std::uint32_t two_hop_fanout;   // 0 = no two-hop candidates
+  std::uint32_t max_candidates;  // cap on candidates per key
+  std::uint32_t max_key_words;   // longest key, in words
+  std::uint32_t two_hop_fanout;  // 0 = no two-hop candidates
   std::uint32_t reserved0;
   std::uint64_t file_size;
-  std::uint64_t key_count;        // records with count > 0
+  std::uint64_t key_count;  // records with count > 0
   std::uint64_t record_count;
   std::uint64_t entry_count;
   std::uint64_t strings_offset, strings_size;
   std::uint64_t keys_offset;
   std::uint64_t entries_offset;
-  std::uint64_t hash_offset, hash_slots;  // hash_slots is a power of two
-  std::uint64_t body_checksum;    // fnv1a64 of bytes [header_size, file_size)
-  std::uint64_t input_hash;       // content hash of the build inputs
+  std::uint64_t hash_offset, hash_slots;            // hash_slots is a power of two
+  std::uint64_t body_checksum;                      // fnv1a64 of bytes [header_size, file_size)
+  std::uint64_t input_hash;                         // content hash of the build inputs
   std::uint64_t entries_by_source[kMaxSourceBits];  // entries carrying each bit
   char reserved[48];
 };

@@ -23,8 +23,7 @@ bool section_ok(std::uint64_t offset, std::uint64_t count, std::uint64_t size, s
 
 }  // namespace
 
-std::unique_ptr<UlexLexicon> UlexLexicon::from_file(const std::string& path,
-                                                    const std::string& rebuild_hint) {
+std::unique_ptr<UlexLexicon> UlexLexicon::from_file(const std::string& path, const std::string& rebuild_hint) {
   std::unique_ptr<UlexLexicon> lex(new UlexLexicon());
   try {
     lex->file_.emplace(path);
@@ -77,8 +76,7 @@ void UlexLexicon::check_header(const std::string& origin, const std::string& hin
       !section_ok(h.hash_offset, h.hash_slots, sizeof(std::uint32_t), n) || !slots_pow2 ||
       h.key_count > h.record_count || h.hash_slots < h.record_count ||
       h.strings_size > std::numeric_limits<std::uint32_t>::max() ||
-      h.record_count >= std::numeric_limits<std::uint32_t>::max() ||
-      h.max_key_words > 64) {
+      h.record_count >= std::numeric_limits<std::uint32_t>::max() || h.max_key_words > 64) {
     bad(origin, "corrupt header: sections out of bounds", hint);
   }
   strings_ = bytes_.substr(h.strings_offset, h.strings_size);
@@ -202,8 +200,7 @@ std::string verify_ulex(const UlexLexicon& lex) {
       }
       if (!(e.prior > 0.0f && e.prior <= 1.0f)) return "prior out of (0,1] for '" + std::string(key) + "'";
     }
-    if (lex.has_longer(key) != ((k.flags & kHasLonger) != 0) ||
-        lex.contains(key) != (k.count > 0)) {
+    if (lex.has_longer(key) != ((k.flags & kHasLonger) != 0) || lex.contains(key) != (k.count > 0)) {
       return "hash table does not find key '" + std::string(key) + "'";
     }
   }

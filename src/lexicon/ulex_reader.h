@@ -18,8 +18,7 @@ class UlexLexicon final : public Lexicon {
  public:
   // Checks the header in O(1) and throws Error(kBadModel) naming `origin` and
   // `rebuild_hint` when the image is unusable.
-  static std::unique_ptr<UlexLexicon> from_file(const std::string& path,
-                                                const std::string& rebuild_hint);
+  static std::unique_ptr<UlexLexicon> from_file(const std::string& path, const std::string& rebuild_hint);
   static std::unique_ptr<UlexLexicon> from_bytes(std::string bytes, const std::string& origin);
 
   void lookup(std::string_view spun, std::vector<Candidate>* out) const override;

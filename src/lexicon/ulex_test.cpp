@@ -17,10 +17,14 @@ namespace {
 
 CandidateTable sample(bool reversed) {
   std::vector<std::tuple<std::string, std::string, float, std::uint16_t>> adds = {
-      {"instructed", "told", 0.9f, 1}, {"instructed", "taught", 0.7f, 4},
-      {"instructed", "told", 0.5f, 4}, {"so as to", "in order to", 0.95f, 8},
-      {"chief govt", "chief executive", 0.95f, 8}, {"firm", "company", 0.8f, 1},
-      {"firm", "steady", 0.3f, 2}, {"firm", "house", 0.2f, 2}};
+      {"instructed", "told", 0.9f, 1},
+      {"instructed", "taught", 0.7f, 4},
+      {"instructed", "told", 0.5f, 4},
+      {"so as to", "in order to", 0.95f, 8},
+      {"chief govt", "chief executive", 0.95f, 8},
+      {"firm", "company", 0.8f, 1},
+      {"firm", "steady", 0.3f, 2},
+      {"firm", "house", 0.2f, 2}};
   if (reversed) std::reverse(adds.begin(), adds.end());
   PairTable t;
   for (auto& [k, o, p, s] : adds) t.add(k, o, p, s);

@@ -30,8 +30,7 @@ void warn(UserLexiconReport* report, std::string message) {
   if (report && report->warnings.size() < kMaxWarnings) report->warnings.push_back(std::move(message));
 }
 
-std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& origin,
-                                     UserLexiconReport* report) {
+std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& origin, UserLexiconReport* report) {
   std::vector<UserPair> pairs;
   text = strip_bom(text);
   std::size_t lineno = 0;
@@ -107,8 +106,7 @@ std::size_t learned_table_pages(std::string_view text) {
   return ec == std::errc() && ptr == value.data() + value.size() ? pages : 0;
 }
 
-std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin,
-                                          UserLexiconReport* report) {
+std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin, UserLexiconReport* report) {
   std::vector<UserPair> pairs;
   text = strip_bom(text);
   std::size_t lineno = 0;
@@ -163,8 +161,7 @@ std::vector<UserPair> parse_learned_table(std::string_view text, const std::stri
   return pairs;
 }
 
-std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin,
-                                        UserLexiconReport* report) {
+std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin, UserLexiconReport* report) {
   std::vector<UserPair> pairs;
   text = strip_bom(text);
   std::size_t lineno = 0;
@@ -255,18 +252,16 @@ UserFormat detect_user_format(std::string_view head) {
   return UserFormat::kTsv;
 }
 
-std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin,
-                                       UserLexiconReport* report) {
+std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin, UserLexiconReport* report) {
   const UserFormat format = detect_user_format(text);
-  return format == UserFormat::kLearned ? parse_learned_table(text, origin, report)
-         : format == UserFormat::kPpsCsv  ? parse_pps_csv(text, origin, report)
+  return format == UserFormat::kLearned  ? parse_learned_table(text, origin, report)
+         : format == UserFormat::kPpsCsv ? parse_pps_csv(text, origin, report)
          : format == UserFormat::kGroups ? parse_group_table(text, origin, report)
          : format == UserFormat::kTsv    ? parse_user_tsv(text, origin, report)
                                          : std::vector<UserPair>{};
 }
 
-std::string compile_user_lexicon(std::string_view text, const std::string& origin,
-                                 UserLexiconReport* report) {
+std::string compile_user_lexicon(std::string_view text, const std::string& origin, UserLexiconReport* report) {
   UserLexiconReport local;
   UserLexiconReport* r = report ? report : &local;
   if (text.find('\0') != std::string_view::npos) {
@@ -279,8 +274,7 @@ std::string compile_user_lexicon(std::string_view text, const std::string& origi
   std::vector<UserPair> pairs = parse_user_pairs(text, origin, r);
   if (pairs.empty()) {
     std::string why = r->warnings.empty() ? "it is empty" : "first problem: " + r->warnings.front();
-    throw Error(ErrorCode::kBadData,
-                origin + ": no usable original<TAB>spun pair (or Paper Screener row); " + why);
+    throw Error(ErrorCode::kBadData, origin + ": no usable original<TAB>spun pair (or Paper Screener row); " + why);
   }
   PairTable table;
   const std::uint16_t source = format == UserFormat::kLearned ? kSourceLearned : kSourceUser;

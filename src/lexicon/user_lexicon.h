@@ -22,22 +22,19 @@ void warn(UserLexiconReport* report, std::string message);
 // `original<TAB>spun[<TAB>prior]`, '#' comments, blank lines. Bad lines are
 // skipped and reported, never fatal. Without a prior column a pair gets
 // 1/k, k being the number of spun forms the file lists for its original.
-std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& origin,
-                                     UserLexiconReport* report);
+std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& origin, UserLexiconReport* report);
 
 // Problematic Paper Screener export: columns "Fingerprint - Tortured Phrase",
 // "Expected Text", "Nb Retrieved Papers" (any order, extra columns ignored).
 // Throws Error(kBadData) when the header lacks the first two columns.
-std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& origin,
-                                    UserLexiconReport* report);
+std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& origin, UserLexiconReport* report);
 
 // A spinner's own table: one group per line, "original|alt1|alt2" (the
 // WordPress auto-spinner format; the first alternative is the original), or
 // spintax "{original|alt1|alt2}" (any number of groups per line, not nested).
 // Each alternative becomes a pair with prior 1/k (k alternatives): the
 // chance a spinner holding the group picks that one.
-std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin,
-                                        UserLexiconReport* report);
+std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin, UserLexiconReport* report);
 
 // A table `unspin learn` wrote (docs/SCHEMA.md §9): its first line is this
 // header (optionally followed by " key=value" fields), then
@@ -47,19 +44,16 @@ inline constexpr std::string_view kLearnedTableHeader = "# unspin learned-table 
 // The pages a learned table was learned from: N of its header's "pages=N"
 // field; 0 when the header has none (or `text` is no learned table).
 std::size_t learned_table_pages(std::string_view text);
-std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin,
-                                          UserLexiconReport* report);
+std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin, UserLexiconReport* report);
 
 enum class UserFormat { kUlex, kTsv, kPpsCsv, kGroups, kLearned };
 UserFormat detect_user_format(std::string_view head);
 
 // The pairs of a TSV, group table or Paper Screener CSV, by content.
-std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin,
-                                       UserLexiconReport* report);
+std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin, UserLexiconReport* report);
 
 // Parses TSV or CSV text and returns the .ulex image of its pairs (source
 // kSourceUser; kSourceLearned for a learned table). Throws Error(kBadData) when no usable pair is found.
-std::string compile_user_lexicon(std::string_view text, const std::string& origin,
-                                 UserLexiconReport* report);
+std::string compile_user_lexicon(std::string_view text, const std::string& origin, UserLexiconReport* report);
 
 }  // namespace unspin::lexicon

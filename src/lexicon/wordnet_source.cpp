@@ -17,7 +17,7 @@ namespace {
 
 struct Pointer {
   std::string_view symbol;
-  std::uint32_t target;  // synset index
+  std::uint32_t target;          // synset index
   int source_word, target_word;  // 1-based; 0 = whole synset
 };
 
@@ -32,7 +32,8 @@ Pos pos_of(char c) {
   switch (c) {
     case 'n': return Pos::kNoun;
     case 'v': return Pos::kVerb;
-    case 'a': case 's': return Pos::kAdj;
+    case 'a':
+    case 's': return Pos::kAdj;
     case 'r': return Pos::kAdv;
     default: return Pos::kNone;
   }
@@ -58,8 +59,8 @@ class Fields {
     return v;
   }
   [[noreturn]] void fail(const std::string& why) const {
-    throw Error(ErrorCode::kBadData, path_ + ":" + std::to_string(lineno_) + ": " + why +
-                                         " (not a WordNet 3.0 data/index file?)");
+    throw Error(ErrorCode::kBadData,
+                path_ + ":" + std::to_string(lineno_) + ": " + why + " (not a WordNet 3.0 data/index file?)");
   }
 
  private:
@@ -90,7 +91,12 @@ SourceStats read_wordnet(const std::string& dir, LemmaGraph* graph, std::uint64_
   auto offset_key = [](char pos, unsigned long offset) {
     return (static_cast<std::uint64_t>(pos == 's' ? 'a' : pos) << 32) | offset;
   };
-  struct RawPointer { std::uint32_t from; std::string_view symbol; std::uint64_t target; int src, dst; };
+  struct RawPointer {
+    std::uint32_t from;
+    std::string_view symbol;
+    std::uint64_t target;
+    int src, dst;
+  };
   std::vector<RawPointer> raw;
   std::vector<std::string> data_files(4);
   for (int p = 0; p < 4; ++p) {
@@ -123,8 +129,8 @@ SourceStats read_wordnet(const std::string& dir, LemmaGraph* graph, std::uint64_
         const unsigned long target = f.number(10);
         const std::string_view tpos = f.next();
         const unsigned long st = f.number(16);
-        raw.push_back({index, symbol, offset_key(tpos[0], target), static_cast<int>(st >> 8),
-                       static_cast<int>(st & 0xff)});
+        raw.push_back(
+            {index, symbol, offset_key(tpos[0], target), static_cast<int>(st >> 8), static_cast<int>(st & 0xff)});
       }
       by_offset[offset_key(ss_type[0], offset)] = index;
       synsets.push_back(std::move(s));
@@ -162,11 +168,10 @@ SourceStats read_wordnet(const std::string& dir, LemmaGraph* graph, std::uint64_
 
   SourceStats stats;
   stats.entries = synsets.size();
-  auto add = [&](const std::string& key, const Synset& from, std::size_t w, Pos pos, float base,
-                 std::uint16_t src, bool synonym) {
+  auto add = [&](const std::string& key, const Synset& from, std::size_t w, Pos pos, float base, std::uint16_t src,
+                 bool synonym) {
     if (key.empty() || from.words[w].empty()) return;
-    if (graph->add_thesaurus(key, from.words[w], pos, base * prior::sense_factor(from.rank[w]), src,
-                             synonym)) {
+    if (graph->add_thesaurus(key, from.words[w], pos, base * prior::sense_factor(from.rank[w]), src, synonym)) {
       ++stats.edges;
     } else {
       ++stats.filtered;

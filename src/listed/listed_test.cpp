@@ -41,7 +41,10 @@ TEST(ListedClean, CorrectTerms) {
   EXPECT_EQ(clean_correct("fault analysis/diagnosis", "blame investigation"), "fault analysis");
   EXPECT_EQ(clean_correct("tcp/ip stack", "tcp ip bundle"), "tcp ip stack");
   EXPECT_EQ(clean_correct("\\\"information technology (it)\\\"", "data technology"), "information technology");
-  EXPECT_EQ(clean_correct("the word \xE2\x80\x98" "are\xE2\x80\x99 as in the verb, see https://x", "are"), "");
+  EXPECT_EQ(clean_correct("the word \xE2\x80\x98"
+                          "are\xE2\x80\x99 as in the verb, see https://x",
+                          "are"),
+            "");
   EXPECT_EQ(clean_tortured("data technology (it)"), "data technology");
   EXPECT_EQ(clean_tortured("Exactness, Review"), "exactness , review");
 }

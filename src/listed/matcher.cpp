@@ -11,9 +11,9 @@ namespace unspin::listed {
 namespace {
 
 constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-constexpr std::uint32_t kComma = 0;     // token id of ","
+constexpr std::uint32_t kComma = 0;        // token id of ","
 constexpr std::size_t kMaxWordBytes = 48;  // longer words are in no pattern
-constexpr std::size_t kRing = 32;       // > the longest pattern in tokens
+constexpr std::size_t kRing = 32;          // > the longest pattern in tokens
 
 std::uint64_t mix(std::uint64_t h) {
   h ^= h >> 33;
@@ -55,7 +55,7 @@ struct Matcher::Impl {
     std::uint32_t output = kNone;  // pattern ending here
     std::uint32_t dict = 0;        // nearest state on the fail chain with an output (0: none)
     std::uint16_t depth = 0;
-    std::uint16_t children = 0;    // 0, 1 (inline below) or more (in `edges`), saturating
+    std::uint16_t children = 0;                        // 0, 1 (inline below) or more (in `edges`), saturating
     std::uint32_t only_token = kNone, only_child = 0;  // the child of a one-child state
   };
   std::vector<State> states;
@@ -144,8 +144,8 @@ Matcher::Matcher(const PhraseList& list) : list_(&list), impl_(new Impl) {
       last_plural = stem != word;
     }
     if (seq.empty() || seq.size() >= kRing) continue;
-    m.patterns.push_back({p, static_cast<std::uint16_t>(seq.size()), last_plural,
-                          phrase.status == Status::kNeedsContext});
+    m.patterns.push_back(
+        {p, static_cast<std::uint16_t>(seq.size()), last_plural, phrase.status == Status::kNeedsContext});
     sequences.push_back(std::move(seq));
   }
   // Vocabulary: each stem, its plural, and the plural the list itself writes.
@@ -179,7 +179,8 @@ Matcher::Matcher(const PhraseList& list) : list_(&list), impl_(new Impl) {
     std::uint32_t s = 0;
     for (std::uint32_t t : sequences[pi]) {
       std::uint32_t next = 0;
-      if (s == 0) next = m.root_next[t];
+      if (s == 0)
+        next = m.root_next[t];
       else {
         auto it = edge_map.find((static_cast<std::uint64_t>(s) << 32) | t);
         if (it != edge_map.end()) next = it->second;

@@ -25,14 +25,14 @@ namespace unspin::listed {
 struct Hit {
   std::uint32_t byte_begin = 0, byte_end = 0;  // span in the text, UTF-8 bytes
   std::uint32_t cp_begin = 0, cp_end = 0;      // the same span in code points
-  std::string_view phrase;        // the listed tortured form (folded, cleaned)
-  std::string_view correct_term;  // the list's correct term (folded); empty when unknown
-  std::uint32_t papers = 0;       // papers PPS found the phrase in; 0 unknown
-  std::uint32_t index = 0;        // into PhraseList::phrases()
+  std::string_view phrase;                     // the listed tortured form (folded, cleaned)
+  std::string_view correct_term;               // the list's correct term (folded); empty when unknown
+  std::uint32_t papers = 0;                    // papers PPS found the phrase in; 0 unknown
+  std::uint32_t index = 0;                     // into PhraseList::phrases()
   // The written last word's number differs from the pattern's: the
   // correction is inflected the same way (see correction()).
   bool plural_changed = false;
-  bool written_plural = false;    // the written last word is plural
+  bool written_plural = false;  // the written last word is plural
 };
 
 class Matcher {
@@ -54,7 +54,7 @@ class Matcher {
   }
 
   const PhraseList& list() const { return *list_; }
-  std::size_t patterns() const;   // phrases in the automaton
+  std::size_t patterns() const;  // phrases in the automaton
   std::size_t states() const;
 
   // The correct term inflected as the hit's last word ("neural organizations"

@@ -90,8 +90,10 @@ std::string phrase_key(std::string_view text) {
       return;
     }
     if (!out.empty()) out.push_back(' ');
-    if (k == detail::TokenKind::kComma) out.push_back(',');
-    else detail::fold_word(text.substr(b, e - b), out);
+    if (k == detail::TokenKind::kComma)
+      out.push_back(',');
+    else
+      detail::fold_word(text.substr(b, e - b), out);
   });
   if (broken) return {};
   // A trailing or leading comma is punctuation around the phrase, not in it.
@@ -108,9 +110,12 @@ std::string clean_tortured(std::string_view raw) {
   std::string out;
   int depth = 0;
   for (char c : s) {
-    if (c == '(' || c == '[') ++depth;
-    else if ((c == ')' || c == ']') && depth > 0) --depth;
-    else if (depth == 0) out.push_back(c);
+    if (c == '(' || c == '[')
+      ++depth;
+    else if ((c == ')' || c == ']') && depth > 0)
+      --depth;
+    else if (depth == 0)
+      out.push_back(c);
   }
   return phrase_key(out);
 }
@@ -132,9 +137,12 @@ std::string clean_correct(std::string_view raw, std::string_view cleaned_torture
   std::string no_context;
   int depth = 0;
   for (char c : s) {
-    if (c == '[') ++depth;
-    else if (c == ']' && depth > 0) --depth;
-    else if (depth == 0) no_context.push_back(c);
+    if (c == '[')
+      ++depth;
+    else if (c == ']' && depth > 0)
+      --depth;
+    else if (depth == 0)
+      no_context.push_back(c);
   }
   s = first_alternatives(no_context);
   // A comma list where the tortured form has none: its first item.
@@ -187,7 +195,9 @@ std::string number_stem(std::string_view w) {
 
 std::string pluralize(std::string_view w) {
   if (w.empty()) return {};
-  const auto ends = [&](std::string_view suf) { return w.size() >= suf.size() && w.substr(w.size() - suf.size()) == suf; };
+  const auto ends = [&](std::string_view suf) {
+    return w.size() >= suf.size() && w.substr(w.size() - suf.size()) == suf;
+  };
   if (w == "data" || w == "media" || w == "criteria" || w == "phenomena" || w == "people") return std::string(w);
   if (w.size() > 3 && ends("is")) return std::string(w.substr(0, w.size() - 2)) + "es";  // analysis -> analyses
   if (ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh")) return std::string(w) + "es";
@@ -264,19 +274,21 @@ PhraseList PhraseList::parse(std::string_view tsv, std::string_view clean_prose,
       const std::size_t paren = text.find("list (");
       if (paren != std::string_view::npos) {
         const std::size_t close = text.find(')', paren);
-        if (close != std::string_view::npos) list.info_.version = std::string(text.substr(paren + 6, close - paren - 6));
+        if (close != std::string_view::npos)
+          list.info_.version = std::string(text.substr(paren + 6, close - paren - 6));
       }
       continue;
     }
     const std::size_t t1 = line.find('\t');
     const std::size_t t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
     if (t1 == std::string_view::npos) {
-      throw Error(ErrorCode::kBadData, std::string(name) + ":" + std::to_string(line_no) +
-                                           ": expected correct<TAB>tortured<TAB>papers");
+      throw Error(ErrorCode::kBadData,
+                  std::string(name) + ":" + std::to_string(line_no) + ": expected correct<TAB>tortured<TAB>papers");
     }
     ListedPhrase p;
     p.raw_correct = std::string(trim(line.substr(0, t1)));
-    p.raw_tortured = std::string(trim(line.substr(t1 + 1, t2 == std::string_view::npos ? std::string_view::npos : t2 - t1 - 1)));
+    p.raw_tortured =
+        std::string(trim(line.substr(t1 + 1, t2 == std::string_view::npos ? std::string_view::npos : t2 - t1 - 1)));
     p.papers = t2 == std::string_view::npos ? 0 : parse_papers(line.substr(t2 + 1), name, line_no);
     ++list.raw_pairs_;
     if (p.raw_tortured.empty()) continue;
@@ -299,9 +311,12 @@ PhraseList PhraseList::parse(std::string_view tsv, std::string_view clean_prose,
   // One entry per pattern (stems): the one with most papers, active first.
   std::unordered_map<std::string, std::size_t> by_pattern;
   for (ListedPhrase& p : all) {
-    if (p.tortured.empty() || count_words(p.tortured) < 2) p.status = Status::kTooShort;
-    else if (correct_stems.count(stem_key(p.tortured))) p.status = Status::kCorrectTerm;
-    else if (clean.count(p.tortured)) p.status = Status::kNeedsContext;
+    if (p.tortured.empty() || count_words(p.tortured) < 2)
+      p.status = Status::kTooShort;
+    else if (correct_stems.count(stem_key(p.tortured)))
+      p.status = Status::kCorrectTerm;
+    else if (clean.count(p.tortured))
+      p.status = Status::kNeedsContext;
     if (p.tortured == p.correct) p.status = Status::kCorrectTerm;
     const std::string key = p.tortured.empty() ? "\x01" + p.raw_tortured : stem_key(p.tortured);
     auto [it, fresh] = by_pattern.emplace(key, list.phrases_.size());
@@ -310,9 +325,9 @@ PhraseList PhraseList::parse(std::string_view tsv, std::string_view clean_prose,
       continue;
     }
     ListedPhrase& kept = list.phrases_[it->second];
-    const bool better = (p.status < kept.status) ||
-                        (p.status == kept.status && (p.papers > kept.papers ||
-                                                     (kept.correct.empty() && !p.correct.empty())));
+    const bool better =
+        (p.status < kept.status) ||
+        (p.status == kept.status && (p.papers > kept.papers || (kept.correct.empty() && !p.correct.empty())));
     if (better) kept = std::move(p);
   }
   return list;

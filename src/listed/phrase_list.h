@@ -16,11 +16,11 @@ namespace unspin::listed {
 
 // Why a listed pair is, or is not, matched on its own.
 enum class Status : std::uint8_t {
-  kActive,       // matched wherever it occurs: a listed hit
-  kNeedsContext, // an ordinary phrase of clean prose (data/pps/clean-prose.tsv): a hit
-                 // only in a text that holds an active listed hit too
-  kCorrectTerm,  // the tortured form is a correct term elsewhere in the list: never matched
-  kTooShort,     // fewer than two words once cleaned: never matched
+  kActive,        // matched wherever it occurs: a listed hit
+  kNeedsContext,  // an ordinary phrase of clean prose (data/pps/clean-prose.tsv): a hit
+                  // only in a text that holds an active listed hit too
+  kCorrectTerm,   // the tortured form is a correct term elsewhere in the list: never matched
+  kTooShort,      // fewer than two words once cleaned: never matched
 };
 std::string_view status_name(Status status);
 

@@ -47,8 +47,8 @@ inline int e2_kind(std::string_view s, std::size_t i) {
 }
 
 // Calls on_token(kind, begin, end, has_e2) for each token of s; for a word,
-// `end` is its end byte and has_e2 whether it holds a 0xE2 byte (U+2019). Apostrophes (' and U+2019) inside a word belong to it; a '.'
-// between two alphanumerics too ("4.0", "e.g"). A blank line is a break.
+// `end` is its end byte and has_e2 whether it holds a 0xE2 byte (U+2019). Apostrophes (' and U+2019) inside a word
+// belong to it; a '.' between two alphanumerics too ("4.0", "e.g"). A blank line is a break.
 template <class F>
 inline void scan(std::string_view s, F&& on_token) {
   const std::size_t n = s.size();
@@ -74,8 +74,10 @@ inline void scan(std::string_view s, F&& on_token) {
       if (c == '\n') {
         std::size_t j = i + 1;
         while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r')) ++j;
-        if (j < n && s[j] == '\n') on_token(TokenKind::kBreak, i, j + 1, false), i = j + 1;
-        else i = j;
+        if (j < n && s[j] == '\n')
+          on_token(TokenKind::kBreak, i, j + 1, false), i = j + 1;
+        else
+          i = j;
         continue;
       }
       if (c == '.') {
@@ -107,8 +109,8 @@ inline void scan(std::string_view s, F&& on_token) {
       if (kd == 4) {
         if (d == '\'' || d == '.') {
           if (i > begin && i + 1 < n && kClasses.cls[static_cast<unsigned char>(s[i + 1])] == 1 &&
-              (d == '\'' || (is_alnum(static_cast<unsigned char>(s[i - 1])) &&
-                             is_alnum(static_cast<unsigned char>(s[i + 1]))))) {
+              (d == '\'' ||
+               (is_alnum(static_cast<unsigned char>(s[i - 1])) && is_alnum(static_cast<unsigned char>(s[i + 1]))))) {
             ++i;
             continue;
           }

@@ -115,15 +115,17 @@ UnlistedModel UnlistedModel::learn(const PhraseList& list) {
 double UnlistedModel::tortured_log10(const std::string& stem) const {
   const auto it = tortured_words.find(stem);
   const double n = it == tortured_words.end() ? 0.0 : it->second;
-  return std::log10((n + 0.5) / (static_cast<double>(tortured_total) + 0.5 * static_cast<double>(tortured_words.size() + 1)));
+  return std::log10((n + 0.5) /
+                    (static_cast<double>(tortured_total) + 0.5 * static_cast<double>(tortured_words.size() + 1)));
 }
 
 double suspect_logit(const Suspect& s) {
   const Weights& w = kWeights;
-  return w.bias + w.llr_max * s.llr_max + w.function_edges * s.function_edges + w.restored_known * s.restored_known + w.association * s.association + w.unseen_pairs * s.unseen_pairs +
-         w.substitutable * s.substitutable + w.output_recurrence * s.output_recurrence + w.llr * s.tortured_llr + w.llr_min * s.tortured_llr_min + w.words * s.words +
-         w.written_known * s.written_known + w.correct_vocab * s.correct_vocab + w.lm_gain * s.lm_gain +
-         w.recurrence * s.recurrence + w.substituted * s.substituted;
+  return w.bias + w.llr_max * s.llr_max + w.function_edges * s.function_edges + w.restored_known * s.restored_known +
+         w.association * s.association + w.unseen_pairs * s.unseen_pairs + w.substitutable * s.substitutable +
+         w.output_recurrence * s.output_recurrence + w.llr * s.tortured_llr + w.llr_min * s.tortured_llr_min +
+         w.words * s.words + w.written_known * s.written_known + w.correct_vocab * s.correct_vocab +
+         w.lm_gain * s.lm_gain + w.recurrence * s.recurrence + w.substituted * s.substituted;
 }
 
 UnlistedFinder::UnlistedFinder(const PhraseList& list, const LanguageModel* lm)
@@ -157,10 +159,10 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double mi
     bool run_start;  // first word after a break or comma
     double llr = 0;  // log10 P_t(stem) / P_lm(folded), bounded
     bool correct_vocab = false;
-    double unigram = 0;       // log10 P_lm(folded)
+    double unigram = 0;                         // log10 P_lm(folded)
     std::uint32_t id = UnlistedModel::kNoWord;  // the stem's id in the model's bigram vocabulary
     const std::vector<UnlistedModel::Alternative>* alts = nullptr;
-    double outputs = 0;       // log10(1 + substitutions into it)
+    double outputs = 0;  // log10(1 + substitutions into it)
     bool substitutable = false;
   };
   std::vector<Word> words;
@@ -229,8 +231,8 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double mi
       for (std::size_t k = i; k < std::min(words.size(), i + 4); ++k) {
         if (k > i && words[k].run_start) break;
         int matched = 0;
-        const double p = ids[k] == kUnknownWord ? lm_->unknown_log10()
-                                                : lm_->score_matched(state, ids[k], &next, &matched);
+        const double p =
+            ids[k] == kUnknownWord ? lm_->unknown_log10() : lm_->score_matched(state, ids[k], &next, &matched);
         const std::size_t n = k - i;
         if (n > 0) {
           association[n] = association[n - 1] + p - words[k].unigram;

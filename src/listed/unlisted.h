@@ -28,8 +28,8 @@ namespace unspin::listed {
 
 struct UnlistedModel {
   struct Alternative {
-    std::string word;     // a correct-term word (number stem)
-    std::uint32_t count;  // pairs of the list where it was tortured into the written word
+    std::string word;            // a correct-term word (number stem)
+    std::uint32_t count;         // pairs of the list where it was tortured into the written word
     std::uint32_t id = kNoWord;  // its id in `vocab`
   };
   static constexpr std::uint32_t kNoWord = 0xFFFFFFFFu;
@@ -64,19 +64,19 @@ struct UnlistedModel {
 
 struct Suspect {
   std::uint32_t byte_begin = 0, byte_end = 0, cp_begin = 0, cp_end = 0;
-  std::string original;  // the proposed correct term (folded; the written number kept)
-  double confidence = 0; // probability the span is a tortured phrase (see unlisted.cpp)
-  double lm_gain = 0;    // log10 LM gain of the restoration in context
-  int substituted = 0;   // words restored
-  double recurrence = 0; // sum of log10(1 + count) of its substitutions
+  std::string original;   // the proposed correct term (folded; the written number kept)
+  double confidence = 0;  // probability the span is a tortured phrase (see unlisted.cpp)
+  double lm_gain = 0;     // log10 LM gain of the restoration in context
+  int substituted = 0;    // words restored
+  double recurrence = 0;  // sum of log10(1 + count) of its substitutions
   // The span's words against the two unigram models: sum and minimum over its
   // words of log10 P_t(w) / P_lm(w) (each bounded to [-3, 3]), P_lm the
   // general LM's unigram probability.
   double tortured_llr = 0, tortured_llr_min = 0;
-  int words = 0;            // words in the span
-  int written_known = 0;    // its written bigrams that are correct-term bigrams
-  int restored_known = 0;   // the same for its restoration with the most of them
-  int correct_vocab = 0;    // its words that occur in correct terms
+  int words = 0;           // words in the span
+  int written_known = 0;   // its written bigrams that are correct-term bigrams
+  int restored_known = 0;  // the same for its restoration with the most of them
+  int correct_vocab = 0;   // its words that occur in correct terms
   // How the words hold together as written: sum over its second and later
   // words of log10 P_lm(w | the span's words before it) - log10 P_lm(w), and
   // how many of those pairs the LM never saw as a bigram.
@@ -110,8 +110,8 @@ class UnlistedFinder {
   struct WordFacts {
     std::uint32_t id = UnlistedModel::kNoWord;  // in the bigram vocabulary
     const std::vector<UnlistedModel::Alternative>* alts = nullptr;
-    double outputs = 0;          // log10(1 + substitutions into it)
-    double tortured_log10 = 0;   // UnlistedModel::tortured_log10
+    double outputs = 0;         // log10(1 + substitutions into it)
+    double tortured_log10 = 0;  // UnlistedModel::tortured_log10
     bool tortured_known = false, correct_vocab = false;
   };
   UnlistedModel model_;

@@ -212,15 +212,16 @@ class ArpaParser {
     std::string_view f[kMaxOrder + 3];
     WordId ids[kMaxOrder];
     for (std::uint64_t i = 0; i < count; ++i) {
-      if (!next(line)) fail("the end of the file after " + std::to_string(i) + " " + std::to_string(n) + "-grams",
-                            std::to_string(count) + " as declared in \\data\\");
+      if (!next(line))
+        fail("the end of the file after " + std::to_string(i) + " " + std::to_string(n) + "-grams",
+             std::to_string(count) + " as declared in \\data\\");
       const int got = split_fields(line, f, max_fields);
       const bool has_backoff = got == n + 2;
       if (got < n + 1 || got > n + 2 || (has_backoff && n == set_.order)) {
         if (trim(line).empty() || trim(line).front() == '\\') {
-          fail((trim(line).empty() ? std::string("an empty line") : "\"" + std::string(trim(line).substr(0, 40)) + "\"") +
-                   " after " + std::to_string(i) + " " +
-                   std::to_string(n) + "-grams",
+          fail((trim(line).empty() ? std::string("an empty line")
+                                   : "\"" + std::string(trim(line).substr(0, 40)) + "\"") +
+                   " after " + std::to_string(i) + " " + std::to_string(n) + "-grams",
                std::to_string(count) + " " + std::to_string(n) + "-grams as declared in \\data\\");
         }
         fail(std::to_string(got) + " fields",
@@ -234,7 +235,8 @@ class ArpaParser {
       }
       for (int k = 0; k < n; ++k) {
         auto it = ids_.find(std::string(f[1 + k]));
-        if (it == ids_.end()) fail("word \"" + std::string(f[1 + k].substr(0, 40)) + "\"", "a word listed in \\1-grams:");
+        if (it == ids_.end())
+          fail("word \"" + std::string(f[1 + k].substr(0, 40)) + "\"", "a word listed in \\1-grams:");
         ids[k] = it->second;
       }
       level.words.insert(level.words.end(), ids, ids + n);
@@ -296,12 +298,14 @@ void write_arpa(const NgramSet& set, const std::string& path) {
   bool ok = true;
   auto flush = [&](bool force) {
     if (out.size() < (1u << 20) && !force) return;
-    if (!out.empty() && gzwrite(f, out.data(), static_cast<unsigned>(out.size())) != static_cast<int>(out.size())) ok = false;
+    if (!out.empty() && gzwrite(f, out.data(), static_cast<unsigned>(out.size())) != static_cast<int>(out.size()))
+      ok = false;
     out.clear();
   };
   out += "\\data\\\n";
   out += "ngram 1=" + std::to_string(set.vocab.size() - (write_unk ? 0 : 1)) + "\n";
-  for (int n = 2; n <= set.order; ++n) out += "ngram " + std::to_string(n) + "=" + std::to_string(set.levels[n].size()) + "\n";
+  for (int n = 2; n <= set.order; ++n)
+    out += "ngram " + std::to_string(n) + "=" + std::to_string(set.levels[n].size()) + "\n";
   out += "\n\\1-grams:\n";
   for (std::size_t id = write_unk ? 0 : 1; id < set.vocab.size(); ++id) {
     append_float(out, set.uni_prob[id]);

@@ -49,7 +49,8 @@ TEST(ArpaReader, ReadsAValidModel) {
 
 TEST(ArpaReader, MalformedInputFailsWithFileLineAndExpectation) {
   EXPECT_THAT(arpa_error("hello\nworld\n"), HasSubstr("no \\data\\"));
-  EXPECT_THAT(arpa_error(replace(kGood, "ngram 2=1", "ngram 2=2")), HasSubstr("m.arpa:12: found an empty line after 1 2-grams; expected 2 2-grams"));
+  EXPECT_THAT(arpa_error(replace(kGood, "ngram 2=1", "ngram 2=2")),
+              HasSubstr("m.arpa:12: found an empty line after 1 2-grams; expected 2 2-grams"));
   EXPECT_THAT(arpa_error(replace(kGood, "ngram 1=3", "ngram 1=2")), HasSubstr("m.arpa:"));
   EXPECT_THAT(arpa_error(replace(kGood, "-0.5\ta", "-0.5x\ta")), HasSubstr("m.arpa:7: found probability \"-0.5x\""));
   EXPECT_THAT(arpa_error(replace(kGood, "-0.5\ta", "0.5\ta")), HasSubstr("positive log10 probability"));

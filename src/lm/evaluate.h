@@ -15,7 +15,7 @@ struct PerplexityReport {
   std::uint64_t sentences = 0;
   std::uint64_t words = 0;  // tokens, </s> excluded
   std::uint64_t oov = 0;
-  double log10_sum = 0;     // over in-vocabulary words and </s>
+  double log10_sum = 0;  // over in-vocabulary words and </s>
   // 10^(-log10_sum / (words - oov + sentences)): per scored token incl. </s>.
   double perplexity() const {
     const double n = static_cast<double>(words - oov + sentences);

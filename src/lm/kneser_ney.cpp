@@ -115,7 +115,7 @@ NgramSet KneserNeyBuilder::estimate() {
   NgramSet set;
   set.order = N;
   set.source = UlmSource::kKneserNey;
-  set.folds_case = false;  // decided by the caller, who knows how the text was tokenized
+  set.folds_case = false;                              // decided by the caller, who knows how the text was tokenized
   std::vector<std::array<double, 4>> discount(N + 1);  // [1..3] used
   for (int n = 1; n <= N; ++n) {
     double cc[5] = {};
@@ -166,7 +166,8 @@ NgramSet KneserNeyBuilder::estimate() {
     for (std::size_t b = 0; b < level.size();) {
       std::size_t e = b;
       double total = 0, mass = 0;
-      while (e < level.size() && std::equal(level[e].gram.begin(), level[e].gram.begin() + n - 1, level[b].gram.begin())) {
+      while (e < level.size() &&
+             std::equal(level[e].gram.begin(), level[e].gram.begin() + n - 1, level[b].gram.begin())) {
         total += level[e].count;
         mass += D(n, level[e].count);
         ++e;

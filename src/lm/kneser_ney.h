@@ -38,8 +38,8 @@ class KneserNeyBuilder {
   int order_;
   std::vector<std::string> vocab_;
   std::unordered_map<std::string, WordId> ids_;
-  std::vector<WordId> text_;                   // padded sentences back to back
-  std::vector<std::uint64_t> sentence_starts_; // index of each sentence's <s> in text_
+  std::vector<WordId> text_;                    // padded sentences back to back
+  std::vector<std::uint64_t> sentence_starts_;  // index of each sentence's <s> in text_
   std::uint64_t tokens_ = 0;
   std::vector<std::string> warnings_;
 };

@@ -78,7 +78,7 @@ class TinyModel : public ::testing::Test {
 TEST_F(TinyModel, HandComputedScores) {
   EXPECT_FLOAT_EQ(score_after({}, "cat"), -1.2f);
   EXPECT_FLOAT_EQ(score_after({"the"}, "cat"), -0.5f);
-  EXPECT_FLOAT_EQ(score_after({"cat"}, "the"), -0.1f - 0.7f);                // bo(cat) + P(the)
+  EXPECT_FLOAT_EQ(score_after({"cat"}, "the"), -0.1f - 0.7f);                 // bo(cat) + P(the)
   EXPECT_FLOAT_EQ(score_after({"the", "cat"}, "dog"), -0.12f - 0.1f - 1.5f);  // bo(the cat) + bo(cat) + P(dog)
   EXPECT_FLOAT_EQ(score_after({"the", "big"}, "dog"), -0.2f);                 // trigram
   EXPECT_FLOAT_EQ(score_after({"big"}, "dog"), -0.15f - 1.5f);                // the blank bigram
@@ -109,9 +109,10 @@ TEST_F(TinyModel, UnknownWordsAndCase) {
 // on it only for speed, the decoder may for ids), over more words than one
 // chunk, with case to fold, unknown words, markup words and empty strings.
 TEST_F(TinyModel, VocabIdsAreVocabIdOfEachWord) {
-  std::vector<std::string> spellings = {"the", "The", "CAT", "dog", "zebra", "", "<s>", "</s>", "<unk>", "big",
-                                        "caf\xC3\xA9", "d\xE2\x80\x99og", "Big"};
-  while (spellings.size() < 100) spellings.push_back(spellings[spellings.size() % 13] + (spellings.size() % 3 ? "" : "s"));
+  std::vector<std::string> spellings = {"the",  "The",   "CAT", "dog",         "zebra",           "",   "<s>",
+                                        "</s>", "<unk>", "big", "caf\xC3\xA9", "d\xE2\x80\x99og", "Big"};
+  while (spellings.size() < 100)
+    spellings.push_back(spellings[spellings.size() % 13] + (spellings.size() % 3 ? "" : "s"));
   const std::vector<std::string_view> words(spellings.begin(), spellings.end());
   std::vector<WordId> ids(words.size(), 12345);
   model_->vocab_ids(words.data(), words.size(), ids.data());
@@ -123,7 +124,7 @@ TEST_F(TinyModel, VocabIdsAreVocabIdOfEachWord) {
 // accepted and no score changes.
 TEST_F(TinyModel, PrefetchTextChangesNoScore) {
   const float before = score_after({"the", "big"}, "dog");
-  const std::vector<WordId> ids = {model_->vocab_id("<s>"), model_->vocab_id("the"), kUnknownWord, 999999,
+  const std::vector<WordId> ids = {model_->vocab_id("<s>"), model_->vocab_id("the"), kUnknownWord,           999999,
                                    model_->vocab_id("big"), model_->vocab_id("dog"), model_->vocab_id("cat")};
   for (std::size_t n = 0; n <= ids.size(); ++n) model_->prefetch_text(ids.data(), n);
   EXPECT_EQ(score_after({"the", "big"}, "dog"), before);
@@ -132,13 +133,13 @@ TEST_F(TinyModel, PrefetchTextChangesNoScore) {
 TEST_F(TinyModel, StatesMergeWhenTheirFutureIsEqual) {
   LmState a, b, c;
   model_->score(model_->null_context(), model_->vocab_id("dog"), &a);
-  model_->score(a, model_->vocab_id("cat"), &b);       // "dog cat" unseen: state is just [cat]
+  model_->score(a, model_->vocab_id("cat"), &b);  // "dog cat" unseen: state is just [cat]
   model_->score(model_->null_context(), model_->vocab_id("cat"), &c);
   EXPECT_EQ(b, c);
   EXPECT_EQ(b.hash(), c.hash());
   LmState d;
   model_->score(model_->null_context(), model_->vocab_id("the"), &a);
-  model_->score(a, model_->vocab_id("cat"), &d);       // "the cat" seen: [cat, the]
+  model_->score(a, model_->vocab_id("cat"), &d);  // "the cat" seen: [cat, the]
   EXPECT_EQ(d.length, 2);
   EXPECT_FALSE(d == c);
   EXPECT_NE(d.hash(), c.hash());
@@ -167,9 +168,7 @@ std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
-void spit(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+void spit(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 std::string open_error(const std::string& path) {
   try {
     LanguageModel::open(path);

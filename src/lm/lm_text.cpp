@@ -85,8 +85,7 @@ std::vector<std::vector<std::string>> split_sentences(std::string_view text, boo
         ++j;
       } else if ((d == '\'' || d == '-') && j + 1 < n && is_word_byte(text[j + 1])) {
         j += 2;
-      } else if ((d == '.' || d == ',') && is_digit(text[j - 1]) && j + 1 < n &&
-                 is_digit(text[j + 1])) {
+      } else if ((d == '.' || d == ',') && is_digit(text[j - 1]) && j + 1 < n && is_digit(text[j + 1])) {
         j += 2;
       } else {
         break;

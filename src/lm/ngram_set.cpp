@@ -67,8 +67,8 @@ bool vocab_is_lowercase(const NgramSet& set) {
 
 void close_ngram_set(NgramSet& set) {
   if (set.order < 1 || set.order > kMaxOrder) {
-    throw Error(ErrorCode::kBadData, "model order " + std::to_string(set.order) +
-                                         " is outside 1.." + std::to_string(kMaxOrder));
+    throw Error(ErrorCode::kBadData,
+                "model order " + std::to_string(set.order) + " is outside 1.." + std::to_string(kMaxOrder));
   }
   std::vector<std::unordered_map<std::uint64_t, std::uint32_t>> index(set.order + 1);
   std::vector<std::vector<bool>> blank(set.order + 1);
@@ -84,9 +84,8 @@ void close_ngram_set(NgramSet& set) {
         }
       }
       if (!index[n].emplace(key_of(w, n), static_cast<std::uint32_t>(i)).second) {
-        throw Error(ErrorCode::kBadData,
-                    "duplicate " + std::to_string(n) + "-gram \"" + ngram_text(set, w, n) +
-                        "\" (or a 64-bit hash collision); remove the duplicate from the source");
+        throw Error(ErrorCode::kBadData, "duplicate " + std::to_string(n) + "-gram \"" + ngram_text(set, w, n) +
+                                             "\" (or a 64-bit hash collision); remove the duplicate from the source");
       }
     }
     blank[n].assign(level.size(), false);
@@ -155,8 +154,7 @@ float NgramSetScorer::score(const std::vector<WordId>& context, WordId word) con
   if (word == kUnknownWord || word >= set_.vocab.size()) return set_.unknown_log10;
   // An unknown word resets the context: only the words after it count.
   auto after_unknown = std::find(context.rbegin(), context.rend(), kUnknownWord).base();
-  const int n_ctx =
-      std::min<int>(static_cast<int>(context.end() - after_unknown), set_.order - 1);
+  const int n_ctx = std::min<int>(static_cast<int>(context.end() - after_unknown), set_.order - 1);
   std::vector<WordId> gram(context.end() - n_ctx, context.end());
   gram.push_back(word);
   // Longest stored n-gram ending in `word`.

@@ -18,9 +18,9 @@ inline constexpr const char* kEndToken = "</s>";
 
 // All n-grams of one order n >= 2, in insertion order.
 struct NgramLevel {
-  std::vector<WordId> words;    // n ids per n-gram, oldest first (ARPA order)
-  std::vector<float> prob;      // log10 P(last | rest)
-  std::vector<float> backoff;   // log10 backoff of the whole n-gram as a context
+  std::vector<WordId> words;   // n ids per n-gram, oldest first (ARPA order)
+  std::vector<float> prob;     // log10 P(last | rest)
+  std::vector<float> backoff;  // log10 backoff of the whole n-gram as a context
   std::size_t size() const { return prob.size(); }
 };
 
@@ -29,9 +29,9 @@ struct NgramSet {
   // id -> word. vocab[0] is always "<unk>" (kUnknownWord); the source's own
   // <unk>, if any, lands there.
   std::vector<std::string> vocab;
-  std::vector<float> uni_prob;     // by id; uni_prob[0] is the source's <unk> prob or -99
-  std::vector<float> uni_backoff;  // by id
-  NgramLevel levels[kMaxOrder + 1];  // levels[n] for n = 2..order
+  std::vector<float> uni_prob;           // by id; uni_prob[0] is the source's <unk> prob or -99
+  std::vector<float> uni_backoff;        // by id
+  NgramLevel levels[kMaxOrder + 1];      // levels[n] for n = 2..order
   std::uint64_t blanks[kMaxOrder] = {};  // per order, inserted by close_ngram_set()
   bool folds_case = false;
   UlmSource source = UlmSource::kUnknown;

@@ -31,8 +31,9 @@ class SphinxTest : public ::testing::Test {
     close_ngram_set(*set_);
     // One file per process: CTest runs each test of this suite in its own
     // process, in parallel, and a shared path would race.
-    path_ = new std::string((std::filesystem::temp_directory_path() /
-                             ("unspin_sphinx_test." + std::to_string(::getpid()) + ".ulm")).string());
+    path_ = new std::string(
+        (std::filesystem::temp_directory_path() / ("unspin_sphinx_test." + std::to_string(::getpid()) + ".ulm"))
+            .string());
     write_ulm(*set_, *path_);
     model_ = LanguageModel::open(*path_).release();
     lmath_ = logmath_init(1.0001, 0, 0);
@@ -189,7 +190,8 @@ TEST(SphinxSmallTrie, EveryTripleScoresLikeLibsphinxbase) {
         model->score(s0, model->vocab_id(b), &s2);
         const double ours = model->score(s2, model->vocab_id(c), &s1);
         int32 hist[2] = {ngram_wid(sphinx, b.c_str()), ngram_wid(sphinx, a.c_str())}, n_used;
-        const double theirs = logmath_log_to_log10(lmath, ngram_ng_score(sphinx, ngram_wid(sphinx, c.c_str()), hist, 2, &n_used));
+        const double theirs =
+            logmath_log_to_log10(lmath, ngram_ng_score(sphinx, ngram_wid(sphinx, c.c_str()), hist, 2, &n_used));
         EXPECT_NEAR(ours, theirs, kTolerance) << a << " " << b << " " << c;
         ++compared;
       }

@@ -16,7 +16,8 @@ namespace unspin::lm::testing {
 class TempPath {
  public:
   explicit TempPath(const std::string& name)
-      : path_((std::filesystem::temp_directory_path() / ("unspin_lm_" + std::to_string(::getpid()) + "_" + name)).string()) {}
+      : path_((std::filesystem::temp_directory_path() / ("unspin_lm_" + std::to_string(::getpid()) + "_" + name))
+                  .string()) {}
   ~TempPath() { std::filesystem::remove(path_); }
   const std::string& str() const { return path_; }
 

@@ -15,14 +15,14 @@ namespace {
   throw Error(ErrorCode::kBadModel, path + ": " + what + "; " + rebuild_hint(path, header));
 }
 
-void check_section(const UlmSection& s, std::uint64_t expected_size, std::uint64_t file_size,
-                   const char* name, const std::string& path, const UlmHeader& h) {
+void check_section(const UlmSection& s, std::uint64_t expected_size, std::uint64_t file_size, const char* name,
+                   const std::string& path, const UlmHeader& h) {
   if (s.offset % kSectionAlign != 0 || s.offset < sizeof(UlmHeader) || s.offset > file_size ||
       s.size != expected_size || s.size > file_size - s.offset) {
     bad(path,
-        std::string("section ") + name + " does not fit the file (offset " +
-            std::to_string(s.offset) + ", size " + std::to_string(s.size) + ", expected size " +
-            std::to_string(expected_size) + ", file size " + std::to_string(file_size) + ")",
+        std::string("section ") + name + " does not fit the file (offset " + std::to_string(s.offset) + ", size " +
+            std::to_string(s.size) + ", expected size " + std::to_string(expected_size) + ", file size " +
+            std::to_string(file_size) + ")",
         &h);
   }
 }
@@ -44,17 +44,14 @@ const UlmHeader& check_ulm_header(std::string_view bytes, const std::string& pat
   if (bytes.size() >= 8 && bytes.substr(0, 8) != std::string_view(kUlmMagic, 8)) {
     std::string what = "not an unspin language model (.ulm): wrong magic bytes";
     if (bytes.substr(0, 19) == "Trie Language Model") {
-      what += " (this is a Sphinx trie binary: convert it with `unspin lm import-sphinx " + path +
-              " -o OUT.ulm`)";
+      what += " (this is a Sphinx trie binary: convert it with `unspin lm import-sphinx " + path + " -o OUT.ulm`)";
     } else if (bytes.find("\\data\\") < 4096) {
-      what += " (this looks like an ARPA file: convert it with `unspin lm import-arpa " + path +
-              " -o OUT.ulm`)";
+      what += " (this looks like an ARPA file: convert it with `unspin lm import-arpa " + path + " -o OUT.ulm`)";
     }
     throw Error(ErrorCode::kBadModel, path + ": " + what);
   }
   if (bytes.size() < sizeof(UlmHeader)) {
-    bad(path, "file is truncated (" + std::to_string(bytes.size()) + " bytes, shorter than the header)",
-        nullptr);
+    bad(path, "file is truncated (" + std::to_string(bytes.size()) + " bytes, shorter than the header)", nullptr);
   }
   // The mapping is page-aligned, so the header can be used in place.
   const auto& h = *reinterpret_cast<const UlmHeader*>(bytes.data());
@@ -62,8 +59,8 @@ const UlmHeader& check_ulm_header(std::string_view bytes, const std::string& pat
     bad(path, "written on a machine with a different byte order", nullptr);
   }
   if (h.version != kUlmVersion) {
-    bad(path, "format version " + std::to_string(h.version) + ", this unspin reads version " +
-                  std::to_string(kUlmVersion),
+    bad(path,
+        "format version " + std::to_string(h.version) + ", this unspin reads version " + std::to_string(kUlmVersion),
         nullptr);
   }
   if (h.header_size != sizeof(UlmHeader) || h.vocab_slot_size != sizeof(VocabSlot) ||
@@ -74,8 +71,9 @@ const UlmHeader& check_ulm_header(std::string_view bytes, const std::string& pat
     bad(path, "the file is incomplete (the program writing it was interrupted)", &h);
   }
   if (h.file_size != bytes.size()) {
-    bad(path, "file is truncated or padded: header says " + std::to_string(h.file_size) +
-                  " bytes, file has " + std::to_string(bytes.size()),
+    bad(path,
+        "file is truncated or padded: header says " + std::to_string(h.file_size) + " bytes, file has " +
+            std::to_string(bytes.size()),
         &h);
   }
   if (h.order < 1 || h.order > static_cast<std::uint32_t>(kMaxOrder)) {
@@ -143,8 +141,8 @@ std::string describe_ulm(const std::string& path) {
     }
     if (h.source == static_cast<std::uint32_t>(UlmSource::kKneserNey)) {
       char buf[96];
-      std::snprintf(buf, sizeof buf, "  discounts %.4f %.4f %.4f", h.discounts[n - 1][0],
-                    h.discounts[n - 1][1], h.discounts[n - 1][2]);
+      std::snprintf(buf, sizeof buf, "  discounts %.4f %.4f %.4f", h.discounts[n - 1][0], h.discounts[n - 1][1],
+                    h.discounts[n - 1][2]);
       out << buf;
     }
     out << "\n";

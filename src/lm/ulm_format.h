@@ -68,19 +68,19 @@ struct UlmHeader {
   std::uint32_t flags;
   std::uint32_t source;  // UlmSource
   float unknown_log10;
-  std::uint64_t vocab_size;           // ids 0 .. vocab_size-1; id 0 is <unk>
-  std::uint64_t counts[kMaxOrder];    // n-grams stored per order (counts[0] == vocab_size)
-  std::uint64_t blanks[kMaxOrder];    // of which inserted by import to close prefixes/suffixes
-  std::uint64_t buckets[kMaxOrder];   // table slots per order >= 2
+  std::uint64_t vocab_size;          // ids 0 .. vocab_size-1; id 0 is <unk>
+  std::uint64_t counts[kMaxOrder];   // n-grams stored per order (counts[0] == vocab_size)
+  std::uint64_t blanks[kMaxOrder];   // of which inserted by import to close prefixes/suffixes
+  std::uint64_t buckets[kMaxOrder];  // table slots per order >= 2
   std::uint64_t vocab_buckets;
   // Build parameters: Kneser-Ney discounts D1, D2, D3+ per order (0 if imported).
   float discounts[kMaxOrder][3];
   std::uint32_t reserved0;
-  char provenance[128];  // NUL-terminated, e.g. "import-sphinx en-us.lm.bin"
-  UlmSection vocab_table;     // VocabSlot[vocab_buckets]
-  UlmSection string_offsets;  // uint32[vocab_size + 1] into string_pool
-  UlmSection string_pool;     // words, not terminated
-  UlmSection unigrams;        // Unigram[vocab_size]
+  char provenance[128];          // NUL-terminated, e.g. "import-sphinx en-us.lm.bin"
+  UlmSection vocab_table;        // VocabSlot[vocab_buckets]
+  UlmSection string_offsets;     // uint32[vocab_size + 1] into string_pool
+  UlmSection string_pool;        // words, not terminated
+  UlmSection unigrams;           // Unigram[vocab_size]
   UlmSection tables[kMaxOrder];  // NgramEntry[buckets[n-1]] for n >= 2; [0] unused
   std::uint64_t file_size;
   std::uint64_t body_checksum;  // fnv1a64 over bytes [header_size, file_size)

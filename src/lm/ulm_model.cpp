@@ -81,8 +81,7 @@ class UlmModel final : public LanguageModel {
     return probe(in, word, keys, out);
   }
 
-  void score_batch(const LmState* in, const WordId* words, std::size_t n, float* probs,
-                   LmState* outs) const override {
+  void score_batch(const LmState* in, const WordId* words, std::size_t n, float* probs, LmState* outs) const override {
     // All buckets of a chunk are requested before any probe waits on memory.
     constexpr std::size_t kChunk = 16;
     Keys keys[kChunk];

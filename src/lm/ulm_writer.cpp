@@ -30,8 +30,7 @@ T* at(std::vector<char>& buf, const UlmSection& s) {
 
 void write_ulm(const NgramSet& set, const std::string& path) {
   const std::uint64_t vocab = set.vocab.size();
-  if (vocab == 0 || vocab >= (1ull << 32) || set.uni_prob.size() != vocab ||
-      set.uni_backoff.size() != vocab) {
+  if (vocab == 0 || vocab >= (1ull << 32) || set.uni_prob.size() != vocab || set.uni_backoff.size() != vocab) {
     throw Error(ErrorCode::kInternal, "write_ulm: inconsistent vocabulary");
   }
   UlmHeader h;

@@ -42,10 +42,24 @@ TEST(JsonText, EveryAsciiByteAndEveryPairIsEscapedAsNlohmannDoes) {
 
 TEST(JsonText, RandomUtf8ValidOrNotIsWrittenAsNlohmannWritesIt) {
   std::mt19937 rng(11);
-  const std::vector<std::string> pieces = {"a", "Z", " ", "\"", "\\", "\n", "\r\n", "\t", "\x01", "\x1f", "\x7f",
-                                           "\xC3\xA9", "\xE2\x80\x99", "\xF0\x9F\x98\x80", "\xE2\x80\xA9", "/"};
-  const std::vector<std::string> broken = {"\xC3", "\x80", "\xFF", "\xE2\x80", "\xF0\x9F\x98", "\xED\xA0\x80",
-                                           "\xC0\xAF"};
+  const std::vector<std::string> pieces = {"a",
+                                           "Z",
+                                           " ",
+                                           "\"",
+                                           "\\",
+                                           "\n",
+                                           "\r\n",
+                                           "\t",
+                                           "\x01",
+                                           "\x1f",
+                                           "\x7f",
+                                           "\xC3\xA9",
+                                           "\xE2\x80\x99",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xE2\x80\xA9",
+                                           "/"};
+  const std::vector<std::string> broken = {"\xC3",         "\x80",         "\xFF",    "\xE2\x80",
+                                           "\xF0\x9F\x98", "\xED\xA0\x80", "\xC0\xAF"};
   for (int trial = 0; trial < 3000; ++trial) {
     std::string s;
     const int n = static_cast<int>(rng() % 40);
@@ -57,8 +71,9 @@ TEST(JsonText, RandomUtf8ValidOrNotIsWrittenAsNlohmannWritesIt) {
 
 TEST(JsonText, NumbersAreWrittenAsNlohmannWritesDoubles) {
   std::mt19937_64 rng(5);
-  std::vector<double> values = {0.0, -0.0, 1.0, 0.1, 1e-300, 5e-324, 1.7976931348623157e308, 123456789.0, 1e21,
-                                1e-7, 0.5, 2.0 / 3.0, std::nan(""), INFINITY, -INFINITY};
+  std::vector<double> values = {0.0,         -0.0, 1.0,  0.1, 1e-300,    5e-324,       1.7976931348623157e308,
+                                123456789.0, 1e21, 1e-7, 0.5, 2.0 / 3.0, std::nan(""), INFINITY,
+                                -INFINITY};
   for (int i = 0; i < 2000; ++i) {
     std::uint64_t bits = rng();
     double d;
@@ -75,7 +90,8 @@ TEST(JsonText, NumbersAreWrittenAsNlohmannWritesDoubles) {
 
 TEST(JsonText, ParagraphsAreDocumentJsonsParagraphs) {
   std::mt19937 rng(3);
-  const std::string text = "Caf\xC3\xA9 \xF0\x9F\x98\x80 one.\n\nTwo words here.\n\nThree \xE2\x80\x99 four five six seven.";
+  const std::string text =
+      "Caf\xC3\xA9 \xF0\x9F\x98\x80 one.\n\nTwo words here.\n\nThree \xE2\x80\x99 four five six seven.";
   for (const OffsetUnit unit : {OffsetUnit::kCodePoint, OffsetUnit::kUtf16}) {
     for (int trial = 0; trial < 200; ++trial) {
       DocumentResult r;
@@ -162,8 +178,7 @@ TEST_F(JsonTextWithModels, ALineOfResultsIsTheDumpOfTheWholeResult) {
       append_paragraphs_json(paragraphs_text, text, r, unit);
       std::string got;
       append_object_with_members(
-          got, part,
-          {{"paragraphs", paragraphs_text}, {"provenance", provenance_text}, {"restored", restored_text}});
+          got, part, {{"paragraphs", paragraphs_text}, {"provenance", provenance_text}, {"restored", restored_text}});
       EXPECT_EQ(got, nlohmann_dump(whole)) << text;
     }
   }

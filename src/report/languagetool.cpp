@@ -16,9 +16,8 @@ struct Variant {
   const char* name;
 };
 constexpr Variant kVariants[] = {
-    {"en-US", "English (US)"},          {"en-GB", "English (GB)"},
-    {"en-AU", "English (Australian)"},  {"en-CA", "English (Canadian)"},
-    {"en-NZ", "English (New Zealand)"}, {"en-ZA", "English (South African)"},
+    {"en-US", "English (US)"},       {"en-GB", "English (GB)"},          {"en-AU", "English (Australian)"},
+    {"en-CA", "English (Canadian)"}, {"en-NZ", "English (New Zealand)"}, {"en-ZA", "English (South African)"},
 };
 
 // The code and name answered for a requested language.
@@ -35,12 +34,9 @@ Variant answered_language(std::string_view requested) {
 }
 
 json software_json() {
-  return {{"name", "unspin"},
-          {"version", std::string(version())},
-          {"buildDate", ""},
-          {"apiVersion", 1},
-          {"premium", false},
-          {"status", ""}};
+  return {{"name", "unspin"}, {"version", std::string(version())},
+          {"buildDate", ""},  {"apiVersion", 1},
+          {"premium", false}, {"status", ""}};
 }
 
 json language_json(std::string_view requested, double confidence) {

@@ -50,7 +50,8 @@ std::string_view error_code_name(ErrorCode code) {
 }
 
 json error_json(const Error& error) {
-  return {{"code", error_code_name(error.code())}, {"exit_code", static_cast<int>(error.code())},
+  return {{"code", error_code_name(error.code())},
+          {"exit_code", static_cast<int>(error.code())},
           {"message", error.what()}};
 }
 
@@ -101,9 +102,14 @@ std::uint32_t step_code_points(std::string_view s, std::uint32_t at, int n) {
 json edit_core(const Edit& e, OffsetMapper& map) {
   const std::uint32_t begin = map.at(e.byte_begin);
   const std::uint32_t end = map.at(e.byte_end);
-  return {{"offset", begin}, {"length", end - begin}, {"byteOffset", e.byte_begin},
-          {"byteLength", e.byte_end - e.byte_begin}, {"spun", e.spun}, {"original", e.original},
-          {"confidence", e.confidence}, {"rule", e.rule}};
+  return {{"offset", begin},
+          {"length", end - begin},
+          {"byteOffset", e.byte_begin},
+          {"byteLength", e.byte_end - e.byte_begin},
+          {"spun", e.spun},
+          {"original", e.original},
+          {"confidence", e.confidence},
+          {"rule", e.rule}};
 }
 
 std::string_view rule_description(std::string_view id) {
@@ -120,7 +126,8 @@ std::string_view rule_description(std::string_view id) {
 std::string listed_message(const Edit& e) {
   std::string m = "Tortured phrase: \"" + e.spun + "\" is listed by the Problematic Paper Screener";
   if (e.papers > 0) m += " (found in " + std::to_string(e.papers) + (e.papers == 1 ? " paper)" : " papers)");
-  m += e.original.empty() ? "; the list does not give the established term." : "; the established term is \"" + e.original + "\".";
+  m += e.original.empty() ? "; the list does not give the established term."
+                          : "; the established term is \"" + e.original + "\".";
   return m;
 }
 
@@ -133,8 +140,8 @@ json restore_json(std::string_view text, const DocumentResult& r, OffsetUnit uni
   return {{"restored", r.restored}, {"edits", std::move(edits)}, {"offset_unit", unit_name(unit)}};
 }
 
-json document_json(std::string_view text, const DocumentResult& r, OffsetUnit unit,
-                   const Provenance* provenance, DocumentJsonParts parts) {
+json document_json(std::string_view text, const DocumentResult& r, OffsetUnit unit, const Provenance* provenance,
+                   DocumentJsonParts parts) {
   // Sentences are only needed for matches' "sentence": a result without
   // edits (every document the screen answers) is not tokenized again.
   TokenizedText tokens;
@@ -419,7 +426,8 @@ JsonlAnswer answer_jsonl_line(std::string_view line, std::size_t line_number, bo
       throw Error(ErrorCode::kUsage, "blank line; expected a JSON object with a string \"text\"");
     }
     if (const std::optional<std::size_t> bad = find_invalid_utf8(line)) {
-      throw Error(ErrorCode::kInvalidUtf8, "the line is not valid UTF-8 (byte " + std::to_string(*bad) + " of the line)");
+      throw Error(ErrorCode::kInvalidUtf8,
+                  "the line is not valid UTF-8 (byte " + std::to_string(*bad) + " of the line)");
     }
     json in;
     try {

@@ -80,7 +80,9 @@ std::string peer_address(int fd) {
 class DeadlineStream : public httplib::Stream {
  public:
   DeadlineStream(int fd, std::string prefix, Clock::time_point deadline, std::chrono::milliseconds write_timeout)
-      : fd_(fd), prefix_(std::move(prefix)), deadline_(deadline),
+      : fd_(fd),
+        prefix_(std::move(prefix)),
+        deadline_(deadline),
         write_timeout_ms_(static_cast<int>(write_timeout.count())) {}
 
   bool is_readable() const override {
@@ -218,12 +220,12 @@ class DeadlineServer::Pool : public httplib::TaskQueue {
   enum class Phase { kIdle, kHead, kDrain };
   struct Conn {
     int fd = -1;
-    std::string buf;           // the head so far (and what follows it)
-    std::size_t scanned = 0;   // bytes of buf searched for the end of the head
+    std::string buf;          // the head so far (and what follows it)
+    std::size_t scanned = 0;  // bytes of buf searched for the end of the head
     bool method_checked = false;
     Phase phase = Phase::kHead;
     Clock::time_point since, deadline;
-    std::size_t served = 0;    // requests answered on this connection
+    std::size_t served = 0;  // requests answered on this connection
     std::string remote;
   };
 
@@ -401,8 +403,10 @@ class DeadlineServer::Pool : public httplib::TaskQueue {
     std::size_t end = std::string::npos;
     for (std::size_t i = from; i < c.buf.size(); ++i) {
       if (c.buf[i] != '\n') continue;
-      if (i >= 1 && c.buf[i - 1] == '\n') end = i + 1;
-      else if (i >= 2 && c.buf[i - 1] == '\r' && c.buf[i - 2] == '\n') end = i + 1;
+      if (i >= 1 && c.buf[i - 1] == '\n')
+        end = i + 1;
+      else if (i >= 2 && c.buf[i - 1] == '\r' && c.buf[i - 2] == '\n')
+        end = i + 1;
       if (end != std::string::npos) break;
     }
     c.scanned = c.buf.size();
@@ -543,7 +547,7 @@ class DeadlineServer::Pool : public httplib::TaskQueue {
   const ConnectionLimits limits_;
   int epoll_fd_ = -1, event_fd_ = -1;
 
-  std::mutex mutex_;  // guards inbox_, work_, stopping_
+  std::mutex mutex_;                         // guards inbox_, work_, stopping_
   std::deque<std::unique_ptr<Conn>> inbox_;  // new and returning connections, for the reader
   std::deque<std::unique_ptr<Conn>> work_;   // complete heads, for the connection threads
   std::condition_variable work_ready_;

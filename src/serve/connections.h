@@ -44,12 +44,12 @@
 namespace unspin::serve {
 
 struct ConnectionLimits {
-  unsigned workers = 256;            // connection threads
-  std::size_t max_pending = 1024;    // connections held by the reader (heads arriving, idle keep-alive)
+  unsigned workers = 256;                         // connection threads
+  std::size_t max_pending = 1024;                 // connections held by the reader (heads arriving, idle keep-alive)
   std::chrono::milliseconds read_timeout{10000};  // the whole request, from its first byte
   std::chrono::milliseconds write_timeout{10000};
-  std::chrono::milliseconds keep_alive{5000};     // idle time between requests
-  std::size_t keep_alive_max = 1000;              // requests per connection
+  std::chrono::milliseconds keep_alive{5000};  // idle time between requests
+  std::size_t keep_alive_max = 1000;           // requests per connection
 };
 
 inline constexpr std::size_t kMaxRequestLine = 8192;  // bytes, with its CRLF (414 beyond)
@@ -58,16 +58,16 @@ inline constexpr int kLingerMs = 1000;
 
 // A request the reader answers itself, before httplib parses it.
 struct Refusal {
-  int status;            // 405, 414, 431, 501; 408 when dropped at the deadline (nothing is sent)
-  std::string method;    // as sent, possibly cut
-  std::string target;    // as sent, possibly cut
+  int status;          // 405, 414, 431, 501; 408 when dropped at the deadline (nothing is sent)
+  std::string method;  // as sent, possibly cut
+  std::string target;  // as sent, possibly cut
   std::string remote_addr;
 };
 
 // The per-thread state of the request a worker is serving, for handlers.
 struct RequestContext {
-  bool close_after = false;       // set by a handler: close the connection after this answer
-  bool deadline_passed = false;   // set by the stream: a read found the request's deadline passed
+  bool close_after = false;      // set by a handler: close the connection after this answer
+  bool deadline_passed = false;  // set by the stream: a read found the request's deadline passed
 };
 RequestContext& current_request();
 

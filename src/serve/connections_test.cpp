@@ -31,7 +31,8 @@ class ConnectionsTest : public ::testing::Test {
       type = "text/plain";
       return "refused " + std::to_string(r.status) + " " + r.method + "\n";
     });
-    server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server_->Get("/healthz",
+                 [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
     server_->Post("/echo", [](const httplib::Request&, httplib::Response& res, const httplib::ContentReader& reader) {
       std::string body;
       const bool ok = reader([&](const char* d, std::size_t n) {
@@ -87,7 +88,8 @@ class ConnectionsTest : public ::testing::Test {
     std::string out;
     const auto end = Clock::now() + timeout;
     for (;;) {
-      const int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count());
+      const int ms =
+          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count());
       if (ms <= 0) break;
       pollfd p{fd, POLLIN, 0};
       if (::poll(&p, 1, ms) <= 0) break;
@@ -181,9 +183,8 @@ TEST_F(ConnectionsTest, TheBodyMustArriveByTheSameDeadline) {
 
 TEST_F(ConnectionsTest, UnservedMethodsAreAnsweredAtOnce) {
   start(small_limits());
-  for (const auto& [method, status] :
-       std::vector<std::pair<std::string, std::string>>{{"FOO", "501"}, {"TRACE", "405"}, {"CONNECT", "405"},
-                                                        {"PUT", "405"}, {"BREW", "501"}}) {
+  for (const auto& [method, status] : std::vector<std::pair<std::string, std::string>>{
+           {"FOO", "501"}, {"TRACE", "405"}, {"CONNECT", "405"}, {"PUT", "405"}, {"BREW", "501"}}) {
     const auto t0 = Clock::now();
     // No blank line: the head is never complete, the answer must not wait for it.
     const std::string answer = request(method + " / HTTP/1.1\r\nHost: x\r\n", 1500ms);

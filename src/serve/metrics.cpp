@@ -54,10 +54,12 @@ std::string Metrics::render() const {
   }
   out << "# HELP unspin_http_request_bytes_total Request body bytes received, by route.\n"
          "# TYPE unspin_http_request_bytes_total counter\n";
-  for (const auto& [route, b] : bytes_) out << "unspin_http_request_bytes_total{route=\"" << route << "\"} " << b.first << "\n";
+  for (const auto& [route, b] : bytes_)
+    out << "unspin_http_request_bytes_total{route=\"" << route << "\"} " << b.first << "\n";
   out << "# HELP unspin_http_response_bytes_total Response body bytes sent, by route.\n"
          "# TYPE unspin_http_response_bytes_total counter\n";
-  for (const auto& [route, b] : bytes_) out << "unspin_http_response_bytes_total{route=\"" << route << "\"} " << b.second << "\n";
+  for (const auto& [route, b] : bytes_)
+    out << "unspin_http_response_bytes_total{route=\"" << route << "\"} " << b.second << "\n";
   out << "# HELP unspin_http_errors_total Error answers (status >= 400), by route and error code.\n"
          "# TYPE unspin_http_errors_total counter\n";
   for (const auto& [key, n] : errors_) {
@@ -65,11 +67,14 @@ std::string Metrics::render() const {
   }
   out << "# HELP unspin_rejected_total Requests refused with 503 (decode queue full or waited too long).\n"
          "# TYPE unspin_rejected_total counter\n"
-         "unspin_rejected_total " << rejected_.load() << "\n";
+         "unspin_rejected_total "
+      << rejected_.load() << "\n";
   out << "# HELP unspin_decoding Documents being decoded now.\n# TYPE unspin_decoding gauge\n"
-         "unspin_decoding " << decoding.load() << "\n";
+         "unspin_decoding "
+      << decoding.load() << "\n";
   out << "# HELP unspin_waiting Documents waiting for a decode thread.\n# TYPE unspin_waiting gauge\n"
-         "unspin_waiting " << waiting.load() << "\n";
+         "unspin_waiting "
+      << waiting.load() << "\n";
   return out.str();
 }
 

@@ -38,8 +38,7 @@ std::string percent_decode(std::string_view s) {
       const int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         throw RequestError(400, "usage",
-                           "malformed %-escape at byte " + std::to_string(i) +
-                               " of the form data; encode '%' as %25");
+                           "malformed %-escape at byte " + std::to_string(i) + " of the form data; encode '%' as %25");
       }
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
@@ -75,7 +74,8 @@ double unit_interval(const std::string& value, const char* name) {
 template <typename Value>
 double open_unit_interval(const Value& value, const char* name) {
   const double v = unit_interval(value, name);
-  if (!(v > 0 && v < 1)) throw RequestError(400, "usage", std::string("\"") + name + "\" must be between 0 and 1, exclusive");
+  if (!(v > 0 && v < 1))
+    throw RequestError(400, "usage", std::string("\"") + name + "\" must be between 0 and 1, exclusive");
   return v;
 }
 
@@ -107,12 +107,9 @@ RequestError request_error_from(const Error& error) {
     case ErrorCode::kUsage:
     case ErrorCode::kInvalidUtf8:
     case ErrorCode::kBinaryInput:
-    case ErrorCode::kEmptyInput:
-      return RequestError(400, code, error.what());
-    case ErrorCode::kTooLarge:
-      return RequestError(413, code, error.what());
-    default:
-      return RequestError(500, code, error.what());
+    case ErrorCode::kEmptyInput: return RequestError(400, code, error.what());
+    case ErrorCode::kTooLarge: return RequestError(413, code, error.what());
+    default: return RequestError(500, code, error.what());
   }
 }
 
@@ -125,8 +122,10 @@ Params parse_urlencoded(std::string_view body) {
     const std::string_view pair = body.substr(start, end - start);
     if (!pair.empty()) {
       const std::size_t eq = pair.find('=');
-      if (eq == std::string_view::npos) out.emplace_back(percent_decode(pair), std::string());
-      else out.emplace_back(percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
+      if (eq == std::string_view::npos)
+        out.emplace_back(percent_decode(pair), std::string());
+      else
+        out.emplace_back(percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
     }
     start = end + 1;
   }
@@ -243,8 +242,9 @@ LanguageToolRequest parse_languagetool_request(const Params& params) {
   }
   if (!is_supported_language(*language)) {
     throw RequestError(400, "usage",
-                       "'" + *language + "' is not a language code unspin knows: it checks English only "
-                       "(en, en-US, en-GB, ... or auto)");
+                       "'" + *language +
+                           "' is not a language code unspin knows: it checks English only "
+                           "(en, en-US, en-GB, ... or auto)");
   }
   out.language = *language;
   if (text) {
@@ -291,7 +291,8 @@ NativeRequest parse_native_request(std::string_view body, std::size_t max_text_b
       out.url = echoed(value, "url");
     } else {
       throw RequestError(400, "unknown_field",
-                         "unknown field \"" + key + "\"; known: text, offsets, threshold, min_confidence, base_rate, papers, allow, id, url");
+                         "unknown field \"" + key +
+                             "\"; known: text, offsets, threshold, min_confidence, base_rate, papers, allow, id, url");
     }
   }
   if (!in.contains("text")) throw RequestError(400, "usage", "missing the string field \"text\"");
@@ -306,16 +307,21 @@ NativeRequest parse_native_request(std::string_view body, std::size_t max_text_b
 NativeOptions parse_batch_options(const Params& query) {
   NativeOptions out;
   for (const auto& [key, value] : query) {
-    if (key == "offsets") out.unit = offset_unit(value);
-    else if (key == "threshold") out.threshold = unit_interval(value, "threshold");
-    else if (key == "min_confidence") out.min_confidence = unit_interval(value, "min_confidence");
-    else if (key == "base_rate") out.base_rate = open_unit_interval(value, "base_rate");
+    if (key == "offsets")
+      out.unit = offset_unit(value);
+    else if (key == "threshold")
+      out.threshold = unit_interval(value, "threshold");
+    else if (key == "min_confidence")
+      out.min_confidence = unit_interval(value, "min_confidence");
+    else if (key == "base_rate")
+      out.base_rate = open_unit_interval(value, "base_rate");
     else if (key == "papers") {
       if (value != "true" && value != "false") throw RequestError(400, "usage", "papers must be true or false");
       out.papers = value == "true";
     } else {
-      throw RequestError(400, "unknown_field",
-                         "unknown parameter \"" + key + "\"; known: offsets, threshold, min_confidence, base_rate, papers");
+      throw RequestError(
+          400, "unknown_field",
+          "unknown parameter \"" + key + "\"; known: offsets, threshold, min_confidence, base_rate, papers");
     }
   }
   return out;

@@ -96,11 +96,11 @@ bool is_supported_language(std::string_view code);
 // Per-request options of the native API (/v1/*), all optional.
 struct NativeOptions {
   report::OffsetUnit unit = report::OffsetUnit::kCodePoint;  // "offsets"
-  std::optional<double> threshold;       // "threshold", 0..1
-  std::optional<double> min_confidence;  // "min_confidence", 0..1
-  std::vector<std::string> allow;        // "allow": words and phrases never flagged
-  std::optional<double> base_rate;       // "base_rate", (0, 1): the prior share of spun documents
-  std::optional<bool> papers;            // "papers": unlisted tortured phrases in every document
+  std::optional<double> threshold;                           // "threshold", 0..1
+  std::optional<double> min_confidence;                      // "min_confidence", 0..1
+  std::vector<std::string> allow;                            // "allow": words and phrases never flagged
+  std::optional<double> base_rate;                           // "base_rate", (0, 1): the prior share of spun documents
+  std::optional<bool> papers;                                // "papers": unlisted tortured phrases in every document
   bool overrides_engine() const { return threshold || min_confidence || base_rate || papers || !allow.empty(); }
 };
 

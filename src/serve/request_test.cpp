@@ -44,8 +44,8 @@ TEST(Urlencoded, RefusesMalformedEscapes) {
 }
 
 TEST(LanguageToolRequest, TextAndLanguage) {
-  const LanguageToolRequest r =
-      parse_languagetool_request(parse_urlencoded("language=en-US&text=Hello&enabledRules=X&level=picky&motherTongue=de"));
+  const LanguageToolRequest r = parse_languagetool_request(
+      parse_urlencoded("language=en-US&text=Hello&enabledRules=X&level=picky&motherTongue=de"));
   EXPECT_EQ(r.text, "Hello");
   EXPECT_EQ(r.language, "en-US");
   EXPECT_FALSE(r.annotation);
@@ -55,7 +55,8 @@ TEST(LanguageToolRequest, MissingOrUnsupportedParameters) {
   EXPECT_EQ(error_of([] { parse_languagetool_request(parse_urlencoded("language=en-US")); }).first, 400);
   EXPECT_EQ(error_of([] { parse_languagetool_request(parse_urlencoded("text=hi")); }).first, 400);
   EXPECT_EQ(error_of([] { parse_languagetool_request(parse_urlencoded("text=hi&language=de-DE")); }).first, 400);
-  EXPECT_EQ(error_of([] { parse_languagetool_request(parse_urlencoded("text=a&data=%7B%7D&language=en")); }).first, 400);
+  EXPECT_EQ(error_of([] { parse_languagetool_request(parse_urlencoded("text=a&data=%7B%7D&language=en")); }).first,
+            400);
   EXPECT_EQ(error_of([] { parse_languagetool_request(parse_urlencoded("text=hi&language=auto")); }).first, 0);
   EXPECT_TRUE(is_supported_language("EN-gb"));
   EXPECT_FALSE(is_supported_language("eng"));
@@ -64,9 +65,9 @@ TEST(LanguageToolRequest, MissingOrUnsupportedParameters) {
 
 TEST(Annotation, ChecksTextPartsAndMapsOffsetsBackOverMarkup) {
   // "<b>" "fast" "</b>" " car" with <p> read as a blank line.
-  const AnnotatedText a = parse_annotation(
-      R"({"annotation":[{"markup":"<p>","interpretAs":"\n\n"},{"text":"A "},{"markup":"<b>"},)"
-      R"({"text":"fast"},{"markup":"</b>"},{"text":" car"}]})");
+  const AnnotatedText a =
+      parse_annotation(R"({"annotation":[{"markup":"<p>","interpretAs":"\n\n"},{"text":"A "},{"markup":"<b>"},)"
+                       R"({"text":"fast"},{"markup":"</b>"},{"text":" car"}]})");
   EXPECT_EQ(a.checked_text(), "\n\nA fast car");
   // "fast" is at 4..8 in the checked text and at 3+2+3 = 8..12 in the document.
   EXPECT_EQ(a.document_offset(4, false), 8u);
@@ -81,17 +82,17 @@ TEST(Annotation, ChecksTextPartsAndMapsOffsetsBackOverMarkup) {
 
 TEST(Annotation, CountsUtf16UnitsForEmojiAndCjk) {
   // An emoji is 2 UTF-16 units, a CJK character 1.
-  const AnnotatedText a = parse_annotation(
-      "{\"annotation\":[{\"markup\":\"<i>\xF0\x9F\x98\x80</i>\"},{\"text\":\"\xE4\xB8\xAD word\"}]}");
+  const AnnotatedText a =
+      parse_annotation("{\"annotation\":[{\"markup\":\"<i>\xF0\x9F\x98\x80</i>\"},{\"text\":\"\xE4\xB8\xAD word\"}]}");
   EXPECT_EQ(a.document_offset(0, false), 9u);   // "<i>" 3 + emoji 2 + "</i>" 4
   EXPECT_EQ(a.document_offset(2, false), 11u);  // "word" after "中 "
 }
 
 TEST(Annotation, RefusesMalformedData) {
-  for (const char* bad : {"", "[]", "{}", R"({"annotation":{}})", R"({"annotation":[1]})",
-                          R"({"annotation":[{}]})", R"({"annotation":[{"text":1}]})",
-                          R"({"annotation":[{"text":"a","markup":"b"}]})",
-                          R"({"annotation":[{"markup":"<b>","interpretAs":2}]})", "{\"annotation\":[{\"text\":\"\xFF\"}]}"}) {
+  for (const char* bad :
+       {"", "[]", "{}", R"({"annotation":{}})", R"({"annotation":[1]})", R"({"annotation":[{}]})",
+        R"({"annotation":[{"text":1}]})", R"({"annotation":[{"text":"a","markup":"b"}]})",
+        R"({"annotation":[{"markup":"<b>","interpretAs":2}]})", "{\"annotation\":[{\"text\":\"\xFF\"}]}"}) {
     EXPECT_EQ(error_of([&] { parse_annotation(bad); }).first, 400) << bad;
   }
   EXPECT_EQ(error_of([] { parse_annotation("{"); }).second, "malformed_json");
@@ -127,11 +128,13 @@ TEST(NativeRequest, DeepNestingIsMalformedJson) {
        {"{\"text\":\"hi there\",\"id\":" + nested(100000) + "}",
         "{\"text\":\"hi there\",\"url\":" + nested(70000) + "}",
         "{\"text\":\"hi there\",\"id\":" + nested(kMaxValueDepth + 1) + "}", nested(100000)}) {
-    EXPECT_EQ(error_of([&] { parse_native_request(body, 1 << 20); }), std::make_pair(400, std::string("malformed_json")))
+    EXPECT_EQ(error_of([&] { parse_native_request(body, 1 << 20); }),
+              std::make_pair(400, std::string("malformed_json")))
         << body.substr(0, 60);
   }
   // At the limit the id is echoed as given.
-  const NativeRequest r = parse_native_request("{\"text\":\"hi there\",\"id\":" + nested(kMaxValueDepth) + "}", 1 << 20);
+  const NativeRequest r =
+      parse_native_request("{\"text\":\"hi there\",\"id\":" + nested(kMaxValueDepth) + "}", 1 << 20);
   EXPECT_EQ(r.id.dump(), nested(kMaxValueDepth));
   EXPECT_EQ(error_of([&] { parse_annotation("{\"annotation\":" + nested(100000) + "}"); }).second, "malformed_json");
 }

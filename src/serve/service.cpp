@@ -68,8 +68,10 @@ class DecodeSlots {
       Waiter me;
       waiters_.push_back(&me);
       metrics_.waiting.store(static_cast<long>(waiters_.size()));
-      if (admitted) me.handed.wait(lock, [&] { return me.granted; });
-      else me.handed.wait_for(lock, timeout, [&] { return me.granted; });
+      if (admitted)
+        me.handed.wait(lock, [&] { return me.granted; });
+      else
+        me.handed.wait_for(lock, timeout, [&] { return me.granted; });
       if (!me.granted) {  // timed out: leave the line
         waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
         metrics_.waiting.store(static_cast<long>(waiters_.size()));
@@ -107,8 +109,8 @@ class DecodeSlots {
 
 // The route name used in metrics and logs: fixed names, never a raw path.
 std::string route_of(const std::string& path) {
-  static const char* const kRoutes[] = {"/v1/check", "/v1/restore", "/v1/batch", "/v2/check", "/v2/languages",
-                                        "/healthz",  "/metrics"};
+  static const char* const kRoutes[] = {"/v1/check",     "/v1/restore", "/v1/batch", "/v2/check",
+                                        "/v2/languages", "/healthz",    "/metrics"};
   for (const char* r : kRoutes) {
     if (path == r) return r;
   }
@@ -127,7 +129,7 @@ int exit_code_of(const std::string& code) {
   if (code == "bad_data") return static_cast<int>(ErrorCode::kBadData);
   if (code == "io") return static_cast<int>(ErrorCode::kIo);
   if (code == "internal") return static_cast<int>(ErrorCode::kInternal);
-  if (code == "overloaded") return 75;  // EX_TEMPFAIL: try again later
+  if (code == "overloaded") return 75;         // EX_TEMPFAIL: try again later
   return static_cast<int>(ErrorCode::kUsage);  // usage, malformed_json, unknown_field, not_found, ...
 }
 
@@ -205,8 +207,8 @@ struct Service::Impl {
 
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
-        slots(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()),
-              options.queue, metrics) {
+        slots(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()), options.queue,
+              metrics) {
     raise_descriptor_limit();
     engine.load();  // bad models or a bad archive fail at start
     setup();
@@ -215,15 +217,14 @@ struct Service::Impl {
   // A document answered by the engine, with the request's overrides. Only
   // decode slots call the engine, so the CPU work stays at --threads.
   // `admitted`: never refused for a full queue (a batch's lines after the first).
-  EngineAnswer decode(const std::string& text, const NativeOptions* overrides, bool restore,
-                      bool admitted = false) {
-    std::optional<DecodeSlots::Ticket> ticket =
-        slots.acquire(std::chrono::duration_cast<Clock::duration>(
-                          std::chrono::duration<double>(options.queue_timeout_seconds)),
-                      admitted);
+  EngineAnswer decode(const std::string& text, const NativeOptions* overrides, bool restore, bool admitted = false) {
+    std::optional<DecodeSlots::Ticket> ticket = slots.acquire(
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.queue_timeout_seconds)),
+        admitted);
     if (!ticket) {
       metrics.record_rejected();
-      throw RequestError(503, "overloaded", "the server is busy: every decode thread is taken and the queue is full; retry later");
+      throw RequestError(503, "overloaded",
+                         "the server is busy: every decode thread is taken and the queue is full; retry later");
     }
     RequestOptions request;
     request.restore = restore;
@@ -278,9 +279,9 @@ struct Service::Impl {
                  "the request was not received within " + std::to_string(options.read_timeout_seconds) +
                      " s (--read-timeout)");
     } else if (too_large || res.status == 413) {
-      send_error(req, res, 413, "too_large",
-                 "the request body is larger than the limit of " + std::to_string(options.max_body) +
-                     " bytes (--max-body)");
+      send_error(
+          req, res, 413, "too_large",
+          "the request body is larger than the limit of " + std::to_string(options.max_body) + " bytes (--max-body)");
     } else {
       send_error(req, res, 400, "usage", "could not read the request body");
     }
@@ -352,39 +353,40 @@ struct Service::Impl {
     auto position = std::make_shared<std::size_t>(0);
     auto line_number = std::make_shared<std::size_t>(0);
     res.status = 200;
-    res.set_chunked_content_provider(
-        "application/x-ndjson",
-        [this, data, position, line_number, batch_options](std::size_t, httplib::DataSink& sink) {
-         try {
-          if (*position >= data->size()) {
-            sink.done();
-            return true;
-          }
-          std::size_t end = data->find('\n', *position);
-          if (end == std::string::npos) end = data->size();
-          const std::string_view line(data->data() + *position, end - *position);
-          *position = end + 1;
-          ++*line_number;
-          report::JsonlAnswer answer = report::answer_jsonl_line(line, *line_number, [&](const std::string& text) {
-            validate_input(text, options.max_body);
-            EngineAnswer o = decode(text, &batch_options, /*restore=*/false, /*admitted=*/true);
-            json r = report::document_json(text, o.result, batch_options.unit, o.provenance.get());
-            if (o.source) r["source"] = {{"id", o.source->id}, {"score", o.source->score}};
-            return r;
-          });
-          const std::string out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-          t_request_bytes = data->size();
-          t_streamed_bytes += out.size();
-          return sink.write(out.data(), out.size());
-         } catch (const std::exception& e) {  // out of memory mid-stream: end the answer short
-          std::fprintf(stderr, "unspin serve: /v1/batch stopped at line %zu: %s\n", *line_number, e.what());
-          return false;
-         }
+    res.set_chunked_content_provider("application/x-ndjson", [this, data, position, line_number, batch_options](
+                                                                 std::size_t, httplib::DataSink& sink) {
+      try {
+        if (*position >= data->size()) {
+          sink.done();
+          return true;
+        }
+        std::size_t end = data->find('\n', *position);
+        if (end == std::string::npos) end = data->size();
+        const std::string_view line(data->data() + *position, end - *position);
+        *position = end + 1;
+        ++*line_number;
+        report::JsonlAnswer answer = report::answer_jsonl_line(line, *line_number, [&](const std::string& text) {
+          validate_input(text, options.max_body);
+          EngineAnswer o = decode(text, &batch_options, /*restore=*/false, /*admitted=*/true);
+          json r = report::document_json(text, o.result, batch_options.unit, o.provenance.get());
+          if (o.source) r["source"] = {{"id", o.source->id}, {"score", o.source->score}};
+          return r;
         });
+        const std::string out = answer.out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+        t_request_bytes = data->size();
+        t_streamed_bytes += out.size();
+        return sink.write(out.data(), out.size());
+      } catch (const std::exception& e) {  // out of memory mid-stream: end the answer short
+        std::fprintf(stderr, "unspin serve: /v1/batch stopped at line %zu: %s\n", *line_number, e.what());
+        return false;
+      }
+    });
   }
 
   void healthz(httplib::Response& res) {
-    send_json(res, {{"status", "ok"}, {"version", std::string(version())}, {"models", report::provenance_json(*engine.provenance())["models"]}});
+    send_json(res, {{"status", "ok"},
+                    {"version", std::string(version())},
+                    {"models", report::provenance_json(*engine.provenance())["models"]}});
   }
 
   // --- wiring --------------------------------------------------------------
@@ -399,9 +401,7 @@ struct Service::Impl {
         code = "method_not_allowed";
         message = r.method + " is not a method of this service: it answers GET, HEAD and POST (docs/API.md)";
         break;
-      case 501:
-        message = "unknown HTTP method \"" + r.method + "\"; this service answers GET, HEAD and POST";
-        break;
+      case 501: message = "unknown HTTP method \"" + r.method + "\"; this service answers GET, HEAD and POST"; break;
       case 414:
         message = "the request line (method, URL and version) is longer than the limit of " +
                   std::to_string(kMaxRequestLine) + " bytes; send long parameters in a POST body";
@@ -438,9 +438,9 @@ struct Service::Impl {
   void send_too_large(const httplib::Request& req, httplib::Response& res) {
     current_request().close_after = true;
     res.set_header("Connection", "close");
-    send_error(req, res, 413, "too_large",
-               "the request body is larger than the limit of " + std::to_string(options.max_body) +
-                   " bytes (--max-body)");
+    send_error(
+        req, res, 413, "too_large",
+        "the request body is larger than the limit of " + std::to_string(options.max_body) + " bytes (--max-body)");
   }
 
   void setup() {
@@ -477,13 +477,13 @@ struct Service::Impl {
       if (!res.body.empty()) return;
       const std::string code = http_code_name(res.status);
       std::string message =
-          code == "not_found"  ? "no such endpoint: " + req.method + " " + req.path + " (see docs/API.md)"
-          : res.status == 414  ? "the request line (method, URL and version) is longer than the limit of " +
+          code == "not_found" ? "no such endpoint: " + req.method + " " + req.path + " (see docs/API.md)"
+          : res.status == 414 ? "the request line (method, URL and version) is longer than the limit of " +
                                     std::to_string(kMaxRequestLine) + " bytes; send long parameters in a POST body"
-          : res.status == 413  ? "the request body is larger than the limit of " + std::to_string(options.max_body) +
+          : res.status == 413 ? "the request body is larger than the limit of " + std::to_string(options.max_body) +
                                     " bytes (--max-body)"
-          : res.status == 431  ? "the request head is larger than the limit of " + std::to_string(kMaxHead) + " bytes"
-                               : "malformed HTTP request";
+          : res.status == 431 ? "the request head is larger than the limit of " + std::to_string(kMaxHead) + " bytes"
+                              : "malformed HTTP request";
       if (res.status == 413) {
         current_request().close_after = true;
         res.set_header("Connection", "close");
@@ -513,46 +513,47 @@ struct Service::Impl {
     server.Get("/v2/check", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(req, res, [&] {
         const std::size_t q = req.target.find('?');
-        const Params params = parse_urlencoded(q == std::string::npos ? std::string_view()
-                                                                      : std::string_view(req.target).substr(q + 1));
+        const Params params =
+            parse_urlencoded(q == std::string::npos ? std::string_view() : std::string_view(req.target).substr(q + 1));
         languagetool_check(req, res, params);
       });
     });
-    server.Post("/v2/check", [this](const httplib::Request& req, httplib::Response& res,
-                                    const httplib::ContentReader& reader) {
-      std::string body;
-      if (!read_body(req, res, reader, body)) return;
-      guarded(req, res, [&] {
-        const std::string type = req.get_header_value("Content-Type");
-        if (type.rfind("multipart/", 0) == 0) {
-          throw RequestError(400, "usage", "send the parameters as application/x-www-form-urlencoded, not " + type);
-        }
-        Params params = parse_urlencoded(body);
-        const std::size_t q = req.target.find('?');
-        if (q != std::string::npos) {
-          for (auto& p : parse_urlencoded(std::string_view(req.target).substr(q + 1))) params.push_back(std::move(p));
-        }
-        languagetool_check(req, res, params);
-      });
-    });
-    server.Post("/v1/check", [this](const httplib::Request& req, httplib::Response& res,
-                                    const httplib::ContentReader& reader) {
-      std::string body;
-      if (!read_body(req, res, reader, body)) return;
-      guarded(req, res, [&] { native_check(req, res, body, false); });
-    });
-    server.Post("/v1/restore", [this](const httplib::Request& req, httplib::Response& res,
-                                      const httplib::ContentReader& reader) {
-      std::string body;
-      if (!read_body(req, res, reader, body)) return;
-      guarded(req, res, [&] { native_check(req, res, body, true); });
-    });
-    server.Post("/v1/batch", [this](const httplib::Request& req, httplib::Response& res,
-                                    const httplib::ContentReader& reader) {
-      std::string body;
-      if (!read_body(req, res, reader, body)) return;
-      guarded(req, res, [&] { batch(req, res, std::move(body)); });
-    });
+    server.Post(
+        "/v2/check", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+          std::string body;
+          if (!read_body(req, res, reader, body)) return;
+          guarded(req, res, [&] {
+            const std::string type = req.get_header_value("Content-Type");
+            if (type.rfind("multipart/", 0) == 0) {
+              throw RequestError(400, "usage", "send the parameters as application/x-www-form-urlencoded, not " + type);
+            }
+            Params params = parse_urlencoded(body);
+            const std::size_t q = req.target.find('?');
+            if (q != std::string::npos) {
+              for (auto& p : parse_urlencoded(std::string_view(req.target).substr(q + 1)))
+                params.push_back(std::move(p));
+            }
+            languagetool_check(req, res, params);
+          });
+        });
+    server.Post("/v1/check",
+                [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                  std::string body;
+                  if (!read_body(req, res, reader, body)) return;
+                  guarded(req, res, [&] { native_check(req, res, body, false); });
+                });
+    server.Post("/v1/restore",
+                [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                  std::string body;
+                  if (!read_body(req, res, reader, body)) return;
+                  guarded(req, res, [&] { native_check(req, res, body, true); });
+                });
+    server.Post("/v1/batch",
+                [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                  std::string body;
+                  if (!read_body(req, res, reader, body)) return;
+                  guarded(req, res, [&] { batch(req, res, std::move(body)); });
+                });
     for (const char* path : {"/v1/check", "/v1/restore", "/v1/batch"}) {
       server.Get(path, [this](const httplib::Request& req, httplib::Response& res) {
         res.set_header("Allow", "POST");
@@ -569,7 +570,8 @@ struct Service::Impl {
     const std::size_t bytes_in = t_request_bytes ? t_request_bytes : req.body.size();
     const std::size_t bytes_out = res.body.empty() ? t_streamed_bytes : res.body.size();
     metrics.record_request(route, res.status, seconds, bytes_in, bytes_out);
-    if (res.status >= 400) metrics.record_error(route, t_error_code.empty() ? http_code_name(res.status) : t_error_code);
+    if (res.status >= 400)
+      metrics.record_error(route, t_error_code.empty() ? http_code_name(res.status) : t_error_code);
     if (!options.access_log) return;
     log_line(req.remote_addr, route, req.method, req.path, res.status, bytes_in, bytes_out, seconds);
   }
@@ -577,8 +579,8 @@ struct Service::Impl {
   // One access-log line. The client's method and path are cut and anything
   // but printable ASCII (or a quote) replaced: one line per request,
   // whatever was sent.
-  void log_line(const std::string& remote, const std::string& route, const std::string& method,
-                const std::string& path, int status, std::size_t bytes_in, std::size_t bytes_out, double seconds) {
+  void log_line(const std::string& remote, const std::string& route, const std::string& method, const std::string& path,
+                int status, std::size_t bytes_in, std::size_t bytes_out, double seconds) {
     auto printable = [](const std::string& s, std::size_t max) {
       std::string out = s.substr(0, max);
       for (char& c : out) {
@@ -602,8 +604,8 @@ Service::~Service() = default;
 
 int Service::bind() {
   const ServeOptions& o = impl_->options;
-  const int port = o.port == 0 ? impl_->server.bind_to_any_port(o.host)
-                               : (impl_->server.bind_to_port(o.host, o.port) ? o.port : -1);
+  const int port =
+      o.port == 0 ? impl_->server.bind_to_any_port(o.host) : (impl_->server.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port < 0) {
     throw Error(ErrorCode::kIo, "cannot listen on " + o.host + ":" + std::to_string(o.port) +
                                     " (in use, or not an address of this machine); choose another --port or --host");

@@ -22,17 +22,17 @@ namespace unspin::serve {
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
-  int port = 8010;                      // 0: any free port (the log line names it)
-  unsigned threads = 0;                 // decode threads; 0: one per core
-  unsigned max_connections = 256;       // connection threads (requests served at once)
-  std::size_t max_pending = 1024;       // connections held while their request head arrives, or idle
-  std::size_t queue = 256;              // documents waiting for a decode thread before 503
-  double queue_timeout_seconds = 30;    // longest wait for a decode thread before 503
-  std::size_t max_body = 1u << 20;      // request body limit (413 beyond)
-  int read_timeout_seconds = 10;        // a request not received whole this long after its first byte is dropped
+  int port = 8010;                    // 0: any free port (the log line names it)
+  unsigned threads = 0;               // decode threads; 0: one per core
+  unsigned max_connections = 256;     // connection threads (requests served at once)
+  std::size_t max_pending = 1024;     // connections held while their request head arrives, or idle
+  std::size_t queue = 256;            // documents waiting for a decode thread before 503
+  double queue_timeout_seconds = 30;  // longest wait for a decode thread before 503
+  std::size_t max_body = 1u << 20;    // request body limit (413 beyond)
+  int read_timeout_seconds = 10;      // a request not received whole this long after its first byte is dropped
   int write_timeout_seconds = 10;
-  int keep_alive_seconds = 5;           // idle keep-alive connection lifetime
-  bool access_log = true;               // one line per request on stderr
+  int keep_alive_seconds = 5;  // idle keep-alive connection lifetime
+  bool access_log = true;      // one line per request on stderr
   // What the service checks with: models, server-wide restore options, and
   // an optional archive of originals (`--archive`, restore from a source).
   ModelPaths models;

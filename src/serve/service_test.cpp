@@ -136,8 +136,8 @@ TEST_F(ServiceTest, HealthzNamesTheModels) {
 
 TEST_F(ServiceTest, V1CheckIsTheSchemaDocumentOfTheLibrary) {
   const json got = post_json("/v1/check", {{"text", spun_example()}, {"id", "doc-1"}}, 200);
-  const json want = report::document_json(spun_example(), restorer_->run(spun_example()),
-                                          report::OffsetUnit::kCodePoint, nullptr);
+  const json want =
+      report::document_json(spun_example(), restorer_->run(spun_example()), report::OffsetUnit::kCodePoint, nullptr);
   for (const char* field : {"score", "verdict", "threshold", "matches", "reasons", "paragraphs", "restored",
                             "offset_unit", "language", "software", "words"}) {
     EXPECT_EQ(got[field], want[field]) << field;
@@ -242,8 +242,8 @@ TEST_F(ServiceTest, ConcurrentRequestsGetTheAnswersOfOneAtATime) {
   for (std::size_t i = 0; i < texts.size(); ++i) {
     answers.push_back(std::async(std::launch::async, [&, i] {
       // Even requests check, odd ones restore: both paths at once.
-      auto res = client().Post(i % 2 ? "/v1/restore" : "/v1/check", json{{"text", texts[i]}}.dump(),
-                               "application/json");
+      auto res =
+          client().Post(i % 2 ? "/v1/restore" : "/v1/check", json{{"text", texts[i]}}.dump(), "application/json");
       if (!res || res->status != 200) return json{{"failed", res ? res->body : std::string("no answer")}};
       return json::parse(res->body);
     }));
@@ -289,8 +289,11 @@ TEST_F(ServiceTest, V1EveryErrorHasAJsonBodyWithAStableCode) {
 
 TEST_F(ServiceTest, V2CheckAnswersInLanguageToolsShapeWithUtf16Offsets) {
   const std::string prefix = "\xF0\x9F\x98\x80\xE4\xB8\xAD\xE6\x96\x87 ";  // emoji (2 units), two CJK (1 each), space
-  httplib::Params form{{"text", prefix + spun_example()}, {"language", "en-US"}, {"enabledOnly", "false"},
-                       {"motherTongue", "de-DE"}, {"level", "picky"}};
+  httplib::Params form{{"text", prefix + spun_example()},
+                       {"language", "en-US"},
+                       {"enabledOnly", "false"},
+                       {"motherTongue", "de-DE"},
+                       {"level", "picky"}};
   auto res = client().Post("/v2/check", form);
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
@@ -299,13 +302,15 @@ TEST_F(ServiceTest, V2CheckAnswersInLanguageToolsShapeWithUtf16Offsets) {
   EXPECT_EQ(j["language"]["code"], "en-US");
   EXPECT_EQ(j["language"]["detectedLanguage"]["code"], "en-US");
   EXPECT_EQ(j["offset_unit"], "utf16");
-  const json plain = json::parse(client().Post("/v2/check", httplib::Params{{"text", spun_example()}, {"language", "en-US"}})->body);
+  const json plain =
+      json::parse(client().Post("/v2/check", httplib::Params{{"text", spun_example()}, {"language", "en-US"}})->body);
   ASSERT_FALSE(plain["matches"].empty());
   ASSERT_EQ(j["matches"].size(), plain["matches"].size());
   for (std::size_t i = 0; i < plain["matches"].size(); ++i) {
     const json& m = j["matches"][i];
     EXPECT_EQ(m["offset"].get<int>(), plain["matches"][i]["offset"].get<int>() + 5);  // 2 + 1 + 1 + 1 units
-    for (const char* field : {"message", "shortMessage", "replacements", "offset", "length", "context", "sentence", "rule"}) {
+    for (const char* field :
+         {"message", "shortMessage", "replacements", "offset", "length", "context", "sentence", "rule"}) {
       EXPECT_TRUE(m.contains(field)) << field;
     }
     EXPECT_EQ(m["rule"]["category"]["id"], "SPUN_TEXT");
@@ -322,11 +327,13 @@ TEST_F(ServiceTest, V2GetTakesTheSameParametersAsAQueryString) {
 }
 
 TEST_F(ServiceTest, V2DataAnnotationOffsetsCountTheMarkup) {
-  const json data = {{"annotation", json::array({{{"markup", "<p>"}, {"interpretAs", "\n\n"}}, {{"text", spun_example()}}})}};
+  const json data = {
+      {"annotation", json::array({{{"markup", "<p>"}, {"interpretAs", "\n\n"}}, {{"text", spun_example()}}})}};
   auto res = client().Post("/v2/check", httplib::Params{{"data", data.dump()}, {"language", "en-US"}});
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
-  const json plain = json::parse(client().Post("/v2/check", httplib::Params{{"text", spun_example()}, {"language", "en-US"}})->body);
+  const json plain =
+      json::parse(client().Post("/v2/check", httplib::Params{{"text", spun_example()}, {"language", "en-US"}})->body);
   const json j = json::parse(res->body);
   ASSERT_EQ(j["matches"].size(), plain["matches"].size());
   ASSERT_FALSE(j["matches"].empty());

@@ -8,7 +8,7 @@
 namespace unspin::serve {
 
 struct WebAsset {
-  std::string_view path;          // URL path, e.g. "/app.js"; "/" is index.html
+  std::string_view path;  // URL path, e.g. "/app.js"; "/" is index.html
   std::string_view content_type;
   std::string_view body;
 };

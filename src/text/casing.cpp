@@ -34,8 +34,10 @@ std::string map_cps(std::string_view s, Map map, bool only_first_letter) {
       return;
     }
     const char32_t m = map(d.cp);
-    if (m == d.cp) out.append(s.substr(at, d.len));
-    else text::append_utf8(out, m);
+    if (m == d.cp)
+      out.append(s.substr(at, d.len));
+    else
+      text::append_utf8(out, m);
     if (only_first_letter && text::classify(d.cp) == text::CharClass::kLetter) done = true;
   });
   return out;
@@ -47,16 +49,21 @@ std::string fold_case(std::string_view word) {
   std::string out(word);
   bool ascii = true;
   for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 0x20);
-    else if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c + 0x20);
+    else if (static_cast<unsigned char>(c) >= 0x80)
+      ascii = false;
   }
   if (ascii) return out;
   // Latin-1 Supplement and Latin Extended-A (U+00C0..U+017F); other scripts unchanged.
-  return map_cps(word, [](char32_t c) {
-    if (c < 0x80) return text::to_lower_cp(c);
-    if (c >= 0xC0 && c <= 0x17F) return text::to_lower_cp(c);
-    return c;
-  }, false);
+  return map_cps(
+      word,
+      [](char32_t c) {
+        if (c < 0x80) return text::to_lower_cp(c);
+        if (c >= 0xC0 && c <= 0x17F) return text::to_lower_cp(c);
+        return c;
+      },
+      false);
 }
 
 Casing casing_of(std::string_view word) {
@@ -84,13 +91,10 @@ Casing casing_of(std::string_view word) {
 
 std::string apply_casing(std::string_view lower, Casing casing) {
   switch (casing) {
-    case Casing::kCapitalized:
-      return map_cps(lower, text::to_upper_cp, true);
-    case Casing::kUpper:
-      return map_cps(lower, text::to_upper_cp, false);
+    case Casing::kCapitalized: return map_cps(lower, text::to_upper_cp, true);
+    case Casing::kUpper: return map_cps(lower, text::to_upper_cp, false);
     case Casing::kLower:
-    case Casing::kMixed:
-      break;
+    case Casing::kMixed: break;
   }
   return std::string(lower);
 }

@@ -15,12 +15,18 @@ bool is_unspaced_script_letter(char32_t c) {
   if (c < 0x0E00) return false;  // fast exit: Latin, Greek, Cyrillic, Arabic, Indic, ...
   UErrorCode status = U_ZERO_ERROR;
   switch (uscript_getScript(static_cast<UChar32>(c), &status)) {
-    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_HANGUL:
-    case USCRIPT_BOPOMOFO: case USCRIPT_YI: case USCRIPT_THAI: case USCRIPT_LAO:
-    case USCRIPT_KHMER: case USCRIPT_MYANMAR: case USCRIPT_TIBETAN:
-      return true;
-    default:
-      return false;
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+    case USCRIPT_HANGUL:
+    case USCRIPT_BOPOMOFO:
+    case USCRIPT_YI:
+    case USCRIPT_THAI:
+    case USCRIPT_LAO:
+    case USCRIPT_KHMER:
+    case USCRIPT_MYANMAR:
+    case USCRIPT_TIBETAN: return true;
+    default: return false;
   }
 }
 
@@ -29,21 +35,29 @@ bool is_unspaced_script_letter(char32_t c) {
 CharClass classify_non_ascii(char32_t c) {
   if (is_space_cp(c)) return CharClass::kGap;
   switch (u_charType(static_cast<UChar32>(c))) {
-    case U_UPPERCASE_LETTER: case U_LOWERCASE_LETTER: case U_TITLECASE_LETTER:
-    case U_MODIFIER_LETTER: case U_OTHER_LETTER:
-      return is_unspaced_script_letter(c) ? CharClass::kOther : CharClass::kLetter;
-    case U_DECIMAL_DIGIT_NUMBER:
-      return CharClass::kDigit;
-    case U_NON_SPACING_MARK: case U_COMBINING_SPACING_MARK: case U_ENCLOSING_MARK:
-    case U_FORMAT_CHAR:
-      return CharClass::kExtend;
-    case U_CONNECTOR_PUNCTUATION: case U_DASH_PUNCTUATION: case U_START_PUNCTUATION:
-    case U_END_PUNCTUATION: case U_INITIAL_PUNCTUATION: case U_FINAL_PUNCTUATION:
-    case U_OTHER_PUNCTUATION: case U_MATH_SYMBOL: case U_CURRENCY_SYMBOL:
-      return CharClass::kPunct;
-    case U_CONTROL_CHAR: case U_SPACE_SEPARATOR: case U_LINE_SEPARATOR:
-    case U_PARAGRAPH_SEPARATOR:
-      return CharClass::kGap;
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER: return is_unspaced_script_letter(c) ? CharClass::kOther : CharClass::kLetter;
+    case U_DECIMAL_DIGIT_NUMBER: return CharClass::kDigit;
+    case U_NON_SPACING_MARK:
+    case U_COMBINING_SPACING_MARK:
+    case U_ENCLOSING_MARK:
+    case U_FORMAT_CHAR: return CharClass::kExtend;
+    case U_CONNECTOR_PUNCTUATION:
+    case U_DASH_PUNCTUATION:
+    case U_START_PUNCTUATION:
+    case U_END_PUNCTUATION:
+    case U_INITIAL_PUNCTUATION:
+    case U_FINAL_PUNCTUATION:
+    case U_OTHER_PUNCTUATION:
+    case U_MATH_SYMBOL:
+    case U_CURRENCY_SYMBOL: return CharClass::kPunct;
+    case U_CONTROL_CHAR:
+    case U_SPACE_SEPARATOR:
+    case U_LINE_SEPARATOR:
+    case U_PARAGRAPH_SEPARATOR: return CharClass::kGap;
     default:  // So, Sk, No, Nl, Co, Cn, Cs
       return CharClass::kOther;
   }

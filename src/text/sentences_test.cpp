@@ -20,13 +20,11 @@ std::vector<std::string> starts(std::string_view s) {
 using V = std::vector<std::string>;
 
 TEST(Sentences, TerminatorsFollowedBySpace) {
-  EXPECT_EQ(starts("It rose. Then it fell! Why? Nobody knows…  Really."),
-            (V{"It", "Then", "Why", "Nobody", "Really"}));
+  EXPECT_EQ(starts("It rose. Then it fell! Why? Nobody knows…  Really."), (V{"It", "Then", "Why", "Nobody", "Really"}));
 }
 
 TEST(Sentences, ClosingQuotesAndBracketsStayWithTheSentence) {
-  EXPECT_EQ(starts("He said “stop.” She left. (It was late.) They slept."),
-            (V{"He", "She", "(", "They"}));
+  EXPECT_EQ(starts("He said “stop.” She left. (It was late.) They slept."), (V{"He", "She", "(", "They"}));
   EXPECT_EQ(starts("\"Go!\" he said. \"Now?\" She nodded."), (V{"\"", "\"", "She"}));
 }
 
@@ -39,13 +37,10 @@ TEST(Sentences, AbbreviationsInitialsDecimals) {
 }
 
 TEST(Sentences, LowercaseContinuationAndEllipsis) {
-  EXPECT_EQ(starts("It cost approx. five dollars. Wait... what? Fine... Next one."),
-            (V{"It", "Wait", "Fine", "Next"}));
+  EXPECT_EQ(starts("It cost approx. five dollars. Wait... what? Fine... Next one."), (V{"It", "Wait", "Fine", "Next"}));
 }
 
-TEST(Sentences, NoGapNoBoundary) {
-  EXPECT_EQ(starts("Open file.txt now. Version 2.x works."), (V{"Open", "Version"}));
-}
+TEST(Sentences, NoGapNoBoundary) { EXPECT_EQ(starts("Open file.txt now. Version 2.x works."), (V{"Open", "Version"})); }
 
 TEST(Sentences, ParagraphBreaksStartASentence) {
   EXPECT_EQ(starts("Title without stop\n\nbody text here\r\n\r\nmore text\nsame sentence"),

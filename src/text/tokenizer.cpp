@@ -97,9 +97,8 @@ TokenizedText tokenize(std::string_view utf8) {
 
 void tokenize(std::string_view utf8, TokenizedText& out) {
   if (utf8.size() > std::numeric_limits<std::uint32_t>::max()) {
-    throw Error(ErrorCode::kTooLarge,
-                "text of " + std::to_string(utf8.size()) +
-                    " bytes is too large to tokenize (offsets are 32-bit; limit 4 GiB)");
+    throw Error(ErrorCode::kTooLarge, "text of " + std::to_string(utf8.size()) +
+                                          " bytes is too large to tokenize (offsets are 32-bit; limit 4 GiB)");
   }
   out.source = utf8;
   out.tokens.clear();
@@ -113,8 +112,8 @@ void tokenize(std::string_view utf8, TokenizedText& out) {
   std::uint32_t cp = 0;
 
   auto emit = [&](std::size_t b, std::size_t e, std::uint32_t cb, std::uint32_t ce, TokenKind k) {
-    out.tokens.push_back(Token{utf8.substr(b, e - b), static_cast<std::uint32_t>(b),
-                               static_cast<std::uint32_t>(e), cb, ce, k, false});
+    out.tokens.push_back(
+        Token{utf8.substr(b, e - b), static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e), cb, ce, k, false});
   };
 
   while (i < n) {
@@ -151,13 +150,10 @@ void tokenize(std::string_view utf8, TokenizedText& out) {
           const std::size_t j = i + q.len;
           if (!sc.has(j)) break;
           Peek r = sc.peek(j);
-          const bool joins =
-              (text::is_apostrophe(q.cp) && r.cls == CharClass::kLetter) ||
-              (text::is_hyphen(q.cp) &&
-               (r.cls == CharClass::kLetter ||
-                (r.cls == CharClass::kDigit && kind == TokenKind::kWord))) ||
-              ((q.cp == ',' || q.cp == '.' || q.cp == ':') && last_digit &&
-               r.cls == CharClass::kDigit);
+          const bool joins = (text::is_apostrophe(q.cp) && r.cls == CharClass::kLetter) ||
+                             (text::is_hyphen(q.cp) && (r.cls == CharClass::kLetter ||
+                                                        (r.cls == CharClass::kDigit && kind == TokenKind::kWord))) ||
+                             ((q.cp == ',' || q.cp == '.' || q.cp == ':') && last_digit && r.cls == CharClass::kDigit);
           if (!joins) break;
           last_digit = r.cls == CharClass::kDigit;
           i = j + r.len;

@@ -23,38 +23,49 @@ std::vector<std::string> texts(std::string_view s) {
   return out;
 }
 
-constexpr TokenKind W = TokenKind::kWord, N = TokenKind::kNumber, P = TokenKind::kPunct,
-                    O = TokenKind::kOther;
+constexpr TokenKind W = TokenKind::kWord, N = TokenKind::kNumber, P = TokenKind::kPunct, O = TokenKind::kOther;
 
 TEST(Tokenizer, WordsNumbersPunctuation) {
-  EXPECT_EQ(pieces("The CEO said: sales rose 3.5% to $1,200."),
-            (Pieces{{"The", W}, {"CEO", W}, {"said", W}, {":", P}, {"sales", W}, {"rose", W},
-                    {"3.5", N}, {"%", P}, {"to", W}, {"$", P}, {"1,200", N}, {".", P}}));
+  EXPECT_EQ(pieces("The CEO said: sales rose 3.5% to $1,200."), (Pieces{{"The", W},
+                                                                        {"CEO", W},
+                                                                        {"said", W},
+                                                                        {":", P},
+                                                                        {"sales", W},
+                                                                        {"rose", W},
+                                                                        {"3.5", N},
+                                                                        {"%", P},
+                                                                        {"to", W},
+                                                                        {"$", P},
+                                                                        {"1,200", N},
+                                                                        {".", P}}));
 }
 
 TEST(Tokenizer, InternalApostrophesAndHyphens) {
   EXPECT_EQ(texts("don't O’Brien well-known chief-executive rock'n'roll"),
-            (std::vector<std::string>{"don't", "O’Brien", "well-known", "chief-executive",
-                                      "rock'n'roll"}));
+            (std::vector<std::string>{"don't", "O’Brien", "well-known", "chief-executive", "rock'n'roll"}));
   // Leading/trailing apostrophes and hyphens are punctuation, not word parts.
   EXPECT_EQ(texts("'tis dogs' -well- a--b"),
-            (std::vector<std::string>{"'", "tis", "dogs", "'", "-", "well", "-", "a", "-", "-",
-                                      "b"}));
+            (std::vector<std::string>{"'", "tis", "dogs", "'", "-", "well", "-", "a", "-", "-", "b"}));
   EXPECT_EQ(texts("COVID-19 pre-2020"), (std::vector<std::string>{"COVID-19", "pre-2020"}));
 }
 
 TEST(Tokenizer, NumbersAndOrdinals) {
-  EXPECT_EQ(pieces("9:30 1,200.50 21st 1990s 1990-1995 3."),
-            (Pieces{{"9:30", N}, {"1,200.50", N}, {"21st", N}, {"1990s", N}, {"1990", N},
-                    {"-", P}, {"1995", N}, {"3", N}, {".", P}}));
+  EXPECT_EQ(pieces("9:30 1,200.50 21st 1990s 1990-1995 3."), (Pieces{{"9:30", N},
+                                                                     {"1,200.50", N},
+                                                                     {"21st", N},
+                                                                     {"1990s", N},
+                                                                     {"1990", N},
+                                                                     {"-", P},
+                                                                     {"1995", N},
+                                                                     {"3", N},
+                                                                     {".", P}}));
   EXPECT_EQ(texts("1,2,3 and 4."), (std::vector<std::string>{"1,2,3", "and", "4", "."}));
   EXPECT_EQ(texts("x,1 a.5"), (std::vector<std::string>{"x", ",", "1", "a", ".", "5"}));
 }
 
 TEST(Tokenizer, Acronyms) {
   EXPECT_EQ(texts("the U.S. and e.g., U.S.A. A. B. Smith"),
-            (std::vector<std::string>{"the", "U.S.", "and", "e.g.", ",", "U.S.A.", "A", ".", "B",
-                                      ".", "Smith"}));
+            (std::vector<std::string>{"the", "U.S.", "and", "e.g.", ",", "U.S.A.", "A", ".", "B", ".", "Smith"}));
   EXPECT_EQ(texts("U.S.A"), (std::vector<std::string>{"U", ".", "S", ".", "A"}));
 }
 
@@ -69,20 +80,16 @@ TEST(Tokenizer, NonAsciiLetters) {
 
 TEST(Tokenizer, EmojiCjkAndSymbols) {
   EXPECT_EQ(pieces("hi 😀😀 東京 👍🏽 ok © 2024 ½"),
-            (Pieces{{"hi", W}, {"😀😀", O}, {"東京", O}, {"👍🏽", O}, {"ok", W}, {"©", O},
-                    {"2024", N}, {"½", O}}));
+            (Pieces{{"hi", W}, {"😀😀", O}, {"東京", O}, {"👍🏽", O}, {"ok", W}, {"©", O}, {"2024", N}, {"½", O}}));
   // A ZWJ family emoji is one token.
   EXPECT_EQ(texts("👨\u200D👩\u200D👧"), (std::vector<std::string>{"👨\u200D👩\u200D👧"}));
-  EXPECT_EQ(pieces("“quoted” — dash…"),
-            (Pieces{{"“", P}, {"quoted", W}, {"”", P}, {"—", P}, {"dash", W}, {"…", P}}));
+  EXPECT_EQ(pieces("“quoted” — dash…"), (Pieces{{"“", P}, {"quoted", W}, {"”", P}, {"—", P}, {"dash", W}, {"…", P}}));
 }
 
 TEST(Tokenizer, WhitespaceIsNeverInsideATokenAndSurvives) {
-  const std::string s =
-      "a\u00A0b\r\nc\td\u2028e\u2003f\u3000g\u200Bh\uFEFFi\x01j  \n\n k";
+  const std::string s = "a\u00A0b\r\nc\td\u2028e\u2003f\u3000g\u200Bh\uFEFFi\x01j  \n\n k";
   TokenizedText t = tokenize(s);
-  EXPECT_EQ(texts(s), (std::vector<std::string>{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j",
-                                                "k"}));
+  EXPECT_EQ(texts(s), (std::vector<std::string>{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}));
   EXPECT_EQ(reassemble(t), s);
 }
 
@@ -114,9 +121,10 @@ TEST(Tokenizer, OffsetsInBytesAndCodePoints) {
 
 TEST(Tokenizer, RoundTripEdgeCases) {
   const std::vector<std::string> cases = {
-      "", " ", "\n\n\n", "a", "'", "-", "...", "a.", ".a", "1,", ",1", "1.", "U.", "U.S",
-      "don'", "well-", "\xCC\x81", "\xCC\x81x", "x\xCC\x81", "😀", "\u200D", "e.g.e.g.",
-      "\r\n\r\n", "\xEF\xBB\xBFHello", "1:2:3:", "a'b'c'", "--x--", "\u2028\u2029"};
+      "",         " ",         "\n\n\n",    "a",           "'",      "-",        "...",      "a.",
+      ".a",       "1,",        ",1",        "1.",          "U.",     "U.S",      "don'",     "well-",
+      "\xCC\x81", "\xCC\x81x", "x\xCC\x81", "😀",           "\u200D", "e.g.e.g.", "\r\n\r\n", "\xEF\xBB\xBFHello",
+      "1:2:3:",   "a'b'c'",    "--x--",     "\u2028\u2029"};
   for (const std::string& s : cases) {
     TokenizedText t = tokenize(s);
     EXPECT_EQ(reassemble(t), s) << s;
@@ -134,21 +142,20 @@ TEST(Tokenizer, InvalidUtf8DoesNotCrashAndStillRoundTrips) {
   const std::string s = "caf\xE9 \xFF\xFE ok \xED\xA0\x80 \xF0\x9F";
   TokenizedText t = tokenize(s);
   EXPECT_EQ(reassemble(t), s);
-  EXPECT_EQ(texts(s), (std::vector<std::string>{"caf", "\xE9", "\xFF\xFE", "ok", "\xED\xA0\x80",
-                                                "\xF0\x9F"}));
+  EXPECT_EQ(texts(s), (std::vector<std::string>{"caf", "\xE9", "\xFF\xFE", "ok", "\xED\xA0\x80", "\xF0\x9F"}));
 }
 
 TEST(Utf8, FindsFirstInvalidSequence) {
   EXPECT_EQ(find_invalid_utf8(""), std::nullopt);
   EXPECT_EQ(find_invalid_utf8("plain ASCII text, long enough for the fast path"), std::nullopt);
   EXPECT_EQ(find_invalid_utf8("é ’ 😀 \xF4\x8F\xBF\xBF"), std::nullopt);  // U+10FFFF is valid
-  EXPECT_EQ(find_invalid_utf8("abcdefghij\xC3"), 10u);                  // truncated
-  EXPECT_EQ(find_invalid_utf8("ab\xC0\xAF"), 2u);                       // overlong '/'
-  EXPECT_EQ(find_invalid_utf8("ab\xE0\x80\xAF"), 2u);                   // overlong, 3 bytes
-  EXPECT_EQ(find_invalid_utf8("ab\xED\xA0\x80"), 2u);                   // surrogate U+D800
-  EXPECT_EQ(find_invalid_utf8("ab\xF4\x90\x80\x80"), 2u);               // > U+10FFFF
+  EXPECT_EQ(find_invalid_utf8("abcdefghij\xC3"), 10u);                   // truncated
+  EXPECT_EQ(find_invalid_utf8("ab\xC0\xAF"), 2u);                        // overlong '/'
+  EXPECT_EQ(find_invalid_utf8("ab\xE0\x80\xAF"), 2u);                    // overlong, 3 bytes
+  EXPECT_EQ(find_invalid_utf8("ab\xED\xA0\x80"), 2u);                    // surrogate U+D800
+  EXPECT_EQ(find_invalid_utf8("ab\xF4\x90\x80\x80"), 2u);                // > U+10FFFF
   EXPECT_EQ(find_invalid_utf8("ab\xF5\x80\x80\x80"), 2u);
-  EXPECT_EQ(find_invalid_utf8("abc\x80"), 3u);                          // lone continuation
+  EXPECT_EQ(find_invalid_utf8("abc\x80"), 3u);  // lone continuation
   EXPECT_EQ(find_invalid_utf8("0123456789abcdef\xE2\x80"), 16u);
 }
 

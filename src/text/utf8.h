@@ -13,8 +13,8 @@
 namespace unspin::text {
 
 struct Decoded {
-  char32_t cp;        // the code point; U+FFFD when !valid
-  std::uint8_t len;   // bytes consumed, 1..4
+  char32_t cp;       // the code point; U+FFFD when !valid
+  std::uint8_t len;  // bytes consumed, 1..4
   bool valid;
 };
 
@@ -32,8 +32,7 @@ inline Decoded decode_utf8(const unsigned char* p, const unsigned char* end) {
                        : b0 == 0xED ? (b1 >= 0x80 && b1 <= 0x9F)  // no surrogates
                                     : (b1 & 0xC0) == 0x80;
       if (ok1 && cont(2)) {
-        return {static_cast<char32_t>(((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (p[2] & 0x3F)),
-                3, true};
+        return {static_cast<char32_t>(((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (p[2] & 0x3F)), 3, true};
       }
     }
   } else if (b0 >= 0xF0 && b0 <= 0xF4) {
@@ -43,8 +42,7 @@ inline Decoded decode_utf8(const unsigned char* p, const unsigned char* end) {
                        : b0 == 0xF4 ? (b1 >= 0x80 && b1 <= 0x8F)  // <= U+10FFFF
                                     : (b1 & 0xC0) == 0x80;
       if (ok1 && cont(2) && cont(3)) {
-        return {static_cast<char32_t>(((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) |
-                                      ((p[2] & 0x3F) << 6) | (p[3] & 0x3F)),
+        return {static_cast<char32_t>(((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F)),
                 4, true};
       }
     }
@@ -83,11 +81,17 @@ inline bool all_ascii8(const unsigned char* p) {
 inline bool is_space_cp(char32_t c) {
   if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
   switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F:
-    case 0x205F: case 0x3000: case 0x200B: case 0xFEFF:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0x200B:
+    case 0xFEFF: return true;
+    default: return c >= 0x2000 && c <= 0x200A;
   }
 }
 

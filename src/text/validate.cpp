@@ -38,17 +38,14 @@ inline bool printable8(const unsigned char* p) {
   return ((w & kHighs) | below_space | is_del) == 0;
 }
 
-bool is_control_byte(unsigned char b) {
-  return (b < 0x20 && !(b >= 0x09 && b <= 0x0D)) || b == 0x7F;
-}
+bool is_control_byte(unsigned char b) { return (b < 0x20 && !(b >= 0x09 && b <= 0x0D)) || b == 0x7F; }
 
 std::string describe_invalid(std::string_view bytes, std::size_t offset) {
   const std::size_t line_start = [&] {
     const std::size_t nl = bytes.rfind('\n', offset == 0 ? std::string_view::npos : offset - 1);
     return (offset == 0 || nl == std::string_view::npos) ? 0 : nl + 1;
   }();
-  const std::size_t line =
-      1 + static_cast<std::size_t>(std::count(bytes.begin(), bytes.begin() + offset, '\n'));
+  const std::size_t line = 1 + static_cast<std::size_t>(std::count(bytes.begin(), bytes.begin() + offset, '\n'));
   std::size_t column = 1;  // in code points, counting each bad byte as one
   for (std::size_t i = line_start; i < offset; ++i) {
     column += (static_cast<unsigned char>(bytes[i]) & 0xC0) != 0x80;
@@ -60,9 +57,8 @@ std::string describe_invalid(std::string_view bytes, std::size_t offset) {
                   static_cast<unsigned>(static_cast<unsigned char>(bytes[i])));
     shown += hex;
   }
-  return "input is not valid UTF-8: bad byte sequence at byte offset " + std::to_string(offset) +
-         " (line " + std::to_string(line) + ", column " + std::to_string(column) +
-         "; bytes " + shown +
+  return "input is not valid UTF-8: bad byte sequence at byte offset " + std::to_string(offset) + " (line " +
+         std::to_string(line) + ", column " + std::to_string(column) + "; bytes " + shown +
          "); convert the text to UTF-8 first, e.g. iconv -f windows-1252 -t utf-8 FILE";
 }
 
@@ -88,17 +84,15 @@ const char* wide_encoding(std::string_view b) {
 
 void validate_input(std::string_view bytes, std::size_t max_bytes) {
   if (bytes.size() > max_bytes) {
-    throw Error(ErrorCode::kTooLarge,
-                "input is " + std::to_string(bytes.size()) + " bytes, larger than the limit of " +
-                    std::to_string(max_bytes) + " bytes; raise it with --max-input-bytes");
+    throw Error(ErrorCode::kTooLarge, "input is " + std::to_string(bytes.size()) + " bytes, larger than the limit of " +
+                                          std::to_string(max_bytes) + " bytes; raise it with --max-input-bytes");
   }
   if (bytes.empty()) {
     throw Error(ErrorCode::kEmptyInput, "input is empty (0 bytes); give some text");
   }
   if (const char* wide = wide_encoding(bytes)) {
     throw Error(ErrorCode::kInvalidUtf8, std::string("input is not UTF-8 but looks like ") + wide +
-                                             " text; convert it first, e.g. iconv -f " + wide +
-                                             " -t utf-8 FILE");
+                                             " text; convert it first, e.g. iconv -f " + wide + " -t utf-8 FILE");
   }
   const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* end = begin + bytes.size();
@@ -119,12 +113,13 @@ void validate_input(std::string_view bytes, std::size_t max_bytes) {
     ++code_points;
     if (b < 0x80) {
       if (b == 0) {
-        throw Error(ErrorCode::kBinaryInput,
-                    "input looks like a binary file, not text (NUL byte at byte offset " +
-                        std::to_string(p - begin) + "); give a UTF-8 text file");
+        throw Error(ErrorCode::kBinaryInput, "input looks like a binary file, not text (NUL byte at byte offset " +
+                                                 std::to_string(p - begin) + "); give a UTF-8 text file");
       }
-      if (is_control_byte(b)) ++controls;
-      else if (b > 0x20) has_text = true;
+      if (is_control_byte(b))
+        ++controls;
+      else if (b > 0x20)
+        has_text = true;
       ++p;
       continue;
     }
@@ -139,18 +134,16 @@ void validate_input(std::string_view bytes, std::size_t max_bytes) {
     p += d.len;
   }
   if (controls * 20 > code_points) {
-    throw Error(ErrorCode::kBinaryInput,
-                "input looks like a binary file, not text (" + std::to_string(controls) + " of " +
-                    std::to_string(code_points) +
-                    " characters are control characters); give a UTF-8 text file");
+    throw Error(ErrorCode::kBinaryInput, "input looks like a binary file, not text (" + std::to_string(controls) +
+                                             " of " + std::to_string(code_points) +
+                                             " characters are control characters); give a UTF-8 text file");
   }
   if (first_invalid != std::string_view::npos) {
     throw Error(ErrorCode::kInvalidUtf8, describe_invalid(bytes, first_invalid));
   }
   if (!has_text) {
-    throw Error(ErrorCode::kEmptyInput, "input contains only whitespace (" +
-                                            std::to_string(bytes.size()) +
-                                            " bytes); give some text");
+    throw Error(ErrorCode::kEmptyInput,
+                "input contains only whitespace (" + std::to_string(bytes.size()) + " bytes); give some text");
   }
 }
 

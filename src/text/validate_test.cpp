@@ -36,8 +36,8 @@ TEST(ValidateInput, TooLarge) {
 
 TEST(ValidateInput, Empty) {
   EXPECT_EQ(verdict("").first, ErrorCode::kEmptyInput);
-  for (const char* ws : {" ", "\n\n", " \t\r\n", "\u00A0\u3000\u2028", "\xEF\xBB\xBF",
-                         "                                "}) {
+  for (const char* ws :
+       {" ", "\n\n", " \t\r\n", "\u00A0\u3000\u2028", "\xEF\xBB\xBF", "                                "}) {
     auto [code, msg] = verdict(ws);
     EXPECT_EQ(code, ErrorCode::kEmptyInput) << msg;
     EXPECT_NE(msg.find("whitespace"), std::string::npos) << msg;
@@ -62,8 +62,7 @@ TEST(ValidateInput, Utf16And32AreNamed) {
   EXPECT_EQ(code, ErrorCode::kInvalidUtf8);
   EXPECT_NE(msg.find("UTF-16LE"), std::string::npos) << msg;
   EXPECT_NE(verdict(std::string("\xFE\xFF\0H\0i", 6)).second.find("UTF-16BE"), std::string::npos);
-  EXPECT_NE(verdict(std::string("\xFF\xFE\0\0H\0\0\0", 8)).second.find("UTF-32LE"),
-            std::string::npos);
+  EXPECT_NE(verdict(std::string("\xFF\xFE\0\0H\0\0\0", 8)).second.find("UTF-32LE"), std::string::npos);
   // No byte-order mark: ASCII code units give it away.
   const std::string bare("H\0e\0l\0l\0o\0 \0w\0o\0r\0l\0d\0", 22);
   EXPECT_NE(verdict(bare).second.find("UTF-16LE"), std::string::npos) << verdict(bare).second;
@@ -77,7 +76,10 @@ TEST(ValidateInput, Binary) {
   EXPECT_NE(msg.find("binary"), std::string::npos) << msg;
   EXPECT_NE(msg.find("byte offset 4"), std::string::npos) << msg;
   // NUL wins over invalid UTF-8: an executable is both.
-  EXPECT_EQ(verdict(std::string("\x7F" "ELF\x02\x01\x01\0\0\xFF", 10)).first,
+  EXPECT_EQ(verdict(std::string("\x7F"
+                                "ELF\x02\x01\x01\0\0\xFF",
+                                10))
+                .first,
             ErrorCode::kBinaryInput);
   // Many control characters without NUL.
   std::string controls;

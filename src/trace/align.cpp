@@ -98,8 +98,10 @@ void align_range(Seq a, std::size_t alo, std::size_t ahi, Seq b, std::size_t blo
         auto it = std::lower_bound(tails.begin(), tails.end(), unique[k].source,
                                    [&](std::size_t t, std::uint32_t v) { return unique[t].source < v; });
         if (it != tails.begin()) parent[k] = *(it - 1);
-        if (it == tails.end()) tails.push_back(k);
-        else *it = k;
+        if (it == tails.end())
+          tails.push_back(k);
+        else
+          *it = k;
       }
       std::vector<WordMatch> chain;
       for (std::size_t k = tails.empty() ? SIZE_MAX : tails.back(); k != SIZE_MAX; k = parent[k]) {
@@ -143,8 +145,8 @@ std::size_t lcs_length_reference(std::span<const std::uint64_t> a, std::span<con
   return prev[b.size()];
 }
 
-RunSummary substitution_runs(const std::vector<WordMatch>& matches, std::size_t spun_words,
-                             std::size_t source_words, std::size_t max_gap_words) {
+RunSummary substitution_runs(const std::vector<WordMatch>& matches, std::size_t spun_words, std::size_t source_words,
+                             std::size_t max_gap_words) {
   RunSummary summary;
   summary.spun_words = spun_words;
   summary.matched_words = matches.size();

@@ -1,11 +1,10 @@
 // Word alignment of a spun copy to its source (internal).
 //
 // align_words() finds a longest common subsequence of the two word-hash
-// sequences (among those, one with the fewest gap openings): exactly (dynamic programming) on ranges of at most `max_cells`
-// cells, and on larger ranges by first fixing words that occur once in both
-// ranges and lie in increasing order in both (the longest such chain, as in
-// patience diff), then recursing between them. Matched pairs are increasing
-// in both sequences.
+// sequences (among those, one with the fewest gap openings): exactly (dynamic programming) on ranges of at most
+// `max_cells` cells, and on larger ranges by first fixing words that occur once in both ranges and lie in increasing
+// order in both (the longest such chain, as in patience diff), then recursing between them. Matched pairs are
+// increasing in both sequences.
 //
 // substitution_runs() reads the substitutions off the matches: between two
 // consecutive matches (or a match and either text's start/end) the spun words
@@ -47,7 +46,7 @@ struct RunSummary {
   std::size_t spun_words = 0;
 };
 
-RunSummary substitution_runs(const std::vector<WordMatch>& matches, std::size_t spun_words,
-                             std::size_t source_words, std::size_t max_gap_words);
+RunSummary substitution_runs(const std::vector<WordMatch>& matches, std::size_t spun_words, std::size_t source_words,
+                             std::size_t max_gap_words);
 
 }  // namespace unspin::trace

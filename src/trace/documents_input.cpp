@@ -26,9 +26,12 @@ std::vector<DocumentLine> parse_document_lines(std::string_view data, std::size_
       if (id == j.end()) throw Error(ErrorCode::kUsage, "missing \"id\"");
       if (text == j.end() || !text->is_string()) throw Error(ErrorCode::kUsage, "missing or non-string \"text\"");
       ArchiveDocument doc;
-      if (id->is_string()) doc.id = id->get<std::string>();
-      else if (id->is_number_integer()) doc.id = id->dump();
-      else throw Error(ErrorCode::kUsage, "\"id\" must be a string or an integer");
+      if (id->is_string())
+        doc.id = id->get<std::string>();
+      else if (id->is_number_integer())
+        doc.id = id->dump();
+      else
+        throw Error(ErrorCode::kUsage, "\"id\" must be a string or an integer");
       if (doc.id.empty()) throw Error(ErrorCode::kUsage, "empty \"id\"");
       doc.text = text->get<std::string>();
       validate_input(doc.text, max_text_bytes);

@@ -14,9 +14,9 @@
 namespace unspin::trace {
 
 struct DocumentLine {
-  std::size_t line = 0;                   // 1-based
-  std::optional<ArchiveDocument> document;  // set when the line is good
-  ErrorCode error_code = ErrorCode::kUsage; // otherwise why not
+  std::size_t line = 0;                      // 1-based
+  std::optional<ArchiveDocument> document;   // set when the line is good
+  ErrorCode error_code = ErrorCode::kUsage;  // otherwise why not
   std::string error;
 };
 

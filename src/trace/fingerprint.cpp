@@ -24,8 +24,8 @@ std::uint64_t tag(std::uint64_t h, FeatureKind kind) {
 }  // namespace
 
 std::string FingerprintParams::describe() const {
-  return "fingerprint-v1 anchor_gram=" + std::to_string(anchor_gram) + " skeleton_words=" +
-         std::to_string(skeleton_words) + " skeleton_sample=" + std::to_string(skeleton_sample);
+  return "fingerprint-v1 anchor_gram=" + std::to_string(anchor_gram) +
+         " skeleton_words=" + std::to_string(skeleton_words) + " skeleton_sample=" + std::to_string(skeleton_sample);
 }
 
 void FingerprintParams::validate() const {

@@ -23,9 +23,9 @@
 namespace unspin::trace {
 
 struct FingerprintParams {
-  int anchor_gram = 2;       // anchors per anchor-order feature (1..4)
-  int skeleton_words = 7;    // words per skeleton shingle (3..12)
-  int skeleton_sample = 4;   // keep one skeleton shingle in this many (1..64)
+  int anchor_gram = 2;           // anchors per anchor-order feature (1..4)
+  int skeleton_words = 7;        // words per skeleton shingle (3..12)
+  int skeleton_sample = 4;       // keep one skeleton shingle in this many (1..64)
   std::string describe() const;  // "fingerprint-v1 anchor_gram=2 skeleton_words=7 skeleton_sample=2"
   // Throws Error(kUsage) when a value is out of range.
   void validate() const;

@@ -24,10 +24,14 @@ std::optional<FingerprintParams> parse_fingerprint_params(std::string_view descr
     } catch (const std::exception&) {
       return std::nullopt;
     }
-    if (key == "anchor_gram") p.anchor_gram = value;
-    else if (key == "skeleton_words") p.skeleton_words = value;
-    else if (key == "skeleton_sample") p.skeleton_sample = value;
-    else return std::nullopt;
+    if (key == "anchor_gram")
+      p.anchor_gram = value;
+    else if (key == "skeleton_words")
+      p.skeleton_words = value;
+    else if (key == "skeleton_sample")
+      p.skeleton_sample = value;
+    else
+      return std::nullopt;
     ++seen;
   }
   if (seen != 3) return std::nullopt;

@@ -31,7 +31,9 @@ double source_score(const SourceEvidence& evidence) { return 1.0 / (1.0 + std::e
 
 std::unique_ptr<archive::ArchiveStore> open_archive(const std::string& path, ArchiveAccess access) {
   using A = archive::SqliteArchive::Access;
-  const A a = access == ArchiveAccess::kRead ? A::kRead : access == ArchiveAccess::kWrite ? A::kWrite : A::kCreateOrWrite;
+  const A a = access == ArchiveAccess::kRead    ? A::kRead
+              : access == ArchiveAccess::kWrite ? A::kWrite
+                                                : A::kCreateOrWrite;
   return std::make_unique<archive::SqliteArchive>(path, a);
 }
 
@@ -67,7 +69,7 @@ struct RankedSource {
 
 // Evidence and substitutions of one alignment.
 RankedSource evaluate(const Analyzed& spun, std::string_view spun_text, const archive::StoredDocument& doc,
-                   const TraceOptions& options) {
+                      const TraceOptions& options) {
   RankedSource c;
   c.text = doc.text;
   Analyzed source;
@@ -175,8 +177,9 @@ struct Tracer::Impl {
     ranked.reserve(votes.size());
     for (const auto& [doc, v] : votes) ranked.emplace_back(v, doc);
     const std::size_t k = std::min(options.candidates, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(),
-                      [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::partial_sort(
+        ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(),
+        [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
     std::vector<archive::DocKey> out;
     for (std::size_t i = 0; i < k; ++i) out.push_back(ranked[i].second);
     return out;
@@ -187,8 +190,8 @@ struct Tracer::Impl {
     Analyzed spun;
     analyze(text, spun);
     const std::vector<std::uint64_t> features = trace::fingerprint(spun.words, params);
-    result.words = static_cast<std::size_t>(std::count_if(
-        spun.words.begin(), spun.words.end(), [](const Word& w) { return w.cls != WordClass::kPunct; }));
+    result.words = static_cast<std::size_t>(
+        std::count_if(spun.words.begin(), spun.words.end(), [](const Word& w) { return w.cls != WordClass::kPunct; }));
     result.features = features.size();
     std::vector<RankedSource> ranked;
     for (archive::DocKey key : candidates(features)) {
@@ -204,8 +207,7 @@ struct Tracer::Impl {
   }
 };
 
-Tracer::Tracer(archive::ArchiveStore& store, TraceOptions options)
-    : impl_(std::make_unique<Impl>(store, options)) {}
+Tracer::Tracer(archive::ArchiveStore& store, TraceOptions options) : impl_(std::make_unique<Impl>(store, options)) {}
 Tracer::~Tracer() = default;
 const TraceOptions& Tracer::options() const { return impl_->options; }
 
@@ -293,7 +295,8 @@ std::vector<TracedPair> Tracer::traced_pairs(const std::vector<std::string_view>
   for (const auto& [key, count] : counts) {
     pairs.push_back(TracedPair{key.first, key.second, count, original_seen[key.first]});
   }
-  std::stable_sort(pairs.begin(), pairs.end(), [](const TracedPair& a, const TracedPair& b) { return a.count > b.count; });
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const TracedPair& a, const TracedPair& b) { return a.count > b.count; });
   return pairs;
 }
 

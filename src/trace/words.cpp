@@ -14,18 +14,19 @@ namespace {
 // leave them alone; their order is the skeleton fingerprints are made of.
 const std::unordered_set<std::string_view>& function_words() {
   static const std::unordered_set<std::string_view> words = {
-      "a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each",
-      "all", "both", "either", "neither", "i", "me", "my", "mine", "we", "us", "our", "ours", "you",
-      "your", "yours", "he", "him", "his", "she", "her", "hers", "it", "its", "they", "them", "their",
-      "theirs", "who", "whom", "whose", "which", "what", "where", "when", "why", "how", "there",
-      "here", "of", "in", "on", "at", "by", "for", "with", "from", "to", "into", "onto", "upon",
-      "about", "over", "under", "after", "before", "between", "through", "during", "without",
-      "within", "against", "among", "than", "as", "and", "or", "but", "nor", "so", "yet", "if",
-      "because", "while", "although", "though", "unless", "until", "since", "whether", "not", "be",
-      "is", "am", "are", "was", "were", "been", "being", "have", "has", "had", "having", "do", "does",
-      "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "very",
-      "also", "only", "just", "then", "too", "more", "most", "such", "other", "one", "up", "out",
-      "down", "off", "again", "once", "it's", "don't", "didn't", "isn't", "wasn't", "can't", "won't"};
+      "a",      "an",      "the",     "this",   "that",    "these",  "those",   "some",  "any",      "no",     "every",
+      "each",   "all",     "both",    "either", "neither", "i",      "me",      "my",    "mine",     "we",     "us",
+      "our",    "ours",    "you",     "your",   "yours",   "he",     "him",     "his",   "she",      "her",    "hers",
+      "it",     "its",     "they",    "them",   "their",   "theirs", "who",     "whom",  "whose",    "which",  "what",
+      "where",  "when",    "why",     "how",    "there",   "here",   "of",      "in",    "on",       "at",     "by",
+      "for",    "with",    "from",    "to",     "into",    "onto",   "upon",    "about", "over",     "under",  "after",
+      "before", "between", "through", "during", "without", "within", "against", "among", "than",     "as",     "and",
+      "or",     "but",     "nor",     "so",     "yet",     "if",     "because", "while", "although", "though", "unless",
+      "until",  "since",   "whether", "not",    "be",      "is",     "am",      "are",   "was",      "were",   "been",
+      "being",  "have",    "has",     "had",    "having",  "do",     "does",    "did",   "will",     "would",  "shall",
+      "should", "can",     "could",   "may",    "might",   "must",   "very",    "also",  "only",     "just",   "then",
+      "too",    "more",    "most",    "such",   "other",   "one",    "up",      "out",   "down",     "off",    "again",
+      "once",   "it's",    "don't",   "didn't", "isn't",   "wasn't", "can't",   "won't"};
   return words;
 }
 

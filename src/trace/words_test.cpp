@@ -18,8 +18,8 @@ TEST(Words, ClassesNamesNumbersFunctionWords) {
   using C = WordClass;
   // "The" opens the sentence: not a name. "Smith", "NASA", "2024" are anchors.
   EXPECT_EQ(classes("The man met Smith of NASA in 2024."),
-            (std::vector<C>{C::kFunction, C::kContent, C::kContent, C::kAnchor, C::kFunction, C::kAnchor,
-                            C::kFunction, C::kAnchor}));
+            (std::vector<C>{C::kFunction, C::kContent, C::kContent, C::kAnchor, C::kFunction, C::kAnchor, C::kFunction,
+                            C::kAnchor}));
   // A capitalised word opening the second sentence is not an anchor.
   EXPECT_EQ(classes("It rained. Prices rose."), (std::vector<C>{C::kFunction, C::kContent, C::kContent, C::kContent}));
 }
