@@ -139,6 +139,18 @@ Scan scan_text(std::string_view text) {
 
 std::size_t count_words(std::string_view text) { return scan_text(text).words.size(); }
 
+bool next_data_line(std::string_view& content, int& line_no, std::string_view& line) {
+  while (!content.empty()) {
+    const std::size_t nl = content.find('\n');
+    line = content.substr(0, nl);
+    content = nl == std::string_view::npos ? std::string_view{} : content.substr(nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty() && line[0] != '#') return true;
+  }
+  return false;
+}
+
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

@@ -50,6 +50,11 @@ Scan scan_text(std::string_view text);
 // Word tokens (letters or digits) in `text`: the denominator of "per 1,000 tokens".
 std::size_t count_words(std::string_view text);
 
+// Takes the next line of a data file from `content` that is neither blank nor
+// a '#' comment (a trailing '\r' dropped) into `line`; false at the end.
+// `line_no` counts every line taken, for error messages.
+bool next_data_line(std::string_view& content, int& line_no, std::string_view& line);
+
 // ASCII lowercase; other bytes unchanged.
 std::string lower_ascii(std::string_view s);
 bool iequals_ascii(std::string_view a, std::string_view b);

@@ -22,13 +22,8 @@ bool whitespace_only(std::string_view gap) {
 ScreeningList ScreeningList::parse(std::string_view content, const std::string& name) {
   ScreeningList list;
   int line_no = 0;
-  while (!content.empty()) {
-    const std::size_t nl = content.find('\n');
-    std::string_view line = content.substr(0, nl);
-    content = nl == std::string_view::npos ? std::string_view{} : content.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line[0] == '#') continue;
+  std::string_view line;
+  while (next_data_line(content, line_no, line)) {
     const std::size_t tab = line.find('\t');
     const std::string original = tab == std::string_view::npos ? "" : normalise_phrase(line.substr(0, tab));
     const std::string spun = tab == std::string_view::npos ? "" : normalise_phrase(line.substr(tab + 1));

@@ -71,13 +71,8 @@ std::string GroupTable::to_text() const {
 GroupTable GroupTable::parse(std::string_view content, const std::string& name) {
   GroupTable table;
   int line_no = 0;
-  while (!content.empty()) {
-    const std::size_t nl = content.find('\n');
-    std::string_view line = content.substr(0, nl);
-    content = nl == std::string_view::npos ? std::string_view{} : content.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line[0] == '#') continue;
+  std::string_view line;
+  while (next_data_line(content, line_no, line)) {
     SpinGroup group;
     std::size_t start = 0;
     while (start <= line.size()) {
@@ -301,13 +296,8 @@ std::vector<std::vector<std::string>> parse_periphrases(std::string_view content
   };
   std::vector<std::vector<std::string>> out;
   int line_no = 0;
-  while (!content.empty()) {
-    const std::size_t nl = content.find('\n');
-    std::string_view line = content.substr(0, nl);
-    content = nl == std::string_view::npos ? std::string_view{} : content.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line[0] == '#') continue;
+  std::string_view line;
+  while (next_data_line(content, line_no, line)) {
     const bool slotted = line.find('{') != std::string_view::npos;
     for (const Subject& subject : kSubjects) {
       std::vector<std::string> members;

@@ -5,27 +5,21 @@
 #include "unspin/engine.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "lexicon/sources.h"
 #include "unspin/trace.h"
 
 namespace unspin {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+std::string example(const std::string& name) {
+  return lexicon::read_whole_file(std::string(UNSPIN_SOURCE_DIR) + "/examples/" + name);
 }
-
-std::string example(const std::string& name) { return slurp(std::string(UNSPIN_SOURCE_DIR) + "/examples/" + name); }
 
 class EngineTest : public ::testing::Test {
  protected:
