@@ -4,6 +4,8 @@
 // compiled default models (skipped before ./setup.sh has built them).
 #include "unspin/engine.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -95,7 +97,8 @@ TEST_F(EngineTest, BadInputIsRefusedBeforeTheModelsLoad) {
 
 TEST_F(EngineTest, ASourceInTheArchiveRestoresTheCopyWithoutTheModels) {
   const std::string original = example("clean-news.txt");
-  const std::filesystem::path db = std::filesystem::temp_directory_path() / "unspin_engine_test.db";
+  const std::filesystem::path db =
+      std::filesystem::temp_directory_path() / ("unspin_engine_test_" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(db);
   {
     auto store = open_archive(db.string(), ArchiveAccess::kCreateOrWrite);
