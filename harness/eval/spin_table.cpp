@@ -44,6 +44,47 @@ std::vector<std::string> word_alternatives(const SpinnerData& data, std::string_
   return out;
 }
 
+// A uniform draw in [0, 1) from a string and a salt.
+double unit_draw(std::string_view s, std::uint64_t seed) {
+  return static_cast<double>(stable_hash(s, seed) >> 11) * 0x1.0p-53;
+}
+
+// A table key found in a document, over units [first, last] (words, or the
+// parts of hyphenated words).
+struct GroupMatch {
+  int group;
+  std::size_t first, last;
+};
+
+// The plugin engines' application (PROBLEM.md §1b): groups in file order,
+// each applied with probability p and one alternative per document, a match
+// skipped where an earlier group already replaced a unit. Returns the
+// replacements in text order and, in *eligible, the matches found free.
+std::vector<Replacement> apply_groups(const GroupTable& table, std::vector<GroupMatch> matches, std::size_t units,
+                                      double p, std::uint64_t seed, std::size_t* eligible) {
+  std::stable_sort(matches.begin(), matches.end(), [](const GroupMatch& a, const GroupMatch& b) {
+    return a.group != b.group ? a.group < b.group : a.first < b.first;
+  });
+  std::vector<bool> frozen(units, false);
+  std::vector<Replacement> chosen;
+  *eligible = 0;
+  for (const GroupMatch& m : matches) {
+    bool free = true;
+    for (std::size_t k = m.first; k <= m.last && free; ++k) free = !frozen[k];
+    if (!free) continue;
+    ++*eligible;
+    const SpinGroup& g = table.groups()[m.group];
+    // Intensity: this document's spinner applies the group with probability p.
+    if (unit_draw(g.original, seed) >= p) continue;
+    const std::string& alt = g.alternatives[stable_hash(g.original, seed ^ 0xA17) % g.alternatives.size()];
+    for (std::size_t k = m.first; k <= m.last; ++k) frozen[k] = true;
+    chosen.push_back({m.first, m.last, alt});
+  }
+  std::sort(chosen.begin(), chosen.end(),
+            [](const Replacement& a, const Replacement& b) { return a.first_word < b.first_word; });
+  return chosen;
+}
+
 }  // namespace
 
 void GroupTable::add(SpinGroup group) {
@@ -163,11 +204,7 @@ SpinOutput spin_with_table(const GroupTable& table, std::string_view text, doubl
     return shape == WordShape::kLower || (first && shape == WordShape::kCapitalized) ||
            (first && shape == WordShape::kUpper && words[i].byte_end - words[i].byte_begin == 1);
   };
-  struct Match {
-    int group;
-    std::size_t first, last;
-  };
-  std::vector<Match> matches;
+  std::vector<GroupMatch> matches;
   std::string key;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (!matchable(i, true)) continue;
@@ -180,27 +217,8 @@ SpinOutput spin_with_table(const GroupTable& table, std::string_view text, doubl
       if (g >= 0) matches.push_back({g, i, k});
     }
   }
-  std::stable_sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
-    return a.group != b.group ? a.group < b.group : a.first < b.first;
-  });
-  std::vector<bool> frozen(words.size(), false);
-  std::vector<Replacement> chosen;
   std::size_t eligible = 0;
-  for (const Match& m : matches) {
-    bool free = true;
-    for (std::size_t k = m.first; k <= m.last && free; ++k) free = !frozen[k];
-    if (!free) continue;
-    ++eligible;
-    const SpinGroup& g = table.groups()[m.group];
-    const std::uint64_t draw = stable_hash(g.original, seed);
-    // Intensity: this document's spinner applies the group with probability p.
-    if (static_cast<double>(draw >> 11) * 0x1.0p-53 >= p) continue;
-    const std::string& alt = g.alternatives[stable_hash(g.original, seed ^ 0xA17) % g.alternatives.size()];
-    for (std::size_t k = m.first; k <= m.last; ++k) frozen[k] = true;
-    chosen.push_back({m.first, m.last, alt});
-  }
-  std::sort(chosen.begin(), chosen.end(),
-            [](const Replacement& a, const Replacement& b) { return a.first_word < b.first_word; });
+  const std::vector<Replacement> chosen = apply_groups(table, std::move(matches), words.size(), p, seed, &eligible);
   SpinOutput out = apply_replacements(text, scan, chosen);
   out.eligible = eligible;
   return out;
@@ -341,11 +359,6 @@ std::vector<std::vector<std::string>> parse_periphrases(std::string_view content
 }
 
 namespace {
-
-// A uniform draw in [0, 1) from a string and a salt.
-double unit_draw(std::string_view s, std::uint64_t seed) {
-  return static_cast<double>(stable_hash(s, seed) >> 11) * 0x1.0p-53;
-}
 
 std::vector<std::string> split_words(std::string_view phrase) {
   std::vector<std::string> out;
@@ -736,11 +749,7 @@ SpinOutput spin_with_table_v2(const GroupTable& table, std::string_view text, do
     const ScanWord& w = scan.words[i];
     return !w.number && matchable(unit_shape(scan.word(i)), first, w.byte_end - w.byte_begin);
   };
-  struct Match {
-    int group;
-    std::size_t first, last;  // units
-  };
-  std::vector<Match> matches;
+  std::vector<GroupMatch> matches;  // over units
   std::string key;
   for (std::size_t i = 0; i < scan.words.size(); ++i) {
     // A part of a hyphenated word, alone.
@@ -762,25 +771,8 @@ SpinOutput spin_with_table_v2(const GroupTable& table, std::string_view text, do
       if (g >= 0) matches.push_back({g, units.word_first[i], units.word_last[k]});
     }
   }
-  std::stable_sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
-    return a.group != b.group ? a.group < b.group : a.first < b.first;
-  });
-  std::vector<bool> frozen(units.key.size(), false);
-  std::vector<Replacement> chosen;
   std::size_t eligible = 0;
-  for (const Match& m : matches) {
-    bool free = true;
-    for (std::size_t k = m.first; k <= m.last && free; ++k) free = !frozen[k];
-    if (!free) continue;
-    ++eligible;
-    const SpinGroup& g = table.groups()[m.group];
-    if (unit_draw(g.original, seed) >= p) continue;
-    const std::string& alt = g.alternatives[stable_hash(g.original, seed ^ 0xA17) % g.alternatives.size()];
-    for (std::size_t k = m.first; k <= m.last; ++k) frozen[k] = true;
-    chosen.push_back({m.first, m.last, alt});
-  }
-  std::sort(chosen.begin(), chosen.end(),
-            [](const Replacement& a, const Replacement& b) { return a.first_word < b.first_word; });
+  const std::vector<Replacement> chosen = apply_groups(table, std::move(matches), units.key.size(), p, seed, &eligible);
   SpinOutput out = apply_replacements(text, units.scan, chosen);
   out.eligible = eligible;
   return out;
