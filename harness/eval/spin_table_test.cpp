@@ -57,12 +57,16 @@ TEST(TableV1, KeepsItsTableAndItsOutputByteForByte) {
             "you can sell off. Nonetheless, the basic govt stated charges climbed sharply.");
 }
 
-TEST(TableStyle, MeansTableV1UntilTheSwitch) {
+TEST(TableStyle, MeansTableV2AndItsEngine) {
   if (!have_aiksaurus()) GTEST_SKIP() << "libaiksaurus-1.2-data is not installed";
   const SpinnerData& d = real_data();
-  EXPECT_EQ(d.table.to_text(), d.table_v1.to_text());
+  EXPECT_EQ(d.table.to_text(), d.table_v2.to_text());
   EXPECT_EQ(&d.table_of(SpinStyle::kTable), &d.table);
   EXPECT_EQ(&d.table_of(SpinStyle::kSymmetric), &d.table_v2);
+  const std::string text = "A well-known fact is known.";
+  const GroupTable table = small_table();
+  EXPECT_EQ(spin_table_style(d, SpinStyle::kTable, table, text, 1.0, 1).text, "A well-identified fact is identified.");
+  EXPECT_EQ(spin_table_style(d, SpinStyle::kTableV1, table, text, 1.0, 1).text, "A well-known fact is identified.");
 }
 
 TEST(PluginEngineV2, MatchesInsideHyphenatedWordsAndTheGoldSpansThePart) {

@@ -122,8 +122,8 @@ const GroupTable& SpinnerData::table_of(SpinStyle style) const {
 SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table, std::string_view text,
                             double rate, std::uint64_t seed) {
   switch (style) {
-    case SpinStyle::kTable:
     case SpinStyle::kTableV1: return spin_with_table(table, text, rate, seed);
+    case SpinStyle::kTable:
     case SpinStyle::kTableV2: return spin_with_table_v2(table, text, rate, seed);
     case SpinStyle::kSymmetric: return spin_symmetric(table, data.number_lines, text, rate, seed);
     default: break;
@@ -254,7 +254,7 @@ SpinnerData SpinnerData::load(const std::string& data_dir, const std::string& ai
     d.number_lines.push_back(std::move(members));
   });
   d.table_v2 = GroupTable::generate_v2(d, kTableSeed);
-  d.table = d.table_v1;
+  d.table = d.table_v2;  // `table` is table-v2 (issue 32); table-v1 keeps the first table
   return d;
 }
 

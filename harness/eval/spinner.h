@@ -10,7 +10,7 @@
 //   table      the phrase-table family of content farms (eval/spin_table.h):
 //              groups applied in order, every occurrence, one choice per
 //              document, names spun word by word; `rate` is the intensity.
-//              Today the same as table-v1.
+//              The same as table-v2 (issue 32; before, table-v1).
 //   table-v1   that style with its first table (GroupTable::generate), kept
 //              byte for byte for the same seed
 //   table-v2   the regenerated table (GroupTable::generate_v2, matching the
@@ -155,7 +155,7 @@ struct Replacement {
 SpinOutput apply_replacements(std::string_view text, const Scan& scan, const std::vector<Replacement>& replacements);
 
 // Spins `text` with `table` the way table style `style` does (its engine:
-// table/table-v1 the plugin engine of spin_with_table, table-v2 the plugin
+// table-v1 the plugin engine of spin_with_table, table and table-v2 the plugin
 // engine with hyphen-internal matches, symmetric the article rewriter with
 // data.number_lines). Throws Error(kUsage) for a style that is no table style.
 SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table, std::string_view text,
