@@ -195,6 +195,15 @@ trace_args=(--build-dir "$build_dir")
 [[ $quick -eq 1 ]] && trace_args+=(--quick)
 trace_md="$(bash "$here/trace_bench.sh" "${trace_args[@]}" 2>"$tmp/trace.err")" || trace_md="trace_bench.sh failed: $(tail -5 "$tmp/trace.err")"
 
+# Restoring with the spinner's table given, per engine x genre, beside the
+# spans-marked oracle (bench/table_given.sh, issue 32; ~1 minute, the full
+# run even under --quick).
+echo "bench/run.sh: running bench/table_given.sh" >&2
+table_args=(--build-dir "$build_dir")
+[[ -n "$models" ]] && table_args+=(--models "$models")
+table_md="$(bash "$here/table_given.sh" "${table_args[@]}" 2>"$tmp/table.err")" \
+  || table_md="table_given.sh failed: $(tail -5 "$tmp/table.err")"
+
 # Learning a site's spinner from its pages (`unspin-eval eval sites`, issue 20):
 # learning curves at 10/50/200/1,000 pages, the full run even under --quick
 # (~35 s on 2 cores; its floors are the issue's bars at 200 and 1,000 pages),
@@ -281,6 +290,17 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo "## Trace: source in an archive (bench/trace_bench.sh, docs/TRACE.md)"
   echo
   echo "$trace_md"
+  echo
+  echo "## Restoring with the spinner's table given, by engine and genre (bench/table_given.sh)"
+  echo
+  echo "Eval-part excerpts of ~300 words spun by each engine of the table family (\`table\`: the plugin"
+  echo "engine; \`symmetric\`: the article rewriter) at intensity 0.3 and 1, and clean excerpts; the table"
+  echo "given as --lexicon (unspin+table) against the spans-marked oracle (the LM's pick among the"
+  echo "table's candidates at each gold span). News-like: Brown press, SOTU, nlp-corpus; technical:"
+  echo "Debian's documentation (not the handbook), manual pages, python-doc. Issue 32's bars: recall"
+  echo ">= 0.80 at precision >= 0.95 at the default and >= 0.9 x the oracle's; precision >= 0.97 at 0.9."
+  echo
+  echo "$table_md"
   echo
   echo "## False alarms on clean text by genre and length (unspin-eval eval genres)"
   echo

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <unordered_map>
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -111,9 +113,114 @@ std::unique_ptr<System> make_decoder_system(const Restorer& restorer, std::strin
 std::unique_ptr<System> make_screening_system(ScreeningList list) {
   return std::make_unique<ScreeningSystem>(std::move(list));
 }
+class TableOracleSystem final : public System {
+ public:
+  TableOracleSystem(const Models& m, const SpinnerData& data, SpinStyle style, const GroupTable& table) : models_(m) {
+    auto add = [&](const std::string& spun, const std::string& original) {
+      auto& list = originals_[spun];
+      if (spun != original && std::find(list.begin(), list.end(), original) == list.end()) list.push_back(original);
+    };
+    if (style == SpinStyle::kSymmetric) {
+      auto add_line = [&](const std::vector<std::string>& members) {
+        for (const std::string& a : members) {
+          for (const std::string& b : members) add(a, b);
+        }
+      };
+      for (const SpinGroup& g : table.groups()) {
+        std::vector<std::string> members{g.original};
+        members.insert(members.end(), g.alternatives.begin(), g.alternatives.end());
+        add_line(members);
+      }
+      for (const auto& line : data.number_lines) add_line(line);
+    } else {
+      for (const SpinGroup& g : table.groups()) {
+        for (const std::string& alt : g.alternatives) add(alt, g.original);
+      }
+    }
+  }
+  std::string name() const override { return "oracle+table"; }
+  SystemOutput run(std::string_view) const override { return {}; }
+  SystemOutput run_with_gold(std::string_view text, const std::vector<GoldEdit>& gold) const override {
+    SystemOutput out;
+    const LanguageModel& lm = *models_.lm;
+    const Scan scan = scan_text(text);
+    auto ids_of = [&](const std::string& lower_phrase) {
+      std::vector<WordId> ids;
+      for (std::string_view w : words_of(lower_phrase)) ids.push_back(lm.vocab_id(w));
+      return ids;
+    };
+    for (const GoldEdit& g : gold) {
+      auto it = originals_.find(comparable(g.spun));
+      if (it == originals_.end()) continue;
+      // Two scanned words each side of the span.
+      auto id_at = [&](std::size_t i) {
+        return lm.vocab_id(
+            lower_ascii(text.substr(scan.words[i].byte_begin, scan.words[i].byte_end - scan.words[i].byte_begin)));
+      };
+      std::vector<std::size_t> before;
+      std::vector<WordId> left, right;
+      for (std::size_t i = 0; i < scan.words.size(); ++i) {
+        if (scan.words[i].byte_end <= g.byte_begin) {
+          before.push_back(i);
+        } else if (scan.words[i].byte_begin >= g.byte_end && right.size() < 2) {
+          right.push_back(id_at(i));
+        }
+      }
+      for (std::size_t k = before.size() >= 2 ? before.size() - 2 : 0; k < before.size(); ++k) {
+        left.push_back(id_at(before[k]));
+      }
+      double best = -INFINITY;
+      const std::string* pick = nullptr;
+      for (const std::string& candidate : it->second) {
+        LmState state = lm.null_context(), next;
+        for (WordId id : left) {
+          lm.score(state, id, &next);
+          state = next;
+        }
+        double total = 0;
+        for (WordId id : ids_of(candidate)) {
+          total += lm.score(state, id, &next);
+          state = next;
+        }
+        for (WordId id : right) {
+          total += lm.score(state, id, &next);
+          state = next;
+        }
+        if (total > best) {
+          best = total;
+          pick = &candidate;
+        }
+      }
+      if (!pick) continue;
+      Edit e{};
+      e.byte_begin = g.byte_begin;
+      e.byte_end = g.byte_end;
+      e.cp_begin = g.cp_begin;
+      e.cp_end = g.cp_end;
+      e.spun = g.spun;
+      e.original = *pick;
+      e.confidence = 1.0;
+      out.edits.push_back(std::move(e));
+    }
+    out.score = gold.empty() ? 0.0 : 1.0;
+    out.spun = !gold.empty();
+    return out;
+  }
+
+ private:
+  const Models& models_;
+  std::unordered_map<std::string, std::vector<std::string>> originals_;  // spun form -> what it can come from
+};
+
 std::unique_ptr<System> make_unigram_system(const Models& models, double margin_log10) {
   if (!models.lm) throw Error(ErrorCode::kBadModel, "the unigram baseline needs a language model");
   return std::make_unique<UnigramSystem>(models, margin_log10);
+}
+
+std::unique_ptr<System> make_table_oracle_system(const Models& models, const SpinnerData& data, SpinStyle style,
+                                                 const GroupTable& table) {
+  if (!models.lm) throw Error(ErrorCode::kBadModel, "the table oracle needs a language model");
+  return std::make_unique<TableOracleSystem>(models, data, style, table);
 }
 
 CoverageFn lexicon_coverage(const LexiconStack& lexicons) {
@@ -154,6 +261,7 @@ void dump_document(std::ostream& out, const std::string& system, const CellKey& 
                              {"spun", e.spun},
                              {"orig", e.original},
                              {"conf", e.confidence},
+                             {"rule", e.rule},
                              {"ok", correct[i]}});
   }
   out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
@@ -192,7 +300,7 @@ EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_
     for (const System* s : systems) {
       SystemResults& r = results.systems[s->name()];
       const auto t0 = Clock::now();
-      SystemOutput out = s->run(text);
+      SystemOutput out = s->run_with_gold(text, gold);
       r.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       r.bytes += text.size();
       if (out.graded) {

@@ -25,6 +25,11 @@ class System {
   virtual ~System() = default;
   virtual std::string name() const = 0;
   virtual SystemOutput run(std::string_view text) const = 0;
+  // The run with the spinner's gold edits at hand: only an oracle looks at
+  // them (every real system ignores them).
+  virtual SystemOutput run_with_gold(std::string_view text, const std::vector<GoldEdit>& /*gold*/) const {
+    return run(text);
+  }
 };
 
 // The product: unspin::Restorer (edits, DocumentResult::score and ::spun).
@@ -35,6 +40,16 @@ std::unique_ptr<System> make_screening_system(ScreeningList list);
 // probability when that is at least 10^margin times more probable than the
 // word (LanguageModel::null_context()). Spun when at least 3 edits per 100 words.
 std::unique_ptr<System> make_unigram_system(const Models& models, double margin_log10);
+
+// The spans-marked oracle of a table style (issue 32): every gold span is
+// given, and its original is the language model's pick in context (two words
+// each side) among what the table can have made that span from: the
+// looked-for entries of the groups listing it (plugin engines), or every
+// other member of a line holding it (`symmetric`, number lines too). Recall
+// here is what choosing costs once the spans are found. Named
+// "oracle+table".
+std::unique_ptr<System> make_table_oracle_system(const Models& models, const SpinnerData& data, SpinStyle style,
+                                                 const GroupTable& table);
 
 // Whether the decoder's candidates can reach `original` from `spun` (both
 // lowercase, words joined by single spaces): `original` is a candidate of the

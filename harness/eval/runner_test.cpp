@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "eval/report.h"
@@ -114,6 +115,30 @@ TEST(Runner, PerfectAndIdentitySystemsScoreAtTheExtremes) {
   EXPECT_NE(failures[0].find("identity/overall/recall"), std::string::npos);
   EXPECT_NE(failures[1].find("not measured"), std::string::npos);
   EXPECT_THROW(check_floors(s, json::parse(R"({"floors": [{"metric": "x"}]})")), Error);
+}
+
+// The spans-marked oracle picks, at each gold span, the original the LM
+// prefers in context among those the table can have made the span from.
+TEST(TableOracle, PicksTheLanguageModelsChoiceAmongTheTablesOriginalsAtEachGoldSpan) {
+  const std::string models_dir = UNSPIN_MODELS_DIR;
+  if (!std::filesystem::exists(models_dir + "/en-us.ulm")) GTEST_SKIP() << "no compiled models in " << models_dir;
+  const auto models = Models::load(ModelPaths::in_folder(models_dir));
+  SpinnerData data;
+  const GroupTable table = GroupTable::parse("company|firm\nsaid|stated\nbanana|firm\n", "t");
+  const std::string text = "The firm stated that its profits rose.";
+  std::vector<GoldEdit> gold{{4, 8, 4, 8, "firm", "company"}, {9, 15, 9, 15, "stated", "said"}};
+  const auto oracle = make_table_oracle_system(*models, data, SpinStyle::kTableV2, table);
+  EXPECT_EQ(oracle->name(), "oracle+table");
+  SystemOutput out = oracle->run_with_gold(text, gold);
+  ASSERT_EQ(out.edits.size(), 2u);
+  EXPECT_EQ(out.edits[0].original, "company");
+  EXPECT_EQ(out.edits[1].original, "said");
+  EXPECT_TRUE(oracle->run(text).edits.empty());  // without the gold spans it knows nothing
+  // Used symmetrically, "firm" comes back as another member of a line holding it.
+  const auto symmetric = make_table_oracle_system(*models, data, SpinStyle::kSymmetric, table);
+  out = symmetric->run_with_gold(text, {gold[0]});
+  ASSERT_EQ(out.edits.size(), 1u);
+  EXPECT_TRUE(out.edits[0].original == "company" || out.edits[0].original == "banana");
 }
 
 }  // namespace

@@ -225,6 +225,16 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
       table_given.models = Models::load(paths);
       table_given.restorer = std::make_unique<Restorer>(*table_given.models, graded_options());
       out.push_back(eval::make_decoder_system(*table_given.restorer, "unspin+table"));
+    } else if (name == "oracle+table") {
+      // The spans-marked oracle of the first table style run.
+      const eval::SpinStyle* style = nullptr;
+      std::vector<eval::SpinStyle> parsed;
+      for (const std::string& s : o.styles) parsed.push_back(eval::parse_style(s));
+      for (const eval::SpinStyle& s : parsed) {
+        if (!style && eval::is_table_style(s)) style = &s;
+      }
+      if (!style) throw Error(ErrorCode::kUsage, "oracle+table needs a table style among --styles");
+      out.push_back(eval::make_table_oracle_system(*need_models(), data, *style, data.table_of(*style)));
     } else if (name == "screening-list") {
       const std::string path = o.screening_list.empty()
                                    ? (o.spinner_data.empty() ? eval::SpinnerData::default_data_dir() : o.spinner_data) +
@@ -235,7 +245,8 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
       out.push_back(eval::make_unigram_system(*need_models(), o.unigram_margin));
     } else {
       throw Error(ErrorCode::kUsage,
-                  "unknown system \"" + name + "\"; use unspin, unspin+table, screening-list or thesaurus+unigram");
+                  "unknown system \"" + name +
+                      "\"; use unspin, unspin+table, oracle+table, screening-list or thesaurus+unigram");
     }
   }
   return out;
