@@ -21,7 +21,7 @@ namespace {
 
 struct AddOptions {
   std::string archive;
-  std::string id_from = "path";
+  std::string id_from = "auto";
   std::string id;
   std::vector<std::string> files{"-"};
   std::string max_input = "64M";
@@ -32,12 +32,22 @@ struct AddOptions {
 // on stdout and bad documents on stderr. Returns the first failure's status.
 int run_add(const AddOptions& o) {
   const std::size_t max_bytes = parse_size(o.max_input);
-  if (o.id_from != "path" && o.id_from != "jsonl") {
-    throw Error(ErrorCode::kUsage, "--id-from must be path or jsonl, not " + o.id_from);
+  if (o.id_from != "auto" && o.id_from != "path" && o.id_from != "jsonl") {
+    throw Error(ErrorCode::kUsage, "--id-from must be auto, path or jsonl, not " + o.id_from);
   }
-  if (!o.id.empty() && (o.id_from != "path" || o.files.size() != 1)) {
-    throw Error(ErrorCode::kUsage, "--id names a single document: give one file (or -) with --id-from path");
+  if (!o.id.empty() && (o.id_from == "jsonl" || o.files.size() != 1)) {
+    throw Error(ErrorCode::kUsage, "--id names a single document: give one file (or -) without --id-from jsonl");
   }
+  // auto: a file named *.jsonl or *.ndjson holds JSON lines (a feed stored
+  // as one document would be silent garbage); anything else is one document.
+  const auto reads_lines = [&](const std::string& file) {
+    if (o.id_from != "auto") return o.id_from == "jsonl";
+    if (!o.id.empty()) return false;
+    const auto ends_with = [&](std::string_view suffix) {
+      return file.size() >= suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return ends_with(".jsonl") || ends_with(".ndjson");
+  };
   auto store = open_archive(o.archive, ArchiveAccess::kCreateOrWrite);
   int status = 0;
   std::size_t added = 0, replaced = 0;
@@ -62,15 +72,16 @@ int run_add(const AddOptions& o) {
   Progress progress(o.files.size(), 0, "files");
   for (const std::string& file : o.files) {
     const std::string name = file == "-" ? "<stdin>" : file;
+    const bool lines = reads_lines(file);
     std::string data;
     try {
-      data = read_input(file, o.id_from == "jsonl" ? max_bytes * 64 : max_bytes);
+      data = read_input(file, lines ? max_bytes * 64 : max_bytes);
     } catch (const Error& e) {
       fail(name, e.code(), e.what());
       progress.advance();
       continue;
     }
-    if (o.id_from == "jsonl") {
+    if (lines) {
       for (trace::DocumentLine& line : trace::parse_document_lines(data, max_bytes)) {
         if (!line.document) {
           fail(name + ":" + std::to_string(line.line), line.error_code, line.error);
@@ -164,9 +175,10 @@ void add_archive_commands(CLI::App& app) {
       "add", "Add documents (plain files, or JSON lines {\"id\",\"text\"}); an existing id is replaced");
   add->add_option("--archive", add_options.archive, "The archive file (SQLite; created when missing)")->required();
   add->add_option("--id-from", add_options.id_from,
+                  "auto (default): files named *.jsonl or *.ndjson are read as jsonl, others as path; "
                   "path: each file is one document, its id the path as given; jsonl: each line of each "
                   "file is {\"id\": ..., \"text\": ...}")
-      ->check(CLI::IsMember({"path", "jsonl"}));
+      ->check(CLI::IsMember({"auto", "path", "jsonl"}));
   add->add_option("--id", add_options.id, "Id of the single document read from one file or standard input");
   add->add_option("--batch", add_options.batch, "Documents per transaction (default 10000)")
       ->check(CLI::Range(1, 1000000));

@@ -48,6 +48,15 @@ case "$CASE" in
     run archive add --archive j.db --id-from jsonl in.jsonl; expect_rc 2
     grep -q "in.jsonl:2" err || fail "bad line not reported with its line number"
     run archive stats --archive j.db --json; grep -q '"documents": 2' out || fail "good lines not added"
+    # Without --id-from, a .jsonl file is read as lines too (never stored whole as one document) ...
+    run archive add --archive k.db in.jsonl; expect_rc 2
+    grep -q "in.jsonl:2" err || fail "auto: a .jsonl file was not read as lines"
+    run archive stats --archive k.db --json; grep -q '"documents": 2' out || fail "auto: good lines not added"
+    run archive get --archive k.db b; expect_rc 0
+    grep -q "Epsilon and Zeta" out || fail "auto: line b not stored under its id"
+    # ... and --id-from path stores it whole, as asked.
+    run archive add --archive p.db --id-from path in.jsonl; expect_rc 0
+    run archive stats --archive p.db --json; grep -q '"documents": 1' out || fail "path: the file is one document"
     ;;
   remove)
     add_two
