@@ -280,9 +280,9 @@ int run_learn(const LearnOptions& o) {
   if (texts.empty()) return status;
   const std::vector<std::string_view> views(texts.begin(), texts.end());
   if (!o.archive.empty()) {
-    // Traced pairs: prior = the share of the original's aligned occurrences
-    // the spinner replaced by this form (alignment with the source is
-    // near-certain evidence that the pair is in the table).
+    // Traced pairs: prior = the share of the original's occurrences in the
+    // traced sources the spinner replaced by this form (alignment with the
+    // source is near-certain evidence that the pair is in the table).
     std::vector<LearnedPair> pairs;
     const auto archive = open_archive(o.archive, ArchiveAccess::kRead);
     Tracer tracer(*archive, TraceOptions{});

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "unspin/archive.h"
@@ -265,35 +266,52 @@ std::optional<SourceRestoration> Tracer::restore_from_source(std::string_view te
 
 std::vector<TracedPair> Tracer::traced_pairs(const std::vector<std::string_view>& texts) {
   std::map<std::pair<std::string, std::string>, std::size_t> counts;
-  std::map<std::string, std::size_t> original_seen;
+  std::vector<std::string> sources;  // the folded source of each traced text
   for (std::string_view text : texts) {
     TraceResult result;
     std::vector<RankedSource> ranked = impl_->rank(text, result);
     if (ranked.empty() || ranked[0].source.score < impl_->options.source_threshold) continue;
     const RankedSource& best = ranked[0];
-    std::map<std::string, std::size_t> originals_here;
     for (const TracedSubstitution& s : best.source.substitutions) {
-      const std::string original = trace::fold_word(s.original), spun = trace::fold_word(s.spun);
-      if (original == spun) continue;
-      ++counts[{original, spun}];
-      originals_here.emplace(original, 0);
+      const std::optional<std::string> original = trace::table_phrase(trace::fold_word(s.original));
+      const std::optional<std::string> spun = trace::table_phrase(trace::fold_word(s.spun));
+      if (!original || !spun || *original == *spun) continue;
+      ++counts[{*original, *spun}];
     }
-    // How often each original occurs in the source (as a whole-word phrase):
-    // the denominator of the spinner's replacement probability.
-    const std::string folded_source = " " + trace::fold_word(best.text) + " ";
-    for (auto& [original, seen] : originals_here) {
-      const std::string needle = original;
-      for (std::size_t pos = folded_source.find(needle); pos != std::string::npos;
-           pos = folded_source.find(needle, pos + 1)) {
-        const auto boundary = [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '\''; };
-        if (boundary(folded_source[pos - 1]) && boundary(folded_source[pos + needle.size()])) ++seen;
+    sources.push_back(trace::fold_word(best.text));
+  }
+  // How often each original occurs, as whole words, in every traced source:
+  // the denominator of the chance the spinner replaced it by a form.
+  std::unordered_map<std::string, std::size_t> original_seen;
+  std::size_t max_words = 1;
+  for (const auto& [key, count] : counts) {
+    original_seen.emplace(key.first, 0);
+    max_words = std::max<std::size_t>(max_words, std::count(key.first.begin(), key.first.end(), ' ') + 1);
+  }
+  const auto word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '\'' || c == '-'; };
+  std::vector<std::string_view> words;
+  std::string phrase;
+  for (const std::string& source : sources) {
+    words.clear();
+    for (std::size_t i = 0; i < source.size();) {
+      while (i < source.size() && !word_char(static_cast<unsigned char>(source[i]))) ++i;
+      const std::size_t b = i;
+      while (i < source.size() && word_char(static_cast<unsigned char>(source[i]))) ++i;
+      if (i > b) words.push_back(std::string_view(source).substr(b, i - b));
+    }
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      phrase.clear();
+      for (std::size_t n = 0; n < max_words && w + n < words.size(); ++n) {
+        if (n) phrase += ' ';
+        phrase += words[w + n];
+        auto it = original_seen.find(phrase);
+        if (it != original_seen.end()) ++it->second;
       }
-      original_seen[original] += std::max<std::size_t>(seen, 1);
     }
   }
   std::vector<TracedPair> pairs;
   for (const auto& [key, count] : counts) {
-    pairs.push_back(TracedPair{key.first, key.second, count, original_seen[key.first]});
+    pairs.push_back(TracedPair{key.first, key.second, count, std::max(original_seen[key.first], count)});
   }
   std::stable_sort(pairs.begin(), pairs.end(),
                    [](const TracedPair& a, const TracedPair& b) { return a.count > b.count; });

@@ -7,6 +7,7 @@
 
 #include "unspin/archive.h"
 #include "trace/documents_input.h"
+#include "trace/words.h"
 #include "unspin/error.h"
 
 namespace unspin {
@@ -120,6 +121,21 @@ TEST_F(TracerTest, TracedPairsAreTheSpinnersTable) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+TEST(TablePhrase, KeepsPhrasesOfWordsAndDropsAlignmentDebris) {
+  EXPECT_EQ(trace::table_phrase("together with"), "together with");
+  EXPECT_EQ(trace::table_phrase("  well-known  it's "), "well-known it's");
+  EXPECT_EQ(trace::table_phrase("chief\nexecutive"), "chief executive");  // a wrapped line
+  EXPECT_EQ(trace::table_phrase("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(trace::table_phrase(", including"), "including");  // the alignment's comma
+  EXPECT_EQ(trace::table_phrase("all of it.\n\n"), "all of it");
+  EXPECT_FALSE(trace::table_phrase("all of.\n\nthe"));  // a paragraph break inside
+  EXPECT_FALSE(trace::table_phrase("all of\n\nthe"));
+  EXPECT_FALSE(trace::table_phrase("so, and"));
+  EXPECT_FALSE(trace::table_phrase(", ."));
+  EXPECT_FALSE(trace::table_phrase(""));
+  EXPECT_FALSE(trace::table_phrase("12"));
 }
 
 TEST_F(TracerTest, BadInputIsRefusedWithTheInputErrors) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <optional>
 #include <unordered_set>
 
 #include "common/checksum.h"
@@ -91,6 +93,33 @@ std::vector<Word> document_words(const TokenizedText& text) {
     opens_sentence = false;
   }
   return words;
+}
+
+std::optional<std::string> table_phrase(std::string_view folded) {
+  const auto word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '\'' || c == '-'; };
+  // Punctuation and breaks at the edges are the alignment's, not the entry's.
+  std::size_t begin = 0, end = folded.size();
+  while (begin < end && !word_char(static_cast<unsigned char>(folded[begin]))) ++begin;
+  while (end > begin && !word_char(static_cast<unsigned char>(folded[end - 1]))) --end;
+  std::string out;
+  int newlines = 0;
+  bool letter = false, pending_space = false;
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto c = static_cast<unsigned char>(folded[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (c == '\n' && ++newlines > 1) return std::nullopt;  // a paragraph break inside: debris
+      pending_space = true;
+      continue;
+    }
+    newlines = 0;
+    if (!word_char(c)) return std::nullopt;  // punctuation inside: no spinner's table entry
+    letter = letter || std::isalpha(c) || c >= 0x80;
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += static_cast<char>(c);
+  }
+  if (!letter) return std::nullopt;
+  return out;
 }
 
 }  // namespace unspin::trace

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,13 @@ std::vector<Word> document_words(const TokenizedText& text);
 // Lowercase, ’ -> ': the form two words are compared in.
 std::string fold_word(std::string_view word);
 bool is_function_word(std::string_view folded);
+
+// A side of a table entry learned from an alignment (fold_word()ed): its
+// words joined by single spaces, without the punctuation and breaks at its
+// edges (", including" -> "including"; a line break within a paragraph is a
+// space); std::nullopt when it is no phrase of words -- punctuation or a
+// paragraph break inside, or no letter (alignment debris: "," alone) -- so
+// a learned table holds only what the alignment proves and always reads back.
+std::optional<std::string> table_phrase(std::string_view folded);
 
 }  // namespace unspin::trace

@@ -103,6 +103,23 @@ case "$CASE" in
     run learn --archive a.db -o l.tsv spun.txt; expect_rc 0
     grep -qP '^including\ttogether with\t1\.000\t1$' l.tsv || { cat l.tsv >&2; fail "learn --archive lacks the pair"; }
     ;;
+  learn_table_reads_back)
+    # A copy whose alignment crosses punctuation and a paragraph break: the
+    # table holds words only, and restore reads every line of it back.
+    printf '%s\n\n%s\n' "The company's chief executive, Maria Lopez, told reporters in Chicago on Tuesday that prices had risen by 12 percent during the past six months, including a sharp increase in the cost of fuel, and all of it." \
+      "Lopez said the board of Norland Freight would meet again in March to decide whether to raise fares on the routes to Denver and Omaha, which carried 40,000 passengers last year." >p_orig.txt
+    printf '%s\n\n%s\n' "The firm's chief govt, Maria Lopez, instructed reporters in Chicago on Tuesday that costs had risen by 12 percent throughout the previous six months together with a pointy enhance in the price of gasoline, and the whole lot" \
+      "Lopez stated the panel of Norland Freight would meet once more in March to determine whether or not to lift fares on the routes to Denver and Omaha, which carried 40,000 passengers final year." >p_spun.txt
+    run archive add --archive p.db p_orig.txt; expect_rc 0
+    run learn --archive p.db -o p.tsv p_spun.txt; expect_rc 0
+    grep -qP '^including\ttogether with\t' p.tsv || { cat p.tsv >&2; fail "the pair behind a dropped comma is lost"; }
+    grep -qP '^all of it\tthe whole lot\t' p.tsv || { cat p.tsv >&2; fail "the pair before a paragraph break is lost"; }
+    grep -v '^#' p.tsv | cut -f1,2 | grep -qP "[^[:alnum:] '\t-]" && { cat p.tsv >&2; fail "punctuation in a learned pair"; }
+    [ -f "$MODELS/en-us.ulm" ] || exit 0
+    run restore --models "$MODELS" --lexicon p.tsv p_spun.txt; expect_rc 0
+    grep -qi "warning" err && fail "restore warns about the learned table"
+    grep -q "during the past six months including a sharp increase" out || fail "the learned table does not restore its own copy"
+    ;;
   bad_input)
     run trace --archive missing.db spun.txt; expect_rc 3
     printf 'not a database at all, only text, long enough to fill a header........................' >fake.db
