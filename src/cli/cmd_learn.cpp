@@ -20,7 +20,6 @@
 #include "cli/learned_table.h"
 #include "cli/progress.h"
 #include "common/parallel.h"
-#include "unspin/archive.h"
 #include "unspin/error.h"
 #include "unspin/learn.h"
 #include "unspin/restore.h"

@@ -10,7 +10,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "unspin/archive.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/learned_table.h"

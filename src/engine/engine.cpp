@@ -10,7 +10,6 @@
 #include "common/parallel.h"
 #include "lexicon/ulex_reader.h"
 #include "lm/ulm_file.h"
-#include "unspin/archive.h"
 #include "unspin/learn.h"
 #include "unspin/trace.h"
 

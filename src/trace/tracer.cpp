@@ -5,7 +5,6 @@
 #include <map>
 #include <unordered_map>
 
-#include "unspin/archive.h"
 #include "archive/sqlite_archive.h"
 #include "trace/align.h"
 #include "trace/fingerprint.h"
