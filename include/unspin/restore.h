@@ -24,15 +24,6 @@
 
 namespace unspin {
 
-namespace detect {
-class EvidenceModel;
-}
-
-namespace listed {
-class Matcher;         // src/listed/matcher.h: the Paper Screener's listed tortured phrases
-class UnlistedFinder;  // src/listed/unlisted.h: unlisted ones, from the list's recurring substitutions
-}  // namespace listed
-
 struct ModelPaths {
   std::string lm;                          // .ulm
   std::string lexicon;                     // .ulex
@@ -67,16 +58,14 @@ struct Models {
   // The most pages any of them was learned from (its header's pages=N; 0:
   // not given): a covariate of a learned edit's confidence.
   std::size_t learned_pages = 0;
-  // What the document screen needs of the LM, precomputed once per model set
-  // (detect/evidence.h); built by load(), else by the first Restorer.
-  std::shared_ptr<const detect::EvidenceModel> evidence;
-  // The listed tortured phrases (the Problematic Paper Screener's list built
-  // in, docs/LEXICON.md); load() sets the built-in one (provenance role
-  // "listed_phrases"). Not a user lexicon: it never changes the calibration.
-  // The evaluation sets a matcher over its fitting part; null: none.
-  std::shared_ptr<const listed::Matcher> listed;
-  // Unlisted tortured phrases, learned from the same list (null: none).
-  std::shared_ptr<const listed::UnlistedFinder> unlisted;
+  // The rest, built by load() and opaque here (src/decode/model_parts.h):
+  // what the document screen needs of the LM, precomputed once per model set,
+  // and the matchers of the listed tortured phrases (the Problematic Paper
+  // Screener's list built in, docs/LEXICON.md; provenance role
+  // "listed_phrases") and of unlisted ones. Null: a Restorer precomputes the
+  // screen's tables itself and matches no listed phrase.
+  struct Parts;
+  std::shared_ptr<const Parts> parts;
   // `reports`, when given, receives one import report per user lexicon.
   static std::unique_ptr<Models> load(const ModelPaths& paths, std::vector<UserLexiconReport>* reports = nullptr);
   // Adds a learned table (the text `unspin learn` writes, docs/SCHEMA.md §9)
