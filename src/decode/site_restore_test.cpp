@@ -10,7 +10,6 @@
 
 #include "decode/model_parts.h"
 #include "lexicon/sources.h"
-#include "unspin/learn.h"
 #include "unspin/restore.h"
 
 namespace unspin {
