@@ -9,7 +9,7 @@
 #include "lexicon/ulex_reader.h"
 #include "lexicon/user_lexicon.h"
 #include "unspin/error.h"
-#include "unspin/learn.h"
+#include "unspin/restore.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -10,6 +10,7 @@
 
 #include "common/checksum.h"
 #include "common/parallel.h"
+#include "decode/model_parts.h"
 #include "decode/pipeline.h"
 #include "eval/fit.h"
 #include "eval/sites.h"
@@ -32,7 +33,7 @@ std::vector<SpinSpec> default_detect_specs() {
 std::vector<DetectSample> make_detect_samples(const Models& models, const SpinnerData& spinner_data,
                                               const std::vector<CorpusDoc>& docs, const DetectConfig& config,
                                               const std::function<void(const std::string&)>& progress) {
-  const detect::EvidenceModel& evidence = *models.evidence;
+  const detect::EvidenceModel& evidence = *models.parts->evidence;
   const decode::Pipeline pipeline(models, RestoreOptions{}, decode::DecoderParams{});
   // Each table style spins with its half (or quarter) of its own table.
   std::map<SpinStyle, GroupTable> halves;

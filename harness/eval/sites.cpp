@@ -14,11 +14,16 @@
 
 #include "common/parallel.h"
 #include "decode/pipeline.h"
+#include "decode/site_counts.h"
 #include "eval/runner.h"
 #include "eval/scan.h"
 #include "unspin/error.h"
 
 namespace unspin::eval {
+
+// The learner's sums and features (decode/site_counts.h), for the fit's samples.
+using decode::kLearnFeatures, decode::PairCounts, decode::PairFeatures;
+
 namespace {
 
 constexpr std::uint64_t kHalfSeed = 0x51DE5;
@@ -53,10 +58,10 @@ namespace {
 
 template <class PageVec, class InTable>
 void dump_learned_decisions(const char* path, const Models& models, const RestoreOptions& options,
-                            const SiteLearner& learner, const SiteCounts& site, const PageVec& pages,
-                            std::size_t learning, std::size_t learn_max, const InTable& in_table) {
+                            const SiteCounts& site, const PageVec& pages, std::size_t learning, std::size_t learn_max,
+                            const InTable& in_table) {
   std::map<std::pair<std::string, std::string>, PairFeatures> feats;
-  for (PairFeatures& f : learner.features(site)) feats[{f.original, f.spun}] = f;
+  for (PairFeatures& f : decode::pair_features(*models.lm, site)) feats[{f.original, f.spun}] = f;
   const decode::Pipeline pipeline(models, options, decode::DecoderParams{});
   static std::ofstream dump(path);
   static bool header = false;
@@ -268,8 +273,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     SitePoint point;
     point.pages = n;
     std::vector<LearnedPair> learned, written;
-    for (const PairFeatures& f : learner.features(site)) {
-      const double prior = learner.prior(f);
+    for (const PairFeatures& f : decode::pair_features(*models.lm, site)) {
+      const double prior = decode::pair_prior(f);
       const bool label = in_table(f.original, f.spun);
       ++point.candidates;
       results.priors.emplace_back(prior, label);
@@ -280,8 +285,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
         // A pair only LM fill-in proposed has no decoder sums: its contexts' votes stand for its restorations.
         PairCounts fill_only;
         fill_only.restored = f.restored;
-        const auto found = site.pairs().find(f.original + '\t' + f.spun);
-        const PairCounts& c = found != site.pairs().end() ? found->second : fill_only;
+        const auto found = site.sums().pairs.find(f.original + '\t' + f.spun);
+        const PairCounts& c = found != site.sums().pairs.end() ? found->second : fill_only;
         dump << config.seed << '\t' << n << '\t' << f.original << '\t' << f.spun << '\t' << label;
         for (double v : f.x) dump << '\t' << v;
         for (double v : {c.pages, c.words, c.spun, c.unspun, c.restored, c.posterior, c.consistent}) dump << '\t' << v;
@@ -326,8 +331,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
       // in the learning (with this one table, not cross-fitted) and the held-out pages, with the model's evidence,
       // whether it is right and the gold substitution on its span
       // (spun>original, "-": none).
-      dump_learned_decisions(std::getenv("UNSPIN_SITES_DECISIONS"), *with_table, options, learner, site, pages, n,
-                             learn_max, in_table);
+      dump_learned_decisions(std::getenv("UNSPIN_SITES_DECISIONS"), *with_table, options, site, pages, n, learn_max,
+                             in_table);
     }
     std::vector<std::vector<QualityCounts>> learned_counts(pages.size());
     // The learning pages as `restore --same-source` restores them: cross-fitted.
@@ -370,7 +375,7 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
               right = e.byte_begin == g.byte_begin && e.byte_end == g.byte_end && got == o;
             }
           }
-          const auto f = site.forms().find(s);
+          const auto f = site.sums().forms.find(s);
           const LanguageModel& lm = *models.lm;
           LmState st;
           const WordId id = lm.vocab_id(s);
@@ -378,8 +383,8 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
               static_cast<double>(site.words()) *
               std::pow(10.0, id == kUnknownWord ? lm.unknown_log10() : lm.score(lm.null_context(), id, &st));
           dump << i << '\t' << o << '\t' << s << '\t' << prior << '\t'
-               << (f == site.forms().end() ? 0 : f->second.count) << '\t' << expected << '\t' << conf << '\t' << right
-               << '\t' << got << '\n';
+               << (f == site.sums().forms.end() ? 0 : f->second.count) << '\t' << expected << '\t' << conf << '\t'
+               << right << '\t' << got << '\n';
         }
       }
       if (std::getenv("UNSPIN_SITES_EDITS") && n == learn_max && i >= learn_max) {

@@ -20,7 +20,6 @@
 #include "eval/corpus.h"
 #include "eval/score.h"
 #include "eval/spinner.h"
-#include "unspin/learn.h"
 #include "unspin/restore.h"
 
 namespace unspin::eval {

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "common/checksum.h"
+#include "decode/model_parts.h"
 #include "eval/corpus.h"
 #include "listed/matcher.h"
 #include "listed/phrase_list.h"
@@ -345,7 +346,7 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
               "gain\trecurrence\tsubstituted\tassociation\tunseen_pairs\tsubstitutable\toutput_recurrence\trestored_"
               "known\tllr_max\tfunction_edges\tright\n";
       for (std::size_t i = 0; i < docs.size(); ++i) {
-        for (const listed::Suspect& c : models->unlisted->candidates(docs[i].text)) {
+        for (const listed::Suspect& c : decode::unlisted_of(*models)->candidates(docs[i].text)) {
           int label = 0, right = 0;
           for (const auto& p : docs[i].planted) {
             if (overlaps(c.byte_begin, c.byte_end, p.begin, p.end)) {
@@ -366,8 +367,9 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
     }
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (!results[i].result) continue;
-      const std::vector<listed::Suspect> suspects =
-          models->unlisted ? models->unlisted->find(docs[i].text) : std::vector<listed::Suspect>();
+      const std::vector<listed::Suspect> suspects = decode::unlisted_of(*models)
+                                                        ? decode::unlisted_of(*models)->find(docs[i].text)
+                                                        : std::vector<listed::Suspect>();
       score_doc(docs[i], *results[i].result, suspects, set);
     }
     say(std::string(name) + ": " + std::to_string(set.phrases) + " phrases in " + std::to_string(docs.size()) +
@@ -375,15 +377,15 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
   };
   // Listed and unlisted sets: the product as it would be had the list been
   // only its fitting part.
-  const std::shared_ptr<const Matcher> builtin = models->listed;
-  const std::shared_ptr<const listed::UnlistedFinder> builtin_unlisted = models->unlisted;
-  models->listed = std::shared_ptr<const Matcher>(std::shared_ptr<void>(), &fit_matcher);
-  models->unlisted = std::make_shared<const listed::UnlistedFinder>(fit, models->lm.get());
+  const std::shared_ptr<const Models::Parts> builtin = models->parts;
+  auto fitted = std::make_shared<Models::Parts>(builtin ? *builtin : Models::Parts{});
+  fitted->listed = std::shared_ptr<const Matcher>(std::shared_ptr<void>(), &fit_matcher);
+  fitted->unlisted = std::make_shared<const listed::UnlistedFinder>(fit, models->lm.get());
+  models->parts = std::move(fitted);
   run_set(listed_pool, report.listed, "listed");
   run_set(unlisted_pool, report.unlisted, "unlisted");
   // Clean prose: the product as shipped (the full list).
-  models->listed = builtin;
-  models->unlisted = builtin_unlisted;
+  models->parts = builtin;
   {
     const Restorer restorer(*models, options);
     std::vector<std::pair<std::string, std::vector<Excerpt>>> sources;
@@ -402,8 +404,9 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
       for (std::size_t d = 0; d < results.size(); ++d) {
         if (!results[d].result) continue;
         const DocumentResult& r = *results[d].result;
-        const std::vector<listed::Suspect> suspects =
-            models->unlisted ? models->unlisted->find(texts[d]) : std::vector<listed::Suspect>();
+        const std::vector<listed::Suspect> suspects = decode::unlisted_of(*models)
+                                                          ? decode::unlisted_of(*models)->find(texts[d])
+                                                          : std::vector<listed::Suspect>();
         ++cell.docs;
         cell.words += r.tokens;
         for (const Edit& e : r.edits) cell.listed += e.rule == "UNSPIN_LISTED";

@@ -12,6 +12,7 @@
 
 #include "eval_cli/commands.h"
 #include "eval/corpus.h"
+#include "decode/model_parts.h"
 #include "eval/detect_eval.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
@@ -86,7 +87,7 @@ void explain(const std::string& path, const std::string& models_dir) {
   const std::unique_ptr<Models> models = Models::load(paths);
   std::ifstream in(path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const detect::EvidenceModel& evidence = *models->evidence;
+  const detect::EvidenceModel& evidence = *models->parts->evidence;
   const detect::DetectorParams params = detect::DetectorParams::fitted();
   const TokenizedText tokens = tokenize(text);
   detect::EvidenceCounts counts;
@@ -122,7 +123,7 @@ void run_detect_eval(const DetectOptions& o) {
     std::cerr << "unspin-eval: " << line << "\n";
   });
   std::cerr << "unspin-eval: " << samples.size() << " samples\n";
-  const detect::EvidenceModel& evidence = *models->evidence;
+  const detect::EvidenceModel& evidence = *models->parts->evidence;
   detect::DetectorParams params = detect::DetectorParams::fitted();
   std::string report;
   if (o.fit) {

@@ -18,7 +18,7 @@
 #include "eval/report.h"
 #include "eval/sites.h"
 #include "unspin/error.h"
-#include "unspin/learn.h"
+#include "unspin/restore.h"
 
 namespace unspin::cli {
 namespace {

@@ -9,7 +9,7 @@ that a candidate pair o -> s is in the site's spinner table is
 
     P = sigmoid(F(x)),  F = baseline + sum of the leaves of boosted regression trees,
 
-x the pair's features of SiteLearner::features (x[1..9]: fold agreement, the
+x the pair's features of decode::pair_features (x[1..9]: fold agreement, the
 original's deficit, the form's surplus, mean posterior, restored share, share
 of pages without the original, share of the form's restorations, log10 pages
 with the pair, log10 pages of the site; x[10..13]: LM fill-in's margin and
@@ -38,7 +38,7 @@ TREES = 200
 DEPTH = 5
 LEARNING_RATE = 0.05
 SUBSAMPLE = 0.8
-FEATURES = 14  # x[1..14] of SiteLearner::features; x[0] is the constant 1
+FEATURES = 14  # x[1..14] of decode::pair_features; x[0] is the constant 1
 
 
 def load(path):

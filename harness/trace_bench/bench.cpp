@@ -9,7 +9,6 @@
 #include <random>
 #include <sstream>
 
-#include "unspin/archive.h"
 #include "eval/corpus.h"
 #include "eval/score.h"
 #include "eval/spinner.h"

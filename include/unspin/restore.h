@@ -7,8 +7,13 @@
 // A Restorer is immutable after construction and safe to share between threads
 // (run() and the other const members may be called concurrently; the models it
 // reads are mmap'd read-only); run_many() uses this to decode on every core.
+//
+// Learning a site's spinner table from its pages (SiteLearner, SiteCounts)
+// is at the end.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -23,15 +28,6 @@
 #include "unspin/lm.h"
 
 namespace unspin {
-
-namespace detect {
-class EvidenceModel;
-}
-
-namespace listed {
-class Matcher;         // src/listed/matcher.h: the Paper Screener's listed tortured phrases
-class UnlistedFinder;  // src/listed/unlisted.h: unlisted ones, from the list's recurring substitutions
-}  // namespace listed
 
 struct ModelPaths {
   std::string lm;                          // .ulm
@@ -67,16 +63,14 @@ struct Models {
   // The most pages any of them was learned from (its header's pages=N; 0:
   // not given): a covariate of a learned edit's confidence.
   std::size_t learned_pages = 0;
-  // What the document screen needs of the LM, precomputed once per model set
-  // (detect/evidence.h); built by load(), else by the first Restorer.
-  std::shared_ptr<const detect::EvidenceModel> evidence;
-  // The listed tortured phrases (the Problematic Paper Screener's list built
-  // in, docs/LEXICON.md); load() sets the built-in one (provenance role
-  // "listed_phrases"). Not a user lexicon: it never changes the calibration.
-  // The evaluation sets a matcher over its fitting part; null: none.
-  std::shared_ptr<const listed::Matcher> listed;
-  // Unlisted tortured phrases, learned from the same list (null: none).
-  std::shared_ptr<const listed::UnlistedFinder> unlisted;
+  // The rest, built by load() and opaque here (src/decode/model_parts.h):
+  // what the document screen needs of the LM, precomputed once per model set,
+  // and the matchers of the listed tortured phrases (the Problematic Paper
+  // Screener's list built in, docs/LEXICON.md; provenance role
+  // "listed_phrases") and of unlisted ones. Null: a Restorer precomputes the
+  // screen's tables itself and matches no listed phrase.
+  struct Parts;
+  std::shared_ptr<const Parts> parts;
   // `reports`, when given, receives one import report per user lexicon.
   static std::unique_ptr<Models> load(const ModelPaths& paths, std::vector<UserLexiconReport>* reports = nullptr);
   // Adds a learned table (the text `unspin learn` writes, docs/SCHEMA.md §9)
@@ -84,7 +78,7 @@ struct Models {
   // when it is not one or holds no usable pair.
   void add_learned_table(std::string_view text, const std::string& origin);
   // These models and a learned table (as add_learned_table), sharing what
-  // is loaded: a site's cross-fitted tables (SiteLearner::restore, learn.h) cost one
+  // is loaded: a site's cross-fitted tables (SiteLearner::restore, below) cost one
   // compiled table each, not a load of the models.
   std::unique_ptr<Models> with_learned_table(std::string_view text, const std::string& origin) const;
 };
@@ -261,5 +255,116 @@ class Restorer {
 void validate_input(std::string_view bytes, std::size_t max_bytes);
 
 std::string_view version();
+
+// ---------------------------------------------------------------------------
+// Learning a site's spinner table from its pages (`unspin learn`,
+// docs/ARCHITECTURE.md "The site learner").
+//
+//   unspin::SiteLearner learner(*models);
+//   unspin::SiteCounts site;
+//   for (page : pages) site.merge(learner.observe(page.text, page.url));  // any order, any thread
+//   std::vector<unspin::LearnedPair> table = learner.table(site, 0.5);
+//   std::string tsv = unspin::learned_table_text(table, site.pages(), "example.com");
+//
+// Each page is decoded alone (the spinner model over the lexicon stack's
+// candidates) and adds sums (SiteCounts): for every candidate pair o -> s,
+// what the decoder made of it, page by page and in one of kLearnFolds folds;
+// the words and two-word phrases the page writes, and a bounded sample of the
+// rarer ones' contexts (for LM fill-in: originals no lexicon lists). Sums
+// merge, so partitions of a crawl are counted apart and added. From a site's
+// sums each pair gets a prior, P(o -> s in the site's table), from boosted
+// trees over features of the sums; the table is the pairs at or above a
+// prior. The sums, the features and the model: src/decode/site_counts.h.
+
+// The folds a site's pages fall in (SiteLearner::fold_of): each fold's pages
+// are restored with what the other folds taught (SiteLearner::restore).
+inline constexpr std::size_t kLearnFolds = 8;
+// The prior a pair needs to be kept in a learned table by default (`learn --min-prior`, --same-source).
+inline constexpr double kLearnMinPrior = 0.5;
+
+// A site's evidence: sums over its pages, mergeable in any order.
+class SiteCounts {
+ public:
+  SiteCounts();  // no page
+  SiteCounts(const SiteCounts& other);
+  SiteCounts(SiteCounts&& other) noexcept;
+  SiteCounts& operator=(const SiteCounts& other);
+  SiteCounts& operator=(SiteCounts&& other) noexcept;
+  ~SiteCounts();
+
+  std::size_t pages() const;
+  std::size_t words() const;
+  void merge(const SiteCounts& other);
+  // A text form ("# unspin site-counts v2 pages=N words=W", then one line
+  // per pair, "~f" lines of written words and "~c" lines of sampled
+  // contexts; docs/SCHEMA.md §9b) for moving counts between processes;
+  // parse() reads it back (v1 files, without words, too) and throws
+  // Error(kBadData) on anything else.
+  std::string serialize() const;
+  static SiteCounts parse(std::string_view text);
+
+  // The sums themselves, for the learner; opaque here (src/decode/site_counts.h).
+  struct Sums;
+  const Sums& sums() const;
+  Sums& sums();
+
+ private:
+  std::unique_ptr<Sums> sums_;  // null: no page
+};
+
+class SiteLearner {
+ public:
+  explicit SiteLearner(const Models& models, RestoreOptions options = {});
+  ~SiteLearner();
+  SiteLearner(const SiteLearner&) = delete;
+  SiteLearner& operator=(const SiteLearner&) = delete;
+
+  // One page's counts (pages() == 1), its fold fixed by `page_key` (the
+  // URL, an id; empty: the text). Thread-safe. Throws Error for input
+  // Restorer::run() refuses.
+  SiteCounts observe(std::string_view page, std::string_view page_key) const;
+  // The learned table: pairs whose prior is at least `min_prior`, strongest first.
+  std::vector<LearnedPair> table(const SiteCounts& site, double min_prior = kLearnMinPrior) const;
+  // The fold observe() puts a page's counts in: a hash of `page_key`, or of
+  // the text when the key is empty.
+  static std::size_t fold_of(std::string_view page, std::string_view page_key);
+
+  // One site's pages restored with what is learned from them (`restore
+  // --same-source`), cross-fitted: the pages of each fold are restored with
+  // the table (pairs at >= min_prior) learned from the other folds' pages,
+  // so that no edit is judged by a prior its own page's evidence went into.
+  // (One table learned from every page and used on those same pages makes
+  // confident edits right less often than their confidence says, most at
+  // small sites; bench/RESULTS.md.) A fold whose table is empty is restored
+  // as each page alone. Restored with `options`; the learner's models.
+  struct SiteRestoration {
+    std::vector<BatchResult> results;  // page by page; an error for a page the restorer refuses
+    // Each fold's models: the learner's and the table of the other folds (null: none was learned,
+    // the fold's pages were restored alone).
+    std::array<std::shared_ptr<const Models>, kLearnFolds> fold_models;
+    bool learned() const {
+      return std::any_of(fold_models.begin(), fold_models.end(), [](const auto& m) { return m != nullptr; });
+    }
+  };
+  SiteRestoration restore(const std::vector<std::string_view>& pages, const std::vector<std::string_view>& keys,
+                          const RestoreOptions& options, double min_prior, unsigned threads) const;
+  // The same for pages already observed: counts[i] = observe(pages[i], key
+  // of page i), folds[i] = fold_of(pages[i], key of page i).
+  SiteRestoration restore(const std::vector<std::string_view>& pages, const std::vector<SiteCounts>& counts,
+                          const std::vector<std::size_t>& folds, const RestoreOptions& options, double min_prior,
+                          unsigned threads) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The file of docs/SCHEMA.md §9: "# unspin learned-table v1 pages=N[ site=HOST]",
+// then original<TAB>spun<TAB>prior<TAB>count.
+std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_t pages, const std::string& site = "");
+
+// The site of a URL: its host, lowercased, without port, user info or a
+// leading "www."; empty when `url` has none.
+std::string site_of_url(std::string_view url);
 
 }  // namespace unspin

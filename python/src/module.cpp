@@ -25,7 +25,6 @@
 #include "report/report.h"
 #include "unspin/engine.h"
 #include "unspin/error.h"
-#include "unspin/learn.h"
 #include "unspin/restore.h"
 #include "unspin/trace.h"
 

@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "unspin/archive.h"
+#include "unspin/trace.h"
 
 namespace unspin::archive {
 

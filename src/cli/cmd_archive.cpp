@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "unspin/archive.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/progress.h"

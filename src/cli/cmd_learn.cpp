@@ -1,5 +1,5 @@
 // `unspin learn`: a site's spinner table learned from its pages (the site
-// learner, include/unspin/learn.h), or, with --archive, aligned from their
+// learner, include/unspin/restore.h), or, with --archive, aligned from their
 // sources. Every table is written in the learned-table format of
 // docs/SCHEMA.md §9, which `--lexicon` recognises by its header line.
 #include <algorithm>
@@ -20,9 +20,7 @@
 #include "cli/learned_table.h"
 #include "cli/progress.h"
 #include "common/parallel.h"
-#include "unspin/archive.h"
 #include "unspin/error.h"
-#include "unspin/learn.h"
 #include "unspin/restore.h"
 #include "unspin/trace.h"
 

@@ -10,11 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "unspin/archive.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/learned_table.h"
-#include "unspin/learn.h"
+#include "unspin/restore.h"
 #include "cli/progress.h"
 #include "unspin/error.h"
 #include "unspin/trace.h"

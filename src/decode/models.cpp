@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "common/checksum.h"
+#include "decode/model_parts.h"
 #include "lexicon/ulex_reader.h"
 #include "lexicon/user_lexicon.h"
 #include "listed/matcher.h"
@@ -55,10 +56,12 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
   models->info.push_back({"lexicon", paths.lexicon, file_checksum(paths.lexicon)});
   // The detector reads the default lexicon only: user tables change the
   // decoder's evidence, not the screen's (docs/ARCHITECTURE.md).
-  models->evidence = std::make_shared<detect::EvidenceModel>(*models->lm, models->lexicons.front());
+  auto parts = std::make_shared<Models::Parts>();
+  parts->evidence = std::make_shared<detect::EvidenceModel>(*models->lm, models->lexicons.front());
   // The built-in listed phrases: a static of the library, not owned here.
-  models->listed = std::shared_ptr<const listed::Matcher>(std::shared_ptr<void>(), &listed::builtin_matcher());
-  models->unlisted = std::make_shared<const listed::UnlistedFinder>(listed::PhraseList::builtin(), models->lm.get());
+  parts->listed = std::shared_ptr<const listed::Matcher>(std::shared_ptr<void>(), &listed::builtin_matcher());
+  parts->unlisted = std::make_shared<const listed::UnlistedFinder>(listed::PhraseList::builtin(), models->lm.get());
+  models->parts = std::move(parts);
   for (const std::string& user : paths.user_lexicons) {
     UserLexiconReport report;
     std::ifstream in(user, std::ios::binary);

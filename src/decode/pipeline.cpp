@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 
+#include "decode/model_parts.h"
 #include "decode/output.h"
 #include "decode/site_learner.h"
 #include "unspin/text.h"
@@ -180,8 +181,8 @@ Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const De
   candidates_ = std::make_shared<CandidateCache>(models_.lexicons, *models_.lm, lattice_options_, kMaxCachedForms,
                                                  kMaxCachedCandidates);
   if (options_.verdict_threshold < 0) options_.verdict_threshold = default_verdict_threshold();
-  evidence_ = models_.evidence ? models_.evidence
-                               : std::make_shared<detect::EvidenceModel>(*models_.lm, models_.lexicons.front());
+  evidence_ = decode::evidence_of(models_);
+  if (!evidence_) evidence_ = std::make_shared<detect::EvidenceModel>(*models_.lm, models_.lexicons.front());
   detector_ = std::make_shared<detect::Detector>(*evidence_, detect::DetectorParams::fitted());
   for (const std::string& a : options.allow) {
     std::string folded = fold_phrase(a);

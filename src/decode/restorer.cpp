@@ -1,6 +1,7 @@
 // Restorer: the public face of decode::Pipeline.
 #include "common/parallel.h"
 #include "decode/listed_edits.h"
+#include "decode/model_parts.h"
 #include "listed/matcher.h"
 #include "decode/pipeline.h"
 #include "decode/score.h"
@@ -108,7 +109,8 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
   const RestoreOptions& o = options;
   const detect::Detector& detector = pipeline.detector();
   // A listed tortured phrase is an edit the screen cannot leave out.
-  if (o.listed_phrases && models->listed && !models->listed->find(text).empty()) return std::nullopt;
+  const listed::Matcher* listed = decode::listed_of(*models);
+  if (o.listed_phrases && listed && !listed->find(text).empty()) return std::nullopt;
   const TokenizedText tokens = tokenize(text);
   // The screen is fitted on documents of up to a window's length: a longer
   // document is the sum of its windows' evidence (independent parts of one text).
@@ -245,7 +247,7 @@ DocumentResult Restorer::run(std::string_view text) const {
 
 void Restorer::finish_listed(std::string_view text, DocumentResult* result) const {
   if (impl_->options.listed_phrases) {
-    decode::add_listed(text, impl_->models->listed.get(), impl_->models->unlisted.get(),
+    decode::add_listed(text, decode::listed_of(*impl_->models), decode::unlisted_of(*impl_->models),
                        impl_->options.review_threshold, impl_->options.min_confidence, result);
   } else {
     decode::add_edit_review_spans(result);

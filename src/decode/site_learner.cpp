@@ -1,10 +1,10 @@
-// The site learner (include/unspin/learn.h): per-page sums of the spinner
-// model's evidence about each candidate pair, the words each page writes and
-// a sample of their contexts, merged per site; LM fill-in candidates for
-// surplus forms; and boosted trees over features of the sums that give each
-// pair its probability of being in the site's spinner table.
+// The site learner (include/unspin/restore.h; its sums, features and prior:
+// decode/site_counts.h): per-page sums of the spinner model's evidence about
+// each candidate pair, the words each page writes and a sample of their
+// contexts, merged per site; LM fill-in candidates for surplus forms; and
+// boosted trees over features of the sums that give each pair its
+// probability of being in the site's spinner table.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -16,10 +16,11 @@
 #include "common/parallel.h"
 #include "common/words.h"
 #include "decode/pipeline.h"
+#include "decode/site_counts.h"
 #include "decode/site_learner.h"
 #include "decode/site_learner_trees.h"
 #include "unspin/error.h"
-#include "unspin/learn.h"
+#include "unspin/restore.h"
 
 namespace unspin {
 
@@ -27,6 +28,8 @@ namespace unspin {
 using decode::kFillMaxDeficitLog10, decode::kFillMaxForms, decode::kFillMaxFormWords, decode::kFillMaxMargin,
     decode::kFillMaxOriginals, decode::kFillMaxUnigramLog10, decode::kFillMinCount, decode::kFillMinExcess,
     decode::kFillMinExpected, decode::kFillMinSurplusLog10, decode::kFillNotFilled, decode::kFillNotOriginal;
+// Its sums and features (decode/site_counts.h).
+using decode::FillContext, decode::FormCounts, decode::kLearnFeatures, decode::PairCounts, decode::PairFeatures;
 
 namespace {
 
@@ -39,224 +42,19 @@ double unigram_log10(const LanguageModel& lm, WordId id) {
 
 // How often the site writes `word` (zeros for a word it never writes).
 FormCounts form_of(const SiteCounts& site, const std::string& word) {
-  const auto it = site.forms().find(word);
-  return it == site.forms().end() ? FormCounts{} : it->second;
+  const auto it = site.sums().forms.find(word);
+  return it == site.sums().forms.end() ? FormCounts{} : it->second;
 }
 
-}  // namespace
-
-void PairCounts::add(const PairCounts& o) {
-  pages += o.pages;
-  words += o.words;
-  spun += o.spun;
-  unspun += o.unspun;
-  restored += o.restored;
-  posterior += o.posterior;
-  consistent += o.consistent;
-  for (std::size_t f = 0; f < kLearnFolds; ++f) {
-    fold_restored[f] += o.fold_restored[f];
-    fold_posterior[f] += o.fold_posterior[f];
-    fold_pages[f] += o.fold_pages[f];
-  }
-}
-
-void SiteCounts::add_context(const std::string& form, FillContext context) {
-  std::vector<FillContext>& sample = contexts_[form];
-  std::size_t in_fold = 0;
-  const FillContext* largest = nullptr;
-  for (const FillContext& c : sample) {
-    if (c.fold != context.fold) continue;
-    ++in_fold;
-    if (!largest || *largest < c) largest = &c;
-  }
-  if (in_fold < kFillContexts) {
-    sample.push_back(std::move(context));
-  } else if (context < *largest) {
-    sample[static_cast<std::size_t>(largest - sample.data())] = std::move(context);
-  }
-}
-
-void SiteCounts::merge(const SiteCounts& other) {
-  pages_ += other.pages_;
-  words_ += other.words_;
-  for (const auto& [key, counts] : other.pairs_) pairs_[key].add(counts);
-  for (const auto& [form, counts] : other.forms_) {
-    FormCounts& f = forms_[form];
-    f.count += counts.count;
-    f.pages += counts.pages;
-  }
-  for (const auto& [form, sample] : other.contexts_) {
-    for (const FillContext& c : sample) add_context(form, c);
-  }
-}
-
-namespace {
-
-constexpr std::string_view kCountsHeader = "# unspin site-counts v";  // then 1 or 2
-
-void append_number(std::string& out, double v) {
-  char buf[32];
-  // Counts are integers; posteriors keep 6 significant digits.
-  if (v == std::floor(v) && std::fabs(v) < 1e15)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-  out += buf;
-}
-
-bool parse_number(std::string_view s, double* v) {
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
-  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(*v) && *v >= 0;
-}
-
-// 7 sums + 3 x kLearnFolds fold sums after original and spun.
-constexpr std::size_t kCountFields = 2 + 7 + 3 * kLearnFolds;
-
-}  // namespace
-
-std::string SiteCounts::serialize() const {
-  std::string out(kCountsHeader);
-  out += '2';
-  out += " pages=" + std::to_string(pages_) + " words=" + std::to_string(words_) + "\n";
-  std::vector<const std::pair<const std::string, PairCounts>*> sorted;
-  for (const auto& p : pairs_) sorted.push_back(&p);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  for (const auto* p : sorted) {
-    const PairCounts& c = p->second;
-    out += p->first;
-    for (double v : {c.pages, c.words, c.spun, c.unspun, c.restored, c.posterior, c.consistent}) {
-      out += '\t';
-      append_number(out, v);
-    }
-    for (const auto* a : {&c.fold_restored, &c.fold_posterior, &c.fold_pages}) {
-      for (double v : *a) {
-        out += '\t';
-        append_number(out, v);
-      }
-    }
-    out += '\n';
-  }
-  std::vector<const std::pair<const std::string, FormCounts>*> forms;
-  for (const auto& f : forms_) forms.push_back(&f);
-  std::sort(forms.begin(), forms.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  for (const auto* f : forms) {
-    out += "~f\t" + f->first;
-    for (double v : {f->second.count, f->second.pages}) {
-      out += '\t';
-      append_number(out, v);
-    }
-    out += '\n';
-  }
-  std::vector<const std::pair<const std::string, std::vector<FillContext>>*> contexts;
-  for (const auto& c : contexts_) contexts.push_back(&c);
-  std::sort(contexts.begin(), contexts.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  for (const auto* c : contexts) {
-    std::vector<FillContext> sample = c->second;
-    std::sort(sample.begin(), sample.end());
-    for (const FillContext& x : sample) {
-      out += "~c\t" + c->first + '\t' + std::to_string(x.fold) + '\t' + std::to_string(x.hash);
-      for (const std::string& w : x.words) out += '\t' + w;
-      out += '\n';
-    }
-  }
-  return out;
-}
-
-SiteCounts SiteCounts::parse(std::string_view text) {
-  SiteCounts site;
-  const std::size_t nl = text.find('\n');
-  std::string_view head = text.substr(0, nl);
-  if (head.substr(0, kCountsHeader.size()) != kCountsHeader) {
-    throw Error(ErrorCode::kBadData, "not unspin site counts (no \"" + std::string(kCountsHeader) + "\" line)");
-  }
-  unsigned long long pages = 0, words = 0;
-  const std::string_view version = head.substr(kCountsHeader.size(), 1);
-  if (version != "1" && version != "2") {
-    throw Error(ErrorCode::kBadData, "site counts: unknown version (this unspin reads v1 and v2)");
-  }
-  if (std::sscanf(std::string(head.substr(kCountsHeader.size() + 1)).c_str(), " pages=%llu words=%llu", &pages,
-                  &words) != 2) {
-    throw Error(ErrorCode::kBadData, "site counts: header needs pages=N words=W");
-  }
-  site.pages_ = pages;
-  site.words_ = words;
-  text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-  std::size_t lineno = 1;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    ++lineno;
-    if (line.empty()) continue;
-    std::vector<std::string_view> f;
-    for (std::size_t start = 0;;) {
-      const std::size_t tab = line.find('\t', start);
-      f.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-      if (tab == std::string_view::npos) break;
-      start = tab + 1;
-    }
-    if (f[0] == "~f" && version == "2") {
-      FormCounts c;
-      if (f.size() != 4 || f[1].empty() || !parse_number(f[2], &c.count) || !parse_number(f[3], &c.pages)) {
-        throw Error(ErrorCode::kBadData,
-                    "site counts line " + std::to_string(lineno) + ": a word line is ~f, the word, two counts");
-      }
-      FormCounts& to = site.forms_[std::string(f[1])];
-      to.count += c.count;
-      to.pages += c.pages;
-      continue;
-    }
-    if (f[0] == "~c" && version == "2") {
-      FillContext c;
-      bool ok = f.size() == 8 && !f[1].empty();
-      unsigned long fold = 0;
-      if (ok) {
-        auto [p1, e1] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), fold);
-        auto [p2, e2] = std::from_chars(f[3].data(), f[3].data() + f[3].size(), c.hash);
-        ok = e1 == std::errc() && p1 == f[2].data() + f[2].size() && fold < kLearnFolds && e2 == std::errc() &&
-             p2 == f[3].data() + f[3].size();
-      }
-      for (std::size_t k = 0; ok && k < 4; ++k) {
-        ok = !f[4 + k].empty();
-        c.words[k] = std::string(f[4 + k]);
-      }
-      if (!ok) {
-        throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) +
-                                             ": a context line is ~c, the word, a fold < 8, a hash, four words");
-      }
-      c.fold = static_cast<std::uint32_t>(fold);
-      site.add_context(std::string(f[1]), std::move(c));
-      continue;
-    }
-    if (f.size() != kCountFields || f[0].empty() || f[1].empty() || f[0][0] == '~') {
-      throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) + ": expected " +
-                                           std::to_string(kCountFields) + " TAB-separated fields");
-    }
-    PairCounts c;
-    double* sums[] = {&c.pages, &c.words, &c.spun, &c.unspun, &c.restored, &c.posterior, &c.consistent};
-    std::size_t i = 2;
-    bool ok = true;
-    for (double* v : sums) ok = ok && parse_number(f[i++], v);
-    for (auto* a : {&c.fold_restored, &c.fold_posterior, &c.fold_pages}) {
-      for (double& v : *a) ok = ok && parse_number(f[i++], &v);
-    }
-    if (!ok)
-      throw Error(ErrorCode::kBadData, "site counts line " + std::to_string(lineno) + ": a field is not a count");
-    site.pairs_[std::string(f[0]) + '\t' + std::string(f[1])].add(c);
-  }
-  return site;
-}
-
-struct SiteLearner::Impl {
-  const Models& models;
-  RestoreOptions options;
-  decode::Pipeline pipeline;
+// What the learner asks the LM about the words and phrases a site writes (no
+// state of its own: thread-safe).
+struct SiteLm {
+  const LanguageModel& lm;
 
   // log10 of how often the LM expects a word or phrase in running text: the
   // chain P(w1) P(w2 | w1) ... from no context (a phrase's words are not
   // independent: "human beings" is far commoner than "human" x "beings").
   double phrase_log10(std::string_view phrase) const {
-    const LanguageModel& lm = *models.lm;
     double total = 0;
     LmState state = lm.null_context();  // no context: the first word's unigram
     for (const std::string_view word : words_of(phrase)) {
@@ -277,7 +75,6 @@ struct SiteLearner::Impl {
     const double chain = phrase_log10(form);
     double expected = static_cast<double>(site.words()) * std::pow(10.0, chain);
     if (form.find(' ') == std::string::npos) return expected;
-    const LanguageModel& lm = *models.lm;
     for (const std::string_view w : words_of(form)) {
       expected = std::max(
           expected, form_of(site, std::string(w)).count * std::pow(10.0, chain - unigram_log10(lm, lm.vocab_id(w))));
@@ -309,7 +106,7 @@ struct SiteLearner::Impl {
           if (n > 1 && !(plain(i) && plain(i + n - 1))) break;
           std::string form = w[i].lower;
           for (std::size_t k = 1; k < n; ++k) form += ' ' + w[i + k].lower;
-          out->forms()[form].count += 1;
+          out->sums().forms[form].count += 1;
           page_forms->insert(form);
           if (!plain(i) || phrase_log10(form) > kFillMaxUnigramLog10) continue;
           FillContext c;
@@ -320,7 +117,7 @@ struct SiteLearner::Impl {
           const auto at = static_cast<std::ptrdiff_t>(i);
           const auto end = static_cast<std::ptrdiff_t>(i + n);
           c.words = {word(at - 2), word(at - 1), word(end), word(end + 1)};
-          out->add_context(form, std::move(c));
+          out->sums().add_context(form, std::move(c));
         }
       }
     }
@@ -343,8 +140,7 @@ struct SiteLearner::Impl {
   FillIn fill_in(const SiteCounts& site) const;
 };
 
-SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) const {
-  const LanguageModel& lm = *models.lm;
+SiteLm::FillIn SiteLm::fill_in(const SiteCounts& site) const {
   const double words = static_cast<double>(site.words());
   FillIn out;
   if (words <= 0) return out;
@@ -384,7 +180,7 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
     double count, excess;
   };
   std::vector<Form> surplus;
-  for (const auto& [form, sample] : site.contexts()) {
+  for (const auto& [form, sample] : site.sums().contexts) {
     const double n = count_of(form);
     const double expected = form_expected(site, form);
     if (n < kFillMinCount || n - expected < kFillMinExcess ||
@@ -481,12 +277,20 @@ SiteLearner::Impl::FillIn SiteLearner::Impl::fill_in(const SiteCounts& site) con
   return out;
 }
 
+}  // namespace
+
+struct SiteLearner::Impl {
+  const Models& models;
+  RestoreOptions options;
+  decode::Pipeline pipeline;
+};
+
 SiteLearner::SiteLearner(const Models& models, RestoreOptions options)
     : impl_(std::make_unique<Impl>(Impl{models, options, decode::Pipeline(models, options, decode::DecoderParams{})})) {
 }
 SiteLearner::~SiteLearner() = default;
 
-double SiteLearner::prior(const PairFeatures& f) const {
+double decode::pair_prior(const PairFeatures& f) {
   return 1.0 / (1.0 + std::exp(-decode::SiteTrees::fitted().logit(f.x)));
 }
 
@@ -494,6 +298,7 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
   validate_input(page, impl_->options.max_input_bytes);
   const std::size_t fold = fold_of(page, page_key);
   const decode::Pipeline& pipeline = impl_->pipeline;
+  const SiteLm site_lm{*impl_->models.lm};
   SiteCounts out;
   std::size_t words = 0, position = 0;
   const std::uint64_t page_hash = fnv1a64(page_key.empty() ? page : page_key, 0xF111);
@@ -503,7 +308,7 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
     decode::DocumentState doc = pipeline.prepare(decode::window_text(page, w), &w.paragraphs);
     const std::vector<decode::Decision> decisions = pipeline.decode({&doc})[0];
     words += doc.words;
-    impl_->count_forms(doc, fold, page_hash, &position, &page_forms, &out);
+    site_lm.count_forms(doc, fold, page_hash, &position, &page_forms, &out);
     const auto& entries = doc.model.entries();
     std::vector<double> restored(entries.size(), 0);
     for (const decode::Decision& d : decisions) {
@@ -526,18 +331,19 @@ SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key
       c.fold_restored[fold] = restored[e];
       c.fold_posterior[fold] = posterior;
       c.fold_pages[fold] = 1;
-      out.pairs()[entries[e].original + '\t' + entries[e].spun].add(c);
+      out.sums().pairs[entries[e].original + '\t' + entries[e].spun].add(c);
     }
   }
-  for (const std::string& form : page_forms) out.forms()[form].pages += 1;
-  out.add_page(words);
+  for (const std::string& form : page_forms) out.sums().forms[form].pages += 1;
+  out.sums().add_page(words);
   return out;
 }
 
-std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
-  const Impl::FillIn fill = impl_->fill_in(site);
+std::vector<PairFeatures> decode::pair_features(const LanguageModel& lm, const SiteCounts& site) {
+  const SiteLm m{lm};
+  const SiteLm::FillIn fill = m.fill_in(site);
   // How often the site's words should hold a word or phrase were it natural.
-  auto expected = [&](const std::string& form) { return impl_->form_expected(site, form); };
+  auto expected = [&](const std::string& form) { return m.form_expected(site, form); };
   // The fill-in features x[10..14] of a pair (x[12], fill-in only, is 0 here).
   auto fill_features = [&](PairFeatures* pf) {
     const double excess = form_of(site, pf->spun).count - expected(pf->spun);
@@ -550,7 +356,7 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
       pf->x[10] = form == fill.forms.end() ? kFillNotFilled : kFillNotOriginal;
       pf->x[11] = kFillNotFilled;
     } else {
-      const Impl::FillIn::Form& f = form->second;
+      const SiteLm::FillIn::Form& f = form->second;
       const std::size_t d = original->second;
       // The best other original: the runner-up for the best, else the best.
       const float others = f.log_ratio.size() < 2 ? -INFINITY : f.log_ratio[d == f.best ? f.runner_up : f.best];
@@ -562,7 +368,7 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
   };
   // Per spun form: its pairs, for the fold choice and the form's restorations.
   std::unordered_map<std::string_view, std::vector<const std::pair<const std::string, PairCounts>*>> by_spun;
-  for (const auto& p : site.pairs()) {
+  for (const auto& p : site.sums().pairs) {
     const std::size_t tab = p.first.find('\t');
     by_spun[std::string_view(p.first).substr(tab + 1)].push_back(&p);
   }
@@ -583,7 +389,7 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
         }
       }
     }
-    const double lp_spun = impl_->phrase_log10(spun);
+    const double lp_spun = m.phrase_log10(spun);
     for (const auto* p : pairs) {
       const PairCounts& c = p->second;
       if (c.restored <= 0) continue;
@@ -598,7 +404,7 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
       pf.original = p->first.substr(0, tab);
       pf.spun = std::string(spun);
       pf.restored = c.restored;
-      const double expected_o = c.words * std::pow(10.0, impl_->phrase_log10(pf.original));
+      const double expected_o = c.words * std::pow(10.0, m.phrase_log10(pf.original));
       const double expected_s = c.words * std::pow(10.0, lp_spun);
       auto& x = pf.x;
       x[0] = 1;
@@ -621,8 +427,8 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
   for (const auto& [spun, form] : fill.forms) {
     if (form.log_ratio.empty() || form.log_ratio[form.best] <= 0) continue;
     const std::string& original = fill.originals[form.best];
-    const auto scored = site.pairs().find(original + '\t' + spun);
-    if (scored != site.pairs().end() && scored->second.restored > 0) continue;  // scored above
+    const auto scored = site.sums().pairs.find(original + '\t' + spun);
+    if (scored != site.sums().pairs.end() && scored->second.restored > 0) continue;  // scored above
     PairFeatures pf;
     pf.original = original;
     pf.spun = spun;
@@ -647,8 +453,8 @@ std::vector<PairFeatures> SiteLearner::features(const SiteCounts& site) const {
 
 std::vector<LearnedPair> SiteLearner::table(const SiteCounts& site, double min_prior) const {
   std::vector<LearnedPair> out;
-  for (const PairFeatures& f : features(site)) {
-    const double prior = this->prior(f);
+  for (const PairFeatures& f : decode::pair_features(*impl_->models.lm, site)) {
+    const double prior = decode::pair_prior(f);
     if (prior >= min_prior && prior > 0) {
       out.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
     }

@@ -8,11 +8,11 @@
 #include <cmath>
 #include <cstddef>
 
-#include "unspin/learn.h"
+#include "unspin/restore.h"
 
 namespace unspin::decode {
 
-// LM fill-in (include/unspin/learn.h, docs/ARCHITECTURE.md "The site
+// LM fill-in (decode/site_counts.h, docs/ARCHITECTURE.md "The site
 // learner"). Set by hand, then the form limits chosen among three settings
 // measured on build-part sites 21-22 (400 forms at 10^0.6, 1,500 at 10^0.6,
 // 3,000 at 10^0.3: bench/RESULTS.md), each with the trees and calibration
@@ -40,7 +40,7 @@ inline constexpr std::size_t kFillMaxForms = 3000;
 inline constexpr double kFillMinExpected = 3, kFillMaxDeficitLog10 = -0.5;
 inline constexpr std::size_t kFillMaxOriginals = 1500;
 // - each form's sampled contexts are explained by each original in turn
-//   (include/unspin/learn.h, PairFeatures x[10..11]); a pair's margin is
+//   (decode/site_counts.h, PairFeatures x[10..11]); a pair's margin is
 //   clamped to +-kFillMaxMargin log10 units, and the features take these
 //   values when the pair was not filled in: kFillNotFilled (the form was not
 //   filled in), kFillNotOriginal (the form was, o is no deficit original).

@@ -11,15 +11,17 @@
 #include <stdexcept>
 #include <string>
 
+#include "decode/site_counts.h"
 #include "decode/site_learner.h"
 #include "decode/site_learner_trees.h"
 #include "decode/testing_fakes.h"
 #include "unspin/error.h"
-#include "unspin/learn.h"
 #include "unspin/restore.h"
 
 namespace unspin {
 namespace {
+
+using decode::FillContext, decode::kFillContexts, decode::kLearnFeatures, decode::PairCounts, decode::PairFeatures;
 
 SiteCounts page(const std::string& original, const std::string& spun, std::size_t fold, double restored) {
   SiteCounts c;
@@ -33,8 +35,8 @@ SiteCounts page(const std::string& original, const std::string& spun, std::size_
   p.fold_restored[fold] = restored;
   p.fold_posterior[fold] = 0.75;
   p.fold_pages[fold] = 1;
-  c.pairs()[original + '\t' + spun] = p;
-  c.add_page(300);
+  c.sums().pairs[original + '\t' + spun] = p;
+  c.sums().add_page(300);
   return c;
 }
 
@@ -45,7 +47,7 @@ TEST(SiteCounts, MergeAddsEverySum) {
   site.merge(page("big", "huge", 3, 1));
   EXPECT_EQ(site.pages(), 3u);
   EXPECT_EQ(site.words(), 900u);
-  const PairCounts& p = site.pairs().at("said\tstated");
+  const PairCounts& p = site.sums().pairs.at("said\tstated");
   EXPECT_EQ(p.pages, 2);
   EXPECT_EQ(p.restored, 3);
   EXPECT_EQ(p.posterior, 1.5);
@@ -89,21 +91,21 @@ FillContext context(std::uint64_t hash, std::uint32_t fold, const std::string& l
 
 TEST(SiteCounts, MergeAddsWordsAndKeepsTheSmallestContextsOfEachFold) {
   SiteCounts a, b;
-  a.forms()["gasoline"] = {3, 1};
-  b.forms()["gasoline"] = {2, 1};
-  b.forms()["price"] = {1, 1};
+  a.sums().forms["gasoline"] = {3, 1};
+  b.sums().forms["gasoline"] = {2, 1};
+  b.sums().forms["price"] = {1, 1};
   for (std::uint64_t h = 0; h < 2 * kFillContexts; ++h) {
-    a.add_context("gasoline", context(100 + 2 * h, 1));
-    b.add_context("gasoline", context(101 + 2 * h, 1));
+    a.sums().add_context("gasoline", context(100 + 2 * h, 1));
+    b.sums().add_context("gasoline", context(101 + 2 * h, 1));
   }
-  b.add_context("gasoline", context(5, 2, "cost"));
+  b.sums().add_context("gasoline", context(5, 2, "cost"));
   SiteCounts ab = a, ba = b;
   ab.merge(b);
   ba.merge(a);
   EXPECT_EQ(ab.serialize(), ba.serialize());  // the sample does not depend on the order
-  EXPECT_EQ(ab.forms().at("gasoline").count, 5);
-  EXPECT_EQ(ab.forms().at("gasoline").pages, 2);
-  const auto& sample = ab.contexts().at("gasoline");
+  EXPECT_EQ(ab.sums().forms.at("gasoline").count, 5);
+  EXPECT_EQ(ab.sums().forms.at("gasoline").pages, 2);
+  const auto& sample = ab.sums().contexts.at("gasoline");
   EXPECT_EQ(sample.size(), kFillContexts + 1);  // fold 1 capped, fold 2's one context
   for (const FillContext& c : sample) {
     if (c.fold == 1) {
@@ -113,44 +115,44 @@ TEST(SiteCounts, MergeAddsWordsAndKeepsTheSmallestContextsOfEachFold) {
   // One run adding every context in any order keeps the same sample.
   SiteCounts one;
   for (std::uint64_t h = 2 * kFillContexts; h-- > 0;) {
-    one.add_context("gasoline", context(101 + 2 * h, 1));
-    one.add_context("gasoline", context(100 + 2 * h, 1));
+    one.sums().add_context("gasoline", context(101 + 2 * h, 1));
+    one.sums().add_context("gasoline", context(100 + 2 * h, 1));
   }
-  one.add_context("gasoline", context(5, 2, "cost"));
-  EXPECT_EQ(one.contexts().at("gasoline").size(), kFillContexts + 1);
-  one.forms() = ab.forms();
-  one.add_page(0);
-  one.add_page(0);
-  EXPECT_EQ(SiteCounts::parse(one.serialize()).contexts().at("gasoline").size(), kFillContexts + 1);
+  one.sums().add_context("gasoline", context(5, 2, "cost"));
+  EXPECT_EQ(one.sums().contexts.at("gasoline").size(), kFillContexts + 1);
+  one.sums().forms = ab.sums().forms;
+  one.sums().add_page(0);
+  one.sums().add_page(0);
+  EXPECT_EQ(SiteCounts::parse(one.serialize()).sums().contexts.at("gasoline").size(), kFillContexts + 1);
 }
 
 TEST(SiteCounts, TextFormCarriesWordsAndContextsAndReadsVersion1) {
   SiteCounts a = page("said", "stated", 1, 2);
-  a.forms()["stated"] = {7, 2};
-  a.add_context("stated", context(42, 3));
+  a.sums().forms["stated"] = {7, 2};
+  a.sums().add_context("stated", context(42, 3));
   const std::string text = a.serialize();
   EXPECT_EQ(text.rfind("# unspin site-counts v2 pages=1 words=300\n", 0), 0u);
   EXPECT_NE(text.find("~f\tstated\t7\t2\n"), std::string::npos);
   EXPECT_NE(text.find("~c\tstated\t3\t42\t<s>\tthe\tof\tthe\n"), std::string::npos);
   const SiteCounts back = SiteCounts::parse(text);
   EXPECT_EQ(back.serialize(), text);
-  EXPECT_EQ(back.forms().at("stated").count, 7);
-  ASSERT_EQ(back.contexts().at("stated").size(), 1u);
-  EXPECT_EQ(back.contexts().at("stated")[0], context(42, 3));
+  EXPECT_EQ(back.sums().forms.at("stated").count, 7);
+  ASSERT_EQ(back.sums().contexts.at("stated").size(), 1u);
+  EXPECT_EQ(back.sums().contexts.at("stated")[0], context(42, 3));
   // Phrase forms (LM fill-in reads two-word forms) travel the same way.
-  a.forms()["human beings"] = {5, 3};
-  a.add_context("human beings", context(7, 1));
+  a.sums().forms["human beings"] = {5, 3};
+  a.sums().add_context("human beings", context(7, 1));
   const SiteCounts phrases = SiteCounts::parse(a.serialize());
-  EXPECT_EQ(phrases.forms().at("human beings").count, 5);
-  EXPECT_EQ(phrases.contexts().at("human beings")[0], context(7, 1));
+  EXPECT_EQ(phrases.sums().forms.at("human beings").count, 5);
+  EXPECT_EQ(phrases.sums().contexts.at("human beings")[0], context(7, 1));
   // A v1 file (before LM fill-in) has pair lines only and still merges.
   std::string v1 = page("said", "stated", 1, 2).serialize();
   const std::size_t end = v1.find('\n');
   v1 = "# unspin site-counts v1" + v1.substr(std::string("# unspin site-counts v2").size(), end - 23) + v1.substr(end);
   const SiteCounts old = SiteCounts::parse(v1);
   EXPECT_EQ(old.pages(), 1u);
-  EXPECT_EQ(old.pairs().at("said\tstated").restored, 2);
-  EXPECT_TRUE(old.forms().empty());
+  EXPECT_EQ(old.sums().pairs.at("said\tstated").restored, 2);
+  EXPECT_TRUE(old.sums().forms.empty());
 }
 
 TEST(SiteCounts, RejectsMalformedWordAndContextLines) {
@@ -187,16 +189,16 @@ struct FillInSite {
     lm->set("the", "firm", firm_fits ? -0.2f : -3.0f);
     lm->set("firm", "said", firm_fits ? -0.2f : -3.0f);
     models.lm = std::move(lm);
-    for (int i = 0; i < 8; ++i) site.add_page(125);
-    site.forms()["the"] = {100, 8};
-    site.forms()["said"] = {10, 8};
-    site.forms()["firm"] = {12, 8};
+    for (int i = 0; i < 8; ++i) site.sums().add_page(125);
+    site.sums().forms["the"] = {100, 8};
+    site.sums().forms["said"] = {10, 8};
+    site.sums().forms["firm"] = {12, 8};
     for (std::uint32_t k = 0; k < contexts; ++k) {
       FillContext c;
       c.hash = k;
       c.fold = k % kLearnFolds;
       c.words = {"<s>", "the", "said", "</s>"};
-      site.add_context("firm", c);
+      site.sums().add_context("firm", c);
     }
   }
   static const PairFeatures* find(const std::vector<PairFeatures>& all, const std::string& o, const std::string& s) {
@@ -209,8 +211,7 @@ struct FillInSite {
 
 TEST(SiteLearnerFillIn, ProposesTheMissingOriginalThatExplainsTheContextsBest) {
   FillInSite fake(8);
-  const SiteLearner learner(fake.models);
-  const std::vector<PairFeatures> all = learner.features(fake.site);
+  const std::vector<PairFeatures> all = decode::pair_features(*fake.models.lm, fake.site);
   const PairFeatures* pair = fake.find(all, "company", "firm");
   ASSERT_NE(pair, nullptr);
   // Per context, log10 P(c | w) up to a shared term is log10 P(w | the) +
@@ -230,7 +231,7 @@ TEST(SiteLearnerFillIn, ProposesTheMissingOriginalThatExplainsTheContextsBest) {
 
   // One context: the same ratio per context, a smaller margin.
   FillInSite one(1);
-  const auto few = SiteLearner(one.models).features(one.site);
+  const auto few = decode::pair_features(*one.models.lm, one.site);
   const PairFeatures* weak = FillInSite::find(few, "company", "firm");
   ASSERT_NE(weak, nullptr);
   EXPECT_NEAR(weak->x[11], company, 1e-4);
@@ -239,11 +240,11 @@ TEST(SiteLearnerFillIn, ProposesTheMissingOriginalThatExplainsTheContextsBest) {
 
 TEST(SiteLearnerFillIn, NeedsContextsTheFormItselfExplainsWorse) {
   FillInSite natural(8, true);  // "the firm said" is what the LM likes best: every context natural
-  EXPECT_EQ(FillInSite::find(SiteLearner(natural.models).features(natural.site), "company", "firm"), nullptr);
+  EXPECT_EQ(FillInSite::find(decode::pair_features(*natural.models.lm, natural.site), "company", "firm"), nullptr);
   // A pair the decoder restored, whose form was filled in, carries the fill-in features too.
   FillInSite both(8);
   both.site.merge(page("company", "firm", 2, 3));
-  const auto all = SiteLearner(both.models).features(both.site);
+  const auto all = decode::pair_features(*both.models.lm, both.site);
   const PairFeatures* pair = FillInSite::find(all, "company", "firm");
   ASSERT_NE(pair, nullptr);
   EXPECT_EQ(pair->x[12], 0.0);
@@ -251,7 +252,7 @@ TEST(SiteLearnerFillIn, NeedsContextsTheFormItselfExplainsWorse) {
   EXPECT_EQ(pair->restored, 3.0);
   // A pair whose form was not filled in, or whose original is no deficit
   // original, says so in x[10] and x[11].
-  const auto plain = SiteLearner(both.models).features([&] {
+  const auto plain = decode::pair_features(*both.models.lm, [&] {
     SiteCounts only_pairs;
     only_pairs.merge(page("company", "firm", 2, 3));
     return only_pairs;
@@ -280,25 +281,25 @@ struct PhraseSite {
     lm->set("company", "said", -0.5f);
     lm->set("large", "firm", firm_after_large);
     models.lm = std::move(lm);
-    for (int i = 0; i < 8; ++i) site.add_page(125);
-    site.forms()["the"] = {100, 8};
-    site.forms()["said"] = {10, 8};
-    site.forms()["large"] = {large_count, 8};
-    site.forms()["firm"] = {12, 8};
-    site.forms()["large firm"] = {12, 8};
+    for (int i = 0; i < 8; ++i) site.sums().add_page(125);
+    site.sums().forms["the"] = {100, 8};
+    site.sums().forms["said"] = {10, 8};
+    site.sums().forms["large"] = {large_count, 8};
+    site.sums().forms["firm"] = {12, 8};
+    site.sums().forms["large firm"] = {12, 8};
     for (std::uint32_t k = 0; k < 8; ++k) {
       FillContext c;
       c.hash = k;
       c.fold = k % kLearnFolds;
       c.words = {"<s>", "the", "said", "</s>"};
-      site.add_context("large firm", c);
+      site.sums().add_context("large firm", c);
     }
   }
 };
 
 TEST(SiteLearnerFillIn, ExplainsAPhraseFormByAWord) {
   PhraseSite rare(12, -3.0f);
-  const auto all = SiteLearner(rare.models).features(rare.site);
+  const auto all = decode::pair_features(*rare.models.lm, rare.site);
   const PairFeatures* pair = FillInSite::find(all, "company", "large firm");
   ASSERT_NE(pair, nullptr);
   EXPECT_EQ(pair->x[12], 1.0);  // only fill-in proposed it
@@ -309,7 +310,7 @@ TEST(SiteLearnerFillIn, ExplainsAPhraseFormByAWord) {
   // written 300 times and the LM follows it by "firm" a third of the time,
   // so 12 "large firm" are what the site's "large" predicts.
   PhraseSite common(300, std::log10(1.0f / 3));
-  EXPECT_EQ(FillInSite::find(SiteLearner(common.models).features(common.site), "company", "large firm"), nullptr);
+  EXPECT_EQ(FillInSite::find(decode::pair_features(*common.models.lm, common.site), "company", "large firm"), nullptr);
 }
 
 TEST(SiteOfUrl, IsTheLowercasedHostWithoutWwwOrPort) {

@@ -1,7 +1,7 @@
-// The site learner's pair prior (include/unspin/learn.h, docs/ARCHITECTURE.md
+// The site learner's pair prior (decode/site_counts.h, docs/ARCHITECTURE.md
 // "The site learner", item 3): P(o -> s in the site's table) = sigmoid(F(x)),
 // F the baseline plus one leaf of each boosted regression tree over the
-// pair's features x (SiteLearner::features). Fitted by
+// pair's features x (decode::pair_features). Fitted by
 // harness/fit/fit_site_learner.py on simulated build-part sites; the trees are
 // committed as site_learner_trees.cpp.
 #pragma once
@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-#include "unspin/learn.h"
+#include "decode/site_counts.h"
 
 namespace unspin::decode {
 

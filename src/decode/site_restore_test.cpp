@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "decode/model_parts.h"
 #include "lexicon/sources.h"
-#include "unspin/learn.h"
 #include "unspin/restore.h"
 
 namespace unspin {
@@ -34,7 +34,7 @@ TEST(ModelsWithLearnedTable, SharesWhatIsLoadedAndLeavesTheModelsAsTheyWere) {
   const auto site = models->with_learned_table(
       "# unspin learned-table v1 pages=40\nsaid\tstated\t0.990\t40\nbig\thuge\t0.700\t3\n", "site");
   EXPECT_EQ(site->lm.get(), models->lm.get());  // one LM in memory
-  EXPECT_EQ(site->evidence.get(), models->evidence.get());
+  EXPECT_EQ(site->parts->evidence.get(), models->parts->evidence.get());
   EXPECT_EQ(site->learned_pairs, 2u);
   EXPECT_EQ(site->learned_pages, 40u);
   EXPECT_EQ(site->info.size(), models->info.size() + 1);

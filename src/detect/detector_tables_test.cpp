@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "decode/model_parts.h"
 #include "detect/detector.h"
 #include "unspin/restore.h"
 #include "unspin/text.h"
@@ -39,7 +40,7 @@ struct DetectorTables : ::testing::Test {
 };
 
 TEST_F(DetectorTables, FeaturesOfTextsAreTheDirectFormulas) {
-  const Detector d(*models->evidence, DetectorParams::fitted());
+  const Detector d(*models->parts->evidence, DetectorParams::fitted());
   for (const std::string text :
        {"The company said on Tuesday that prices had risen during the past months.",
         "The firm's chief govt instructed reporters on Tuesday that costs had risen throughout the previous months, "
@@ -53,7 +54,7 @@ TEST_F(DetectorTables, FeaturesOfTextsAreTheDirectFormulas) {
 }
 
 TEST_F(DetectorTables, FeaturesOfRandomCountsAreTheDirectFormulas) {
-  const Detector d(*models->evidence, DetectorParams::fitted());
+  const Detector d(*models->parts->evidence, DetectorParams::fitted());
   std::mt19937 rng(7);
   for (int trial = 0; trial < 50; ++trial) {
     EvidenceCounts c;
@@ -76,7 +77,7 @@ TEST_F(DetectorTables, CountedWordsAreTheWordTokensOfTheRange) {
   for (std::size_t first = 0; first < t.tokens.size(); first += 3) {
     for (std::size_t last = first; last <= t.tokens.size(); last += 5) {
       EvidenceCounts c;
-      models->evidence->count(t, first, last, c);
+      models->parts->evidence->count(t, first, last, c);
       std::uint32_t words = 0;
       for (std::size_t k = first; k < last; ++k) words += t.tokens[k].kind == TokenKind::kWord;
       EXPECT_EQ(c.words, words) << first << ".." << last;

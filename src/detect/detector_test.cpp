@@ -1,3 +1,4 @@
+#include "decode/model_parts.h"
 #include "detect/detector.h"
 
 #include <cmath>
@@ -89,7 +90,7 @@ TEST_F(WithModels, EvidenceOfATextIsTheSumOfItsSentences) {
     if (t.tokens[i].sentence_start) cut = i;
   }
   ASSERT_GT(cut, 0u);
-  const EvidenceModel& e = *models->evidence;
+  const EvidenceModel& e = *models->parts->evidence;
   EvidenceCounts whole, first, second;
   e.count(t, 0, t.tokens.size(), whole);
   e.count(t, 0, cut, first);
@@ -107,7 +108,7 @@ TEST_F(WithModels, EvidenceOfATextIsTheSumOfItsSentences) {
 }
 
 TEST_F(WithModels, SpunWordsCarryMoreWordEvidenceThanTheirOriginals) {
-  const EvidenceModel& e = *models->evidence;
+  const EvidenceModel& e = *models->parts->evidence;
   const auto word_llr = [&](const std::string& text) {
     const TokenizedText t = tokenize(text);
     EvidenceCounts c;
@@ -122,7 +123,7 @@ TEST_F(WithModels, SpunWordsCarryMoreWordEvidenceThanTheirOriginals) {
 }
 
 TEST_F(WithModels, UnseenPairsOfCommonWordsAreFound) {
-  const EvidenceModel& e = *models->evidence;
+  const EvidenceModel& e = *models->parts->evidence;
   const auto unusual_in = [&](const std::string& text) {
     const TokenizedText t = tokenize(text);
     EvidenceCounts c;

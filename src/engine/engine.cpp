@@ -10,8 +10,7 @@
 #include "common/parallel.h"
 #include "lexicon/ulex_reader.h"
 #include "lm/ulm_file.h"
-#include "unspin/archive.h"
-#include "unspin/learn.h"
+#include "unspin/restore.h"
 #include "unspin/trace.h"
 
 namespace unspin {

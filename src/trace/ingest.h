@@ -5,7 +5,6 @@
 #include <optional>
 #include <vector>
 
-#include "unspin/archive.h"
 #include "trace/fingerprint.h"
 #include "unspin/trace.h"
 

@@ -6,7 +6,6 @@
 #include <optional>
 #include <unordered_map>
 
-#include "unspin/archive.h"
 #include "archive/sqlite_archive.h"
 #include "trace/align.h"
 #include "trace/fingerprint.h"

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 
-#include "unspin/archive.h"
 #include "trace/documents_input.h"
 #include "trace/words.h"
 #include "unspin/error.h"
