@@ -36,4 +36,12 @@ inline constexpr std::size_t kMaxSentenceWords = 256;
 // Street" -> "Wall Road") are eligible and marked name_like.
 std::vector<Sentence> build_sentences(const TokenizedText& text, const LanguageModel& lm);
 
+// Splits each word token holding a hyphen ("well-known", U+2010, U+2011)
+// into its parts (word tokens) and its hyphens (punctuation), so that the
+// decoder can restore a part: the table family's engines match a one-word
+// entry inside a hyphenated word ("full-time" -> "ample-interval"). The
+// parts never join into a multiword span (a hyphen is no whitespace).
+// reassemble() of the result is still the source.
+void split_hyphenated_words(TokenizedText& text);
+
 }  // namespace unspin::decode

@@ -51,5 +51,27 @@ TEST(Document, AcronymsAndNumbersAreNotEligibleNamesAreMarked) {
   EXPECT_FALSE(words[0].name_like);
 }
 
+TEST(SplitHyphenatedWords, SplitsWordsAtHyphensAndKeepsEveryOffset) {
+  const std::string text = "A full-time, well\xE2\x80\x90known caf\xC3\xA9-owner; x-ray.";
+  TokenizedText t = tokenize(text);
+  split_hyphenated_words(t);
+  std::vector<std::string> parts;
+  for (const Token& tok : t.tokens) {
+    parts.emplace_back(tok.text);
+    EXPECT_EQ(text.substr(tok.byte_begin, tok.byte_end - tok.byte_begin), tok.text);
+  }
+  EXPECT_EQ(parts, (std::vector<std::string>{"A", "full", "-", "time", ",", "well", "\xE2\x80\x90", "known",
+                                             "caf\xC3\xA9", "-", "owner", ";", "x", "-", "ray", "."}));
+  EXPECT_EQ(reassemble(t), text);
+  // Code points: "caf\xC3\xA9" is 4 of them, so its hyphen is the 5th of that word.
+  const Token& owner = t.tokens[10];
+  EXPECT_EQ(owner.cp_end - owner.cp_begin, 5u);
+  EXPECT_EQ(t.tokens[9].cp_begin, t.tokens[8].cp_end);
+  EXPECT_EQ(t.tokens[8].cp_end - t.tokens[8].cp_begin, 4u);
+  EXPECT_TRUE(t.tokens[0].sentence_start);
+  EXPECT_EQ(t.tokens[3].kind, TokenKind::kWord);
+  EXPECT_EQ(t.tokens[2].kind, TokenKind::kPunct);
+}
+
 }  // namespace
 }  // namespace unspin::decode

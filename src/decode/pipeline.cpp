@@ -234,6 +234,8 @@ DocumentState Pipeline::prepare(std::string_view text, const ByteRanges* paragra
   DocumentState doc;
   doc.model = SpinnerModel(params_.model);
   doc.text = tokenize(text);
+  // A user's spinner table: its engines match one-word entries inside hyphenated words too.
+  if (!models_.user_originals.empty()) split_hyphenated_words(doc.text);
   doc.sentences = build_sentences(doc.text, *models_.lm);
   doc.lattices.reserve(doc.sentences.size());
   CandidateCache& candidates = *candidates_;
@@ -281,6 +283,10 @@ void Pipeline::count_written(DocumentState& doc) const {
     for (std::size_t i = 0; i < sentence.words.size(); ++i) {
       phrase.clear();
       for (std::size_t j = i; j < sentence.words.size() && j < i + 4; ++j) {
+        // A user's table is matched as its engines match it: a phrase never
+        // runs across punctuation or out of a hyphenated word. (Without one,
+        // the counts stay those the lexicon's fitted priors were fitted with.)
+        if (j > i && user_table && !sentence.words[j - 1].joins_next) break;
         if (j > i) phrase += ' ';
         phrase += sentence.words[j].lower;
         phrase += sentence.words[j].suffix;
