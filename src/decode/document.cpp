@@ -74,8 +74,8 @@ std::vector<Sentence> build_sentences(const TokenizedText& text, const LanguageM
       // Adjacent tokens have only whitespace between them (tokenizer
       // contract). A part of a hyphenated word (split_hyphenated_words) joins
       // nothing: the engines match only one-word entries inside such words.
-      prev.joins_next = prev.token + 1 == i && prev.suffix.empty() && !hyphen_part(tokens, i - 1) &&
-                        !hyphen_part(tokens, i);
+      prev.joins_next =
+          prev.token + 1 == i && prev.suffix.empty() && !hyphen_part(tokens, i - 1) && !hyphen_part(tokens, i);
     }
     sentence.words.push_back(std::move(item));
   }
