@@ -3,12 +3,16 @@
 # table family (`table`, the plugin engine; `symmetric`, the article
 # rewriter) x genre (news-like; technical), on eval-part excerpts of ~300
 # words spun at intensity 0.3 and 1, with clean excerpts. Systems:
-# unspin+table (the decoder given the table as --lexicon) and oracle+table
-# (the spans marked, the LM's pick among the table's candidates). Prints a
-# markdown table: recall and precision at the default (0.5) and at 0.9, the
-# best recall at precision >= 0.95 along the curve, the ratio to the
-# oracle's recall, false edits on clean text, and the largest gap of the
-# edits' reliability in bins of width 0.1 holding >= 100 edits.
+# unspin+table (the decoder given the table as --lexicon), oracle+table
+# (the spans marked, the LM's pick among the table's candidates),
+# unspin+aligned (the table `learn --archive` learns from 200 other pages of
+# the farm, spun at intensity 1, their originals archived) and
+# unspin+table-seen (the true table cut to the pairs those 200 pages
+# applied). Prints a markdown table: recall and precision at the default
+# (0.5) and at 0.9, the best recall at precision >= 0.95 along the curve,
+# the ratio to the oracle's recall, false edits on clean text, the largest
+# gap of the edits' reliability in bins of width 0.1 holding >= 100 edits,
+# and the learned tables' recall / precision.
 #
 #   bench/table_given.sh [--quick] [--build-dir DIR] [--models DIR] [--part eval|build]
 #
@@ -46,7 +50,7 @@ technical=(debian-reference developers-reference debian-policy maint-guide debia
 for engine in table symmetric; do
   for genre in news technical; do
     if [[ $genre == news ]]; then sources=("${news[@]}"); else sources=("${technical[@]}"); fi
-    args=(eval --part "$part" --systems unspin+table oracle+table --styles "$engine" --rates 0.3 1 --lengths 300
+    args=(eval --part "$part" --systems unspin+table oracle+table unspin+aligned unspin+table-seen --styles "$engine" --rates 0.3 1 --lengths 300
           --docs "$docs" --sources "${sources[@]}" --json "$tmp/$engine-$genre.json" --markdown "$tmp/$engine-$genre.md")
     [[ -n "$models" ]] && args+=(--models "$models")
     echo "bench/table_given.sh: $engine x $genre" >&2
@@ -59,8 +63,9 @@ python3 - "$tmp" <<'EOF'
 import json, sys, collections
 tmp = sys.argv[1]
 print("| engine | genre | gold | recall | precision | recall @0.9 | precision @0.9 | best recall at precision >= 0.95 "
-      "| oracle recall | recall / oracle | clean false edits /1k | reliability max gap (bins >= 100) |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+      "| oracle recall | recall / oracle | clean false edits /1k | reliability max gap (bins >= 100) "
+      "| aligned (200 copies) recall / precision | true table cut to their pairs |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for engine in ("table", "symmetric"):
     for genre in ("news", "technical"):
         j = json.load(open(f"{tmp}/{engine}-{genre}.json"))
@@ -90,5 +95,7 @@ for engine in ("table", "symmetric"):
         print(f"| {engine} | {genre} | {gold} | {recall:.3f} | {s['unspin+table/overall/precision']:.3f} "
               f"| {at9.get('recall', 0):.3f} | {at9.get('precision', 0):.3f} | {best:.3f} | {oracle:.3f} "
               f"| {recall / oracle if oracle else 0:.2f} | {s['unspin+table/clean/false_per_1k_tokens']:.2f} "
-              f"| {max(gaps) if gaps else float('nan'):.3f} |")
+              f"| {max(gaps) if gaps else float('nan'):.3f} "
+              f"| {s['unspin+aligned/overall/recall']:.3f} / {s['unspin+aligned/overall/precision']:.3f} "
+              f"| {s['unspin+table-seen/overall/recall']:.3f} / {s['unspin+table-seen/overall/precision']:.3f} |")
 EOF

@@ -11,7 +11,11 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <map>
+#include <optional>
+#include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +36,7 @@
 #include "unspin/error.h"
 #include "unspin/lm.h"
 #include "unspin/restore.h"
+#include "unspin/trace.h"
 
 namespace unspin::cli {
 namespace {
@@ -165,8 +170,9 @@ struct EvalOptions {
   std::vector<std::string> sources = eval::kNewsSources;
   std::vector<std::string> systems{"unspin", "unspin+table", "screening-list", "thesaurus+unigram"};
   double unigram_margin = 1.0;
-  std::string part = "eval";  // --part build: develop on the build part, report on eval
-  std::string plots;          // --plots DIR: SVG figures
+  std::string part = "eval";        // --part build: develop on the build part, report on eval
+  std::string plots;                // --plots DIR: SVG figures
+  std::size_t aligned_pages = 200;  // unspin+aligned, unspin+table-seen: the farm's pages learned from
 };
 
 // The decoder runs with a low edit threshold; the runner applies the shipped
@@ -180,7 +186,8 @@ RestoreOptions graded_options() {
   return o;
 }
 
-// Keeps the second model set and restorer of "unspin+table" alive for the run.
+// Keeps a second model set and restorer (unspin+table, unspin+aligned,
+// unspin+table-seen: a table file given as --lexicon) alive for the run.
 struct TableGiven {
   std::string table_path;
   std::unique_ptr<Models> models;
@@ -190,10 +197,75 @@ struct TableGiven {
   }
 };
 
+std::string temporary_path(const std::string& what) {
+  char path[] = "/tmp/unspin-eval-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) throw Error(ErrorCode::kIo, "cannot create a temporary file for " + what);
+  ::close(fd);
+  return path;
+}
+
+// The decoder given `table_text` (a table file) as --lexicon.
+std::unique_ptr<eval::System> decoder_with_table(const EvalOptions& o, const std::string& table_text,
+                                                 const std::string& name,
+                                                 std::vector<std::unique_ptr<TableGiven>>& tables) {
+  auto given = std::make_unique<TableGiven>();
+  given->table_path = temporary_path("a table");
+  write_file(given->table_path, table_text);
+  ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+  paths.user_lexicons = {given->table_path};
+  given->models = Models::load(paths);
+  given->restorer = std::make_unique<Restorer>(*given->models, graded_options());
+  auto system = eval::make_decoder_system(*given->restorer, name);
+  tables.push_back(std::move(given));
+  return system;
+}
+
+// A content farm's other pages (issue 32): --aligned-pages excerpts of ~300
+// words of the same part, from documents no test excerpt comes from, spun by
+// `style` at intensity 1, with their originals.
+struct FarmPages {
+  std::vector<std::string> originals;
+  std::vector<eval::SpinOutput> spun;
+};
+FarmPages farm_pages(const EvalOptions& o, const eval::SpinnerData& data, eval::SpinStyle style,
+                     const std::vector<eval::CorpusDoc>& docs,
+                     const std::map<std::size_t, std::vector<eval::Excerpt>>& tested) {
+  std::unordered_set<std::string> used;
+  const auto doc_of = [](const std::string& id) { return id.substr(0, id.find('@')); };
+  for (const auto& [length, list] : tested) {
+    for (const eval::Excerpt& e : list) used.insert(doc_of(e.id));
+  }
+  FarmPages farm;
+  for (const eval::Excerpt& e : eval::make_excerpts(docs, 300, 1u << 30)) {
+    if (farm.originals.size() >= o.aligned_pages) break;
+    if (used.count(doc_of(e.id))) continue;
+    farm.spun.push_back(eval::Spinner(data, style, 1.0, 7919 + farm.originals.size()).spin(e.text));
+    farm.originals.push_back(e.text);
+  }
+  return farm;
+}
+
 std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, const eval::SpinnerData& data,
+                                                        const std::vector<eval::CorpusDoc>& docs,
+                                                        const std::map<std::size_t, std::vector<eval::Excerpt>>& tested,
                                                         std::unique_ptr<Models>& models,
-                                                        std::unique_ptr<Restorer>& restorer, TableGiven& table_given) {
+                                                        std::unique_ptr<Restorer>& restorer,
+                                                        std::vector<std::unique_ptr<TableGiven>>& tables) {
   std::vector<std::unique_ptr<eval::System>> out;
+  // The first table style run (table, table-v1, table-v2, symmetric): its table is the one given.
+  const eval::SpinStyle* table_style = nullptr;
+  std::vector<eval::SpinStyle> parsed;
+  for (const std::string& s : o.styles) parsed.push_back(eval::parse_style(s));
+  for (const eval::SpinStyle& s : parsed) {
+    if (!table_style && eval::is_table_style(s)) table_style = &s;
+  }
+  std::optional<FarmPages> farm;
+  const auto need_farm = [&]() -> const FarmPages& {
+    if (!table_style) throw Error(ErrorCode::kUsage, "unspin+aligned and unspin+table-seen need a table style");
+    if (!farm) farm = farm_pages(o, data, *table_style, docs, tested);
+    return *farm;
+  };
   auto need_models = [&] {
     if (!models) {
       ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
@@ -208,33 +280,45 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
     } else if (name == "unspin+table") {
       // The decoder given the table style's own groups as a user lexicon
       // (what a user holding the spinner's table passes with --lexicon).
-      char path[] = "/tmp/unspin-eval-table-XXXXXX";
-      const int fd = ::mkstemp(path);
-      if (fd < 0) throw Error(ErrorCode::kIo, "cannot create a temporary file for the table");
-      ::close(fd);
-      table_given.table_path = path;
-      // The table of the first table style run (table, table-v1, table-v2, symmetric).
-      const eval::GroupTable* given = &data.table;
-      for (auto it = o.styles.rbegin(); it != o.styles.rend(); ++it) {
-        const eval::SpinStyle style = eval::parse_style(*it);
-        if (eval::is_table_style(style)) given = &data.table_of(style);
+      out.push_back(decoder_with_table(o, (table_style ? data.table_of(*table_style) : data.table).to_text(),
+                                       "unspin+table", tables));
+    } else if (name == "unspin+table-seen") {
+      // The true table cut to the pairs the farm's --aligned-pages pages applied.
+      std::map<std::string, std::set<std::string>> seen;
+      for (const eval::SpinOutput& page : need_farm().spun) {
+        for (const eval::GoldEdit& g : page.edits) seen[eval::comparable(g.original)].insert(eval::comparable(g.spun));
       }
-      write_file(table_given.table_path, given->to_text());
-      ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
-      paths.user_lexicons = {table_given.table_path};
-      table_given.models = Models::load(paths);
-      table_given.restorer = std::make_unique<Restorer>(*table_given.models, graded_options());
-      out.push_back(eval::make_decoder_system(*table_given.restorer, "unspin+table"));
+      std::string text;
+      for (const auto& [original, forms] : seen) {
+        text += original;
+        for (const std::string& f : forms) text += '|' + f;
+        text += '\n';
+      }
+      out.push_back(decoder_with_table(o, text, "unspin+table-seen", tables));
+    } else if (name == "unspin+aligned") {
+      // `unspin learn --archive` on the farm's pages, their originals archived.
+      const FarmPages& f = need_farm();
+      const std::string db = temporary_path("an archive");
+      std::remove(db.c_str());
+      std::vector<LearnedPair> pairs;
+      {
+        auto store = open_archive(db, ArchiveAccess::kCreateOrWrite);
+        std::vector<ArchiveDocument> originals;
+        for (std::size_t i = 0; i < f.originals.size(); ++i)
+          originals.push_back({"page" + std::to_string(i), f.originals[i]});
+        add_to_archive(*store, originals);
+        std::vector<std::string_view> spun;
+        for (const eval::SpinOutput& page : f.spun) spun.push_back(page.text);
+        Tracer tracer(*store, TraceOptions{});
+        pairs = aligned_table(tracer.traced_pairs(spun));  // every proven pair, as `learn --archive`
+      }
+      std::remove(db.c_str());
+      out.push_back(
+          decoder_with_table(o, learned_table_text(pairs, f.spun.size(), "farm", true), "unspin+aligned", tables));
     } else if (name == "oracle+table") {
       // The spans-marked oracle of the first table style run.
-      const eval::SpinStyle* style = nullptr;
-      std::vector<eval::SpinStyle> parsed;
-      for (const std::string& s : o.styles) parsed.push_back(eval::parse_style(s));
-      for (const eval::SpinStyle& s : parsed) {
-        if (!style && eval::is_table_style(s)) style = &s;
-      }
-      if (!style) throw Error(ErrorCode::kUsage, "oracle+table needs a table style among --styles");
-      out.push_back(eval::make_table_oracle_system(*need_models(), data, *style, data.table_of(*style)));
+      if (!table_style) throw Error(ErrorCode::kUsage, "oracle+table needs a table style among --styles");
+      out.push_back(eval::make_table_oracle_system(*need_models(), data, *table_style, data.table_of(*table_style)));
     } else if (name == "screening-list") {
       const std::string path = o.screening_list.empty()
                                    ? (o.spinner_data.empty() ? eval::SpinnerData::default_data_dir() : o.spinner_data) +
@@ -294,8 +378,8 @@ int run_eval(const EvalOptions& o) {
 
   std::unique_ptr<Models> models;
   std::unique_ptr<Restorer> restorer;
-  TableGiven table_given;
-  const auto systems = make_systems(o, data, models, restorer, table_given);
+  std::vector<std::unique_ptr<TableGiven>> tables;
+  const auto systems = make_systems(o, data, docs, excerpts, models, restorer, tables);
   std::vector<const eval::System*> views;
   for (const auto& s : systems) views.push_back(s.get());
   eval::CoverageFn coverage;
@@ -495,7 +579,11 @@ void add_eval_commands(CLI::App& app) {
   ev->add_option("--sources", o->sources,
                  "Corpus sources: " + source_names(eval::known_sources()) + " (default: brown-press sotu)");
   ev->add_option("--systems", o->systems,
-                 "Systems to run (default: unspin unspin+table screening-list thesaurus+unigram)");
+                 "Systems to run (default: unspin unspin+table screening-list thesaurus+unigram; also "
+                 "unspin+table-seen, unspin+aligned, oracle+table)");
+  ev->add_option("--aligned-pages", o->aligned_pages,
+                 "unspin+aligned, unspin+table-seen: the content farm's pages (of the first table style, intensity "
+                 "1, other documents than the tested ones) learned from (default 200)");
   ev->add_option("--screening-list", o->screening_list,
                  "Baseline (a)'s list (default data/spinner/screening_list.tsv)");
   ev->add_option("--unigram-margin", o->unigram_margin, "Baseline (b): log10 frequency gain needed (default 1)");

@@ -359,9 +359,13 @@ class SiteLearner {
   std::unique_ptr<Impl> impl_;
 };
 
-// The file of docs/SCHEMA.md §9: "# unspin learned-table v1 pages=N[ site=HOST]",
-// then original<TAB>spun<TAB>prior<TAB>count.
-std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_t pages, const std::string& site = "");
+// The file of docs/SCHEMA.md §9: "# unspin learned-table v1 pages=N[ site=HOST][
+// method=aligned]", then original<TAB>spun<TAB>prior<TAB>count. `aligned`:
+// every pair was proven by aligning a page with its source (`learn
+// --archive`), and --lexicon trusts the table as a user's table, its priors
+// the share of the original's occurrences the spinner replaced by the form.
+std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_t pages, const std::string& site = "",
+                               bool aligned = false);
 
 // The site of a URL: its host, lowercased, without port, user info or a
 // leading "www."; empty when `url` has none.

@@ -159,6 +159,12 @@ struct TracedPair {
   std::size_t original_seen = 0;  // times the original occurred in the aligned source text
 };
 
+// Traced pairs as the pairs of a learned table (`learn --archive`): prior =
+// count / occurrences of the original in the traced sources (how often the
+// spinner replaced it by this form where it occurred); pairs below
+// `min_prior` left out. Write them with learned_table_text(..., aligned = true).
+std::vector<LearnedPair> aligned_table(const std::vector<TracedPair>& traced, double min_prior = 0);
+
 struct SourceRestoration {
   DocumentResult result;  // edits with rule "UNSPIN_SOURCE", restored text
   std::string source_id;

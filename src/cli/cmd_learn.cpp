@@ -65,6 +65,7 @@ struct LearnOptions {
   bool jsonl = false, counts = false, from_counts = false;
   unsigned threads = 0;
   double min_prior = 0.5;
+  bool min_prior_given = false;  // --archive keeps every proven pair unless --min-prior is given
 };
 
 std::unique_ptr<Models> load_models(const LearnOptions& o) {
@@ -281,14 +282,11 @@ int run_learn(const LearnOptions& o) {
     // Traced pairs: prior = the share of the original's occurrences in the
     // traced sources the spinner replaced by this form (alignment with the
     // source is near-certain evidence that the pair is in the table).
-    std::vector<LearnedPair> pairs;
     const auto archive = open_archive(o.archive, ArchiveAccess::kRead);
     Tracer tracer(*archive, TraceOptions{});
-    for (const TracedPair& t : tracer.traced_pairs(views)) {
-      const double prior = t.original_seen ? std::min(1.0, static_cast<double>(t.count) / t.original_seen) : 1.0;
-      if (prior >= o.min_prior) pairs.push_back({t.original, t.spun, prior, t.count});
-    }
-    write_learned_table(o.out, learned_table_text(pairs, texts.size(), o.site));
+    const std::vector<LearnedPair> pairs =
+        aligned_table(tracer.traced_pairs(views), o.min_prior_given ? o.min_prior : 0.0);
+    write_learned_table(o.out, learned_table_text(pairs, texts.size(), o.site, true));
     return status;
   }
   const std::unique_ptr<Models> models = load_models(o);
@@ -336,11 +334,14 @@ void add_learn_command(CLI::App& app) {
                 "Inputs are count files (SITE.counts or SITE.part-N.counts): merge them per site and write the tables");
   cmd->add_option("--site", o.site, "The site's name in the table's header (and for --jsonl lines without one)");
   cmd->add_option("--threads", o.threads, "Pages observed at once (default 0: every core)");
-  cmd->add_option("--min-prior", o.min_prior, "Keep pairs at least this probable (default 0.5)")
-      ->check(CLI::Range(0.0, 1.0));
+  CLI::Option* min_prior = cmd->add_option("--min-prior", o.min_prior,
+                                           "Keep pairs at least this probable (default 0.5; with --archive, every "
+                                           "pair the alignment proves)")
+                               ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-input-bytes", o.max_input, "Refuse inputs (or --jsonl lines) larger than this (default 64M)");
-  cmd->callback([] {
+  cmd->callback([min_prior] {
     if (o.jsonl && !o.archive.empty()) throw CLI::ValidationError("--jsonl and --archive", "choose one");
+    o.min_prior_given = min_prior->count() > 0;
     const int status = run_learn(o);
     if (status != 0) throw CLI::RuntimeError(status);
   });

@@ -67,16 +67,9 @@ void print_human(const std::string& file, const TraceResult& r, double threshold
   }
 }
 
-// The learned table `unspin learn --archive` writes (docs/SCHEMA.md §9),
-// prior = the share of the original's occurrences in the aligned sources
-// that the spinner replaced by this spun form.
+// The learned table `unspin learn --archive` writes (docs/SCHEMA.md §9).
 void write_learn_table(const std::string& path, const std::vector<TracedPair>& traced, std::size_t texts) {
-  std::vector<LearnedPair> pairs;
-  for (const TracedPair& p : traced) {
-    const double prior = p.original_seen ? std::min(1.0, static_cast<double>(p.count) / p.original_seen) : 1.0;
-    pairs.push_back({p.original, p.spun, prior, p.count});
-  }
-  write_learned_table(path, learned_table_text(pairs, texts));
+  write_learned_table(path, learned_table_text(aligned_table(traced), texts, "", true));
 }
 
 int run_trace(const TraceCliOptions& o) {

@@ -67,17 +67,24 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     std::ifstream in(user, std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), {});
     const lexicon::UserFormat format = lexicon::detect_user_format(text);
+    // A table `learn --archive` wrote (method=aligned) holds pairs proven by
+    // alignment with their sources: trusted as a user's table, its priors as given.
+    const bool aligned = format == lexicon::UserFormat::kLearned && lexicon::learned_table_aligned(text);
+    const bool learned_table = format == lexicon::UserFormat::kLearned && !aligned;
     // A learned table with no pair (a site too small to learn from) is valid and adds nothing.
-    const std::size_t learned =
+    const std::size_t pairs =
         format == lexicon::UserFormat::kLearned ? lexicon::parse_learned_table(text, user, nullptr).size() : 0;
-    if (format != lexicon::UserFormat::kLearned || learned > 0) models->lexicons.add(load_user_lexicon(user, &report));
+    if (format != lexicon::UserFormat::kLearned || pairs > 0) models->lexicons.add(load_user_lexicon(user, &report));
+    const std::size_t learned = learned_table ? pairs : 0;
     models->learned_pairs += learned;
     if (learned > 0) models->learned_pages = std::max(models->learned_pages, lexicon::learned_table_pages(text));
     // A learned table (SCHEMA §9) is trusted as far as its priors: it is no
     // user table, so it adds no known originals and keeps the default calibration.
-    models->info.push_back(
-        {format == lexicon::UserFormat::kLearned ? "learned_lexicon" : "user_lexicon", user, file_checksum(user)});
-    if (format != lexicon::UserFormat::kUlex && format != lexicon::UserFormat::kLearned) {
+    models->info.push_back({learned_table ? "learned_lexicon"
+                            : aligned     ? "aligned_lexicon"
+                                          : "user_lexicon",
+                            user, file_checksum(user)});
+    if (format != lexicon::UserFormat::kUlex && !learned_table) {
       for (const lexicon::UserPair& pair : lexicon::parse_user_pairs(text, user, nullptr)) {
         float& total = models->user_originals[pair.original];
         total = std::min(1.0f, total + pair.prior);

@@ -534,9 +534,11 @@ SiteLearner::SiteRestoration SiteLearner::restore(const std::vector<std::string_
   return out;
 }
 
-std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_t pages, const std::string& site) {
+std::string learned_table_text(const std::vector<LearnedPair>& pairs, std::size_t pages, const std::string& site,
+                               bool aligned) {
   std::string out = "# unspin learned-table v1 pages=" + std::to_string(pages);
   if (!site.empty()) out += " site=" + site;
+  if (aligned) out += " method=aligned";
   out +=
       "\n# original<TAB>spun<TAB>prior (probability that the site's spinner table holds the pair)<TAB>count "
       "(occurrences restored)\n";

@@ -106,6 +106,19 @@ std::size_t learned_table_pages(std::string_view text) {
   return ec == std::errc() && ptr == value.data() + value.size() ? pages : 0;
 }
 
+bool learned_table_aligned(std::string_view text) {
+  text = strip_bom(text);
+  const std::string_view head = text.substr(0, text.find('\n'));
+  if (head.substr(0, kLearnedTableHeader.size()) != kLearnedTableHeader) return false;
+  for (std::size_t at = head.find(" method=", kLearnedTableHeader.size()); at != std::string_view::npos;
+       at = head.find(" method=", at + 1)) {
+    std::string_view value = head.substr(at + 8);
+    value = value.substr(0, value.find_first_of(" \t\r"));
+    if (value == "aligned") return true;
+  }
+  return false;
+}
+
 std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin, UserLexiconReport* report) {
   std::vector<UserPair> pairs;
   text = strip_bom(text);
@@ -277,7 +290,8 @@ std::string compile_user_lexicon(std::string_view text, const std::string& origi
     throw Error(ErrorCode::kBadData, origin + ": no usable original<TAB>spun pair (or Paper Screener row); " + why);
   }
   PairTable table;
-  const std::uint16_t source = format == UserFormat::kLearned ? kSourceLearned : kSourceUser;
+  const std::uint16_t source =
+      format == UserFormat::kLearned && !learned_table_aligned(text) ? kSourceLearned : kSourceUser;
   for (const UserPair& p : pairs) table.add(p.spun, p.original, p.prior, source);
   r->pairs = pairs.size();
   BuildParams params;

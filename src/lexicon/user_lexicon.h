@@ -44,6 +44,10 @@ inline constexpr std::string_view kLearnedTableHeader = "# unspin learned-table 
 // The pages a learned table was learned from: N of its header's "pages=N"
 // field; 0 when the header has none (or `text` is no learned table).
 std::size_t learned_table_pages(std::string_view text);
+// Whether the header says "method=aligned": a table `learn --archive` wrote,
+// each pair proven by aligning a page with its source. Such a table is
+// compiled and trusted as a user's table (kSourceUser), its priors as given.
+bool learned_table_aligned(std::string_view text);
 std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin, UserLexiconReport* report);
 
 enum class UserFormat { kUlex, kTsv, kPpsCsv, kGroups, kLearned };

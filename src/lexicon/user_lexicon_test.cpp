@@ -109,6 +109,21 @@ TEST(Coverage, CountsPairsWhoseOriginalIsACandidate) {
   EXPECT_EQ(st.median, 0.0);
 }
 
+TEST(LearnedTable, AnAlignedTableIsTrustedAsAUsersTableWithItsPriors) {
+  const std::string text = "# unspin learned-table v1 pages=40 method=aligned\nsaid\tstated\t0.873\t48\n";
+  EXPECT_TRUE(learned_table_aligned(text));
+  EXPECT_FALSE(learned_table_aligned("# unspin learned-table v1 pages=40\nsaid\tstated\t0.9\t4\n"));
+  EXPECT_FALSE(learned_table_aligned("# unspin learned-table v1 pages=40 method=alignedx\n"));
+  EXPECT_FALSE(learned_table_aligned("said\tstated\t0.9\n# unspin learned-table v1 method=aligned\n"));
+  EXPECT_EQ(learned_table_pages(text), 40u);
+  auto lex = UlexLexicon::from_bytes(compile_user_lexicon(text, "a.tsv", nullptr), "a");
+  std::vector<Candidate> c;
+  lex->lookup("stated", &c);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].sources, kSourceUser);
+  EXPECT_NEAR(c[0].prior, 0.873f, 1e-6);
+}
+
 }  // namespace
 }  // namespace unspin::lexicon
 

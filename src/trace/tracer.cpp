@@ -317,4 +317,13 @@ std::vector<TracedPair> Tracer::traced_pairs(const std::vector<std::string_view>
   return pairs;
 }
 
+std::vector<LearnedPair> aligned_table(const std::vector<TracedPair>& traced, double min_prior) {
+  std::vector<LearnedPair> pairs;
+  for (const TracedPair& t : traced) {
+    const double prior = t.original_seen ? std::min(1.0, static_cast<double>(t.count) / t.original_seen) : 1.0;
+    if (prior >= min_prior) pairs.push_back({t.original, t.spun, prior, t.count});
+  }
+  return pairs;
+}
+
 }  // namespace unspin

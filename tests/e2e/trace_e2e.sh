@@ -112,12 +112,17 @@ case "$CASE" in
       "Lopez stated the panel of Norland Freight would meet once more in March to determine whether or not to lift fares on the routes to Denver and Omaha, which carried 40,000 passengers final year." >p_spun.txt
     run archive add --archive p.db p_orig.txt; expect_rc 0
     run learn --archive p.db -o p.tsv p_spun.txt; expect_rc 0
+    head -1 p.tsv | grep -qx '# unspin learned-table v1 pages=1 method=aligned' || fail "header: $(head -1 p.tsv)"
     grep -qP '^including\ttogether with\t' p.tsv || { cat p.tsv >&2; fail "the pair behind a dropped comma is lost"; }
     grep -qP '^all of it\tthe whole lot\t' p.tsv || { cat p.tsv >&2; fail "the pair before a paragraph break is lost"; }
     grep -v '^#' p.tsv | cut -f1,2 | grep -qP "[^[:alnum:] '\t-]" && { cat p.tsv >&2; fail "punctuation in a learned pair"; }
     [ -f "$MODELS/en-us.ulm" ] || exit 0
     run restore --models "$MODELS" --lexicon p.tsv p_spun.txt; expect_rc 0
     grep -qi "warning" err && fail "restore warns about the learned table"
+    # An aligned table is trusted as the user's table: its edits are UNSPIN_TABLE.
+    run check --json --models "$MODELS" --lexicon p.tsv p_spun.txt; expect_rc 0
+    grep -q '"role": "aligned_lexicon"' out || fail "no aligned_lexicon role"
+    grep -q '"UNSPIN_LEARNED"' out && fail "an aligned table's edits are not UNSPIN_LEARNED"
     grep -q "during the past six months including a sharp increase" out || fail "the learned table does not restore its own copy"
     ;;
   bad_input)
