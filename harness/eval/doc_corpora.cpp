@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "html/html.h"
+#include "html/tags.h"
 #include "unspin/error.h"
 
 namespace unspin::eval {
@@ -284,19 +285,12 @@ struct OutputDeleter {
   void operator()(GumboOutput* o) const { gumbo_destroy_output(&kOptions, o); }
 };
 
+// Skipped with their content: what a page never shows (html::hidden_tag),
+// and what is no running prose (code, tables, navigation, captions, minor
+// headings).
 bool skipped_tag(GumboTag tag) {
+  if (html::hidden_tag(tag)) return true;
   switch (tag) {
-    case GUMBO_TAG_HEAD:
-    case GUMBO_TAG_SCRIPT:
-    case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_SVG:
-    case GUMBO_TAG_MATH:
-    case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_TEXTAREA:
     case GUMBO_TAG_PRE:
     case GUMBO_TAG_TABLE:
     case GUMBO_TAG_NAV:
@@ -318,36 +312,7 @@ bool skipped_tag(GumboTag tag) {
   }
 }
 
-bool block_tag(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_ADDRESS:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_BR:
-    case GUMBO_TAG_BODY:
-    case GUMBO_TAG_HTML:
-    case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_FIELDSET:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2: return true;
-    default: return false;
-  }
-}
+bool block_tag(GumboTag tag) { return html::block_tag(tag) || tag == GUMBO_TAG_BR; }
 
 bool inline_tag(GumboTag tag) {
   switch (tag) {

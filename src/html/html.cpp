@@ -1,4 +1,5 @@
 #include "html/html.h"
+#include "html/tags.h"
 
 #include "unspin/error.h"
 #include "unspin/text.h"
@@ -11,70 +12,6 @@
 
 namespace unspin::html {
 namespace {
-
-bool is_hidden(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_HEAD:
-    case GUMBO_TAG_SCRIPT:
-    case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_SVG:
-    case GUMBO_TAG_MATH:
-    case GUMBO_TAG_NOEMBED:
-    case GUMBO_TAG_NOFRAMES:
-    case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_TEXTAREA: return true;
-    default: return false;
-  }
-}
-
-bool is_block(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_ADDRESS:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_FORM:
-    case GUMBO_TAG_FIELDSET:
-    case GUMBO_TAG_LEGEND:
-    case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_BODY:
-    case GUMBO_TAG_HTML:
-    case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_HGROUP: return true;
-    default: return false;
-  }
-}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
@@ -237,18 +174,18 @@ std::string visible_text(std::string_view html) {
     const GumboTag tag = n->type == GUMBO_NODE_DOCUMENT ? GUMBO_TAG_UNKNOWN : n->v.element.tag;
     if (f.exit) {
       if (tag == GUMBO_TAG_PRE) --pre_depth;
-      if (is_block(tag))
+      if (block_tag(tag))
         w.brk(3);
       else if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH)
         w.brk(1);
       continue;
     }
-    if (n->type != GUMBO_NODE_DOCUMENT && is_hidden(tag)) continue;
+    if (n->type != GUMBO_NODE_DOCUMENT && hidden_tag(tag)) continue;
     if (tag == GUMBO_TAG_BR) {
       w.brk(2);
       continue;
     }
-    if (is_block(tag)) w.brk(3);
+    if (block_tag(tag)) w.brk(3);
     if (tag == GUMBO_TAG_PRE) ++pre_depth;
     stack.push_back({n, true});
     const GumboVector& children = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
