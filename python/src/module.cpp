@@ -77,19 +77,6 @@ std::string text_bytes(const py::handle& obj) {
                        std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
 }
 
-json source_json(const TracedSource& s) {  // as `unspin trace --json`
-  json subs = json::array();
-  for (const TracedSubstitution& t : s.substitutions) {
-    subs.push_back({{"offset", t.offset},
-                    {"length", t.length},
-                    {"spun", t.spun},
-                    {"original", t.original},
-                    {"source_offset", t.source_offset},
-                    {"source_length", t.source_length}});
-  }
-  return {{"id", s.id}, {"score", s.score}, {"aligned", s.aligned}, {"substitutions", std::move(subs)}};
-}
-
 py::object to_python(const std::string& dumped) {
   static py::object* loads = new py::object(py::module_::import("json").attr("loads"));
   return (*loads)(dumped);
@@ -173,7 +160,7 @@ class PyEngine {
       engine_.with_tracer([&](Tracer& tracer) {
         const TraceResult r = tracer.trace(bytes);
         json sources = json::array();
-        for (const TracedSource& s : r.sources) sources.push_back(source_json(s));
+        for (const TracedSource& s : r.sources) sources.push_back(report::traced_source_json(s));
         out = dump(sources);
       });
     }

@@ -16,6 +16,7 @@
 #include "unspin/restore.h"
 #include "cli/progress.h"
 #include "unspin/error.h"
+#include "report/report.h"
 #include "unspin/trace.h"
 
 namespace unspin::cli {
@@ -32,19 +33,6 @@ struct TraceCliOptions {
   std::string max_input = "64M";
   std::size_t candidates = TraceOptions{}.candidates;
 };
-
-json source_json(const TracedSource& s) {
-  json subs = json::array();
-  for (const TracedSubstitution& t : s.substitutions) {
-    subs.push_back({{"offset", t.offset},
-                    {"length", t.length},
-                    {"spun", t.spun},
-                    {"original", t.original},
-                    {"source_offset", t.source_offset},
-                    {"source_length", t.source_length}});
-  }
-  return {{"id", s.id}, {"score", s.score}, {"aligned", s.aligned}, {"substitutions", std::move(subs)}};
-}
 
 std::string display(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
@@ -104,7 +92,7 @@ int run_trace(const TraceCliOptions& o) {
     if (o.as_json) {
       json j;
       j["sources"] = json::array();
-      for (const TracedSource& s : r.sources) j["sources"].push_back(source_json(s));
+      for (const TracedSource& s : r.sources) j["sources"].push_back(report::traced_source_json(s));
       if (inputs.size() > 1) j["file"] = display(file);
       all.push_back(std::move(j));
     } else {

@@ -266,6 +266,22 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   return out;
 }
 
+json traced_source_json(const TracedSource& source) {
+  json substitutions = json::array();
+  for (const TracedSubstitution& t : source.substitutions) {
+    substitutions.push_back({{"offset", t.offset},
+                             {"length", t.length},
+                             {"spun", t.spun},
+                             {"original", t.original},
+                             {"source_offset", t.source_offset},
+                             {"source_length", t.source_length}});
+  }
+  return {{"id", source.id},
+          {"score", source.score},
+          {"aligned", source.aligned},
+          {"substitutions", std::move(substitutions)}};
+}
+
 json provenance_json(const Provenance& p) {
   json models = json::array();
   for (const ModelInfo& m : p.models) {

@@ -13,6 +13,7 @@
 
 #include "unspin/error.h"
 #include "unspin/engine.h"
+#include "unspin/trace.h"
 
 namespace unspin::report {
 
@@ -32,6 +33,9 @@ nlohmann::json document_json(std::string_view text, const DocumentResult& result
                              const Provenance* provenance, DocumentJsonParts parts = {});
 // The "provenance" member of document_json (SCHEMA §2).
 nlohmann::json provenance_json(const Provenance& provenance);
+// One traced source as `unspin trace --json` and Python's trace() give it:
+// id, score, aligned share and its substitutions (docs/TRACE.md).
+nlohmann::json traced_source_json(const TracedSource& source);
 // restore --jsonl / POST /v1/restore (SCHEMA §6): {"restored", "edits"}.
 nlohmann::json restore_json(std::string_view text, const DocumentResult& result, OffsetUnit unit);
 // {"code", "exit_code", "message"} (SCHEMA §7).
