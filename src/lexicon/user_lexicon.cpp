@@ -3,6 +3,8 @@
 #include <charconv>
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 #include "common/checksum.h"
@@ -92,32 +94,32 @@ std::vector<UserPair> parse_user_tsv(std::string_view text, const std::string& o
   return pairs;
 }
 
-std::size_t learned_table_pages(std::string_view text) {
+namespace {
+
+// The value of field `key` on a learned table's header line (" key=value",
+// separated by spaces); std::nullopt when `text` has no such header or field.
+std::optional<std::string_view> learned_header_field(std::string_view text, std::string_view key) {
   text = strip_bom(text);
   const std::string_view head = text.substr(0, text.find('\n'));
-  if (head.substr(0, kLearnedTableHeader.size()) != kLearnedTableHeader) return 0;
-  // Fields after the header: " key=value" separated by spaces.
-  const std::size_t at = head.find(" pages=", kLearnedTableHeader.size());
-  if (at == std::string_view::npos) return 0;
-  std::string_view value = head.substr(at + 7);
-  value = value.substr(0, value.find_first_of(" \t\r"));
-  std::size_t pages = 0;
-  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), pages);
-  return ec == std::errc() && ptr == value.data() + value.size() ? pages : 0;
+  if (head.substr(0, kLearnedTableHeader.size()) != kLearnedTableHeader) return std::nullopt;
+  const std::string needle = " " + std::string(key) + "=";
+  const std::size_t at = head.find(needle, kLearnedTableHeader.size());
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view value = head.substr(at + needle.size());
+  return value.substr(0, value.find_first_of(" \t\r"));
 }
 
-bool learned_table_aligned(std::string_view text) {
-  text = strip_bom(text);
-  const std::string_view head = text.substr(0, text.find('\n'));
-  if (head.substr(0, kLearnedTableHeader.size()) != kLearnedTableHeader) return false;
-  for (std::size_t at = head.find(" method=", kLearnedTableHeader.size()); at != std::string_view::npos;
-       at = head.find(" method=", at + 1)) {
-    std::string_view value = head.substr(at + 8);
-    value = value.substr(0, value.find_first_of(" \t\r"));
-    if (value == "aligned") return true;
-  }
-  return false;
+}  // namespace
+
+std::size_t learned_table_pages(std::string_view text) {
+  const std::optional<std::string_view> value = learned_header_field(text, "pages");
+  if (!value) return 0;
+  std::size_t pages = 0;
+  auto [ptr, ec] = std::from_chars(value->data(), value->data() + value->size(), pages);
+  return ec == std::errc() && ptr == value->data() + value->size() ? pages : 0;
 }
+
+bool learned_table_aligned(std::string_view text) { return learned_header_field(text, "method") == "aligned"; }
 
 std::vector<UserPair> parse_learned_table(std::string_view text, const std::string& origin, UserLexiconReport* report) {
   std::vector<UserPair> pairs;
