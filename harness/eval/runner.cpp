@@ -169,7 +169,7 @@ class TableOracleSystem final : public System {
       for (std::size_t k = before.size() >= 2 ? before.size() - 2 : 0; k < before.size(); ++k) {
         left.push_back(id_at(before[k]));
       }
-      double best = -INFINITY;
+      double best = -INFINITY, mass = -INFINITY;
       const std::string* pick = nullptr;
       for (const std::string& candidate : it->second) {
         LmState state = lm.null_context(), next;
@@ -186,6 +186,8 @@ class TableOracleSystem final : public System {
           total += lm.score(state, id, &next);
           state = next;
         }
+        mass = mass == -INFINITY ? total
+                                 : std::max(mass, total) + std::log10(1.0 + std::pow(10.0, -std::abs(mass - total)));
         if (total > best) {
           best = total;
           pick = &candidate;
@@ -199,7 +201,9 @@ class TableOracleSystem final : public System {
       e.cp_end = g.cp_end;
       e.spun = g.spun;
       e.original = *pick;
-      e.confidence = 1.0;
+      // The LM's posterior of its pick among the candidates (uniform prior):
+      // how sure the choice is, so the oracle has a precision-recall curve.
+      e.confidence = std::pow(10.0, best - mass);
       out.edits.push_back(std::move(e));
     }
     out.score = gold.empty() ? 0.0 : 1.0;
@@ -291,7 +295,7 @@ EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_
     results.excerpts[length] = list.size();
   }
 
-  // Development aid: UNSPIN_EVAL_DUMP=FILE writes one JSON line per graded
+  // Development aid: UNSPIN_EVAL_DUMP=FILE writes one JSON line per
   // document (gold edits, system edits with confidence and correctness).
   std::unique_ptr<std::ofstream> dump;
   if (const char* path = std::getenv("UNSPIN_EVAL_DUMP")) dump = std::make_unique<std::ofstream>(path);
@@ -321,6 +325,12 @@ EvalResults run_evaluation(const EvalConfig& config, const SpinnerData& spinner_
         }
         if (dump) dump_document(*dump, s->name(), key, text, gold, out.edits, correct);
         out.edits = at_least(config.min_confidence);
+      } else if (dump) {
+        // An ungraded system (the oracle) keeps every edit; its dump still
+        // carries each edit's confidence and whether it is right.
+        std::vector<int> correct;
+        score_document(text, gold, out.edits, &covered, &correct);
+        dump_document(*dump, s->name(), key, text, gold, out.edits, correct);
       }
       r.quality[key].add(score_document(text, gold, out.edits, &covered));
       const bool is_spun = key.style != "clean";

@@ -305,7 +305,13 @@ void Pipeline::build_model(DocumentState& doc) const {
   count_written(doc);
   // Occurrences of the same written span (sentence, begin, end) compete.
   std::unordered_map<std::uint64_t, std::uint32_t> spans;
-  for (std::uint32_t s = 0; s < doc.sentences.size(); ++s) {
+  // With a user's table, spans whose words overlap compete in the model
+  // (Occurrence::word_begin): a table's multiword entries overlap its
+  // one-word entries everywhere. The lexicon's edit calibration was fitted on
+  // spans judged alone, so without a table they stay so.
+  const bool joint_overlaps = !models_.user_originals.empty();
+  std::uint32_t sentence_start = 0;  // the sentence's first word, numbered across the document
+  for (std::uint32_t s = 0; s < doc.sentences.size(); sentence_start += doc.sentences[s].words.size(), ++s) {
     const Sentence& sentence = doc.sentences[s];
     for (const auto& arcs : doc.lattices[s].arcs_from) {
       for (const Arc& arc : arcs) {
@@ -314,7 +320,8 @@ void Pipeline::build_model(DocumentState& doc) const {
         const double prior = log10_prior(arc, sentence);
         std::uint32_t entry = doc.model.find_and_raise(arc.original, arc.spun, prior);
         if (entry != UINT32_MAX) {
-          doc.model.add_occurrence({entry, span, arc.local_gain});
+          doc.model.add_occurrence({entry, span, arc.local_gain, joint_overlaps ? sentence_start + arc.begin : 0,
+                                    joint_overlaps ? sentence_start + arc.end : 0});
           doc.arcs.push_back({s, &arc});
           continue;
         }
@@ -332,7 +339,8 @@ void Pipeline::build_model(DocumentState& doc) const {
           if (spun_count != doc.written.end()) e.unspun = std::max(0, e.unspun - spun_count->second);
         }
         entry = doc.model.add_entry(std::move(e));
-        doc.model.add_occurrence({entry, span, arc.local_gain});
+        doc.model.add_occurrence({entry, span, arc.local_gain, joint_overlaps ? sentence_start + arc.begin : 0,
+                                  joint_overlaps ? sentence_start + arc.end : 0});
         doc.arcs.push_back({s, &arc});
       }
     }

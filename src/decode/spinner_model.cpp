@@ -84,7 +84,7 @@ SpinnerModel SpinnerModel::restricted_to(const std::vector<std::uint32_t>& occur
     if (written != groups_.end() && group_total_[written->second] > 0 && !sub.groups_.count(written->first)) {
       sub.add_known_original(written->first, group_total_[written->second], group_unspun_[written->second]);
     }
-    sub.add_occurrence({it->second, o.span, o.delta});
+    sub.add_occurrence({it->second, o.span, o.delta, o.word_begin, o.word_end});
   }
   return sub;
 }
@@ -332,31 +332,101 @@ ModelResult SpinnerModel::evaluate() const {
     for (std::size_t k = 0; k < k_count; ++k) result.entry_posterior[e] += p_rho[k] * p_entry[k][e];
   }
 
-  // Occurrences compete within a span: posterior of each original.
-  for (std::size_t j = 0; j < spans.size(); ++j) {
-    const auto [start, end] = spans[j];
+  // Occurrences compete within a span, and spans compete where their words
+  // overlap: each written word was rewritten by at most one entry. A cluster
+  // of overlapping spans is a chain of word positions; a reading of it
+  // chooses non-overlapping spans, each explained by one of its occurrences,
+  // the rest natural. A reading's weight is the product over its chosen
+  // occurrences of w_i / base_j (w_i = P(e) rho ev_i, base_j the span's
+  // natural weight), so a span alone gets w_i / (base_j + sum w) as before;
+  // forward-backward over the chain gives each occurrence's posterior.
+  std::vector<std::size_t> span_order(spans.size());
+  for (std::size_t j = 0; j < spans.size(); ++j) span_order[j] = j;
+  const auto span_begin = [&](std::size_t j) { return occurrences_[order[spans[j].first]].word_begin; };
+  const auto span_end = [&](std::size_t j) { return occurrences_[order[spans[j].first]].word_end; };
+  std::stable_sort(span_order.begin(), span_order.end(), [&](std::size_t a, std::size_t b) {
+    return span_begin(a) != span_begin(b) ? span_begin(a) < span_begin(b) : span_end(a) < span_end(b);
+  });
+  std::vector<double> weight(n_occ), span_ratio(spans.size()), span_base(spans.size()), span_denom(spans.size());
+  std::vector<double> forward, backward;
+  for (std::size_t c = 0; c < span_order.size();) {
+    // A cluster: spans [c, c_end) of span_order whose word ranges chain by overlap.
+    std::size_t c_end = c + 1;
+    std::uint32_t lo = span_begin(span_order[c]), hi = span_end(span_order[c]);
+    const bool known = hi > lo;
+    while (known && c_end < span_order.size() && span_begin(span_order[c_end]) < hi) {
+      hi = std::max(hi, span_end(span_order[c_end]));
+      ++c_end;
+    }
     for (std::size_t k = 0; k < k_count; ++k) {
       if (p_rho[k] < 1e-9) continue;
-      // The written span is natural unless some active entry explains it; an
-      // active entry whose original it contains makes "natural" less likely,
-      // and so does its own entry when the written form is an original.
-      const double natural = natural_of_span[k][j];
-      double denom = natural;
-      for (std::size_t x = start; x < end; ++x) {
-        const Occurrence& o = occurrences_[order[x]];
-        if (entries_[o.entry].spun_contains_original) {
-          denom -= natural * p_entry[k][o.entry] * (1.0 - std::max(1.0 - p.rhos[k], p.epsilon));
+      // Each span: its occurrences' weights relative to the span being natural.
+      for (std::size_t x = c; x < c_end; ++x) {
+        const std::size_t j = span_order[x];
+        const auto [start, end] = spans[j];
+        // The written span is natural unless some active entry explains it; an
+        // active entry whose original it contains makes "natural" less likely,
+        // and so does its own entry when the written form is an original.
+        const double natural = natural_of_span[k][j];
+        double base = natural;
+        for (std::size_t y = start; y < end; ++y) {
+          const Occurrence& o = occurrences_[order[y]];
+          if (entries_[o.entry].spun_contains_original) {
+            base -= natural * p_entry[k][o.entry] * (1.0 - std::max(1.0 - p.rhos[k], p.epsilon));
+          }
         }
-        denom += p_entry[k][o.entry] * p.rhos[k] * ev_raw[order[x]];
+        span_base[j] = std::max(base, 1e-12);
+        double denom = base;
+        for (std::size_t y = start; y < end; ++y) {
+          const Occurrence& o = occurrences_[order[y]];
+          weight[order[y]] = p_entry[k][o.entry] * p.rhos[k] * ev_raw[order[y]];
+          denom += weight[order[y]];
+        }
+        denom = std::max(denom, 1e-12);
+        span_ratio[j] = (denom - base) / span_base[j];
+        span_denom[j] = denom;
       }
-      denom = std::max(denom, 1e-12);
-      for (std::size_t x = start; x < end; ++x) {
-        const Occurrence& o = occurrences_[order[x]];
-        result.posterior[order[x]] += p_rho[k] * p_entry[k][o.entry] * p.rhos[k] * ev_raw[order[x]] / denom;
+      if (c_end == c + 1) {  // one span: no chain to walk
+        const std::size_t j = span_order[c];
+        for (std::size_t y = spans[j].first; y < spans[j].second; ++y) {
+          result.posterior[order[y]] += p_rho[k] * weight[order[y]] / span_denom[j];
+        }
+        continue;
+      }
+      // forward[t]: the weight of readings of words [lo, lo + t); backward[t]: of [lo + t, hi).
+      const std::size_t n = hi - lo;
+      forward.assign(n + 1, 0.0);
+      backward.assign(n + 1, 0.0);
+      // span_order is sorted by first word, so the spans starting at t are
+      // the next ones in it: each walk is linear in words plus spans.
+      forward[0] = 1.0;
+      for (std::size_t t = 0, x = c; t < n; ++t) {
+        forward[t + 1] += forward[t];
+        for (; x < c_end && span_begin(span_order[x]) - lo == t; ++x) {
+          const std::size_t j = span_order[x];
+          forward[span_end(j) - lo] += forward[t] * span_ratio[j];
+        }
+      }
+      backward[n] = 1.0;
+      for (std::size_t t = n, x = c_end; t-- > 0;) {
+        backward[t] += backward[t + 1];
+        for (; x > c && span_begin(span_order[x - 1]) - lo == t; --x) {
+          const std::size_t j = span_order[x - 1];
+          backward[t] += span_ratio[j] * backward[span_end(j) - lo];
+        }
+      }
+      const double total = forward[n];
+      for (std::size_t x = c; x < c_end; ++x) {
+        const std::size_t j = span_order[x];
+        const double around = forward[span_begin(j) - lo] * backward[span_end(j) - lo] / total;
+        for (std::size_t y = spans[j].first; y < spans[j].second; ++y) {
+          result.posterior[order[y]] += p_rho[k] * weight[order[y]] / span_base[j] * around;
+        }
       }
     }
-    for (std::size_t x = start; x < end; ++x) result.posterior[order[x]] *= result.p_spun;
+    c = c_end;
   }
+  for (double& posterior : result.posterior) posterior *= result.p_spun;
   return result;
 }
 

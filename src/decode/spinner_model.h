@@ -105,6 +105,10 @@ struct Occurrence {
   std::uint32_t entry;  // index into SpinnerModel::entries()
   std::uint32_t span;   // occurrences with the same span id compete (same words)
   double delta;         // log10 LM gain of the original over the written span, in context
+  // The written words [word_begin, word_end), numbered across the document
+  // (sentences apart). Spans whose words overlap compete too: one written
+  // word was rewritten by at most one entry. Empty (0, 0): no overlap known.
+  std::uint32_t word_begin = 0, word_end = 0;
 };
 
 struct Entry {

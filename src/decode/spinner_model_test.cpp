@@ -70,6 +70,39 @@ TEST(SpinnerModel, CompetingOriginalsShareASpan) {
   EXPECT_GT(r.posterior[0], r.posterior[1]);
 }
 
+// "acreage of the" may be "amount of the" spun whole, or "acreage" may be
+// "width" spun alone: one written word, one rewrite. With word positions the
+// two readings compete (their posteriors sum to at most one, the closed form
+// of a two-span chain below); without them each span is judged alone.
+TEST(SpinnerModel, OverlappingSpansCompeteForTheirWords) {
+  auto build = [](bool positions) {
+    SpinnerModel m(one_family(0.97));
+    const std::uint32_t whole = m.add_entry({"amount of the", "acreage of the", std::log10(0.5)});
+    const std::uint32_t word = m.add_entry({"width", "acreage", std::log10(0.5)});
+    m.add_occurrence({whole, 0, 2.0, positions ? 10u : 0u, positions ? 13u : 0u});
+    m.add_occurrence({word, 1, 1.5, positions ? 10u : 0u, positions ? 11u : 0u});
+    return m.evaluate();
+  };
+  const ModelResult alone = build(false), joint = build(true);
+  EXPECT_GT(alone.posterior[0] + alone.posterior[1], 1.2);  // both readings taken
+  EXPECT_LE(joint.posterior[0] + joint.posterior[1], 1.0 + 1e-9);
+  EXPECT_GT(joint.posterior[0], joint.posterior[1]);
+  // The chain's readings: none (1), the whole span (r0), the word (r1):
+  // P(whole) = r0 / (1 + r0 + r1), r_j = alone_j / (1 - alone_j) per family.
+  const double r0 = alone.posterior[0] / alone.p_spun, r1 = alone.posterior[1] / alone.p_spun;
+  const double odds0 = r0 / (1 - r0), odds1 = r1 / (1 - r1);
+  EXPECT_NEAR(joint.posterior[0] / joint.p_spun, odds0 / (1 + odds0 + odds1), 1e-9);
+  // Spans that do not overlap are untouched.
+  SpinnerModel m(one_family(0.97));
+  const std::uint32_t a = m.add_entry({"amount of the", "acreage of the", std::log10(0.5)});
+  const std::uint32_t b = m.add_entry({"width", "acreage", std::log10(0.5)});
+  m.add_occurrence({a, 0, 2.0, 10, 13});
+  m.add_occurrence({b, 1, 1.5, 13, 14});
+  const ModelResult apart = m.evaluate();
+  EXPECT_NEAR(apart.posterior[0], alone.posterior[0], 1e-12);
+  EXPECT_NEAR(apart.posterior[1], alone.posterior[1], 1e-12);
+}
+
 TEST(SpinnerModel, SubsetUsesOnlyItsOccurrences) {
   SpinnerModel m(one_family(0.5));
   const std::uint32_t e = m.add_entry({"said", "stated", std::log10(0.1)});
