@@ -205,15 +205,18 @@ std::string temporary_path(const std::string& what) {
   return path;
 }
 
-// The decoder given `table_text` (a table file) as --lexicon.
+// The decoder given `table_text` (a table file) as --lexicon, read as
+// `engine` applied it (--table-engine).
 std::unique_ptr<eval::System> decoder_with_table(const EvalOptions& o, const std::string& table_text,
                                                  const std::string& name,
-                                                 std::vector<std::unique_ptr<TableGiven>>& tables) {
+                                                 std::vector<std::unique_ptr<TableGiven>>& tables,
+                                                 TableEngine engine = TableEngine::kPlugin) {
   auto given = std::make_unique<TableGiven>();
   given->table_path = temporary_path("a table");
   write_file(given->table_path, table_text);
   ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
   paths.user_lexicons = {given->table_path};
+  paths.table_engine = engine;
   given->models = Models::load(paths);
   given->restorer = std::make_unique<Restorer>(*given->models, graded_options());
   auto system = eval::make_decoder_system(*given->restorer, name);
@@ -279,9 +282,12 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
       out.push_back(eval::make_decoder_system(*restorer));
     } else if (name == "unspin+table") {
       // The decoder given the table style's own groups as a user lexicon
-      // (what a user holding the spinner's table passes with --lexicon).
+      // (what a user holding the spinner's table passes with --lexicon), with
+      // the engine that applied it (--table-engine rewriter for `symmetric`).
+      const TableEngine engine =
+          table_style && *table_style == eval::SpinStyle::kSymmetric ? TableEngine::kRewriter : TableEngine::kPlugin;
       out.push_back(decoder_with_table(o, (table_style ? data.table_of(*table_style) : data.table).to_text(),
-                                       "unspin+table", tables));
+                                       "unspin+table", tables, engine));
     } else if (name == "unspin+table-seen") {
       // The true table cut to the pairs the farm's --aligned-pages pages applied.
       std::map<std::string, std::set<std::string>> seen;

@@ -62,7 +62,10 @@ struct UserLexiconReport {
 // Loads a user lexicon by content: a compiled .ulex, a plain TSV
 // (original<TAB>spun, '#' comments) or a Problematic Paper Screener CSV export.
 // Throws unspin::Error(kBadData) when nothing usable is in it.
-std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path, UserLexiconReport* report = nullptr);
+// `symmetric_lines`: a group table's lines are read symmetrically (every
+// member the original of every other: the article rewriter's engine, TableEngine).
+std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path, UserLexiconReport* report = nullptr,
+                                           bool symmetric_lines = false);
 
 // Several lexicons queried as one: the default plus user lexicons, in order.
 // Candidates with the same original are merged (max prior, OR of sources).

@@ -29,10 +29,19 @@
 
 namespace unspin {
 
+// How a spinner's group table ("original|alt1|alt2" lines, spintax) given as
+// a user lexicon was applied. kPlugin: the common plugin engine, original ->
+// one of its alternatives. kRewriter: the "article rewriter" engine, which
+// reads every line symmetrically (any member replaced by any other member,
+// drawn per occurrence), so a written original may have been an alternative
+// and one alternative another. Other lexicon formats read the same either way.
+enum class TableEngine { kPlugin, kRewriter };
+
 struct ModelPaths {
-  std::string lm;                          // .ulm
-  std::string lexicon;                     // .ulex
-  std::vector<std::string> user_lexicons;  // .ulex, .tsv or Paper Screener .csv
+  std::string lm;                                   // .ulm
+  std::string lexicon;                              // .ulex
+  std::vector<std::string> user_lexicons;           // .ulex, .tsv or Paper Screener .csv
+  TableEngine table_engine = TableEngine::kPlugin;  // how group tables among user_lexicons are read
   // Resolves the default model folder: $UNSPIN_MODELS, else the folder setup.sh fills.
   static ModelPaths defaults();
   static ModelPaths in_folder(const std::string& folder);

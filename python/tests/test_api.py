@@ -106,6 +106,21 @@ def test_lexicon_and_threshold_equal_cli(table_engine, tmp_path):
 
 
 @have_models
+def test_table_engine_equals_cli(tmp_path):
+    """table_engine="rewriter" is --table-engine rewriter; anything else is refused."""
+    spun = (EXAMPLES / "spun-news.txt").read_text(encoding="utf-8")
+    path = tmp_path / "spun.txt"
+    path.write_text(spun, encoding="utf-8")
+    eng = unspin.Engine(models=MODELS, lexicons=[TABLE], table_engine="rewriter")
+    got = eng.check(spun)
+    assert got == cli_check(path, "--lexicon", str(TABLE), "--table-engine", "rewriter")
+    assert "user_lexicon_symmetric" in {m["role"] for m in eng.provenance["models"]}
+    with pytest.raises(unspin.Error) as e:
+        unspin.Engine(models=MODELS, lexicons=[TABLE], table_engine="sideways")
+    assert e.value.code == "usage"
+
+
+@have_models
 def test_restore_equals_cli(engine, tmp_path):
     for name, text in texts():
         path = tmp_path / name

@@ -72,6 +72,10 @@ class Engine:
         papers: paper screening (``--papers``): unlisted tortured-phrase
             suspects also in documents the fast screen calls clean (about twice
             the screen's time).
+        table_engine: how a spinner's group table among ``lexicons`` was
+            applied (``--table-engine``): ``"plugin"`` (original -> one of its
+            alternatives) or ``"rewriter"`` (the article rewriter: any member of
+            a line -> any other member).
 
     Raises:
         Error: ``bad_model`` (missing or damaged model), ``io``, ``bad_data``, ``usage``.
@@ -83,11 +87,11 @@ class Engine:
     def __init__(self, models: Optional[PathLike] = None, lexicons: Sequence[PathLike] = (),
                  archive: Optional[PathLike] = None, threshold: Optional[float] = None,
                  min_confidence: float = 0.5, max_input_bytes: int = 64 << 20, base_rate: float = 0.1,
-                 papers: bool = False):
+                 papers: bool = False, table_engine: str = "plugin"):
         if isinstance(lexicons, (str, bytes, os.PathLike)):
             lexicons = [lexicons]
         self._engine = _unspin.Engine(models, list(lexicons), archive, threshold, min_confidence,
-                                      max_input_bytes, base_rate, bool(papers))
+                                      max_input_bytes, base_rate, bool(papers), str(table_engine))
         for w in self._engine.warnings:
             _warnings.warn(f"unspin: {w}", UserWarning, stacklevel=2)
 

@@ -16,7 +16,8 @@ class Error(Exception):
 class Engine:
     def __init__(self, models: Optional[PathLike] = ..., lexicons: Sequence[PathLike] = ...,
                  archive: Optional[PathLike] = ..., threshold: Optional[float] = ...,
-                 min_confidence: float = ..., max_input_bytes: int = ..., base_rate: float = ..., papers: bool = ...) -> None: ...
+                 min_confidence: float = ..., max_input_bytes: int = ..., base_rate: float = ..., papers: bool = ...,
+                 table_engine: str = ...) -> None: ...
     @property
     def warnings(self) -> List[str]: ...
     @property

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/run.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/learned_table.h"
@@ -58,6 +59,7 @@ struct LearnOptions {
   std::string out = "-";
   std::string models_dir;
   std::vector<std::string> user_lexicons;
+  TableEngine table_engine = TableEngine::kPlugin;
   std::string archive;
   std::string max_input = "64M";
   std::string site;
@@ -71,6 +73,7 @@ struct LearnOptions {
 std::unique_ptr<Models> load_models(const LearnOptions& o) {
   ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
   paths.user_lexicons = o.user_lexicons;
+  paths.table_engine = o.table_engine;
   return Models::load(paths);
 }
 
@@ -318,6 +321,7 @@ void add_learn_command(CLI::App& app) {
       "-o,--output", o.out,
       "Write the table here (default: standard output); with --jsonl, a folder: one DIR/<site>.tsv per site");
   cmd->add_option("--models", o.models_dir, "Folder with en-us.ulm and default.ulex");
+  add_table_engine_option(cmd, &o.table_engine);
   cmd->add_option("--lexicon", o.user_lexicons, "Extra lexicon (as for restore); repeat for several")
       ->allow_extra_args(false)
       ->take_all();

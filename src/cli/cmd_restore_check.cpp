@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/run.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/progress.h"
@@ -29,6 +30,7 @@ struct CommonOptions {
   std::vector<std::string> files{"-"};
   std::string models_dir;
   std::vector<std::string> user_lexicons;
+  TableEngine table_engine = TableEngine::kPlugin;
   std::string max_input = "64M";
   bool same_source = false;
   bool no_adapt = false;
@@ -63,6 +65,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "Problematic Paper Screener CSV; repeat the option for several")
       ->allow_extra_args(false)
       ->take_all();
+  add_table_engine_option(cmd, &o.table_engine);
   cmd->add_option("--max-input-bytes", o.max_input,
                   "Refuse inputs larger than this (default 64M; suffixes K, M, G); with --jsonl the "
                   "limit applies to each line, and the stream itself may be of any size");
@@ -112,6 +115,7 @@ EngineOptions engine_options(const CommonOptions& o) {
   EngineOptions e;
   e.models = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
   e.models.user_lexicons = o.user_lexicons;
+  e.models.table_engine = o.table_engine;
   e.verify_models = o.verify_models;
   e.archive = o.archive;
   e.same_source = o.same_source;

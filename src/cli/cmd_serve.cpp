@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/run.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "serve/service.h"
@@ -44,6 +45,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--lexicon", user_lexicons, "Extra lexicon stacked on the default (as for check); repeat for several")
       ->allow_extra_args(false)
       ->take_all();
+  static TableEngine table_engine = TableEngine::kPlugin;
+  add_table_engine_option(cmd, &table_engine);
   cmd->add_option("--archive", options.archive,
                   "Archive of originals: restore from the source when found (as check --archive)");
   cmd->add_option("--threshold", options.restore.verdict_threshold,
@@ -71,6 +74,7 @@ void add_serve_command(CLI::App& app) {
     options.access_log = !quiet;
     options.models = models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(models_dir);
     options.models.user_lexicons = user_lexicons;
+    options.models.table_engine = table_engine;
     serve::run_service(options, [](int port) {
       const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
       std::fprintf(stderr, "unspin serve: listening on http://%s:%d/ (%u decode threads; SIGTERM or Ctrl-C stops)\n",

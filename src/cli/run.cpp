@@ -2,11 +2,24 @@
 
 #include <cstdio>
 #include <iostream>
+#include <string>
 #include <new>
 
 #include "unspin/error.h"
 
 namespace unspin::cli {
+
+void add_table_engine_option(CLI::App* cmd, TableEngine* engine) {
+  cmd->add_option_function<std::string>(
+         "--table-engine",
+         [engine](const std::string& name) {
+           *engine = name == "rewriter" ? TableEngine::kRewriter : TableEngine::kPlugin;
+         },
+         "How the spinner's group table given with --lexicon was applied: plugin (the default: original -> one of "
+         "its alternatives) or rewriter (the article rewriter: any member of a line -> any other member; each line "
+         "read both ways)")
+      ->check(CLI::IsMember({"plugin", "rewriter"}));
+}
 
 int run_app(CLI::App& app, int argc, char** argv, const char* program) {
   try {

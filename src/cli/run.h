@@ -8,7 +8,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "unspin/restore.h"
+
 namespace unspin::cli {
+
+// --table-engine plugin|rewriter: how a spinner's group table given with
+// --lexicon was applied (TableEngine, include/unspin/restore.h).
+void add_table_engine_option(CLI::App* cmd, TableEngine* engine);
 
 // Parses argv into `app`, runs the chosen command's callback and returns the
 // process exit status. `program` names the program in error messages.

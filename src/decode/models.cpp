@@ -74,7 +74,10 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     // A learned table with no pair (a site too small to learn from) is valid and adds nothing.
     const std::size_t pairs =
         format == lexicon::UserFormat::kLearned ? lexicon::parse_learned_table(text, user, nullptr).size() : 0;
-    if (format != lexicon::UserFormat::kLearned || pairs > 0) models->lexicons.add(load_user_lexicon(user, &report));
+    const bool symmetric = paths.table_engine == TableEngine::kRewriter && format == lexicon::UserFormat::kGroups;
+    if (format != lexicon::UserFormat::kLearned || pairs > 0) {
+      models->lexicons.add(load_user_lexicon(user, &report, symmetric));
+    }
     const std::size_t learned = learned_table ? pairs : 0;
     models->learned_pairs += learned;
     if (learned > 0) models->learned_pages = std::max(models->learned_pages, lexicon::learned_table_pages(text));
@@ -82,10 +85,11 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
     // user table, so it adds no known originals and keeps the default calibration.
     models->info.push_back({learned_table ? "learned_lexicon"
                             : aligned     ? "aligned_lexicon"
+                            : symmetric   ? "user_lexicon_symmetric"
                                           : "user_lexicon",
                             user, file_checksum(user)});
     if (format != lexicon::UserFormat::kUlex && !learned_table) {
-      for (const lexicon::UserPair& pair : lexicon::parse_user_pairs(text, user, nullptr)) {
+      for (const lexicon::UserPair& pair : lexicon::parse_user_pairs(text, user, nullptr, symmetric)) {
         float& total = models->user_originals[pair.original];
         total = std::min(1.0f, total + pair.prior);
       }

@@ -113,6 +113,7 @@ struct Engine::Impl {
       if (paths.lm.empty()) {
         paths = ModelPaths::defaults();
         paths.user_lexicons = options.models.user_lexicons;
+        paths.table_engine = options.models.table_engine;
       }
       if (options.verify_models) verify_model_files(paths);
       std::vector<UserLexiconReport> reports;

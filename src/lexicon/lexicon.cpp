@@ -18,7 +18,7 @@ std::unique_ptr<Lexicon> Lexicon::open(const std::string& path) {
           path);
 }
 
-std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path, UserLexiconReport* report) {
+std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path, UserLexiconReport* report, bool symmetric_lines) {
   char head[8] = {};
   {
     std::ifstream in(path, std::ios::binary);
@@ -32,7 +32,7 @@ std::unique_ptr<Lexicon> load_user_lexicon(const std::string& path, UserLexiconR
     return lex;
   }
   const std::string text = lexicon::read_whole_file(path);
-  std::string bytes = lexicon::compile_user_lexicon(text, path, report);
+  std::string bytes = lexicon::compile_user_lexicon(text, path, report, symmetric_lines);
   return lexicon::UlexLexicon::from_bytes(std::move(bytes), path);
 }
 

@@ -176,7 +176,8 @@ std::vector<UserPair> parse_learned_table(std::string_view text, const std::stri
   return pairs;
 }
 
-std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin, UserLexiconReport* report) {
+std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin, UserLexiconReport* report,
+                                        bool symmetric_lines) {
   std::vector<UserPair> pairs;
   text = strip_bom(text);
   std::size_t lineno = 0;
@@ -206,6 +207,12 @@ std::vector<UserPair> parse_group_table(std::string_view text, const std::string
     }
     const float prior = 1.0f / static_cast<float>(members.size() - 1);
     for (std::size_t i = 1; i < members.size(); ++i) pairs.push_back({members[0], members[i], prior});
+    if (!symmetric_lines) return;
+    for (std::size_t i = 1; i < members.size(); ++i) {
+      for (std::size_t j = 0; j < members.size(); ++j) {
+        if (j != i) pairs.push_back({members[i], members[j], prior});
+      }
+    }
   };
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
@@ -267,16 +274,18 @@ UserFormat detect_user_format(std::string_view head) {
   return UserFormat::kTsv;
 }
 
-std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin, UserLexiconReport* report) {
+std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin, UserLexiconReport* report,
+                                       bool symmetric_lines) {
   const UserFormat format = detect_user_format(text);
   return format == UserFormat::kLearned  ? parse_learned_table(text, origin, report)
          : format == UserFormat::kPpsCsv ? parse_pps_csv(text, origin, report)
-         : format == UserFormat::kGroups ? parse_group_table(text, origin, report)
+         : format == UserFormat::kGroups ? parse_group_table(text, origin, report, symmetric_lines)
          : format == UserFormat::kTsv    ? parse_user_tsv(text, origin, report)
                                          : std::vector<UserPair>{};
 }
 
-std::string compile_user_lexicon(std::string_view text, const std::string& origin, UserLexiconReport* report) {
+std::string compile_user_lexicon(std::string_view text, const std::string& origin, UserLexiconReport* report,
+                                 bool symmetric_lines) {
   UserLexiconReport local;
   UserLexiconReport* r = report ? report : &local;
   if (text.find('\0') != std::string_view::npos) {
@@ -286,7 +295,7 @@ std::string compile_user_lexicon(std::string_view text, const std::string& origi
   if (format == UserFormat::kUlex) {
     throw Error(ErrorCode::kBadData, origin + ": already a compiled .ulex lexicon");
   }
-  std::vector<UserPair> pairs = parse_user_pairs(text, origin, r);
+  std::vector<UserPair> pairs = parse_user_pairs(text, origin, r, symmetric_lines);
   if (pairs.empty()) {
     std::string why = r->warnings.empty() ? "it is empty" : "first problem: " + r->warnings.front();
     throw Error(ErrorCode::kBadData, origin + ": no usable original<TAB>spun pair (or Paper Screener row); " + why);

@@ -33,8 +33,12 @@ std::vector<UserPair> parse_pps_csv(std::string_view text, const std::string& or
 // WordPress auto-spinner format; the first alternative is the original), or
 // spintax "{original|alt1|alt2}" (any number of groups per line, not nested).
 // Each alternative becomes a pair with prior 1/k (k alternatives): the
-// chance a spinner holding the group picks that one.
-std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin, UserLexiconReport* report);
+// chance a spinner holding the group picks that one. With `symmetric_lines`
+// (the article rewriter, TableEngine::kRewriter) every member of a line is
+// also the original of every other member, prior 1/(n - 1) for a line of n:
+// the rewriter replaces any member by a member drawn from its line.
+std::vector<UserPair> parse_group_table(std::string_view text, const std::string& origin, UserLexiconReport* report,
+                                        bool symmetric_lines = false);
 
 // A table `unspin learn` wrote (docs/SCHEMA.md §9): its first line is this
 // header (optionally followed by " key=value" fields), then
@@ -54,10 +58,12 @@ enum class UserFormat { kUlex, kTsv, kPpsCsv, kGroups, kLearned };
 UserFormat detect_user_format(std::string_view head);
 
 // The pairs of a TSV, group table or Paper Screener CSV, by content.
-std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin, UserLexiconReport* report);
+std::vector<UserPair> parse_user_pairs(std::string_view text, const std::string& origin, UserLexiconReport* report,
+                                       bool symmetric_lines = false);
 
 // Parses TSV or CSV text and returns the .ulex image of its pairs (source
 // kSourceUser; kSourceLearned for a learned table). Throws Error(kBadData) when no usable pair is found.
-std::string compile_user_lexicon(std::string_view text, const std::string& origin, UserLexiconReport* report);
+std::string compile_user_lexicon(std::string_view text, const std::string& origin, UserLexiconReport* report,
+                                 bool symmetric_lines = false);
 
 }  // namespace unspin::lexicon

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -144,6 +146,31 @@ TEST(UserGroups, PipeGroupsFirstIsOriginalPriorOneOverK) {
   ASSERT_EQ(report.warnings.size(), 1u);
   EXPECT_NE(report.warnings[0].find("t.txt:4"), std::string::npos);
   EXPECT_EQ(detect_user_format(text), UserFormat::kGroups);
+}
+
+// The article rewriter's reading (TableEngine::kRewriter): every member of
+// a line is the original of every other, prior 1/(n - 1); the plain
+// reading's pairs come first, unchanged.
+TEST(UserGroups, SymmetricLinesMakeEveryMemberAnOriginal) {
+  const std::string text = "said|stated|mentioned\nthree|3\n";
+  const std::vector<UserPair> plain = parse_group_table(text, "t.txt", nullptr);
+  const std::vector<UserPair> both = parse_group_table(text, "t.txt", nullptr, true);
+  ASSERT_EQ(plain.size(), 3u);
+  ASSERT_EQ(both.size(), 3u + 4u + 1u);  // said: 2 plain, then stated -> 2, mentioned -> 2; three: 1, then 3 -> 1
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(both[i].original, plain[i].original);
+    EXPECT_EQ(both[i].spun, plain[i].spun);
+  }
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const UserPair& p : both) pairs.emplace(p.original, p.spun);
+  EXPECT_EQ(pairs.size(), both.size());               // no pair twice
+  EXPECT_TRUE(pairs.count({"stated", "said"}));       // a written original from an alternative
+  EXPECT_TRUE(pairs.count({"mentioned", "stated"}));  // one alternative from another
+  EXPECT_TRUE(pairs.count({"3", "three"}));
+  for (const UserPair& p : both) EXPECT_FLOAT_EQ(p.prior, p.original == "three" || p.original == "3" ? 1.0f : 0.5f);
+  // Other formats read the same either way.
+  const std::string tsv = "said\tstated\n";
+  EXPECT_EQ(parse_user_pairs(tsv, "t.tsv", nullptr, true).size(), 1u);
 }
 
 TEST(UserGroups, SpintaxGroupsAndNestingRefused) {

@@ -35,6 +35,31 @@ case $CASE in
     grep -q 'reporters on Tuesday' "$TMP/out" || fail "untouched words changed: $(cat "$TMP/out")"
     grep -q '^"We are working' "$TMP/out" || fail "quote layout changed: $(cat "$TMP/out")"
     ;;
+  table_engine)
+    # --table-engine rewriter reads a group table both ways: "dog|zebra" also
+    # proposes "zebra" for a written "dog" (the article rewriter's move; no
+    # other lexicon knows the pair), which the plugin reading never does; the
+    # provenance says how the table was read.
+    printf 'dog|zebra\n' >"$TMP/table.txt"
+    printf 'The big dog slept by the big red door of the big barn.\n' >"$TMP/in"
+    for engine in plugin rewriter; do
+      u check --json --no-screen --min-confidence 0 --review-threshold 0 --lexicon "$TMP/table.txt" \
+        --table-engine $engine "$TMP/in" >"$TMP/$engine.json" || fail "exit $?"
+    done
+    python3 - "$TMP/plugin.json" "$TMP/rewriter.json" <<'PY' || fail "table engine not applied"
+import json, sys
+plugin, rewriter = (json.load(open(p)) for p in sys.argv[1:3])
+def table_proposals(d):
+    return [(r["original"].lower(), r["spun"].lower()) for r in d["review"] if r.get("rule") == "UNSPIN_TABLE"]
+assert table_proposals(rewriter) == [("zebra", "dog")], table_proposals(rewriter)
+assert table_proposals(plugin) == [], table_proposals(plugin)
+assert "user_lexicon_symmetric" in {m["role"] for m in rewriter["provenance"]["models"]}
+assert "user_lexicon" in {m["role"] for m in plugin["provenance"]["models"]}
+PY
+    u check --table-engine sideways "$TMP/in" >/dev/null 2>"$TMP/err"
+    [ $? -eq 2 ] || fail "an unknown engine is not a usage error"
+    grep -q 'plugin,rewriter' "$TMP/err" || fail "the error does not name the engines: $(cat "$TMP/err")"
+    ;;
   mixed_language)
     # Non-English text, emoji and CRLF pass through untouched.
     printf 'Der Präsident sagte: „Wir arbeiten.“\r\n東京で会議が開かれた。 😀\r\nΗ κυβέρνηση ανακοίνωσε μέτρα.\r\n' >"$TMP/in"
