@@ -97,8 +97,9 @@ AlignedCounts AlignedCounts::parse(std::string_view text) {
       j = parse_untrusted_json(line, "aligned counts line " + std::to_string(line_no));
     } catch (const MalformedJson&) {
       if (!header) {
-        throw Error(ErrorCode::kBadData, "not unspin aligned counts (the first line is not the JSON header {\"format\":\"" +
-                                             std::string(kFormat) + "\", ...})");
+        throw Error(ErrorCode::kBadData,
+                    "not unspin aligned counts (the first line is not the JSON header {\"format\":\"" +
+                        std::string(kFormat) + "\", ...})");
       }
       bad_line(line_no, "not a JSON object");
     }
@@ -111,8 +112,8 @@ AlignedCounts AlignedCounts::parse(std::string_view text) {
       }
       const auto version = j.find("version");
       if (version == j.end() || !version->is_number_unsigned() || version->get<std::uint64_t>() != kVersion) {
-        throw Error(ErrorCode::kBadData, "aligned counts: unknown version (this unspin reads version " +
-                                             std::to_string(kVersion) + ")");
+        throw Error(ErrorCode::kBadData,
+                    "aligned counts: unknown version (this unspin reads version " + std::to_string(kVersion) + ")");
       }
       if (j.size() != 3) bad_line(line_no, "the header holds format, version and pages only");
       counts.pages = count_field(j, "pages", line_no, true);
@@ -140,8 +141,9 @@ AlignedCounts AlignedCounts::parse(std::string_view text) {
   }
   if (!header) throw Error(ErrorCode::kBadData, "not unspin aligned counts (empty)");
   if (traced > counts.pages) {
-    throw Error(ErrorCode::kBadData, "aligned counts: " + std::to_string(traced) + " pages traced to sources but only " +
-                                         std::to_string(counts.pages) + " pages counted");
+    throw Error(ErrorCode::kBadData, "aligned counts: " + std::to_string(traced) +
+                                         " pages traced to sources but only " + std::to_string(counts.pages) +
+                                         " pages counted");
   }
   if (!counts.substitutions.empty() && counts.sources.empty()) {
     throw Error(ErrorCode::kBadData, "aligned counts: pairs with no traced source");
