@@ -12,7 +12,9 @@ setup.sh fills), one document each, on 12 sites (url host site-N.example). Sites
 are spun and a site's pages share one table (what --same-source exploits).
 Documents are shuffled (fixed seed) and cut into partitions of about equal size;
 when the corpora run out before --mb, they are used again under new sites (and
-new spinners). --bad-lines adds, to the first partitions, a blank line, a line
+new spinners). --originals FILE also writes the archive of the spun documents' originals,
+{"id", "text"} lines (`unspin archive add --id-from jsonl`), for `learn --archive`.
+--bad-lines adds, to the first partitions, a blank line, a line
 that is not JSON, an object without "text", an empty text and a line with
 invalid UTF-8: the answers must be error objects, never lost lines.
 
@@ -62,11 +64,12 @@ def spin_site(unspin_eval, tmp, texts, seed):
     return [s.strip() for s in spun]
 
 
-def make(unspin_eval, out_dir, mb, partitions, bad_lines, seed=1):
+def make(unspin_eval, out_dir, mb, partitions, bad_lines, seed=1, originals=None):
     target = int(mb * 1e6)
     with tempfile.TemporaryDirectory() as tmp:
         base = corpus_docs(unspin_eval, tmp)
         lines, spun_docs, total, taken = [], 0, 0, 0
+        sources = {}  # a spun document's original, by corpus name (each once)
         while total < target:
             # The next documents, about the missing size, in corpus order (so that
             # a small crawl has every site too); pass r over the corpus puts
@@ -84,6 +87,8 @@ def make(unspin_eval, out_dir, mb, partitions, bad_lines, seed=1):
             for site, docs in sorted(by_site.items()):
                 texts = [t for _, _, t in docs]
                 if site % 2 == 0:
+                    for _, name, text in docs:
+                        sources.setdefault(name, text)
                     texts = spin_site(unspin_eval, tmp, texts, site + 1)
                     spun_docs += len(texts)
                 for (_, name, _), text in zip(docs, texts):
@@ -98,6 +103,10 @@ def make(unspin_eval, out_dir, mb, partitions, bad_lines, seed=1):
         for k, b in enumerate(bad):  # spread over the partitions, not at a file's end
             lines.insert(k * (len(lines) // partitions) + 3, b)
     os.makedirs(out_dir, exist_ok=True)
+    if originals:
+        with open(originals, "w", encoding="utf-8") as f:
+            for name, text in sorted(sources.items()):
+                f.write(json.dumps({"id": name, "text": text}, ensure_ascii=False) + "\n")
     per = sum(len(l) + 1 for l in lines) / partitions
     files, start, size = [], 0, 0
     for i, line in enumerate(lines):
@@ -119,9 +128,10 @@ def main():
     p.add_argument("--mb", type=float, default=20)
     p.add_argument("--partitions", type=int, default=8)
     p.add_argument("--bad-lines", action="store_true")
+    p.add_argument("--originals", metavar="FILE", help="also write the spun documents' originals as {id, text} lines")
     a = p.parse_args()
     try:
-        info = make(a.unspin_eval, a.out, a.mb, a.partitions, a.bad_lines)
+        info = make(a.unspin_eval, a.out, a.mb, a.partitions, a.bad_lines, originals=a.originals)
     except FileNotFoundError as e:
         print(f"make_crawl.py: the corpora are missing: {e}", file=sys.stderr)
         return 2

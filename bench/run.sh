@@ -225,6 +225,14 @@ if [[ $quick -eq 0 ]]; then
   [[ -n "$models" ]] && learn_args+=(--models "$models")
   learn_md="$(bash "$here/learn_scale.sh" "${learn_args[@]}" 2>"$tmp/learn.err")" || learn_md="learn_scale.sh failed: $(tail -5 "$tmp/learn.err")"
 fi
+# `learn --archive --jsonl` (aligned tables) on a synthetic crawl, 1 and 2
+# threads (bench/learn_archive_scale.sh; skipped by --quick).
+learn_archive_md="(skipped in --quick runs)"
+if [[ $quick -eq 0 ]]; then
+  echo "bench/run.sh: running bench/learn_archive_scale.sh" >&2
+  learn_archive_md="$(bash "$here/learn_archive_scale.sh" --build-dir "$build_dir" 2>"$tmp/learn_archive.err")" \
+    || learn_archive_md="learn_archive_scale.sh failed: $(tail -5 "$tmp/learn_archive.err")"
+fi
 
 # Crawl scale on Dask: the same 20 MB on 1 and 2 worker processes
 # (bench/dask_scale.sh; skipped by --quick).
@@ -330,6 +338,10 @@ if [[ $quick -eq 1 ]]; then mode="--quick"; cmdline+=" --quick"; fi
   echo
   echo "$learn_md"
   grep 'floor' "$tmp/sites.err" | sed 's/^/    /' || true
+  echo
+  echo "\`unspin learn --archive --jsonl\` (tables aligned with an archive of originals, bench/learn_archive_scale.sh):"
+  echo
+  echo "$learn_archive_md"
   echo
   echo "## The document detector (unspin-eval eval detect)"
   echo

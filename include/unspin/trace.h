@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -159,6 +160,25 @@ struct TracedPair {
   std::size_t original_seen = 0;  // times the original occurred in the aligned source text
 };
 
+// The evidence of `learn --archive`, as sums that merge: partitions of a
+// crawl are counted apart (Tracer::aligned_counts, one page at a time, any
+// thread) and added in any order; Tracer::traced_pairs(counts) then reads the
+// traced sources back from the archive for the table's denominators. Ordered
+// maps, so serialize() is deterministic.
+struct AlignedCounts {
+  std::size_t pages = 0;                       // pages counted, traced or not
+  std::map<std::string, std::size_t> sources;  // archive id of a traced page's source -> pages traced to it
+  std::map<std::pair<std::string, std::string>, std::size_t> substitutions;  // (original, spun) -> times substituted
+
+  void merge(const AlignedCounts& other);
+  // JSON lines (docs/SCHEMA.md §9, "Aligned counts"): a header line
+  // {"format":"unspin aligned-counts","version":1,"pages":N}, then one line
+  // per source and one per pair, each kind sorted. parse() reads untrusted
+  // files: anything malformed throws Error(kBadData) naming the line.
+  std::string serialize() const;
+  static AlignedCounts parse(std::string_view text);
+};
+
 // Traced pairs as the pairs of a learned table (`learn --archive`): prior =
 // count / occurrences of the original in the traced sources (how often the
 // spinner replaced it by this form where it occurred); pairs below
@@ -187,8 +207,19 @@ class Tracer {
   // decoder). Every substitution becomes an Edit (rule "UNSPIN_SOURCE",
   // confidence = the source's score).
   std::optional<SourceRestoration> restore_from_source(std::string_view text);
+  // One page's aligned counts: pages = 1 and, when its best source reaches
+  // options.source_threshold, that source and the page's substitutions (as
+  // table phrases: folded, punctuation trimmed, identical sides dropped).
+  // Validates the input as trace() does.
+  AlignedCounts aligned_counts(std::string_view text);
+  // The pairs of merged counts, most frequent first (ties in (original,
+  // spun) order): each original's occurrences, as whole words, are counted in
+  // every traced source, once per page traced to it. Throws Error(kBadData)
+  // naming the id when a source is no longer in the archive.
+  std::vector<TracedPair> traced_pairs(const AlignedCounts& counts);
   // Substitution pairs of every text whose best source reaches the threshold
-  // (the spinner's table, for `unspin learn`), most frequent first.
+  // (the spinner's table, for `unspin learn`): traced_pairs() of the texts'
+  // merged aligned_counts().
   std::vector<TracedPair> traced_pairs(const std::vector<std::string_view>& texts);
 
   const TraceOptions& options() const;

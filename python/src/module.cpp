@@ -176,9 +176,8 @@ class PyEngine {
     std::vector<std::string_view> views(inputs.begin(), inputs.end());
     if (!engine_.options().archive.empty()) {  // as `unspin learn --archive`: the aligned sources' substitutions
       engine_.with_tracer([&](Tracer& tracer) {
-        for (const TracedPair& t : tracer.traced_pairs(views)) {
-          const double prior = t.original_seen ? std::min(1.0, static_cast<double>(t.count) / t.original_seen) : 1.0;
-          rows.emplace_back(t.original, t.spun, prior);
+        for (const LearnedPair& p : unspin::aligned_table(tracer.traced_pairs(views))) {
+          rows.emplace_back(p.original, p.spun, p.prior);
         }
       });
     } else {
@@ -208,6 +207,35 @@ class PyEngine {
     SiteCounts merged;
     for (const std::string& c : counts) merged.merge(SiteCounts::parse(c));
     return learned_table_text(learner().table(merged, min_prior), merged.pages(), site);
+  }
+
+  // The aligned counts (AlignedCounts::serialize) of these pages, each traced
+  // to its source in the engine's archive: the partial sums of `unspin learn
+  // --archive` that merge across partitions of a crawl (`python3 -m
+  // unspin.dask learn --archive`).
+  std::string aligned_counts(const py::iterable& texts) {
+    std::vector<std::string> inputs = validated_texts(texts);
+    py::gil_scoped_release release;
+    AlignedCounts counts;
+    engine_.with_tracer([&](Tracer& tracer) {
+      for (const std::string& text : inputs) counts.merge(tracer.aligned_counts(text));
+    });
+    return counts.serialize();
+  }
+
+  // The learned table (docs/SCHEMA.md §9, method=aligned) of one site's merged
+  // aligned counts, its sources read from the engine's archive: the file
+  // `unspin learn --archive --jsonl` writes for the site.
+  std::string aligned_table(const std::vector<std::string>& counts, const std::string& site, double min_prior) {
+    py::gil_scoped_release release;
+    AlignedCounts merged;
+    for (const std::string& c : counts) merged.merge(AlignedCounts::parse(c));
+    std::string table;
+    engine_.with_tracer([&](Tracer& tracer) {
+      table =
+          learned_table_text(unspin::aligned_table(tracer.traced_pairs(merged), min_prior), merged.pages, site, true);
+    });
+    return table;
   }
 
   // One JSON-lines batch, answered line by line exactly as `unspin check
@@ -396,7 +424,10 @@ PYBIND11_MODULE(_unspin, m) {
       .def("learn", &PyEngine::learn, py::arg("texts"), py::arg("same_source") = false, py::arg("min_prior") = 0.5)
       .def("learn_counts", &PyEngine::learn_counts, py::arg("texts"), py::arg("keys") = std::vector<std::string>{})
       .def("learned_table", &PyEngine::learned_table, py::arg("counts"), py::arg("site") = "",
-           py::arg("min_prior") = 0.5);
+           py::arg("min_prior") = 0.5)
+      .def("aligned_counts", &PyEngine::aligned_counts, py::arg("texts"))
+      .def("aligned_table", &PyEngine::aligned_table, py::arg("counts"), py::arg("site") = "",
+           py::arg("min_prior") = 0.0);
   m.def(
       "site_of_url", [](const std::string& url) { return unspin::site_of_url(url); }, py::arg("url"));
 }

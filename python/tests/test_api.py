@@ -286,6 +286,30 @@ def test_trace_equals_cli(archive):
     assert e.value.code == "empty"
 
 
+@have_models
+def test_aligned_counts_merge_into_the_cli_table(archive):
+    """Aligned counts of partitions, merged, give `unspin learn --archive`'s table."""
+    eng = unspin.Engine(models=MODELS, archive=archive / "a.db")
+    parts = [eng.aligned_counts([SPUN]), eng.aligned_counts([OTHER, SPUN])]
+    assert parts[0].startswith('{"format":"unspin aligned-counts","version":1,"pages":1}\n')
+    assert '{"source":"orig.txt","pages":2}' in eng.aligned_counts([SPUN, SPUN])
+    r = subprocess.run([CLI, "learn", "--archive", "a.db", "--site", "ex.com", "spun.txt", "other.txt", "spun.txt"],
+                       cwd=archive, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    table = eng.aligned_table(parts, site="ex.com")
+    assert table == r.stdout
+    assert "\nincluding\ttogether with\t" in table
+    with pytest.raises(unspin.Error) as e:
+        eng.aligned_table(['{"format":"unspin aligned-counts","version":1,"pages":1}\n{"source":"x","pages":2}\n'])
+    assert e.value.code == "bad_data" and "2 pages traced" in e.value.message
+    with pytest.raises(unspin.Error) as e:  # a source the archive does not hold
+        eng.aligned_table(['{"format":"unspin aligned-counts","version":1,"pages":1}\n{"source":"gone","pages":1}\n'])
+    assert '"gone" is no longer in the archive' in e.value.message
+    with pytest.raises(unspin.Error) as e:
+        unspin.Engine(models=MODELS).aligned_counts([SPUN])
+    assert e.value.code == "usage"
+
+
 def read_learned(path):
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():

@@ -335,3 +335,43 @@ def test_learn_equals_cli_learn_jsonl(small_crawl, tmp_path):
         assert text == (cli_out / name).read_text(encoding="utf-8"), name
     summary = json.loads((out / "summary.json").read_text())
     assert summary["sites"] == len(want)
+
+
+def test_learn_archive_equals_cli_learn_archive_jsonl(tmp_path):
+    """`learn --archive`: per-site aligned counts from every partition, merged
+    per site, give the same tables as `unspin learn --archive DB --jsonl -o DIR`
+    over all the files, byte for byte; and with --min-prior, too."""
+    originals = tmp_path / "originals.jsonl"
+    try:
+        info = make_crawl.make(EVAL_CLI, str(tmp_path / "crawl"), 1.5, 3, True, originals=str(originals))
+    except FileNotFoundError as e:
+        pytest.skip(f"the evaluation corpora are missing (./setup.sh installs them): {e}")
+    db = tmp_path / "originals.db"
+    a = subprocess.run([CLI, "archive", "add", "--archive", str(db), "--id-from", "jsonl", str(originals)],
+                       capture_output=True, text=True, timeout=300)
+    assert a.returncode == 0, a.stderr
+    for extra in ([], ["--min-prior", "0.3"]):
+        out, cli_out = tmp_path / f"out{len(extra)}", tmp_path / f"cli{len(extra)}"
+        r = unspin_dask("learn", "--archive", db, "--input", *info["files"], "--out", out, "--workers", 2,
+                        "--models", MODELS, "--dashboard-address", ":0", *extra)
+        assert r.returncode == 2, r.stderr  # the crawl's malformed lines, as the CLI
+        c = subprocess.run([CLI, "learn", "--archive", str(db), "--jsonl", "-o", str(cli_out), *extra, *info["files"]],
+                           capture_output=True, text=True, timeout=600)
+        assert c.returncode == 2, c.stderr
+        want = sorted(p.name for p in cli_out.glob("*.tsv"))
+        assert len(want) >= 6, "the crawl's sites should each get a table"
+        assert sorted(p.name for p in out.glob("*.tsv")) == want
+        pairs = 0
+        for name in want:
+            text = (out / name).read_text(encoding="utf-8")
+            assert text.startswith("# unspin learned-table v1 pages=") and "method=aligned" in text.splitlines()[0]
+            assert text == (cli_out / name).read_text(encoding="utf-8"), name
+            pairs += sum(1 for line in text.splitlines() if line and not line.startswith("#"))
+        assert pairs > 100, "the spun sites' tables should hold the pairs their alignments prove"
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["sites"] == len(want) and summary["pairs"] == pairs
+
+
+def test_archive_is_for_learn_only(tmp_path):
+    r = unspin_dask("check", "--archive", tmp_path / "a.db", "--input", tmp_path / "x.jsonl", "--out", tmp_path / "o")
+    assert r.returncode == 2 and "--archive: for learn only" in r.stderr, r.stderr

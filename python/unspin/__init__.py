@@ -194,6 +194,21 @@ class Engine:
         the merged ``counts`` of one site."""
         return self._engine.learned_table(list(counts), site, min_prior)
 
+    def aligned_counts(self, texts: Iterable[Text]) -> str:
+        """The evidence of ``unspin learn --archive`` from these pages, as mergeable
+        sums (the text of ``unspin learn --archive --counts``, docs/SCHEMA.md §9): each
+        page traced to its source in the Engine's archive. Counts of partitions of a
+        crawl are made apart and given together to :meth:`aligned_table`.
+        Needs ``Engine(archive=PATH)``."""
+        return self._engine.aligned_counts(texts)
+
+    def aligned_table(self, counts: Sequence[str], site: str = "", min_prior: float = 0.0) -> str:
+        """The learned table (``method=aligned``, as ``unspin learn --archive --jsonl``
+        writes it) of the merged aligned ``counts`` of one site; the sources are read
+        from the Engine's archive, which must still hold them. ``min_prior`` 0 keeps
+        every pair the alignments prove, as the CLI without ``--min-prior``."""
+        return self._engine.aligned_table(list(counts), site, min_prior)
+
 
 def site_of_url(url: str) -> str:
     """The site of a URL as ``unspin learn --jsonl`` groups pages: its lowercased

@@ -2,7 +2,7 @@
 
     python3 -m unspin.dask check|restore|learn --input 'crawl/*.jsonl' --out DIR
         [--scheduler ADDRESS] [--workers N] [--threads-per-worker T] [--same-source]
-        [--models DIR] [--lexicon FILE ...]
+        [--models DIR] [--lexicon FILE ...] [--archive DB (learn)]
 
 Each input file is one partition and gets one output file, ``DIR/part-NNNNN.jsonl``,
 whose line N answers the file's line N exactly as ``unspin check --jsonl FILE``
@@ -11,7 +11,9 @@ same error object for a blank or malformed line, so no document is ever lost.
 ``learn`` writes one learned table per site instead (``DIR/<site>.tsv``, the site
 being a line's "site" field or its URL's host): each partition's pages become
 per-site counts, the counts of a site are merged across partitions and its
-table written, the same file ``unspin learn --jsonl -o DIR`` writes.
+table written, the same file ``unspin learn --jsonl -o DIR`` writes. With
+``--archive DB`` the counts are aligned counts (each page traced to its source)
+and the tables those of ``unspin learn --archive DB --jsonl -o DIR``.
 ``DIR/summary.json`` gives the totals (documents, spun share, errors, MB,
 seconds, MB/s) and which input became which output; one line of it is printed.
 
@@ -73,8 +75,9 @@ class JobError(Exception):
 # Worker side. Everything here runs in worker processes; it is referenced by
 # module path (unspin.dask.<name>), so workers import this module themselves.
 
-# (models, lexicons, threshold, min_confidence, max_input_bytes, base_rate, papers): what an Engine is built from.
-EngineSpec = Tuple[Optional[str], Tuple[str, ...], Optional[float], float, int, float, bool]
+# (models, lexicons, threshold, min_confidence, max_input_bytes, base_rate, papers, archive): what an Engine is
+# built from (archive: `learn --archive` only).
+EngineSpec = Tuple[Optional[str], Tuple[str, ...], Optional[float], float, int, float, bool, Optional[str]]
 
 _engines: Dict[EngineSpec, unspin.Engine] = {}
 _engines_lock = threading.Lock()
@@ -86,8 +89,8 @@ def _engine(spec: EngineSpec) -> unspin.Engine:
     with _engines_lock:
         engine = _engines.get(spec)
         if engine is None:
-            models, lexicons, threshold, min_confidence, max_input_bytes, base_rate, papers = spec
-            engine = unspin.Engine(models=models, lexicons=list(lexicons), threshold=threshold,
+            models, lexicons, threshold, min_confidence, max_input_bytes, base_rate, papers, archive = spec
+            engine = unspin.Engine(models=models, lexicons=list(lexicons), archive=archive, threshold=threshold,
                                    min_confidence=min_confidence, max_input_bytes=max_input_bytes,
                                    base_rate=base_rate, papers=papers)
             _engines[spec] = engine
@@ -321,8 +324,8 @@ def _learn_site_of(obj) -> Optional[str]:
 
 def learn_partition(item: Tuple[int, str], spec: EngineSpec, buckets: int) -> tuple:
     """`learn`, step 1 for one partition: each site's pages here become that
-    site's counts (Engine.learn_counts, in batches of _BATCH_LINES pages),
-    sent to the bucket of the site. Returns (head, bucket 0, ..., bucket B-1),
+    site's counts (Engine.learn_counts, in batches of _BATCH_LINES pages; with
+    an archive in `spec`, Engine.aligned_counts), sent to the bucket of the site. Returns (head, bucket 0, ..., bucket B-1),
     head = {partition, path, bytes, lines, pages, skipped, errors, read_error}."""
     index, path = item
     head = {"partition": index, "path": path, "bytes": 0, "lines": 0, "pages": 0, "skipped": 0, "errors": 0,
@@ -356,18 +359,23 @@ def learn_partition(item: Tuple[int, str], spec: EngineSpec, buckets: int) -> tu
         texts.append(text)
         keys.append(key)
     engine = _engine(spec)
+    if spec[7] is not None:  # `learn --archive`: each page traced to its source; keys play no part
+        def count(texts, keys):
+            return engine.aligned_counts(texts)
+    else:
+        count = engine.learn_counts
     for site in sorted(by_site):
         texts, keys = by_site[site]
         for start in range(0, len(texts), _BATCH_LINES):
             batch = texts[start:start + _BATCH_LINES]
             try:
-                counts = engine.learn_counts(batch, keys[start:start + _BATCH_LINES])
+                counts = count(batch, keys[start:start + _BATCH_LINES])
             except unspin.Error:
                 # One bad page fails its batch: learn from the batch's pages one by one.
                 counts_list = []
                 for t, k in zip(batch, keys[start:start + _BATCH_LINES]):
                     try:
-                        counts_list.append(engine.learn_counts([t], [k]))
+                        counts_list.append(count([t], [k]))
                     except unspin.Error:
                         head["errors"] += 1
                 for c in counts_list:
@@ -383,7 +391,8 @@ def learn_sites(spec: EngineSpec, out_dir: str, min_prior: float, *pieces: List[
     """`learn`, step 2 for one bucket of sites: every partition's counts of a
     site merged, and the site's table written as out_dir/<site>.tsv (via a
     temporary name, then renamed), the same file `unspin learn --jsonl -o
-    out_dir` writes for it."""
+    out_dir` writes for it (with an archive in `spec`: the aligned table,
+    Engine.aligned_table, as `unspin learn --archive --jsonl -o out_dir`)."""
     by_site: Dict[str, List[str]] = {}
     for piece in pieces:
         for site, counts in piece:
@@ -391,7 +400,10 @@ def learn_sites(spec: EngineSpec, out_dir: str, min_prior: float, *pieces: List[
     engine = _engine(spec)
     pairs = 0
     for site in sorted(by_site):
-        table = engine.learned_table(by_site[site], site, min_prior)
+        if spec[7] is not None:
+            table = engine.aligned_table(by_site[site], site, min_prior)
+        else:
+            table = engine.learned_table(by_site[site], site, min_prior)
         pairs += sum(1 for l in table.splitlines() if l and not l.startswith("#"))
         name = site_file_name(site) + ".tsv"
         tmp = os.path.join(out_dir, f".{name}.{socket.gethostname()}.{os.getpid()}.tmp")
@@ -405,10 +417,15 @@ def run_learn(args: argparse.Namespace) -> int:
     """`learn`: one learned table per site of the crawl (see learn_partition, learn_sites)."""
     import dask
 
+    archive = os.path.abspath(args.archive) if args.archive else None
+    if archive is not None and not os.path.isfile(archive):
+        raise JobError(f"--archive {args.archive}: no such file", EXIT_IO)
     spec: EngineSpec = (os.path.abspath(args.models) if args.models else None,
                         tuple(os.path.abspath(l) for l in args.lexicon), args.threshold, args.min_confidence,
-                        args.max_input_bytes, args.base_rate, args.papers)
-    if not 0 <= args.min_prior <= 1:
+                        args.max_input_bytes, args.base_rate, args.papers, archive)
+    # As the CLI: 0.5, and with --archive every pair the alignments prove, unless --min-prior is given.
+    min_prior = args.min_prior if args.min_prior is not None else 0.0 if archive else 0.5
+    if not 0 <= min_prior <= 1:
         raise JobError("--min-prior must be between 0 and 1", EXIT_USAGE)
     files = _expand_inputs(args.input)
     out = _prepare_out(args.out)
@@ -421,7 +438,7 @@ def run_learn(args: argparse.Namespace) -> int:
         buckets = max(1, min(len(files), 64))
         routed = [dask.delayed(learn_partition, nout=buckets + 1, pure=False)(item, spec, buckets)
                   for item in enumerate(files)]
-        per_bucket = [dask.delayed(learn_sites, pure=False)(spec, out, args.min_prior, *[r[b + 1] for r in routed])
+        per_bucket = [dask.delayed(learn_sites, pure=False)(spec, out, min_prior, *[r[b + 1] for r in routed])
                       for b in range(buckets)]
         heads = [r[0] for r in routed]
         try:
@@ -498,7 +515,11 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                    help="how long to wait for the scheduler and a first worker (default 15)")
     p.add_argument("--dashboard-address", default=":8787",
                    help="LocalCluster dashboard address (default :8787; :0 picks a free port)")
-    p.add_argument("--min-prior", type=float, default=0.5, help="learn: keep pairs at least this probable")
+    p.add_argument("--min-prior", type=float, default=None,
+                   help="learn: keep pairs at least this probable (default 0.5; with --archive, every proven pair)")
+    p.add_argument("--archive", metavar="DB",
+                   help="learn: tables from each page's aligned source in this archive of originals, as "
+                        "`unspin learn --archive DB --jsonl -o DIR` (the file as seen by the workers)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     args = p.parse_args(argv)
     for name in ("workers", "threads_per_worker", "max_site_docs"):
@@ -617,7 +638,9 @@ def _flatten_stats(results) -> List[dict]:
 def run(args: argparse.Namespace) -> int:
     spec: EngineSpec = (os.path.abspath(args.models) if args.models else None,
                         tuple(os.path.abspath(l) for l in args.lexicon), args.threshold, args.min_confidence,
-                        args.max_input_bytes, args.base_rate, args.papers)
+                        args.max_input_bytes, args.base_rate, args.papers, None)
+    if args.archive:
+        raise JobError("--archive: for learn only (check and restore read the archive through the CLI)", EXIT_USAGE)
     for name, v in (("--threshold", args.threshold), ("--min-confidence", args.min_confidence)):
         if v is not None and not 0 <= v <= 1:
             raise JobError(f"{name} must be between 0 and 1", EXIT_USAGE)

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -83,6 +84,11 @@ RestoreOptions restore_options(const LearnOptions& o) {
   return options;
 }
 
+// DIR/<site>.tsv, or DIR/<site>.counts, for -o DIR.
+std::string site_path(const LearnOptions& o, const std::string& site, bool counts) {
+  return (fs::path(o.out) / (site_file_name(site) + (counts ? ".counts" : ".tsv"))).string();
+}
+
 // Writes one site's table (or counts) to `o.out`: a file, "-", or with
 // several sites DIR/<site>.tsv (DIR/<site>.counts).
 // Returns the pairs written (0 for counts).
@@ -97,11 +103,7 @@ std::size_t write_site(const LearnOptions& o, const SiteLearner* learner, const 
     pairs = table.size();
     text = learned_table_text(table, counts.pages(), site);
   }
-  std::string path = o.out;
-  if (many) {
-    path = (fs::path(o.out) / (site_file_name(site) + (o.counts ? ".counts" : ".tsv"))).string();
-  }
-  write_learned_table(path, text);
+  write_learned_table(many ? site_path(o, site, o.counts) : o.out, text);
   return pairs;
 }
 
@@ -114,25 +116,33 @@ void prepare_out_dir(const LearnOptions& o) {
   if (ec || !fs::is_directory(o.out)) throw Error(ErrorCode::kIo, "cannot create the folder " + o.out);
 }
 
+// What a --jsonl stream taught, site by site: any mergeable counts (the site
+// learner's SiteCounts, or AlignedCounts with --archive).
+template <typename Counts>
+struct JsonlSites {
+  std::map<std::string, Counts> sites;
+  std::size_t skipped = 0, bad = 0;
+  int status = 0;  // the first error's exit code
+};
+
 // --jsonl: lines {"text", "url" | "site", "id"} of any number of sites,
 // streamed (a few lines per thread in flight); each site's counts merge as
 // its pages are observed, so memory is the counts, not the pages.
-int run_jsonl(const LearnOptions& o) {
-  prepare_out_dir(o);
-  const std::unique_ptr<Models> models = load_models(o);
-  const RestoreOptions options = restore_options(o);
-  const SiteLearner learner(*models, options);
-  const unsigned threads = resolve_threads(o.threads);
-  std::map<std::string, SiteCounts> sites;
-  std::size_t skipped = 0, bad = 0;
-  int status = 0;
+// observe(worker, text, key) counts one page on worker `worker` (in [0,
+// threads), one call at a time per worker); its unspin::Error marks the line
+// bad (file:line on stderr, the first one's code the exit status).
+template <typename Counts>
+JsonlSites<Counts> observe_jsonl(
+    const LearnOptions& o, std::size_t max_input_bytes, unsigned threads,
+    const std::function<Counts(unsigned worker, const std::string& text, const std::string& key)>& observe) {
+  JsonlSites<Counts> out;
   for (const std::string& file : o.files) {
     std::optional<LineReader> reader;
     try {
-      reader.emplace(file, options.max_input_bytes);
+      reader.emplace(file, max_input_bytes);
     } catch (const Error& e) {
       std::cerr << "unspin: error: " << (file == "-" ? "<stdin>" : file) << ": " << e.what() << "\n";
-      if (status == 0) status = static_cast<int>(e.code());
+      if (out.status == 0) out.status = static_cast<int>(e.code());
       continue;
     }
     struct Item {
@@ -143,7 +153,7 @@ int run_jsonl(const LearnOptions& o) {
       std::string site, error;
       ErrorCode code = ErrorCode::kUsage;  // a malformed line, as check --jsonl answers it
       std::size_t bytes = 0, line_no = 0;
-      std::optional<SiteCounts> counts;
+      std::optional<Counts> counts;
     };
     Progress progress(0, reader->size_hint(), "lines");
     std::size_t line_no = 0;
@@ -157,7 +167,7 @@ int run_jsonl(const LearnOptions& o) {
             return item;
           },
           [](const Item& item) { return item.line.text.size(); },
-          [&](unsigned, Item& item) {
+          [&](unsigned worker, Item& item) {
             Seen seen;
             seen.bytes = item.line.bytes;
             seen.line_no = item.line_no;
@@ -188,7 +198,7 @@ int run_jsonl(const LearnOptions& o) {
             if (seen.site.empty()) seen.site = o.site;
             if (seen.site.empty()) return seen;  // no site: counted as skipped
             try {
-              seen.counts = learner.observe(j["text"].get<std::string>(), key);
+              seen.counts = observe(worker, j["text"].get<std::string>(), key);
             } catch (const Error& e) {
               seen.error = e.what();
               seen.code = e.code();
@@ -198,33 +208,120 @@ int run_jsonl(const LearnOptions& o) {
           [&](Seen& seen) {
             progress.advance(seen.bytes);
             if (!seen.error.empty()) {
-              ++bad;
+              ++out.bad;
               std::cerr << "unspin: error: " << (file == "-" ? "<stdin>" : file) << ":" << seen.line_no << ": "
                         << seen.error << "\n";
-              if (status == 0) status = static_cast<int>(seen.code);
+              if (out.status == 0) out.status = static_cast<int>(seen.code);
               return;
             }
             if (!seen.counts) {
-              skipped += !seen.site.empty() ? 0 : 1;
+              out.skipped += !seen.site.empty() ? 0 : 1;
               return;
             }
-            sites[seen.site].merge(*seen.counts);
+            out.sites[seen.site].merge(*seen.counts);
           });
     } catch (const Error& e) {
       std::cerr << "unspin: error: " << (file == "-" ? "<stdin>" : file) << ": " << e.what() << "\n";
-      if (status == 0) status = static_cast<int>(e.code());
+      if (out.status == 0) out.status = static_cast<int>(e.code());
     }
   }
-  std::size_t pairs = 0;
-  for (const auto& [site, counts] : sites) {
-    pairs += write_site(o, &learner, site, counts, true);
-  }
-  std::cerr << "unspin: learned " << sites.size() << " site(s) into " << o.out;
+  return out;
+}
+
+template <typename Counts>
+void report_jsonl(const LearnOptions& o, const JsonlSites<Counts>& seen, std::size_t pairs) {
+  std::cerr << "unspin: learned " << seen.sites.size() << " site(s) into " << o.out;
   if (!o.counts) std::cerr << " (" << pairs << " pairs)";
-  if (skipped) std::cerr << "; " << skipped << " line(s) without a site (no \"site\", no URL host, no --site) skipped";
-  if (bad) std::cerr << "; " << bad << " bad line(s)";
+  if (seen.skipped) {
+    std::cerr << "; " << seen.skipped << " line(s) without a site (no \"site\", no URL host, no --site) skipped";
+  }
+  if (seen.bad) std::cerr << "; " << seen.bad << " bad line(s)";
   std::cerr << "\n";
-  return status;
+}
+
+int run_jsonl(const LearnOptions& o) {
+  prepare_out_dir(o);
+  const std::unique_ptr<Models> models = load_models(o);
+  const RestoreOptions options = restore_options(o);
+  const SiteLearner learner(*models, options);
+  const JsonlSites<SiteCounts> seen = observe_jsonl<SiteCounts>(
+      o, options.max_input_bytes, resolve_threads(o.threads),
+      [&](unsigned, const std::string& text, const std::string& key) { return learner.observe(text, key); });
+  std::size_t pairs = 0;
+  for (const auto& [site, counts] : seen.sites) pairs += write_site(o, &learner, site, counts, true);
+  report_jsonl(o, seen, pairs);
+  return seen.status;
+}
+
+// --archive: a site's table (or, with --counts, its aligned counts) as text.
+// Returns the pairs of the table (0 for counts).
+std::size_t aligned_site_text(const LearnOptions& o, Tracer& tracer, const std::string& site,
+                              const AlignedCounts& counts, std::string* text) {
+  if (o.counts) {
+    *text = counts.serialize();
+    return 0;
+  }
+  const std::vector<LearnedPair> pairs =
+      aligned_table(tracer.traced_pairs(counts), o.min_prior_given ? o.min_prior : 0.0);
+  *text = learned_table_text(pairs, counts.pages, site, true);
+  return pairs.size();
+}
+
+// --archive --jsonl: each page traced to its source on its worker's own
+// Tracer (a Tracer holds its connection's prepared statements: one per
+// thread), the aligned counts merged per site, then one table per site.
+int run_aligned_jsonl(const LearnOptions& o) {
+  prepare_out_dir(o);
+  const std::size_t max_input_bytes = parse_size(o.max_input);
+  const unsigned threads = resolve_threads(o.threads);
+  TraceOptions trace_options;
+  trace_options.max_input_bytes = max_input_bytes;
+  std::vector<std::unique_ptr<archive::ArchiveStore>> archives;
+  std::vector<std::unique_ptr<Tracer>> tracers;
+  for (unsigned t = 0; t < threads; ++t) {
+    archives.push_back(open_archive(o.archive, ArchiveAccess::kRead));
+    tracers.push_back(std::make_unique<Tracer>(*archives.back(), trace_options));
+  }
+  const JsonlSites<AlignedCounts> seen = observe_jsonl<AlignedCounts>(
+      o, max_input_bytes, threads, [&](unsigned worker, const std::string& text, const std::string&) {
+        return tracers[worker]->aligned_counts(text);
+      });
+  std::size_t pairs = 0;
+  std::string text;
+  for (const auto& [site, counts] : seen.sites) {
+    pairs += aligned_site_text(o, *tracers[0], site, counts, &text);
+    write_learned_table(site_path(o, site, o.counts), text);
+  }
+  report_jsonl(o, seen, pairs);
+  return seen.status;
+}
+
+// Count files grouped by site: SITE.counts, or SITE.part-N.counts (one
+// partition of the site).
+std::map<std::string, std::vector<std::string>> count_files_by_site(const std::vector<std::string>& files) {
+  std::map<std::string, std::vector<std::string>> sites;
+  for (const std::string& file : files) {
+    std::string site = fs::path(file).filename().string();
+    if (site.size() > 7 && site.ends_with(".counts")) site.resize(site.size() - 7);
+    const std::size_t dot = site.find(".part-");
+    if (dot != std::string::npos) site.resize(dot);
+    sites[site].push_back(file);
+  }
+  return sites;
+}
+
+// A site's count files merged; a file's error names the file.
+template <typename Counts>
+Counts read_counts(const std::vector<std::string>& files) {
+  Counts counts;
+  for (const std::string& file : files) {
+    try {
+      counts.merge(Counts::parse(read_input(file, std::size_t{1} << 32)));
+    } catch (const Error& e) {
+      throw Error(e.code(), file + ": " + e.what());
+    }
+  }
+  return counts;
 }
 
 // --from-counts: count files (`--counts` output, any number per site, e.g.
@@ -232,39 +329,62 @@ int run_jsonl(const LearnOptions& o) {
 int run_from_counts(const LearnOptions& o) {
   // Files grouped by site first, then one site at a time is read, merged and
   // learned: memory is the largest site's counts, not the crawl's.
-  std::map<std::string, std::vector<std::string>> sites;
-  for (const std::string& file : o.files) {
-    std::string site = fs::path(file).filename().string();
-    if (site.size() > 7 && site.ends_with(".counts")) site.resize(site.size() - 7);
-    const std::size_t dot = site.find(".part-");  // SITE.part-N.counts: one partition of the site
-    if (dot != std::string::npos) site.resize(dot);
-    sites[site].push_back(file);
-  }
-  const auto read_site = [](const std::vector<std::string>& files) {
-    SiteCounts counts;
-    for (const std::string& file : files) {
-      try {
-        counts.merge(SiteCounts::parse(read_input(file, std::size_t{1} << 32)));
-      } catch (const Error& e) {
-        throw Error(e.code(), file + ": " + e.what());
-      }
-    }
-    return counts;
-  };
+  const std::map<std::string, std::vector<std::string>> sites = count_files_by_site(o.files);
   // Every file is checked before anything is written (a bad file fails the
   // run with no partial output).
-  for (const auto& [site, files] : sites) (void)read_site(files);
+  for (const auto& [site, files] : sites) (void)read_counts<SiteCounts>(files);
   const std::unique_ptr<Models> models = load_models(o);
   const SiteLearner learner(*models, restore_options(o));
   const bool many = sites.size() > 1 || (o.out != "-" && fs::is_directory(o.out));
   if (many) prepare_out_dir(o);
-  for (const auto& [site, files] : sites) write_site(o, &learner, site, read_site(files), many);
+  for (const auto& [site, files] : sites) write_site(o, &learner, site, read_counts<SiteCounts>(files), many);
+  return 0;
+}
+
+// --archive --from-counts: aligned count files merged per site, each site's
+// table from its sources in the archive. All or nothing: every file is
+// parsed before a table is made, and the tables are written under temporary
+// names and renamed only when every site succeeded (a source removed from
+// the archive since the counting fails the run, naming it).
+int run_aligned_from_counts(const LearnOptions& o) {
+  const std::map<std::string, std::vector<std::string>> sites = count_files_by_site(o.files);
+  for (const auto& [site, files] : sites) (void)read_counts<AlignedCounts>(files);
+  const auto archive = open_archive(o.archive, ArchiveAccess::kRead);
+  Tracer tracer(*archive, TraceOptions{});
+  const bool many = sites.size() > 1 || (o.out != "-" && fs::is_directory(o.out));
+  if (!many) {
+    std::string text;
+    for (const auto& [site, files] : sites)
+      aligned_site_text(o, tracer, site, read_counts<AlignedCounts>(files), &text);
+    write_learned_table(o.out, text);
+    return 0;
+  }
+  prepare_out_dir(o);
+  std::vector<std::pair<std::string, std::string>> written;  // (temporary, final) paths
+  const auto remove_temporaries = [&] {
+    std::error_code ignored;
+    for (const auto& [temporary, path] : written) fs::remove(temporary, ignored);
+  };
+  try {
+    std::string text;
+    for (const auto& [site, files] : sites) {
+      aligned_site_text(o, tracer, site, read_counts<AlignedCounts>(files), &text);
+      const std::string path = site_path(o, site, o.counts);
+      const std::string temporary = (fs::path(o.out) / ("." + fs::path(path).filename().string() + ".tmp")).string();
+      written.emplace_back(temporary, path);
+      write_learned_table(temporary, text);
+    }
+    for (const auto& [temporary, path] : written) fs::rename(temporary, path);
+  } catch (...) {
+    remove_temporaries();
+    throw;
+  }
   return 0;
 }
 
 int run_learn(const LearnOptions& o) {
-  if (o.jsonl) return run_jsonl(o);
-  if (o.from_counts) return run_from_counts(o);
+  if (o.jsonl) return o.archive.empty() ? run_jsonl(o) : run_aligned_jsonl(o);
+  if (o.from_counts) return o.archive.empty() ? run_from_counts(o) : run_aligned_from_counts(o);
   const std::size_t max_bytes = parse_size(o.max_input);
   std::vector<std::string> texts, names;
   int status = 0;
@@ -287,9 +407,11 @@ int run_learn(const LearnOptions& o) {
     // source is near-certain evidence that the pair is in the table).
     const auto archive = open_archive(o.archive, ArchiveAccess::kRead);
     Tracer tracer(*archive, TraceOptions{});
-    const std::vector<LearnedPair> pairs =
-        aligned_table(tracer.traced_pairs(views), o.min_prior_given ? o.min_prior : 0.0);
-    write_learned_table(o.out, learned_table_text(pairs, texts.size(), o.site, true));
+    AlignedCounts counts;
+    for (std::string_view text : views) counts.merge(tracer.aligned_counts(text));
+    std::string text;
+    aligned_site_text(o, tracer, o.site, counts, &text);
+    write_learned_table(o.out, text);
     return status;
   }
   const std::unique_ptr<Models> models = load_models(o);
@@ -326,25 +448,29 @@ void add_learn_command(CLI::App& app) {
       ->allow_extra_args(false)
       ->take_all();
   cmd->add_option("--archive", o.archive,
-                  "Archive of originals: learn from each text's aligned source instead (the strongest signal)");
+                  "Archive of originals: learn from each text's aligned source instead (the strongest signal); "
+                  "works with --jsonl, --counts (aligned counts) and --from-counts");
   cmd->add_flag("--same-source", o.same_source,
                 "The texts come from one site or spinner (always so for files; kept for compatibility)");
   cmd->add_flag("--jsonl", o.jsonl,
                 "Input is JSON lines {\"text\", \"url\" | \"site\", \"id\"} of any number of sites, streamed; "
                 "one table per site (URL host or \"site\") in the -o folder");
   cmd->add_flag("--counts", o.counts,
-                "Write each site's counts (mergeable sums) instead of its table: DIR/<site>.counts");
+                "Write each site's counts (mergeable sums; with --archive, aligned counts) instead of its table: "
+                "DIR/<site>.counts");
   cmd->add_flag("--from-counts", o.from_counts,
-                "Inputs are count files (SITE.counts or SITE.part-N.counts): merge them per site and write the tables");
+                "Inputs are count files (SITE.counts or SITE.part-N.counts): merge them per site and write the tables "
+                "(aligned counts with --archive: the archive they were counted against)");
   cmd->add_option("--site", o.site, "The site's name in the table's header (and for --jsonl lines without one)");
-  cmd->add_option("--threads", o.threads, "Pages observed at once (default 0: every core)");
+  cmd->add_option("--threads", o.threads,
+                  "Pages observed (or, with --archive, traced) at once (default 0: every core)");
   CLI::Option* min_prior = cmd->add_option("--min-prior", o.min_prior,
                                            "Keep pairs at least this probable (default 0.5; with --archive, every "
                                            "pair the alignment proves)")
                                ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-input-bytes", o.max_input, "Refuse inputs (or --jsonl lines) larger than this (default 64M)");
   cmd->callback([min_prior] {
-    if (o.jsonl && !o.archive.empty()) throw CLI::ValidationError("--jsonl and --archive", "choose one");
+    if (o.jsonl && o.from_counts) throw CLI::ValidationError("--jsonl and --from-counts", "choose one");
     o.min_prior_given = min_prior->count() > 0;
     const int status = run_learn(o);
     if (status != 0) throw CLI::RuntimeError(status);

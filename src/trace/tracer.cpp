@@ -263,58 +263,81 @@ std::optional<SourceRestoration> Tracer::restore_from_source(std::string_view te
   return out;
 }
 
-std::vector<TracedPair> Tracer::traced_pairs(const std::vector<std::string_view>& texts) {
-  std::map<std::pair<std::string, std::string>, std::size_t> counts;
-  std::vector<std::string> sources;  // the folded source of each traced text
-  for (std::string_view text : texts) {
-    TraceResult result;
-    std::vector<RankedSource> ranked = impl_->rank(text, result);
-    if (ranked.empty() || ranked[0].source.score < impl_->options.source_threshold) continue;
-    const RankedSource& best = ranked[0];
-    for (const TracedSubstitution& s : best.source.substitutions) {
-      const std::optional<std::string> original = trace::table_phrase(trace::fold_word(s.original));
-      const std::optional<std::string> spun = trace::table_phrase(trace::fold_word(s.spun));
-      if (!original || !spun || *original == *spun) continue;
-      ++counts[{*original, *spun}];
-    }
-    sources.push_back(trace::fold_word(best.text));
+AlignedCounts Tracer::aligned_counts(std::string_view text) {
+  AlignedCounts counts;
+  counts.pages = 1;
+  TraceResult result;
+  const std::vector<RankedSource> ranked = impl_->rank(text, result);
+  if (ranked.empty() || ranked[0].source.score < impl_->options.source_threshold) return counts;
+  const TracedSource& best = ranked[0].source;
+  for (const TracedSubstitution& s : best.substitutions) {
+    const std::optional<std::string> original = trace::table_phrase(trace::fold_word(s.original));
+    const std::optional<std::string> spun = trace::table_phrase(trace::fold_word(s.spun));
+    if (!original || !spun || *original == *spun) continue;
+    ++counts.substitutions[{*original, *spun}];
   }
-  // How often each original occurs, as whole words, in every traced source:
-  // the denominator of the chance the spinner replaced it by a form.
+  counts.sources[best.id] = 1;
+  return counts;
+}
+
+namespace {
+
+// Adds `weight` to original_seen[phrase] for every occurrence, as whole
+// words, of a phrase it holds (of up to max_words words) in `folded_source`:
+// the denominator of the chance the spinner replaced an original by a form.
+void count_original_occurrences(std::string_view folded_source, std::size_t max_words, std::size_t weight,
+                                std::unordered_map<std::string, std::size_t>& original_seen) {
+  const auto word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '\'' || c == '-'; };
+  std::vector<std::string_view> words;
+  for (std::size_t i = 0; i < folded_source.size();) {
+    while (i < folded_source.size() && !word_char(static_cast<unsigned char>(folded_source[i]))) ++i;
+    const std::size_t b = i;
+    while (i < folded_source.size() && word_char(static_cast<unsigned char>(folded_source[i]))) ++i;
+    if (i > b) words.push_back(folded_source.substr(b, i - b));
+  }
+  std::string phrase;
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    phrase.clear();
+    for (std::size_t n = 0; n < max_words && w + n < words.size(); ++n) {
+      if (n) phrase += ' ';
+      phrase += words[w + n];
+      auto it = original_seen.find(phrase);
+      if (it != original_seen.end()) it->second += weight;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<TracedPair> Tracer::traced_pairs(const AlignedCounts& counts) {
   std::unordered_map<std::string, std::size_t> original_seen;
   std::size_t max_words = 1;
-  for (const auto& [key, count] : counts) {
+  for (const auto& [key, count] : counts.substitutions) {
     original_seen.emplace(key.first, 0);
     max_words = std::max<std::size_t>(max_words, std::count(key.first.begin(), key.first.end(), ' ') + 1);
   }
-  const auto word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '\'' || c == '-'; };
-  std::vector<std::string_view> words;
-  std::string phrase;
-  for (const std::string& source : sources) {
-    words.clear();
-    for (std::size_t i = 0; i < source.size();) {
-      while (i < source.size() && !word_char(static_cast<unsigned char>(source[i]))) ++i;
-      const std::size_t b = i;
-      while (i < source.size() && word_char(static_cast<unsigned char>(source[i]))) ++i;
-      if (i > b) words.push_back(std::string_view(source).substr(b, i - b));
+  for (const auto& [id, pages] : counts.sources) {
+    const std::optional<archive::StoredDocument> source = impl_->store.document_by_id(id);
+    if (!source) {
+      throw Error(ErrorCode::kBadData, "the traced source \"" + id +
+                                           "\" is no longer in the archive (removed since the pages were "
+                                           "counted): count them again against this archive");
     }
-    for (std::size_t w = 0; w < words.size(); ++w) {
-      phrase.clear();
-      for (std::size_t n = 0; n < max_words && w + n < words.size(); ++n) {
-        if (n) phrase += ' ';
-        phrase += words[w + n];
-        auto it = original_seen.find(phrase);
-        if (it != original_seen.end()) ++it->second;
-      }
-    }
+    count_original_occurrences(trace::fold_word(source->text), max_words, pages, original_seen);
   }
   std::vector<TracedPair> pairs;
-  for (const auto& [key, count] : counts) {
+  for (const auto& [key, count] : counts.substitutions) {
     pairs.push_back(TracedPair{key.first, key.second, count, std::max(original_seen[key.first], count)});
   }
   std::stable_sort(pairs.begin(), pairs.end(),
                    [](const TracedPair& a, const TracedPair& b) { return a.count > b.count; });
   return pairs;
+}
+
+std::vector<TracedPair> Tracer::traced_pairs(const std::vector<std::string_view>& texts) {
+  AlignedCounts counts;
+  for (std::string_view text : texts) counts.merge(aligned_counts(text));
+  return traced_pairs(counts);
 }
 
 std::vector<LearnedPair> aligned_table(const std::vector<TracedPair>& traced, double min_prior) {

@@ -122,6 +122,117 @@ TEST_F(TracerTest, TracedPairsAreTheSpinnersTable) {
   EXPECT_TRUE(found);
 }
 
+TEST_F(TracerTest, AlignedCountsOfPagesMergeIntoTheTracedPairsOfThePages) {
+  Tracer tracer(*store_, {});
+  const AlignedCounts spun = tracer.aligned_counts(kSpunA);
+  EXPECT_EQ(spun.pages, 1u);
+  ASSERT_EQ(spun.sources.size(), 1u);
+  EXPECT_EQ(spun.sources.at("a"), 1u);
+  EXPECT_EQ(spun.substitutions.at({"including", "together with"}), 1u);
+  const AlignedCounts unrelated = tracer.aligned_counts(kUnrelated);
+  EXPECT_EQ(unrelated.pages, 1u);
+  EXPECT_TRUE(unrelated.sources.empty());
+  EXPECT_TRUE(unrelated.substitutions.empty());
+
+  // Two copies of one source: the pairs count twice, and so do the
+  // original's occurrences in the source (once per page traced to it).
+  AlignedCounts merged;
+  for (const AlignedCounts* c : {&spun, &unrelated, &spun}) merged.merge(*c);
+  EXPECT_EQ(merged.pages, 3u);
+  EXPECT_EQ(merged.sources.at("a"), 2u);
+  const std::vector<TracedPair> from_counts = tracer.traced_pairs(merged);
+  const std::vector<TracedPair> from_texts = tracer.traced_pairs({kSpunA, kUnrelated, kSpunA});
+  ASSERT_EQ(from_counts.size(), from_texts.size());
+  for (std::size_t i = 0; i < from_counts.size(); ++i) {
+    EXPECT_EQ(from_counts[i].original, from_texts[i].original);
+    EXPECT_EQ(from_counts[i].spun, from_texts[i].spun);
+    EXPECT_EQ(from_counts[i].count, from_texts[i].count);
+    EXPECT_EQ(from_counts[i].original_seen, from_texts[i].original_seen);
+  }
+  bool found = false;
+  for (const TracedPair& p : from_counts) {
+    if (p.original == "including" && p.spun == "together with") {
+      found = true;
+      EXPECT_EQ(p.count, 2u);
+      EXPECT_EQ(p.original_seen, 2u);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(TracerTest, AlignedCountsReadBackWhatTheyWrite) {
+  Tracer tracer(*store_, {});
+  AlignedCounts counts = tracer.aligned_counts(kSpunA);
+  counts.merge(tracer.aligned_counts(kUnrelated));
+  const std::string text = counts.serialize();
+  EXPECT_EQ(text.substr(0, text.find('\n')), R"({"format":"unspin aligned-counts","version":1,"pages":2})");
+  EXPECT_NE(text.find(R"({"source":"a","pages":1})"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"({"original":"including","spun":"together with","count":1})"), std::string::npos) << text;
+  const AlignedCounts back = AlignedCounts::parse(text);
+  EXPECT_EQ(back.pages, counts.pages);
+  EXPECT_EQ(back.sources, counts.sources);
+  EXPECT_EQ(back.substitutions, counts.substitutions);
+  EXPECT_EQ(back.serialize(), text);
+  // No pages at all is a valid (empty) partition.
+  EXPECT_EQ(AlignedCounts::parse(AlignedCounts{}.serialize()).pages, 0u);
+}
+
+TEST(AlignedCountsParse, RefusesMalformedFilesWithTheLine) {
+  const std::string head = R"({"format":"unspin aligned-counts","version":1,"pages":2})";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "empty"},
+      {"# unspin site-counts v2 pages=1 words=3\n", "not unspin aligned counts"},
+      {R"({"format":"unspin site-counts","version":1,"pages":1})", "lacks"},
+      {R"({"format":"unspin aligned-counts","version":2,"pages":1})", "unknown version"},
+      {R"({"format":"unspin aligned-counts","version":1,"pages":-1})", "whole number"},
+      {R"({"format":"unspin aligned-counts","version":1,"pages":1.5})", "whole number"},
+      {head + "\nnot json", "line 2: not a JSON object"},
+      {head + "\n\n" + R"({"source":"a","pages":1})", "line 2"},
+      {head + "\n[1,2]", "line 2: not a JSON object"},
+      {head + "\n" + R"({"source":"","pages":1})", "empty"},
+      {head + "\n" + R"({"source":"a","pages":0})", "at least 1"},
+      {head + "\n" + R"({"source":"a","pages":"1"})", "whole number"},
+      {head + "\n" + R"({"source":"a","pages":1,"x":1})", "only"},
+      {head + "\n" + R"({"source":"a","pages":1})" + "\n" + R"({"source":"a","pages":1})",
+       "line 3: the source is listed twice"},
+      {head + "\n" + R"({"source":"a","pages":3})", "only 2 pages"},
+      {head + "\n" + R"({"source":"a","pages":18446744073709551615})" + "\n" + R"({"source":"b","pages":1})",
+       "overflow"},
+      {head + "\n" + R"({"source":"a","pages":1})" + "\n" + R"({"original":"big","spun":"big","count":1})", "same"},
+      {head + "\n" + R"({"source":"a","pages":1})" + "\n" + R"({"original":"big\tx","spun":"huge","count":1})",
+       "control character"},
+      {head + "\n" + R"({"source":"a","pages":1})" + "\n" + R"({"original":"big","spun":"huge","count":0})",
+       "at least 1"},
+      {head + "\n" + R"({"original":"big","spun":"huge","count":1})", "no traced source"},
+      {head + "\n" + R"({"pages":1})", "expected a source"},
+      {head + "\n" + std::string(100000, '['), "line 2"},
+  };
+  for (const auto& [text, message] : cases) {
+    try {
+      (void)AlignedCounts::parse(text);
+      ADD_FAILURE() << "parsed: " << text.substr(0, 200);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kBadData);
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos)
+          << e.what() << " -- for: " << text.substr(0, 200);
+    }
+  }
+}
+
+TEST_F(TracerTest, ASourceRemovedSinceTheCountsIsAnErrorNamingIt) {
+  Tracer tracer(*store_, {});
+  const AlignedCounts counts = tracer.aligned_counts(kSpunA);
+  store_->remove({"a"});
+  Tracer after(*store_, {});
+  try {
+    (void)after.traced_pairs(counts);
+    ADD_FAILURE() << "no error for a removed source";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kBadData);
+    EXPECT_NE(std::string(e.what()).find("\"a\" is no longer in the archive"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TablePhrase, KeepsPhrasesOfWordsAndDropsAlignmentDebris) {
   EXPECT_EQ(trace::table_phrase("together with"), "together with");
   EXPECT_EQ(trace::table_phrase("  well-known  it's "), "well-known it's");

@@ -30,6 +30,26 @@ add_two() {
   run archive add --archive a.db orig.txt other.txt; expect_rc 0
 }
 
+# A crawl of two sites for `learn --archive --jsonl`: copies of three archived
+# originals (orig.txt twice), a text with no source, a line without a site
+# and a bad line (line 6).
+make_crawl() {
+  sed -e 's/fell/dropped/; s/counted/tallied/; s/highest/greatest/; s/worked/laboured/' other.txt >spun_b.txt
+  sed -e 's/opened/began/; s/restored/repaired/; s/sold out/went/' unrelated.txt >spun_c.txt
+  run archive add --archive c.db orig.txt other.txt unrelated.txt; expect_rc 0
+  line() { printf '{"%s": "%s", "id": "%s", "text": "%s"}\n' "$1" "$2" "$3" "$(tr -d '\n' <"$4")"; }
+  {
+    line url https://a.example/1 p1 spun.txt
+    line url https://a.example/2 p2 spun_b.txt
+    line site b.example p3 spun_c.txt
+    line url https://a.example/3 p4 spun.txt
+    line id none p5 spun_c.txt
+    echo '{not json'
+    line site b.example p6 spun_b.txt
+    printf '{"url": "https://a.example/4", "text": "%s"}\n' "Snow closed the passes of the Alps for a week, and the railway from Zurich to Milan ran buses over the road instead while crews cleared 3 metres of drift."
+  } >crawl.jsonl
+}
+
 case "$CASE" in
   add_stats_verify)
     add_two
@@ -124,6 +144,62 @@ case "$CASE" in
     grep -q '"role": "aligned_lexicon"' out || fail "no aligned_lexicon role"
     grep -q '"UNSPIN_LEARNED"' out && fail "an aligned table's edits are not UNSPIN_LEARNED"
     grep -q "during the past six months including a sharp increase" out || fail "the learned table does not restore its own copy"
+    ;;
+  learn_archive_jsonl)
+    # `learn --archive --jsonl`: one table per site; partitions counted apart
+    # (--counts) and merged (--from-counts) give the same files byte for byte.
+    make_crawl
+    run learn --archive c.db --jsonl --threads 1 -o one crawl.jsonl; expect_rc 2  # the bad line's status
+    grep -q "crawl.jsonl:6: not a JSON object" err || fail "the bad line is not reported with file:line"
+    grep -q "1 line(s) without a site" err || fail "the line without a site is not reported as skipped"
+    [ "$(ls one)" = "$(printf 'a.example.tsv\nb.example.tsv')" ] || fail "tables: $(ls one | tr '\n' ' ')"
+    head -1 one/a.example.tsv | grep -qx '# unspin learned-table v1 pages=4 site=a.example method=aligned' ||
+      fail "header: $(head -1 one/a.example.tsv)"
+    # Two pages traced to orig.txt: the pair twice, in 2 of the source's 2 (weighted) occurrences.
+    grep -qP '^including\ttogether with\t1\.000\t2$' one/a.example.tsv || { cat one/a.example.tsv >&2; fail "a.example lacks the pair"; }
+    grep -qP '^fell\tdropped\t1\.000\t1$' one/b.example.tsv || { cat one/b.example.tsv >&2; fail "b.example lacks the pair"; }
+    run learn --archive c.db --jsonl --threads 2 -o two crawl.jsonl; expect_rc 2
+    diff -r one two >/dev/null || fail "2 threads wrote other tables than 1"
+    for split in "1 4" "2 5"; do
+      rm -rf parts merged; mkdir parts
+      set -- $split
+      sed -n "1,${1}p" crawl.jsonl >p0.jsonl; sed -n "$(($1 + 1)),${2}p" crawl.jsonl >p1.jsonl; sed -n "$(($2 + 1)),\$p" crawl.jsonl >p2.jsonl
+      for i in 0 1 2; do
+        run learn --archive c.db --jsonl --counts -o "c$i" "p$i.jsonl"
+        for f in "c$i"/*.counts; do [ -e "$f" ] && mv "$f" "parts/$(basename "$f" .counts).part-$i.counts"; done
+      done
+      head -1 parts/a.example.part-0.counts | grep -qx '{"format":"unspin aligned-counts","version":1,"pages":[0-9]*}' ||
+        fail "counts header: $(head -1 parts/a.example.part-0.counts)"
+      run learn --archive c.db --from-counts -o merged parts/*.counts; expect_rc 0
+      diff -r one merged >&2 || fail "tables from the counts of partitions ($split) differ from one pass"
+      rm -rf c0 c1 c2
+    done
+    ;;
+  learn_archive_bad_counts)
+    make_crawl
+    run learn --archive c.db --jsonl --counts -o counts crawl.jsonl; expect_rc 2
+    cp counts/b.example.counts good.counts
+    # A corrupt file: an error naming it and its line, and no table written.
+    mkdir bad
+    head -2 counts/a.example.counts >bad/a.example.counts
+    printf '{"original":"big","spun":"huge","count":"many"}\n' >>bad/a.example.counts
+    cp counts/b.example.counts bad/b.example.counts
+    run learn --archive c.db --from-counts -o tables bad/a.example.counts bad/b.example.counts; expect_rc 9
+    grep -q 'a.example.counts: aligned counts line 3: "count" must be a whole number' err || fail "the error does not name the file and line"
+    [ -z "$(ls -A tables 2>/dev/null)" ] || fail "something was written: $(ls -A tables)"
+    printf 'not counts\n' >bad/a.example.counts
+    run learn --archive c.db --from-counts -o tables bad/a.example.counts bad/b.example.counts; expect_rc 9
+    grep -q 'a.example.counts: not unspin aligned counts' err || fail "a foreign file is not named as such"
+    # The site learner's counts are not aligned counts.
+    printf '# unspin site-counts v2 pages=1 words=3\n' >s.counts
+    run learn --archive c.db --from-counts -o tables s.counts; expect_rc 9
+    grep -q 's.counts: not unspin aligned counts' err || fail "site counts read as aligned counts"
+    # A source removed from the archive since the counting: an error naming it,
+    # nothing written (a.example's table, made before b.example's failed, neither).
+    run archive remove --archive c.db unrelated.txt; expect_rc 0
+    run learn --archive c.db --from-counts -o tables2 counts/a.example.counts counts/b.example.counts; expect_rc 9
+    grep -q '"unrelated.txt" is no longer in the archive' err || fail "the removed source is not named"
+    [ -z "$(ls -A tables2 2>/dev/null)" ] || fail "something was written: $(ls -A tables2)"
     ;;
   bad_input)
     run trace --archive missing.db spun.txt; expect_rc 3
