@@ -311,6 +311,10 @@ void Pipeline::build_model(DocumentState& doc) const {
   // spans judged alone, so without a table they stay so.
   const bool joint_overlaps = !models_.user_originals.empty();
   std::uint32_t sentence_start = 0;  // the sentence's first word, numbered across the document
+  const auto occurrence_of = [&](std::uint32_t entry, std::uint32_t span, const Arc& arc) {
+    if (!joint_overlaps) return Occurrence{entry, span, arc.local_gain};
+    return Occurrence{entry, span, arc.local_gain, sentence_start + arc.begin, sentence_start + arc.end};
+  };
   for (std::uint32_t s = 0; s < doc.sentences.size(); sentence_start += doc.sentences[s].words.size(), ++s) {
     const Sentence& sentence = doc.sentences[s];
     for (const auto& arcs : doc.lattices[s].arcs_from) {
@@ -320,8 +324,7 @@ void Pipeline::build_model(DocumentState& doc) const {
         const double prior = log10_prior(arc, sentence);
         std::uint32_t entry = doc.model.find_and_raise(arc.original, arc.spun, prior);
         if (entry != UINT32_MAX) {
-          doc.model.add_occurrence({entry, span, arc.local_gain, joint_overlaps ? sentence_start + arc.begin : 0,
-                                    joint_overlaps ? sentence_start + arc.end : 0});
+          doc.model.add_occurrence(occurrence_of(entry, span, arc));
           doc.arcs.push_back({s, &arc});
           continue;
         }
@@ -339,8 +342,7 @@ void Pipeline::build_model(DocumentState& doc) const {
           if (spun_count != doc.written.end()) e.unspun = std::max(0, e.unspun - spun_count->second);
         }
         entry = doc.model.add_entry(std::move(e));
-        doc.model.add_occurrence({entry, span, arc.local_gain, joint_overlaps ? sentence_start + arc.begin : 0,
-                                  joint_overlaps ? sentence_start + arc.end : 0});
+        doc.model.add_occurrence(occurrence_of(entry, span, arc));
         doc.arcs.push_back({s, &arc});
       }
     }
