@@ -182,7 +182,7 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
   };
   std::vector<Page> pages;
   for (std::size_t i = 0; i < learn_max + heldout; ++i) {
-    pages.push_back({pool[i].id, spin_table_style(data, SpinStyle::kTable, table, pool[i].text, config.intensity,
+    pages.push_back({pool[i].id, spin_table_style(data, config.style, table, pool[i].text, config.intensity,
                                                   stable_hash(pool[i].id, config.seed ^ 0x5173))});
   }
   pool.clear();
@@ -485,11 +485,12 @@ std::vector<PriorBin> prior_bins(const std::vector<std::pair<double, bool>>& pri
 std::string sites_markdown(const std::vector<SiteResults>& results) {
   std::string md;
   for (const SiteResults& r : results) {
-    md += "Site: seed " + std::to_string(r.config.seed) + ", " + std::string(part_name(r.config.part)) +
-          " part, table style at intensity " + fmt("%.2g", r.config.intensity) + ", " + std::to_string(r.table_groups) +
-          " groups (half " + (r.config.part == Part::kBuild ? "0" : "1") + " of the table), pages of ~" +
-          std::to_string(r.config.page_words) + " words, " + std::to_string(r.config.heldout) + " held-out pages; " +
-          fmt("%.0f", r.seconds) + " s, peak RSS " + fmt("%.0f", r.peak_rss_kb / 1024.0) + " MiB.\n\n";
+    md += "Site: seed " + std::to_string(r.config.seed) + ", " + std::string(part_name(r.config.part)) + " part, " +
+          std::string(style_name(r.config.style)) + " style at intensity " + fmt("%.2g", r.config.intensity) + ", " +
+          std::to_string(r.table_groups) + " groups (half " + (r.config.part == Part::kBuild ? "0" : "1") +
+          " of the table), pages of ~" + std::to_string(r.config.page_words) + " words, " +
+          std::to_string(r.config.heldout) + " held-out pages; " + fmt("%.0f", r.seconds) + " s, peak RSS " +
+          fmt("%.0f", r.peak_rss_kb / 1024.0) + " MiB.\n\n";
     md += "| pages | pairs scored | pairs learned (prior >= " + fmt("%.2g", r.config.min_prior) +
           ") | pair precision | held-out token coverage | learning pages R / P, cross-fitted | each alone | "
           "held-out R / P, learned | each alone |\n|---|---|---|---|---|---|---|---|---|\n";

@@ -36,6 +36,10 @@ struct SiteConfig {
   std::size_t heldout = 100;                          // further pages of the site, never learned from
   std::size_t page_words = 300;
   double intensity = 1.0;
+  // The engine that spins the site: kTable (the plugin engine) or kSymmetric
+  // (the article rewriter, the same table's lines used both ways; issue 32
+  // item 4 fits on one and evaluates on the other).
+  SpinStyle style = SpinStyle::kTable;
   std::uint64_t seed = 1;    // which pages, in which order, and the spinner's per-page choices
   Part part = Part::kEval;   // build: half 0 of the groups; eval: half 1
   double min_prior = 0.5;    // pairs counted as learned (pair precision, coverage)

@@ -29,6 +29,7 @@ struct SitesOptions {
   std::vector<std::uint64_t> seeds{1};
   std::size_t heldout = 100, page_words = 300;
   double intensity = 1.0, min_prior = 0.5, table_prior = 0.5;
+  std::string style = "table";
   unsigned threads = 0;
   bool quick = false;
   std::string models_dir, corpora, json_out, markdown_out, plot, floors, write_pages, samples;
@@ -63,6 +64,9 @@ int run_sites(const SitesOptions& o) {
   config.heldout = o.heldout;
   config.page_words = o.page_words;
   config.intensity = o.intensity;
+  config.style = eval::parse_style(o.style);
+  if (!eval::is_table_style(config.style))
+    throw Error(ErrorCode::kUsage, "eval sites --style: a table style (table or symmetric)");
   config.min_prior = o.min_prior;
   config.table_prior = o.table_prior;
   config.threads = o.threads;
@@ -135,6 +139,8 @@ void add_eval_sites_command(CLI::App& app) {
   cmd->add_option("--page-words", o->page_words, "Words per page (default 300)");
   cmd->add_option("--seeds", o->seeds, "One site per seed (default 1)");
   cmd->add_option("--intensity", o->intensity, "Table style intensity (default 1)")->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--style", o->style,
+                  "The engine that spins the site: table (default) or symmetric (the article rewriter)");
   cmd->add_option("--min-prior", o->min_prior, "Pairs kept in the learned table (default 0.5)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option(
