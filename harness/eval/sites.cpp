@@ -152,10 +152,29 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
   const GroupTable table = table_half(data.table, config.part == Part::kBuild ? 0 : 1);
   results.table_groups = table.groups().size();
   std::set<std::pair<std::string, std::string>> truth;
+  // The pairs the engine can write: the plugin engine replaces a group's
+  // original by one of its alternatives; the rewriter (kSymmetric) replaces
+  // any member of a line by any other member, numbers' lines included.
+  auto add_line = [&](const std::vector<std::string>& members) {
+    for (const std::string& a : members) {
+      for (const std::string& b : members) {
+        if (a != b) truth.insert({comparable(a), comparable(b)});
+      }
+    }
+  };
   for (const SpinGroup& g : table.groups()) {
-    for (const std::string& a : g.alternatives) truth.insert({g.original, a});
+    if (config.style == SpinStyle::kSymmetric) {
+      std::vector<std::string> members{g.original};
+      members.insert(members.end(), g.alternatives.begin(), g.alternatives.end());
+      add_line(members);
+    } else {
+      for (const std::string& a : g.alternatives) truth.insert({comparable(g.original), comparable(a)});
+    }
   }
-  auto in_table = [&](const std::string& o, const std::string& s) { return truth.count({o, s}) > 0; };
+  if (config.style == SpinStyle::kSymmetric) {
+    for (const auto& line : data.number_lines) add_line(line);
+  }
+  auto in_table = [&](const std::string& o, const std::string& s) { return truth.count({comparable(o), comparable(s)}) > 0; };
   if (const char* path = std::getenv("UNSPIN_SITES_TRUTH")) {
     // Development aid (build part only): the site's true table, a pair a line.
     std::ofstream t(path);

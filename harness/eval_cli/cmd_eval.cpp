@@ -319,6 +319,14 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
         pairs = aligned_table(tracer.traced_pairs(spun));  // every proven pair, as `learn --archive`
       }
       std::remove(db.c_str());
+      if (const char* path = std::getenv("UNSPIN_ALIGNED_DUMP")) {
+        // Development aid: the learned table, and the true table cut to the farm's pairs beside it.
+        std::ofstream(path) << learned_table_text(pairs, f.spun.size(), "farm", true);
+        std::ofstream seen(std::string(path) + ".gold");
+        for (const eval::SpinOutput& page : f.spun) {
+          for (const eval::GoldEdit& g : page.edits) seen << g.original << '\t' << g.spun << '\n';
+        }
+      }
       out.push_back(
           decoder_with_table(o, learned_table_text(pairs, f.spun.size(), "farm", true), "unspin+aligned", tables));
     } else if (name == "oracle+table") {
