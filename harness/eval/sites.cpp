@@ -174,7 +174,9 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
   if (config.style == SpinStyle::kSymmetric) {
     for (const auto& line : data.number_lines) add_line(line);
   }
-  auto in_table = [&](const std::string& o, const std::string& s) { return truth.count({comparable(o), comparable(s)}) > 0; };
+  auto in_table = [&](const std::string& o, const std::string& s) {
+    return truth.count({comparable(o), comparable(s)}) > 0;
+  };
   if (const char* path = std::getenv("UNSPIN_SITES_TRUTH")) {
     // Development aid (build part only): the site's true table, a pair a line.
     std::ofstream t(path);
