@@ -1,5 +1,8 @@
 #include "eval/detect_eval.h"
 
+#include <nlohmann/json.hpp>
+#include "decode/fitted_params.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -34,7 +37,7 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
                                               const std::vector<CorpusDoc>& docs, const DetectConfig& config,
                                               const std::function<void(const std::string&)>& progress) {
   const detect::EvidenceModel& evidence = *models.parts->evidence;
-  const decode::Pipeline pipeline(models, RestoreOptions{}, decode::DecoderParams{});
+  const decode::Pipeline pipeline(models, RestoreOptions{}, decode::fitted_of(models).decoder);
   // Each table style spins with its half (or quarter) of its own table.
   std::map<SpinStyle, GroupTable> halves;
   for (const SpinSpec& spec : config.specs) {
@@ -204,8 +207,8 @@ double rank_auc(const std::vector<double>& pos, const std::vector<double>& neg) 
 }
 
 detect::DetectorParams fit_detector(const detect::EvidenceModel& evidence, const std::vector<DetectSample>& samples,
-                                    double base_rate, std::string* summary) {
-  detect::DetectorParams p = detect::DetectorParams::fitted();
+                                    double base_rate, const detect::DetectorParams& start, std::string* summary) {
+  detect::DetectorParams p = start;
   // Clean rates of unseen pairs by frequency-class cell (add-one smoothed).
   std::vector<double> pairs(detect::kClasses * detect::kClasses, 0), unseen(pairs.size(), 0);
   for (const DetectSample& s : samples) {
@@ -407,19 +410,25 @@ std::string detect_report(const detect::Detector& detector, const std::vector<De
   return out.str();
 }
 
-std::string params_source(const detect::DetectorParams& p) {
+std::string params_section(const detect::DetectorParams& p, const std::string& fit_command) {
+  // Nine significant digits, as the parameters were always shipped; one list
+  // per line (harness/fit/sections.py's layout).
   std::ostringstream o;
   o.precision(9);
-  const auto vec = [&](const char* name, const std::vector<double>& v) {
-    o << "  p." << name << " = {";
+  const auto vec = [&](const char* name, const std::vector<double>& v, bool last = false) {
+    o << "  \"" << name << "\": [";
     for (std::size_t i = 0; i < v.size(); ++i) o << (i ? ", " : "") << v[i];
-    o << "};\n";
+    o << "]" << (last ? "\n" : ",\n");
   };
-  vec("screen", p.screen);
-  vec("full", p.full);
-  vec("clean_unseen_rate", p.clean_unseen_rate);
-  o << "  p.missing_a = " << p.missing_a << ";\n  p.missing_b = " << p.missing_b
-    << ";\n  p.screen_pass = " << p.screen_pass << ";\n";
+  o << "{\n \"unspin_fitted_section\": 1,\n \"fit_command\": " << nlohmann::json(fit_command).dump()
+    << ",\n \"corpora\": \"build part of kFitSources (harness/eval/corpus.h)\",\n"
+    << " \"comment\": \"the document detector's parameters (detect/detector.h)\",\n \"values\": {\n";
+  vec("detector.screen", p.screen);
+  vec("detector.full", p.full);
+  vec("detector.clean_unseen_rate", p.clean_unseen_rate);
+  vec("detector.missing", {p.missing_a, p.missing_b});
+  vec("detector.screen_pass", {p.screen_pass}, true);
+  o << " }\n}\n";
   return o.str();
 }
 

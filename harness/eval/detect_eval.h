@@ -68,9 +68,10 @@ std::vector<DetectSample> make_detect_samples(const Models& models, const Spinne
                                               const std::function<void(const std::string&)>& progress);
 
 // Fits the detector's parameters on samples (1:1 clean/spun within each
-// length) and returns them with a summary of the fit.
+// length) and returns them with a summary of the fit; `start` (the bundle's)
+// holds the values the fit does not refit.
 detect::DetectorParams fit_detector(const detect::EvidenceModel& evidence, const std::vector<DetectSample>& samples,
-                                    double base_rate, std::string* summary);
+                                    double base_rate, const detect::DetectorParams& start, std::string* summary);
 
 // Markdown tables: AUC by spec x length (screen and full), clean false
 // positives by genre and length at the base rate, F1 on a 1:1 mix at the
@@ -81,7 +82,8 @@ std::string detect_report(const detect::Detector& detector, const std::vector<De
 // ROC-AUC of positive against negative scores (ties count half; 0.5 when a side is empty).
 double rank_auc(const std::vector<double>& positives, const std::vector<double>& negatives);
 
-// C++ source of a DetectorParams (for src/detect/params.cpp).
-std::string params_source(const detect::DetectorParams& params);
+// A DetectorParams as the model bundle's section file detector.json (values
+// "detector.*"; harness/fit/sections.py, docs/LM.md), made by `fit_command`.
+std::string params_section(const detect::DetectorParams& params, const std::string& fit_command);
 
 }  // namespace unspin::eval

@@ -1,4 +1,5 @@
 #include "eval/fit.h"
+#include "decode/fitted_params.h"
 
 #include <cmath>
 #include <cstdio>
@@ -422,16 +423,16 @@ FitResult fit_decoder(const Models& models, const Models* table_models, const Sp
     return operating_point(std::move(ranked), c.gold, c.clean_tokens);
   };
 
-  decode::DecoderParams best_params;
+  decode::DecoderParams best_params = decode::fitted_of(models).decoder;
   double best_objective = -1;
-  const decode::SpinnerModelParams base = decode::DecoderParams{}.model;
+  const decode::SpinnerModelParams base = decode::fitted_of(models).decoder.model;
   const std::vector<double> shifts = config.calibrate_only ? std::vector<double>{0.0} : config.prior_shifts;
   const std::vector<double> temperatures =
       config.calibrate_only ? std::vector<double>{base.lm_temperature} : config.temperatures;
   Collected best_default, best_table;
   for (double shift : shifts) {
     for (double temperature : temperatures) {
-      decode::DecoderParams params;
+      decode::DecoderParams params = decode::fitted_of(models).decoder;
       params.model.log_active_paraphrase = base.log_active_paraphrase + shift;
       params.model.log_active_wordnet = base.log_active_wordnet + shift;
       params.model.log_active_other = base.log_active_other + shift;

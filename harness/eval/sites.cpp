@@ -1,4 +1,5 @@
 #include "eval/sites.h"
+#include "decode/fitted_params.h"
 
 #include <algorithm>
 #include <chrono>
@@ -62,7 +63,7 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
                             const InTable& in_table) {
   std::map<std::pair<std::string, std::string>, PairFeatures> feats;
   for (PairFeatures& f : decode::pair_features(*models.lm, site)) feats[{f.original, f.spun}] = f;
-  const decode::Pipeline pipeline(models, options, decode::DecoderParams{});
+  const decode::Pipeline pipeline(models, options, decode::fitted_of(models).decoder);
   static std::ofstream dump(path);
   static bool header = false;
   if (!header)
@@ -122,7 +123,7 @@ void dump_learned_decisions(const char* path, const Models& models, const Restor
 template <class Page>
 void dump_generic_decisions(const char* path, const Models& models, const RestoreOptions& options, std::uint64_t seed,
                             std::size_t site_pages, const Page& page) {
-  const decode::Pipeline pipeline(models, options, decode::DecoderParams{});
+  const decode::Pipeline pipeline(models, options, decode::fitted_of(models).decoder);
   decode::DocumentState doc = pipeline.prepare(page.spun.text);
   static std::ofstream dump(path);
   static bool header = false;
@@ -295,7 +296,7 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
     point.pages = n;
     std::vector<LearnedPair> learned, written;
     for (const PairFeatures& f : decode::pair_features(*models.lm, site)) {
-      const double prior = decode::pair_prior(f);
+      const double prior = decode::pair_prior(*decode::fitted_of(models).site_prior, f);
       const bool label = in_table(f.original, f.spun);
       ++point.candidates;
       results.priors.emplace_back(prior, label);

@@ -1,4 +1,5 @@
 #include "eval/tortured.h"
+#include "decode/fitted_params.h"
 
 #include <algorithm>
 #include <chrono>
@@ -380,7 +381,8 @@ TorturedReport run_tortured(const TorturedConfig& config, const std::function<vo
   const std::shared_ptr<const Models::Parts> builtin = models->parts;
   auto fitted = std::make_shared<Models::Parts>(builtin ? *builtin : Models::Parts{});
   fitted->listed = std::shared_ptr<const Matcher>(std::shared_ptr<void>(), &fit_matcher);
-  fitted->unlisted = std::make_shared<const listed::UnlistedFinder>(fit, models->lm.get());
+  fitted->unlisted =
+      std::make_shared<const listed::UnlistedFinder>(fit, models->lm.get(), decode::fitted_of(*models).unlisted);
   models->parts = std::move(fitted);
   run_set(listed_pool, report.listed, "listed");
   run_set(unlisted_pool, report.unlisted, "unlisted");

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "eval_cli/commands.h"
+#include "decode/fitted_params.h"
 #include "eval/corpus.h"
 #include "decode/model_parts.h"
 #include "eval/detect_eval.h"
@@ -88,7 +89,7 @@ void explain(const std::string& path, const std::string& models_dir) {
   std::ifstream in(path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const detect::EvidenceModel& evidence = *models->parts->evidence;
-  const detect::DetectorParams params = detect::DetectorParams::fitted();
+  const detect::DetectorParams params = decode::fitted_of(*models).detector;
   const TokenizedText tokens = tokenize(text);
   detect::EvidenceCounts counts;
   std::vector<detect::ScoredWord> positions;
@@ -124,13 +125,19 @@ void run_detect_eval(const DetectOptions& o) {
   });
   std::cerr << "unspin-eval: " << samples.size() << " samples\n";
   const detect::EvidenceModel& evidence = *models->parts->evidence;
-  detect::DetectorParams params = detect::DetectorParams::fitted();
+  detect::DetectorParams params = decode::fitted_of(*models).detector;
   std::string report;
   if (o.fit) {
     std::string summary;
-    params = eval::fit_detector(evidence, samples, o.base_rate, &summary);
+    params = eval::fit_detector(evidence, samples, o.base_rate, decode::fitted_of(*models).detector, &summary);
     std::cerr << summary;
-    const std::string source = eval::params_source(params);
+    // The fit's own command, recorded in the section and then the bundle.
+    std::string command = "unspin-eval eval detect --part " + o.part + " --fit --docs " +
+                          std::to_string(o.config.docs) + " --skip " + std::to_string(o.config.skip) + " --lengths";
+    for (std::size_t n : o.config.lengths) command += " " + std::to_string(n);
+    if (o.config.table_quarter >= 0) command += " --table-quarter " + std::to_string(o.config.table_quarter);
+    if (o.config.seed != 1) command += " --seed " + std::to_string(o.config.seed);
+    const std::string source = eval::params_section(params, command);
     if (o.fit_out.empty())
       std::cout << source;
     else
@@ -184,8 +191,10 @@ void add_detect_eval_command(CLI::App& app) {
   CLI::App* cmd = ev->add_subcommand(
       "detect", "The document detector: fit it on the build part (--fit) or measure it on the eval part");
   cmd->add_option("--part", o->part, "Corpus part (default eval)")->check(CLI::IsMember({"eval", "build"}));
-  cmd->add_flag("--fit", o->fit, "Fit the detector on the build part and print its parameters (C++)");
-  cmd->add_option("--fit-out", o->fit_out, "With --fit: write the parameters here instead of standard output");
+  cmd->add_flag("--fit", o->fit,
+                "Fit the detector on the build part and print its parameters (the model bundle's section file "
+                "detector.json: data/fitted/detector.json for the default, then `unspin-eval bundle build`)");
+  cmd->add_option("--fit-out", o->fit_out, "With --fit: write the section file here instead of standard output");
   cmd->add_option("--models", o->models_dir, "Folder with en-us.ulm and default.ulex");
   cmd->add_option("--corpora", o->corpora, "npm corpora folder");
   cmd->add_option("--sources", o->config.sources, "Genres (default: every fitting genre)");

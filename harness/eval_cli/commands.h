@@ -17,5 +17,6 @@ void add_eval_sites_command(CLI::App& app);         // eval sites (after add_eva
 void add_trace_eval_command(CLI::App& app);         // eval trace (after add_eval_commands)
 void add_tortured_eval_command(CLI::App& app);      // eval tortured (after add_eval_commands)
 void add_listed_clean_hits_command(CLI::App& app);  // listed clean-hits
+void add_bundle_command(CLI::App& app);             // bundle build, bundle show
 
 }  // namespace unspin::cli

@@ -24,5 +24,6 @@ int main(int argc, char** argv) {
   unspin::cli::add_trace_eval_command(app);
   unspin::cli::add_tortured_eval_command(app);
   unspin::cli::add_listed_clean_hits_command(app);
+  unspin::cli::add_bundle_command(app);
   return unspin::cli::run_app(app, argc, argv, "unspin-eval");
 }

@@ -17,7 +17,10 @@ enum class ErrorCode : int {
   kEmptyInput = 7,   // input has no text
   kBadModel = 8,     // model file missing, truncated, foreign or wrong version
   kBadData = 9,      // malformed source data (ARPA, TSV, CSV, lexicon sources)
-  kInternal = 70,    // a bug: an invariant of unspin itself failed
+  // The model bundle was fitted for another LM, lexicon or feature version
+  // (docs/LM.md, "The model bundle"); --uncalibrated runs anyway.
+  kModelMismatch = 10,
+  kInternal = 70,  // a bug: an invariant of unspin itself failed
 };
 
 class Error : public std::runtime_error {

@@ -42,6 +42,14 @@ struct ModelPaths {
   std::string lexicon;                              // .ulex
   std::vector<std::string> user_lexicons;           // .ulex, .tsv or Paper Screener .csv
   TableEngine table_engine = TableEngine::kPlugin;  // how group tables among user_lexicons are read
+  // The model bundle: every fitted parameter (docs/LM.md, "The model
+  // bundle"), fitted.ubundle in the models folder. Empty: the file of that
+  // name in the LM's folder.
+  std::string bundle;
+  // Run with a bundle fitted for another LM, lexicon or feature version
+  // instead of refusing it (Error kModelMismatch): every result then says its
+  // score is not calibrated (DocumentResult::calibrated).
+  bool uncalibrated = false;
   // Resolves the default model folder: $UNSPIN_MODELS, else the folder setup.sh fills.
   static ModelPaths defaults();
   static ModelPaths in_folder(const std::string& folder);
@@ -222,6 +230,11 @@ struct DocumentResult {
   // score = sigmoid(log_lr + logit(base_rate)); windows add theirs.
   double log_lr = 0;
   std::string stage = "decoder";  // "screen", "decoder" or "source" (docs/SCHEMA.md §2)
+  // False when the model bundle was fitted for other models and the run was
+  // told to go on (ModelPaths::uncalibrated, --uncalibrated): the score and
+  // the edits' confidences are then not calibrated probabilities
+  // (docs/SCHEMA.md "calibrated").
+  bool calibrated = true;
 };
 
 // One document of Restorer::run_many: its result, or the Error run() throws for it.

@@ -91,9 +91,10 @@ class PyEngine {
  public:
   PyEngine(std::optional<std::filesystem::path> models, std::vector<std::filesystem::path> lexicons,
            std::optional<std::filesystem::path> archive, std::optional<double> threshold, double min_confidence,
-           std::size_t max_input_bytes, double base_rate, bool papers, const std::string& table_engine)
+           std::size_t max_input_bytes, double base_rate, bool papers, const std::string& table_engine,
+           bool uncalibrated)
       : engine_(engine_options(models, lexicons, archive, threshold, min_confidence, max_input_bytes, base_rate, papers,
-                               table_engine, &warnings_)) {
+                               table_engine, uncalibrated, &warnings_)) {
     engine_.load();  // bad models or a missing or foreign archive are reported now
   }
 
@@ -316,9 +317,11 @@ class PyEngine {
                                       const std::optional<std::filesystem::path>& archive,
                                       std::optional<double> threshold, double min_confidence,
                                       std::size_t max_input_bytes, double base_rate, bool papers,
-                                      const std::string& table_engine, std::vector<std::string>* warnings) {
+                                      const std::string& table_engine, bool uncalibrated,
+                                      std::vector<std::string>* warnings) {
     EngineOptions e;
     e.models = models ? ModelPaths::in_folder(models->string()) : ModelPaths::defaults();
+    e.models.uncalibrated = uncalibrated;
     for (const auto& l : lexicons) e.models.user_lexicons.push_back(l.string());
     if (table_engine == "rewriter") {
       e.models.table_engine = TableEngine::kRewriter;
@@ -408,11 +411,12 @@ PYBIND11_MODULE(_unspin, m) {
   py::class_<PyEngine>(m, "Engine")
       .def(py::init<std::optional<std::filesystem::path>, std::vector<std::filesystem::path>,
                     std::optional<std::filesystem::path>, std::optional<double>, double, std::size_t, double, bool,
-                    const std::string&>(),
+                    const std::string&, bool>(),
            py::arg("models") = py::none(), py::arg("lexicons") = std::vector<std::filesystem::path>{},
            py::arg("archive") = py::none(), py::arg("threshold") = py::none(), py::arg("min_confidence") = 0.5,
            py::arg("max_input_bytes") = std::size_t{64} << 20, py::arg("base_rate") = unspin::kDefaultBaseRate,
-           py::arg("papers") = false, py::arg("table_engine") = "plugin", py::call_guard<py::gil_scoped_release>())
+           py::arg("papers") = false, py::arg("table_engine") = "plugin", py::arg("uncalibrated") = false,
+           py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("warnings", &PyEngine::warnings)
       .def_property_readonly("provenance", &PyEngine::provenance)
       .def("check", &PyEngine::check, py::arg("text"))

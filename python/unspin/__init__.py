@@ -76,9 +76,14 @@ class Engine:
             applied (``--table-engine``): ``"plugin"`` (original -> one of its
             alternatives) or ``"rewriter"`` (the article rewriter: any member of
             a line -> any other member).
+        uncalibrated: run even when the model bundle (``fitted.ubundle``) was
+            fitted for another LM, lexicon or feature version (``--uncalibrated``);
+            every result then holds ``"calibrated": False``.
 
     Raises:
-        Error: ``bad_model`` (missing or damaged model), ``io``, ``bad_data``, ``usage``.
+        Error: ``bad_model`` (missing or damaged model or bundle), ``model_mismatch``
+            (a bundle fitted for other models, without ``uncalibrated``), ``io``,
+            ``bad_data``, ``usage``.
 
     Warnings about skipped lexicon lines are issued as :class:`UserWarning`
     and kept in :attr:`warnings`.
@@ -87,11 +92,12 @@ class Engine:
     def __init__(self, models: Optional[PathLike] = None, lexicons: Sequence[PathLike] = (),
                  archive: Optional[PathLike] = None, threshold: Optional[float] = None,
                  min_confidence: float = 0.5, max_input_bytes: int = 64 << 20, base_rate: float = 0.1,
-                 papers: bool = False, table_engine: str = "plugin"):
+                 papers: bool = False, table_engine: str = "plugin", uncalibrated: bool = False):
         if isinstance(lexicons, (str, bytes, os.PathLike)):
             lexicons = [lexicons]
         self._engine = _unspin.Engine(models, list(lexicons), archive, threshold, min_confidence,
-                                      max_input_bytes, base_rate, bool(papers), str(table_engine))
+                                      max_input_bytes, base_rate, bool(papers), str(table_engine),
+                                      bool(uncalibrated))
         for w in self._engine.warnings:
             _warnings.warn(f"unspin: {w}", UserWarning, stacklevel=2)
 

@@ -46,6 +46,7 @@ struct CommonOptions {
   bool html = false;           // inputs are HTML: check their visible text
   unsigned threads = 0;        // 0: every core
   bool verify_models = false;  // checksum the model bodies before use
+  bool uncalibrated = false;   // run with a model bundle fitted for other models
   std::string archive;         // trace: restore by alignment when a source is found
 };
 
@@ -58,6 +59,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("--verify-models", o.verify_models,
                 "Check the models' body checksums before use, as `unspin lm verify` and `unspin lexicon "
                 "verify` do (about 0.4 s for the default models, against 0.01 s to load them)");
+  add_uncalibrated_option(cmd, &o.uncalibrated);
   // One value per --lexicon, so that a positional "-" after it still means stdin.
   cmd->add_option("--lexicon", o.user_lexicons,
                   "Extra lexicon stacked on the default: .ulex, TSV (original<TAB>spun[<TAB>prior]), "
@@ -117,6 +119,7 @@ EngineOptions engine_options(const CommonOptions& o) {
   e.models.user_lexicons = o.user_lexicons;
   e.models.table_engine = o.table_engine;
   e.verify_models = o.verify_models;
+  e.models.uncalibrated = o.uncalibrated;
   e.archive = o.archive;
   e.same_source = o.same_source;
   RestoreOptions& r = e.restore;
@@ -289,6 +292,12 @@ std::string human_report(const std::string& name, std::string_view text, const D
   } else {
     appendf(out, "%s%s%s: %s (%zu edit%s in %zu words)\n", bold, display_name(name).c_str(), reset, verdict,
             r.edits.size(), r.edits.size() == 1 ? "" : "s", r.tokens);
+  }
+  if (!r.calibrated) {
+    appendf(out,
+            "  %snot calibrated:%s the model bundle was fitted for other models (--uncalibrated); the score "
+            "and confidences are not probabilities\n",
+            red, reset);
   }
   for (const Reason& reason : r.reasons) {
     if (reason.kind == "rate") continue;

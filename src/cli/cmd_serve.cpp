@@ -47,6 +47,8 @@ void add_serve_command(CLI::App& app) {
       ->take_all();
   static TableEngine table_engine = TableEngine::kPlugin;
   add_table_engine_option(cmd, &table_engine);
+  static bool uncalibrated = false;
+  add_uncalibrated_option(cmd, &uncalibrated);
   cmd->add_option("--archive", options.archive,
                   "Archive of originals: restore from the source when found (as check --archive)");
   cmd->add_option("--threshold", options.restore.verdict_threshold,
@@ -75,6 +77,7 @@ void add_serve_command(CLI::App& app) {
     options.models = models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(models_dir);
     options.models.user_lexicons = user_lexicons;
     options.models.table_engine = table_engine;
+    options.models.uncalibrated = uncalibrated;
     serve::run_service(options, [](int port) {
       const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
       std::fprintf(stderr, "unspin serve: listening on http://%s:%d/ (%u decode threads; SIGTERM or Ctrl-C stops)\n",

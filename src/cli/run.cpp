@@ -21,6 +21,13 @@ void add_table_engine_option(CLI::App* cmd, TableEngine* engine) {
       ->check(CLI::IsMember({"plugin", "rewriter"}));
 }
 
+void add_uncalibrated_option(CLI::App* cmd, bool* uncalibrated) {
+  cmd->add_flag("--uncalibrated", *uncalibrated,
+                "Run even when the model bundle (fitted.ubundle) was fitted for another LM, lexicon or feature "
+                "version (otherwise exit 10): every result then says \"calibrated\": false, its score and "
+                "confidences not being probabilities (docs/LM.md, \"The model bundle\")");
+}
+
 int run_app(CLI::App& app, int argc, char** argv, const char* program) {
   try {
     app.parse(argc, argv);

@@ -15,6 +15,9 @@ namespace unspin::cli {
 // --table-engine plugin|rewriter: how a spinner's group table given with
 // --lexicon was applied (TableEngine, include/unspin/restore.h).
 void add_table_engine_option(CLI::App* cmd, TableEngine* engine);
+// --uncalibrated: run with a model bundle fitted for another LM, lexicon or
+// feature version instead of refusing it (ModelPaths::uncalibrated).
+void add_uncalibrated_option(CLI::App* cmd, bool* uncalibrated);
 
 // Parses argv into `app`, runs the chosen command's callback and returns the
 // process exit status. `program` names the program in error messages.

@@ -39,7 +39,7 @@ double LexiconEditCalibration::off_site(double posterior) const {
 
 double LexiconEditCalibration::confidence(const EditEvidence& e) const {
   const double c = off_site(e.posterior);
-  return site_table_ ? site_generic_edit_confidence(c, site_pages_) : c;
+  return site_table_ ? site_generic_edit_confidence(site_weights_, c, site_pages_) : c;
 }
 
 double UserTableEditCalibration::confidence(const EditEvidence& e) const {
@@ -47,14 +47,14 @@ double UserTableEditCalibration::confidence(const EditEvidence& e) const {
 }
 
 double LearnedTableEditCalibration::confidence(const EditEvidence& e) const {
-  return learned_edit_confidence(e.pair_prior, e.posterior, e.mean_delta, e.original_written, table_pages_);
+  return learned_edit_confidence(weights_, e.pair_prior, e.posterior, e.mean_delta, e.original_written, table_pages_);
 }
 
 EditCalibrations::EditCalibrations(const SpinnerModelParams& params, std::size_t learned_pairs,
                                    std::size_t learned_pages, double min_confidence)
     : lexicon_(params, learned_pairs > 0, learned_pages),
       user_(params),
-      learned_(learned_pages),
+      learned_(params.learned_edit_weights, learned_pages),
       apply_threshold_(learned_pairs > 0 ? std::max(min_confidence, kSiteApplyConfidence) : min_confidence) {}
 
 double EditCalibrations::confidence(EditSource source, const EditEvidence& e) const {

@@ -14,6 +14,7 @@
 // suspects (listed/unlisted.h) and the archive's alignments (trace/tracer.cpp).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -50,7 +51,8 @@ class LexiconEditCalibration {
         scale_(params.edit_scale),
         bias_(params.edit_bias),
         site_table_(site_table),
-        site_pages_(site_pages) {}
+        site_pages_(site_pages),
+        site_weights_(params.site_generic_edit_weights) {}
   double off_site(double posterior) const;  // the edit curve alone
   double confidence(const EditEvidence& e) const;
 
@@ -59,6 +61,7 @@ class LexiconEditCalibration {
   double scale_, bias_;
   bool site_table_;
   std::size_t site_pages_;
+  std::array<double, 3> site_weights_;
 };
 
 // A user's spinner table: P(right) from the posterior by the user-table curve.
@@ -76,10 +79,12 @@ class UserTableEditCalibration {
 // A learned table's pairs (learned_edit_confidence).
 class LearnedTableEditCalibration {
  public:
-  explicit LearnedTableEditCalibration(std::size_t table_pages) : table_pages_(table_pages) {}
+  LearnedTableEditCalibration(const std::array<double, 6>& weights, std::size_t table_pages)
+      : weights_(weights), table_pages_(table_pages) {}
   double confidence(const EditEvidence& e) const;
 
  private:
+  std::array<double, 6> weights_;
   std::size_t table_pages_;
 };
 

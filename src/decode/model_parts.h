@@ -13,12 +13,18 @@ namespace unspin {
 namespace detect {
 class EvidenceModel;  // detect/evidence.h
 }
+namespace decode {
+struct FittedParams;  // decode/fitted_params.h
+}
 namespace listed {
 class Matcher;         // listed/matcher.h: the Paper Screener's listed tortured phrases
 class UnlistedFinder;  // listed/unlisted.h: unlisted ones, from the list's recurring substitutions
 }  // namespace listed
 
 struct Models::Parts {
+  // Every fitted parameter, from the model bundle (decode/fitted_params.h).
+  // First: the evidence model below reads its word model's trees.
+  std::shared_ptr<const decode::FittedParams> fitted;
   // What the document screen needs of the LM, precomputed once per model set
   // (detect/evidence.h); null: the first Restorer builds it.
   std::shared_ptr<const detect::EvidenceModel> evidence;

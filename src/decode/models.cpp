@@ -6,7 +6,9 @@
 #include <iterator>
 
 #include "common/checksum.h"
+#include "decode/fitted_params.h"
 #include "decode/model_parts.h"
+#include "fitted/bundle.h"
 #include "lexicon/ulex_reader.h"
 #include "lexicon/user_lexicon.h"
 #include "listed/matcher.h"
@@ -21,46 +23,47 @@ ModelPaths ModelPaths::in_folder(const std::string& folder) {
   ModelPaths paths;
   paths.lm = folder + "/en-us.ulm";
   paths.lexicon = folder + "/default.ulex";
+  paths.bundle = folder + "/" + fitted::kBundleFileName;
   return paths;
 }
+
+namespace {
+
+// fitted.ubundle beside the LM.
+std::string default_bundle_path(const ModelPaths& paths) {
+  const std::size_t slash = paths.lm.rfind('/');
+  return (slash == std::string::npos ? std::string() : paths.lm.substr(0, slash + 1)) + fitted::kBundleFileName;
+}
+
+}  // namespace
 
 ModelPaths ModelPaths::defaults() {
   const char* env = std::getenv("UNSPIN_MODELS");
   return in_folder(env && *env ? env : UNSPIN_DEFAULT_MODELS_DIR);
 }
 
-namespace {
-
-// Cheap identity of a model file: its size and first 64 KiB, which hold the
-// header with the body's checksum (the full check is `unspin lm|lexicon verify`).
-std::string file_checksum(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string head(64 * 1024, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(in.gcount()));
-  in.clear();
-  in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::uint64_t>(in.tellg());
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(head, size)));
-  return buf;
-}
-
-}  // namespace
-
 std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLexiconReport>* reports) {
   auto models = std::make_unique<Models>();
   models->lm = LanguageModel::open(paths.lm);
-  models->info.push_back({"lm", paths.lm, file_checksum(paths.lm)});
+  models->info.push_back({"lm", paths.lm, model_file_checksum(paths.lm)});
   models->lexicons.add(Lexicon::open(paths.lexicon));
-  models->info.push_back({"lexicon", paths.lexicon, file_checksum(paths.lexicon)});
+  models->info.push_back({"lexicon", paths.lexicon, model_file_checksum(paths.lexicon)});
   // The detector reads the default lexicon only: user tables change the
   // decoder's evidence, not the screen's (docs/ARCHITECTURE.md).
   auto parts = std::make_shared<Models::Parts>();
-  parts->evidence = std::make_shared<detect::EvidenceModel>(*models->lm, models->lexicons.front());
+  // The fitted parameters, checked against the LM and lexicon just loaded.
+  const std::string bundle_path = paths.bundle.empty() ? default_bundle_path(paths) : paths.bundle;
+  auto bundle = fitted::Bundle::open(bundle_path);
+  const fitted::BundleMismatch mismatch =
+      fitted::check_bundle(*bundle, models->info[0].checksum, models->info[1].checksum);
+  if (mismatch.mismatched && !paths.uncalibrated) throw Error(ErrorCode::kModelMismatch, mismatch.message);
+  parts->fitted = std::make_shared<const decode::FittedParams>(std::move(bundle), !mismatch.mismatched);
+  parts->evidence =
+      std::make_shared<detect::EvidenceModel>(*models->lm, models->lexicons.front(), parts->fitted->word_model);
   // The built-in listed phrases: a static of the library, not owned here.
   parts->listed = std::shared_ptr<const listed::Matcher>(std::shared_ptr<void>(), &listed::builtin_matcher());
-  parts->unlisted = std::make_shared<const listed::UnlistedFinder>(listed::PhraseList::builtin(), models->lm.get());
+  parts->unlisted = std::make_shared<const listed::UnlistedFinder>(listed::PhraseList::builtin(), models->lm.get(),
+                                                                   parts->fitted->unlisted);
   models->parts = std::move(parts);
   for (const std::string& user : paths.user_lexicons) {
     UserLexiconReport report;
@@ -87,7 +90,7 @@ std::unique_ptr<Models> Models::load(const ModelPaths& paths, std::vector<UserLe
                             : aligned     ? "aligned_lexicon"
                             : symmetric   ? "user_lexicon_symmetric"
                                           : "user_lexicon",
-                            user, file_checksum(user)});
+                            user, model_file_checksum(user)});
     if (format != lexicon::UserFormat::kUlex && !learned_table) {
       for (const lexicon::UserPair& pair : lexicon::parse_user_pairs(text, user, nullptr, symmetric)) {
         float& total = models->user_originals[pair.original];

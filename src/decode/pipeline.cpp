@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 
+#include "decode/fitted_params.h"
 #include "decode/model_parts.h"
 #include "decode/output.h"
 #include "decode/site_learner.h"
@@ -182,8 +183,11 @@ Pipeline::Pipeline(const Models& models, const RestoreOptions& options, const De
                                                  kMaxCachedCandidates);
   if (options_.verdict_threshold < 0) options_.verdict_threshold = default_verdict_threshold();
   evidence_ = decode::evidence_of(models_);
-  if (!evidence_) evidence_ = std::make_shared<detect::EvidenceModel>(*models_.lm, models_.lexicons.front());
-  detector_ = std::make_shared<detect::Detector>(*evidence_, detect::DetectorParams::fitted());
+  const FittedParams& fitted = fitted_of(models_);
+  if (!evidence_) {
+    evidence_ = std::make_shared<detect::EvidenceModel>(*models_.lm, models_.lexicons.front(), fitted.word_model);
+  }
+  detector_ = std::make_shared<detect::Detector>(*evidence_, fitted.detector);
   for (const std::string& a : options.allow) {
     std::string folded = fold_phrase(a);
     if (!folded.empty()) allow_.insert(std::move(folded));
@@ -843,6 +847,7 @@ DocumentResult Pipeline::finish(const DocumentState& doc, const std::vector<Deci
   result.threshold = options_.verdict_threshold;
   result.base_rate = options_.base_rate;
   result.review_threshold = options_.review_threshold;
+  result.calibrated = fitted_of(models_).calibrated;
   result.log10_bayes_factor = doc.result.log10_bf;
   result.english_share = doc.words ? static_cast<double>(doc.known_words) / doc.words : 0.0;
   const TextEvidence evidence = text_evidence(doc);

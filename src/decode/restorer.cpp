@@ -1,6 +1,7 @@
 // Restorer: the public face of decode::Pipeline.
 #include "common/parallel.h"
 #include "decode/listed_edits.h"
+#include "decode/fitted_params.h"
 #include "decode/model_parts.h"
 #include "listed/matcher.h"
 #include "decode/pipeline.h"
@@ -43,10 +44,10 @@ struct Restorer::Impl {
 };
 
 Restorer::Restorer(const Models& models, RestoreOptions options)
-    : impl_(std::make_unique<Impl>(Impl{options, decode::Pipeline(models, options, decode::DecoderParams{}), &models,
-                                        std::none_of(models.info.begin(), models.info.end(), [](const ModelInfo& m) {
-                                          return m.role == "user_lexicon" || m.role == "learned_lexicon";
-                                        })})) {}
+    : impl_(std::make_unique<Impl>(Impl{
+          options, decode::Pipeline(models, options, decode::fitted_of(models).decoder), &models,
+          std::none_of(models.info.begin(), models.info.end(),
+                       [](const ModelInfo& m) { return m.role == "user_lexicon" || m.role == "learned_lexicon"; })})) {}
 Restorer::~Restorer() = default;
 
 namespace {
@@ -167,6 +168,7 @@ std::optional<DocumentResult> Restorer::Impl::screen(std::string_view text, cons
   if (score.probability >= detector.params().screen_pass) return std::nullopt;
   DocumentResult r;
   r.stage = "screen";
+  r.calibrated = decode::fitted_of(*models).calibrated;
   r.has_score = true;
   r.score = score.probability;
   r.log_lr = score.log_lr;

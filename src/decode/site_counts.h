@@ -36,7 +36,7 @@
 // trees over them,
 //   P(o -> s in the site's table) = sigmoid(F(x)),
 // F fitted on simulated sites of the build part against the simulator's true
-// table (harness/fit/fit_site_learner.py; decode/site_learner_trees.h).
+// table (harness/fit/fit_site_learner.py; the model bundle's site_prior trees).
 #pragma once
 
 #include <array>
@@ -48,6 +48,10 @@
 
 #include "unspin/lm.h"
 #include "unspin/restore.h"
+
+namespace unspin::fitted {
+class BoostedTrees;  // fitted/trees.h
+}  // namespace unspin::fitted
 
 namespace unspin {
 namespace decode {
@@ -101,6 +105,9 @@ inline constexpr std::size_t kFillContexts = 8;
 // (missing occurrences of o + 1)) over the site's words (a form's excess
 // comes from its originals' missing occurrences); x[14] the words of s
 // after the first (fill-in reads phrases of two words too).
+// The fitted pair prior reads these features: a change of their meaning
+// must bump fitted::kFeatureVersion (fitted/bundle_format.h) and refit the
+// bundle's site_prior trees (harness/fit/fit_site_learner.py).
 inline constexpr std::size_t kLearnFeatures = 15;
 struct PairFeatures {
   std::string original, spun;
@@ -113,8 +120,9 @@ struct PairFeatures {
 // learner's (its models' LM).
 std::vector<PairFeatures> pair_features(const LanguageModel& lm, const SiteCounts& site);
 // The pair's prior: the probability that the site's table holds it, sigmoid
-// of the boosted trees of decode/site_learner_trees.h over its features.
-double pair_prior(const PairFeatures& features);
+// of the boosted trees over its features (the model bundle's "site_prior",
+// decode/fitted_params.h; fitted by harness/fit/fit_site_learner.py).
+double pair_prior(const fitted::BoostedTrees& trees, const PairFeatures& features);
 
 }  // namespace decode
 

@@ -18,7 +18,7 @@
 #include "decode/pipeline.h"
 #include "decode/site_counts.h"
 #include "decode/site_learner.h"
-#include "decode/site_learner_trees.h"
+#include "decode/fitted_params.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
 
@@ -286,12 +286,15 @@ struct SiteLearner::Impl {
 };
 
 SiteLearner::SiteLearner(const Models& models, RestoreOptions options)
-    : impl_(std::make_unique<Impl>(Impl{models, options, decode::Pipeline(models, options, decode::DecoderParams{})})) {
-}
+    : impl_(std::make_unique<Impl>(
+          Impl{models, options, decode::Pipeline(models, options, decode::fitted_of(models).decoder)})) {}
 SiteLearner::~SiteLearner() = default;
 
-double decode::pair_prior(const PairFeatures& f) {
-  return 1.0 / (1.0 + std::exp(-decode::SiteTrees::fitted().logit(f.x)));
+double decode::pair_prior(const fitted::BoostedTrees& trees, const PairFeatures& f) {
+  // The trees compare in float (fitted/trees.h), as they always did.
+  std::array<float, kLearnFeatures> x;
+  for (std::size_t i = 0; i < kLearnFeatures; ++i) x[i] = static_cast<float>(f.x[i]);
+  return 1.0 / (1.0 + std::exp(-trees.sum(x.data())));
 }
 
 SiteCounts SiteLearner::observe(std::string_view page, std::string_view page_key) const {
@@ -454,7 +457,7 @@ std::vector<PairFeatures> decode::pair_features(const LanguageModel& lm, const S
 std::vector<LearnedPair> SiteLearner::table(const SiteCounts& site, double min_prior) const {
   std::vector<LearnedPair> out;
   for (const PairFeatures& f : decode::pair_features(*impl_->models.lm, site)) {
-    const double prior = decode::pair_prior(f);
+    const double prior = decode::pair_prior(*decode::fitted_of(impl_->models).site_prior, f);
     if (prior >= min_prior && prior > 0) {
       out.push_back({f.original, f.spun, prior, static_cast<std::size_t>(f.restored)});
     }

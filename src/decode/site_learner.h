@@ -1,6 +1,6 @@
 // The site learner's use of a learned table: a learned edit's calibrated
 // confidence and the site operating point (the pair prior itself is
-// decode/site_learner_trees.h).
+// decode::pair_prior over the model bundle's site_prior trees).
 #pragma once
 
 #include <algorithm>
@@ -61,21 +61,20 @@ inline constexpr double kFillMaxMargin = 30, kFillNotFilled = -32, kFillNotOrigi
 // little less there; unknown: 1,000, the largest fitted). Both kinds of
 // error it prices: a pair not in the table, and a natural occurrence of a
 // table pair's spun form. Fitted on held-out pages of simulated build-part
-// sites whose pair priors came from the trees (decode/site_learner_trees.h)
+// sites whose pair priors came from the trees (the bundle's site_prior)
 // fitted on other sites (`UNSPIN_SITES_DECISIONS=FILE unspin-eval eval sites
 // --part build --seeds 18 19 20`, the trees fitted on sites 11-17: 22,245
 // learned-pair decisions of 3 sites x 4 sizes; `harness/fit/fit_learned_edit.py`;
 // bench/RESULTS.md). Left out one site at a time, edits at >= 0.9 were right
 // 0.976 / 0.973 / 0.959 / 0.961 of the time at 10 / 50 / 200 / 1,000 pages.
-inline constexpr std::array<double, 6> kLearnedEditWeights = {-0.81728, 0.34887, 0.58598, 0.2636, 0.3889, -0.21659};
-
-inline double learned_edit_confidence(double prior, double raw, double mean_delta, bool original_written,
-                                      std::size_t table_pages) {
+// The weights b are the model bundle's "site.learned_edit_weights"
+// (SpinnerModelParams::learned_edit_weights; docs/LM.md).
+inline double learned_edit_confidence(const std::array<double, 6>& b, double prior, double raw, double mean_delta,
+                                      bool original_written, std::size_t table_pages) {
   const auto logit = [](double p) {
     p = std::clamp(p, 1e-4, 1 - 1e-4);
     return std::log(p / (1 - p));
   };
-  const auto& b = kLearnedEditWeights;
   const double pages = table_pages > 0 ? static_cast<double>(table_pages) : 1000.0;
   const double z = b[0] + b[1] * logit(prior) + b[2] * logit(raw) + b[3] * std::clamp(mean_delta, -3.0, 3.0) +
                    b[4] * (original_written ? 1.0 : 0.0) + b[5] * std::log10(pages);
@@ -98,11 +97,10 @@ inline double learned_edit_confidence(double prior, double raw, double mean_delt
 // 0.70 / 0.50 / 0.36 of the time by site size; bench/RESULTS.md). Left out
 // one site at a time, those it puts at >= 0.9 were right 0.936 (1,162, at
 // 10 pages; a handful at larger sites).
-inline constexpr std::array<double, 3> kSiteGenericEditWeights = {2.0903, 1.6105, -1.132};
-
-inline double site_generic_edit_confidence(double confidence, std::size_t table_pages) {
+// The weights a are the model bundle's "site.generic_edit_weights"
+// (SpinnerModelParams::site_generic_edit_weights; docs/LM.md).
+inline double site_generic_edit_confidence(const std::array<double, 3>& a, double confidence, std::size_t table_pages) {
   const double c = std::clamp(confidence, 1e-4, 1 - 1e-4);
-  const auto& a = kSiteGenericEditWeights;
   const double pages = table_pages > 0 ? static_cast<double>(table_pages) : 1000.0;
   const double z = a[0] + a[1] * std::log(c / (1 - c)) + a[2] * std::log10(pages);
   return 1.0 / (1.0 + std::exp(-z));

@@ -13,13 +13,21 @@
 
 #include "decode/site_counts.h"
 #include "decode/site_learner.h"
-#include "decode/site_learner_trees.h"
+#include "decode/fitted_params.h"
+#include "fitted/bundle.h"
 #include "decode/testing_fakes.h"
 #include "unspin/error.h"
 #include "unspin/restore.h"
 
 namespace unspin {
 namespace {
+
+// The default bundle's parameters (the build writes it beside the default models).
+const decode::FittedParams& default_fitted() {
+  static const decode::FittedParams params(
+      fitted::Bundle::open(std::string(UNSPIN_MODELS_DIR) + "/" + fitted::kBundleFileName));
+  return params;
+}
 
 using decode::FillContext, decode::kFillContexts, decode::kLearnFeatures, decode::PairCounts, decode::PairFeatures;
 
@@ -330,37 +338,14 @@ TEST(LearnedTableText, HasTheSchemaHeaderAndFourColumns) {
   EXPECT_NE(t.find("\nbig\thuge\t0.001\t1\n"), std::string::npos) << t;  // never 0.000: it would not parse back
 }
 
-TEST(SiteTrees, WalkEachTreeToOneLeafAndAddTheLeaves) {
-  // Tree 0 splits on x[1] at 0.5; tree 1 is a single leaf.
-  const decode::SiteTreeNode nodes[] = {
-      {1, 0.5, 1, 2, 0}, {-1, 0, 0, 0, -1.0}, {-1, 0, 0, 0, 2.0}, {-1, 0, 0, 0, 0.25}};
-  const std::uint32_t roots[] = {0, 3};
-  const decode::SiteTrees trees(0.5, nodes, 4, roots, 2);
-  std::array<double, kLearnFeatures> x{};
-  x[0] = 1;
-  x[1] = 0.5;  // goes left: <= threshold
-  EXPECT_DOUBLE_EQ(trees.logit(x), 0.5 - 1.0 + 0.25);
-  x[1] = 0.75;
-  EXPECT_DOUBLE_EQ(trees.logit(x), 0.5 + 2.0 + 0.25);
-}
-
-TEST(SiteTrees, RefuseMalformedNodes) {
-  const std::uint32_t root[] = {0};
-  const decode::SiteTreeNode loop[] = {{1, 0.5, 0, 1, 0}, {-1, 0, 0, 0, 1.0}};  // a child before its parent
-  EXPECT_THROW(decode::SiteTrees(0, loop, 2, root, 1), std::invalid_argument);
-  const decode::SiteTreeNode out_of_range[] = {{1, 0.5, 1, 5, 0}, {-1, 0, 0, 0, 1.0}};
-  EXPECT_THROW(decode::SiteTrees(0, out_of_range, 2, root, 1), std::invalid_argument);
-  const decode::SiteTreeNode bad_feature[] = {{kLearnFeatures, 0.5, 1, 2, 0}, {-1, 0, 0, 0, 1.0}, {-1, 0, 0, 0, 1.0}};
-  EXPECT_THROW(decode::SiteTrees(0, bad_feature, 3, root, 1), std::invalid_argument);
-  const std::uint32_t bad_root[] = {7};
-  const decode::SiteTreeNode leaf[] = {{-1, 0, 0, 0, 1.0}};
-  EXPECT_THROW(decode::SiteTrees(0, leaf, 1, bad_root, 1), std::invalid_argument);
-}
-
 TEST(SiteTrees, TheFittedPriorTellsASpinnersPairFromANaturalOne) {
-  const decode::SiteTrees& trees = decode::SiteTrees::fitted();
+  const fitted::BoostedTrees& trees = *default_fitted().site_prior;
   EXPECT_GT(trees.trees(), 0u);
-  const auto prior = [&](const std::array<double, kLearnFeatures>& x) { return 1 / (1 + std::exp(-trees.logit(x))); };
+  const auto prior = [&](const std::array<double, kLearnFeatures>& x) {
+    PairFeatures f;
+    f.x = x;
+    return decode::pair_prior(trees, f);
+  };
   // x: 1, agreement, deficit, surplus, mean posterior, restored share, pages
   // without the original, share of the form's restorations, log10 pages with
   // the pair, log10 site pages; fill-in margin and log10 ratio per context
@@ -388,7 +373,8 @@ TEST(SiteTrees, TheFittedPriorTellsASpinnersPairFromANaturalOne) {
 
 TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidence) {
   const auto learned_edit_confidence = [](double prior, double raw, double delta, bool written) {
-    return decode::learned_edit_confidence(prior, raw, delta, written, 200);
+    return decode::learned_edit_confidence(default_fitted().decoder.model.learned_edit_weights, prior, raw, delta,
+                                           written, 200);
   };
   const double base = learned_edit_confidence(0.8, 0.95, 1.0, false);
   EXPECT_GT(base, 0.0);
@@ -403,10 +389,16 @@ TEST(LearnedEditConfidence, RisesWithThePriorAndTheEvidence) {
   EXPECT_LT(learned_edit_confidence(0.99, 0.3, 2.0, false), decode::kSiteApplyConfidence);
   // A prior from a larger site's table is worth a little less; a table that
   // does not say its pages counts as the largest fitted site (1,000 pages).
-  EXPECT_LT(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 1000), base);
-  EXPECT_GT(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 10), base);
-  EXPECT_EQ(decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 0),
-            decode::learned_edit_confidence(0.8, 0.95, 1.0, false, 1000));
+  EXPECT_LT(
+      decode::learned_edit_confidence(default_fitted().decoder.model.learned_edit_weights, 0.8, 0.95, 1.0, false, 1000),
+      base);
+  EXPECT_GT(
+      decode::learned_edit_confidence(default_fitted().decoder.model.learned_edit_weights, 0.8, 0.95, 1.0, false, 10),
+      base);
+  EXPECT_EQ(
+      decode::learned_edit_confidence(default_fitted().decoder.model.learned_edit_weights, 0.8, 0.95, 1.0, false, 0),
+      decode::learned_edit_confidence(default_fitted().decoder.model.learned_edit_weights, 0.8, 0.95, 1.0, false,
+                                      1000));
   // Ends of the range stay finite.
   EXPECT_GT(learned_edit_confidence(1.0, 1.0, 100.0, false), 0.99);
   EXPECT_LT(learned_edit_confidence(0.0, 0.0, -100.0, true), 0.01);
@@ -417,14 +409,22 @@ TEST(SiteGenericEditConfidence, StandsOnASmallSiteAndFallsOnALargeOne) {
   // table was learned from a few pages it is applied, on one learned from
   // 1,000 it is not (the table holds the right pairs; what it left is mostly wrong).
   const double c = 0.78;
-  EXPECT_GE(decode::site_generic_edit_confidence(c, 9), decode::kSiteApplyConfidence);
-  EXPECT_LT(decode::site_generic_edit_confidence(c, 875), decode::kSiteApplyConfidence);
-  EXPECT_GT(decode::site_generic_edit_confidence(0.9, 200), decode::site_generic_edit_confidence(0.6, 200));
-  EXPECT_GT(decode::site_generic_edit_confidence(c, 50), decode::site_generic_edit_confidence(c, 500));
-  EXPECT_EQ(decode::site_generic_edit_confidence(c, 0), decode::site_generic_edit_confidence(c, 1000));
-  EXPECT_LT(decode::site_generic_edit_confidence(0.5, 875), 0.5);
-  EXPECT_GT(decode::site_generic_edit_confidence(1.0, 10), 0.99);  // ends of the range stay finite
-  EXPECT_LT(decode::site_generic_edit_confidence(0.0, 1000), 0.01);
+  EXPECT_GE(decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, c, 9),
+            decode::kSiteApplyConfidence);
+  EXPECT_LT(decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, c, 875),
+            decode::kSiteApplyConfidence);
+  EXPECT_GT(decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, 0.9, 200),
+            decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, 0.6, 200));
+  EXPECT_GT(decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, c, 50),
+            decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, c, 500));
+  EXPECT_EQ(decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, c, 0),
+            decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, c, 1000));
+  EXPECT_LT(decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, 0.5, 875),
+            0.5);
+  EXPECT_GT(decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, 1.0, 10),
+            0.99);  // ends of the range stay finite
+  EXPECT_LT(decode::site_generic_edit_confidence(default_fitted().decoder.model.site_generic_edit_weights, 0.0, 1000),
+            0.01);
 }
 
 TEST(Models, CountTheLearnedPairsTheyHold) {

@@ -69,11 +69,13 @@ struct SpinnerModelParams {
   std::array<double, 4> rhos{0.1, 0.3, 0.6, 0.97};
   std::array<double, 4> rho_weights{0.25, 0.25, 0.25, 0.25};
   double prior_spun_log10_odds = 0.0;  // prior odds that a document is spun
-  // Calibration (fitted, see params.h): edits P = sigmoid(edit_scale * logit(raw) + edit_bias),
+  // Calibration (fitted, see params.h; the model bundle's "decoder.*" and
+  // "site.*" values, decode/fitted_params.cpp; the defaults here are neutral):
+  // edits P = sigmoid(edit_scale * logit(raw) + edit_bias),
   // with their own scale and bias when the pair came from a user's spinner table
   // (the model's raw posterior is differently reliable there).
-  double edit_scale = 0.61418, edit_bias = -1.794;
-  double user_edit_scale = 0.84216, user_edit_bias = -0.044915;
+  double edit_scale = 1, edit_bias = 0;
+  double user_edit_scale = 1, user_edit_bias = 0;
   // When fitted, isotonic calibration replaces the Platt form: knots
   // (raw posterior, P(right)), increasing, linear in between.
   // Empty: the fitted isotonic curves (`unspin-eval fit` prints them) made
@@ -83,18 +85,12 @@ struct SpinnerModelParams {
   // Documents: see DetectionCalibration. Without a user table, and with one
   // (a user's table makes the Bayes factors of clean and spun text alike far
   // larger, so it has its own null and threshold).
-  DetectionCalibration detection{1.8796,
-                                 -0.71847,
-                                 0.21288,
-                                 {{2.0434, 0.12906}, {2.487, 0.48908}, {2.9681, 3.4823}, {3.3919, 31.694}},
-                                 {{2.0434, 1.346}, {2.487, 6.5847}, {2.9681, 43.238}, {3.3919, 119.12}},
-                                 0.96645};
-  DetectionCalibration user_detection{3.7097,
-                                      -4.9214,
-                                      0.70218,
-                                      {{2.0434, -1.0509}, {2.487, -1.5876}, {2.9681, -2.4254}, {3.3919, -2.8002}},
-                                      {{2.0434, 1.8735}, {2.487, 4.3664}, {2.9681, 14.596}, {3.3919, 86.166}},
-                                      0.99899};
+  DetectionCalibration detection, user_detection;
+  // A learned table's edits and a lexicon edit on a site with a learned
+  // table (decode/site_learner.h learned_edit_confidence,
+  // site_generic_edit_confidence).
+  std::array<double, 6> learned_edit_weights{};
+  std::array<double, 3> site_generic_edit_weights{};
   // With --same-source: the chance an entry of the site's table is applied in one document.
   double site_apply = 0.8;
 };

@@ -131,6 +131,7 @@ DocumentResult merge_windows(const std::vector<TextWindow>& windows, std::vector
   double scored_words = 0, english = 0, rate = 0, log_lr = 0;
   out.base_rate = parts.empty() ? kDefaultBaseRate : parts.front().base_rate;
   out.review_threshold = parts.empty() ? 0.2 : parts.front().review_threshold;
+  out.calibrated = parts.empty() || parts.front().calibrated;  // one model set scores every window
   bool any_not_english = false;
   std::vector<Reason> evidence, allowed, no_verdict;
   bool continue_paragraph = false;

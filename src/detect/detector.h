@@ -25,6 +25,10 @@
 
 #include "detect/evidence.h"
 
+namespace unspin::fitted {
+class Bundle;  // fitted/bundle.h
+}  // namespace unspin::fitted
+
 namespace unspin::detect {
 
 // phi(text): the features of the logistic model, in this order.
@@ -66,7 +70,9 @@ struct DetectorParams {
   // A document whose screen probability (at the base rate) is below this is
   // called clean by the screen alone.
   double screen_pass = 0.02;
-  static DetectorParams fitted();  // src/detect/params.cpp
+  // The model bundle's "detector.*" values (src/detect/params.cpp). Throws
+  // Error(kBadModel) when one is missing.
+  static DetectorParams from_bundle(const fitted::Bundle& bundle);
 };
 
 class Detector {

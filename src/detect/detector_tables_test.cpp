@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "decode/fitted_params.h"
 #include "decode/model_parts.h"
 #include "detect/detector.h"
 #include "unspin/restore.h"
@@ -40,7 +41,7 @@ struct DetectorTables : ::testing::Test {
 };
 
 TEST_F(DetectorTables, FeaturesOfTextsAreTheDirectFormulas) {
-  const Detector d(*models->parts->evidence, DetectorParams::fitted());
+  const Detector d(*models->parts->evidence, decode::fitted_of(*models).detector);
   for (const std::string text :
        {"The company said on Tuesday that prices had risen during the past months.",
         "The firm's chief govt instructed reporters on Tuesday that costs had risen throughout the previous months, "
@@ -54,7 +55,7 @@ TEST_F(DetectorTables, FeaturesOfTextsAreTheDirectFormulas) {
 }
 
 TEST_F(DetectorTables, FeaturesOfRandomCountsAreTheDirectFormulas) {
-  const Detector d(*models->parts->evidence, DetectorParams::fitted());
+  const Detector d(*models->parts->evidence, decode::fitted_of(*models).detector);
   std::mt19937 rng(7);
   for (int trial = 0; trial < 50; ++trial) {
     EvidenceCounts c;

@@ -1,5 +1,7 @@
 #include "decode/model_parts.h"
 #include "detect/detector.h"
+#include "detect/word_model.h"
+#include "fitted/trees.h"
 
 #include <cmath>
 #include <filesystem>
@@ -42,18 +44,23 @@ TEST(Detector, WordMixtureAveragesTheSpunSharesAndIsZeroWithoutEvidence) {
 TEST(WordModel, TreesSendSmallValuesLeftAndBoundTheirSum) {
   // One stump on the gain: x <= 0.5 goes left (+1), else right (-2); a
   // second tree is a single leaf (+10) that the bound cuts to kMaxLogLr.
-  static constexpr WordTreeNode nodes[] = {
-      {kFeatGain, 0.5f, 1, 2, 0}, {-1, 0, 0, 0, 1.0f}, {-1, 0, 0, 0, -2.0f}, {-1, 0, 0, 0, 0.25f}};
+  static constexpr fitted::TreeNode nodes[] = {
+      {kFeatGain, 0.5f, 1, 2, 0}, {-1, 0, 0, 0, 1.0}, {-1, 0, 0, 0, -2.0}, {-1, 0, 0, 0, 0.25}};
   static constexpr std::uint32_t roots[] = {0, 3};
-  const WordModel model(0.5, nodes, 4, roots, 2);
+  const fitted::BoostedTrees trees(0.5, kWordFeatures, nodes, 4, roots, 2);
+  const WordModel model(trees);
   float x[kWordFeatures] = {};
   x[kFeatGain] = 0.5f;
   EXPECT_NEAR(model.log_lr(x), 0.5 + 1.0 + 0.25, 1e-6);
   x[kFeatGain] = 0.75f;
   EXPECT_NEAR(model.log_lr(x), 0.5 - 2.0 + 0.25, 1e-6);
-  static constexpr WordTreeNode big[] = {{-1, 0, 0, 0, 10.0f}};
+  static constexpr fitted::TreeNode big[] = {{-1, 0, 0, 0, 10.0}};
   static constexpr std::uint32_t one[] = {0};
-  EXPECT_EQ(WordModel(0, big, 1, one, 1).log_lr(x), WordModel::kMaxLogLr);
+  const fitted::BoostedTrees big_trees(0, kWordFeatures, big, 1, one, 1);
+  EXPECT_EQ(WordModel(big_trees).log_lr(x), WordModel::kMaxLogLr);
+  // Trees of another width are not a word model.
+  const fitted::BoostedTrees narrow(0, 3, big, 1, one, 1);
+  EXPECT_THROW(WordModel{narrow}, std::invalid_argument);
 }
 
 TEST(WordModel, FactsAreQuantizedAsTheFitDidHalvesToEven) {
@@ -69,7 +76,6 @@ TEST(WordModel, FactsAreQuantizedAsTheFitDidHalvesToEven) {
   EXPECT_FLOAT_EQ(x[kFeatGain], 0.5f);
   EXPECT_FLOAT_EQ(x[kFeatCandidates], 1.0f);
   EXPECT_FLOAT_EQ(x[kFeatMatched], 2.0f);
-  EXPECT_GT(WordModel::fitted().trees(), 0u);
 }
 
 struct WithModels : ::testing::Test {

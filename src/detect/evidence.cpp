@@ -1,3 +1,6 @@
+// The facts computed here are what the fitted word model and detector read:
+// a change of their meaning must bump fitted::kFeatureVersion
+// (fitted/bundle_format.h) and refit the bundle (`unspin-eval fit`).
 #include "detect/evidence.h"
 
 #include <algorithm>

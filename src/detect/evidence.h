@@ -91,8 +91,7 @@ class EvidenceModel {
 
   // `lexicon`: the default lexicon (the spinner-output facts of the word
   // model; none: every word is unknown to it). `words`: the per-word model.
-  explicit EvidenceModel(const LanguageModel& lm, const Lexicon* lexicon = nullptr,
-                         const WordModel& words = WordModel::fitted());
+  EvidenceModel(const LanguageModel& lm, const Lexicon* lexicon, const WordModel& words);
 
   // Adds the evidence of tokens [begin, end) of `text` (whole sentences are
   // best: the LM context starts at the first token and at sentence starts).
@@ -117,7 +116,7 @@ class EvidenceModel {
 
   const LanguageModel& lm_;
   const Lexicon* lexicon_;
-  const WordModel& words_;
+  WordModel words_;
   std::vector<LexicalFacts> lexical_;   // by WordId
   std::vector<std::uint8_t> classes_;   // by WordId
   std::vector<float> unigram_;          // by WordId

@@ -8,8 +8,8 @@
 // and its scored neighbours in the sentence (WordFeature). It is estimated as
 // the log odds of boosted regression trees that tell substituted words of
 // simulated spinning from the words of clean text, weighted 1:1
-// (harness/fit/fit_word_model.py, build part; the trees are committed as
-// word_model_data.cpp). Facts are quantized before the trees see them, so
+// (harness/fit/fit_word_model.py, build part; the trees are the model
+// bundle's section "word_model", docs/LM.md). Facts are quantized before the trees see them, so
 // that the model knows how common a word is and how its context treats it,
 // not which word it is.
 #pragma once
@@ -17,6 +17,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "fitted/trees.h"
 
 namespace unspin::detect {
 
@@ -49,50 +51,25 @@ inline constexpr float kWordQuantum = 0.25f;
 // Rounds the facts as the fit did (harness/fit/fit_word_model.py).
 void quantize_word_features(float x[kWordFeatures]);
 
-// One node of the flattened trees: an inner node sends x left when
-// x[feature] <= threshold; a leaf (feature < 0) holds its value.
-struct WordTreeNode {
-  std::int16_t feature;
-  float threshold;
-  std::uint32_t left, right;
-  float value;
-};
-
 class WordModel {
  public:
-  // `nodes` holds every tree; `roots` the index of each tree's root. Throws
-  // std::invalid_argument when a child index or feature is out of range.
-  WordModel(double baseline, const WordTreeNode* nodes, std::size_t node_count, const std::uint32_t* roots,
-            std::size_t tree_count);
-
-  // The committed fit (word_model_data.cpp).
-  static const WordModel& fitted();
+  // The model bundle's "word_model" trees (fitted/bundle.h), which must
+  // outlive this view; they read kWordFeatures quantized facts.
+  explicit WordModel(const fitted::BoostedTrees& trees);
 
   // log LR of quantized facts, bounded to [-kMaxLogLr, kMaxLogLr]: no single
   // word decides a document.
   double log_lr(const float x[kWordFeatures]) const;
   // The same for n rows of kWordFeatures facts each (row-major), several
-  // rows at a time: their walks down a tree are independent, so the
-  // processor overlaps them (the screen's main cost).
+  // rows at a time (fitted::BoostedTrees::sum_batch: the screen's main cost).
   void log_lr_batch(const float* rows, std::size_t n, double* out) const;
   static constexpr double kMaxLogLr = 5.0;
 
-  std::size_t trees() const { return roots_.size(); }
-  std::size_t nodes() const { return steps_.size(); }
+  std::size_t trees() const { return trees_->trees(); }
+  std::size_t nodes() const { return trees_->nodes(); }
 
  private:
-  // One node as a walk reads it, in 8 bytes: go to `first child + (x[feature]
-  // > threshold)`. A leaf is its own first child with an infinite threshold,
-  // so that a walk of a tree's depth ends on the leaf whatever the path's length.
-  struct Step {
-    float threshold;
-    std::uint32_t child_and_feature;  // first child << 4 | feature
-  };
-  double baseline_;
-  std::vector<Step> steps_;
-  std::vector<float> leaf_value_;  // by node (0 for inner nodes)
-  std::vector<std::uint32_t> roots_;
-  std::vector<std::uint32_t> depths_;  // of each tree
+  const fitted::BoostedTrees* trees_;
 };
 
 }  // namespace unspin::detect

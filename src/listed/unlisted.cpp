@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <algorithm>
+#include <stdexcept>
 #include <cmath>
 
 #include "listed/tokens.h"
@@ -37,31 +38,6 @@ struct Params {
   double text_prior = 2.2e-4;
 };
 constexpr Params kParams{};
-
-// The confidence: P(the window overlaps a tortured phrase) = logistic(z),
-// z = bias + sum of weight * feature (Suspect's fields). Fitted by logistic
-// regression on `unspin-eval eval tortured --fit-part --dump-candidates` (the
-// list's fitting part split again, build-part Brown J; never the eval part):
-// see docs/LEXICON.md, "Unlisted phrases".
-struct Weights {
-  double bias = -2.627;
-  double words = -1.460;
-  double llr = 0.367;
-  double llr_min = 0.434;
-  double written_known = -0.562;
-  double correct_vocab = -0.112;
-  double lm_gain = 0.157;
-  double recurrence = -0.052;
-  double substituted = 0.262;
-  double association = -0.150;
-  double unseen_pairs = 0.713;
-  double substitutable = 0.030;
-  double output_recurrence = 1.450;
-  double restored_known = 1.373;
-  double llr_max = 0.154;
-  double function_edges = -1.044;
-};
-constexpr Weights kWeights{};
 
 }  // namespace
 
@@ -119,8 +95,33 @@ double UnlistedModel::tortured_log10(const std::string& stem) const {
                     (static_cast<double>(tortured_total) + 0.5 * static_cast<double>(tortured_words.size() + 1)));
 }
 
-double suspect_logit(const Suspect& s) {
-  const Weights& w = kWeights;
+UnlistedWeights UnlistedWeights::from_values(const std::vector<double>& v) {
+  if (v.size() != kCount) {
+    throw std::invalid_argument("unlisted weights: " + std::to_string(v.size()) + " values, not " +
+                                std::to_string(kCount));
+  }
+  UnlistedWeights w;
+  double* fields[kCount] = {&w.bias,
+                            &w.words,
+                            &w.llr,
+                            &w.llr_min,
+                            &w.written_known,
+                            &w.correct_vocab,
+                            &w.lm_gain,
+                            &w.recurrence,
+                            &w.substituted,
+                            &w.association,
+                            &w.unseen_pairs,
+                            &w.substitutable,
+                            &w.output_recurrence,
+                            &w.restored_known,
+                            &w.llr_max,
+                            &w.function_edges};
+  for (std::size_t i = 0; i < kCount; ++i) *fields[i] = v[i];
+  return w;
+}
+
+double suspect_logit(const UnlistedWeights& w, const Suspect& s) {
   return w.bias + w.llr_max * s.llr_max + w.function_edges * s.function_edges + w.restored_known * s.restored_known +
          w.association * s.association + w.unseen_pairs * s.unseen_pairs + w.substitutable * s.substitutable +
          w.output_recurrence * s.output_recurrence + w.llr * s.tortured_llr + w.llr_min * s.tortured_llr_min +
@@ -128,8 +129,8 @@ double suspect_logit(const Suspect& s) {
          w.lm_gain * s.lm_gain + w.recurrence * s.recurrence + w.substituted * s.substituted;
 }
 
-UnlistedFinder::UnlistedFinder(const PhraseList& list, const LanguageModel* lm)
-    : model_(UnlistedModel::learn(list)), lm_(lm) {
+UnlistedFinder::UnlistedFinder(const PhraseList& list, const LanguageModel* lm, const UnlistedWeights& weights)
+    : model_(UnlistedModel::learn(list)), lm_(lm), weights_(weights) {
   const auto add = [&](const std::string& stem) {
     if (facts_.count(stem)) return;
     WordFacts f;
@@ -304,7 +305,7 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double mi
       for (std::size_t k = i; k < hi; ++k) any_alternative |= words[k].alts != nullptr;
       if (!any_alternative) {  // nothing to restore: the window as written
         base.restored_known = base.written_known;
-        const double z = suspect_logit(base);
+        const double z = suspect_logit(weights_, base);
         if (z < min_logit) continue;
         base.byte_begin = words[i].begin;
         base.byte_end = words[hi - 1].end;
@@ -317,7 +318,7 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double mi
       std::vector<std::string> choice(len);
       std::vector<std::uint32_t> counts(len, 0);
       Suspect best = base;
-      double best_z = suspect_logit(base);
+      double best_z = suspect_logit(weights_, base);
       // The span's LM score as written, the same whenever it is computed: only
       // when a restoration is scored (most spans have none).
       std::optional<double> written_lm;
@@ -345,7 +346,7 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double mi
           }
           if (!written_lm) written_lm = lm_score(i, hi, std::vector<std::string>(len));
           s.lm_gain = lm_score(i, hi, restored) - *written_lm;
-          const double z = suspect_logit(s);
+          const double z = suspect_logit(weights_, s);
           if (z > best_z || best.substituted == 0) best_z = z, best = std::move(s);
           return;
         }
@@ -402,7 +403,7 @@ std::vector<Suspect> UnlistedFinder::candidates(std::string_view text, double mi
           s.lm_gain = lm_score(i, hi, restored) - lm_score(i, hi, std::vector<std::string>(len));
           best = std::move(s);
         }
-        best_z = suspect_logit(best);
+        best_z = suspect_logit(weights_, best);
       }
       if (best_z < min_logit) continue;
       best.byte_begin = words[i].begin;

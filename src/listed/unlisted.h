@@ -88,14 +88,29 @@ struct Suspect {
   double output_recurrence = 0;  // sum over its words of log10(1 + pairs with it as a tortured word)
 };
 
-// The weights of a suspect's confidence: logistic in the features above
-// (unlisted.cpp, fitted on the fitting part: docs/LEXICON.md).
-double suspect_logit(const Suspect& s);
+// The confidence: P(the window overlaps a tortured phrase) = logistic(z),
+// z = bias + sum of weight * feature (Suspect's fields). Fitted by logistic
+// regression on `unspin-eval eval tortured --fit-part --dump-candidates` (the
+// list's fitting part split again, build-part Brown J; never the eval part):
+// see docs/LEXICON.md, "Unlisted phrases". The values are the model bundle's
+// "unlisted.weights" (docs/LM.md), in the order of from_values.
+struct UnlistedWeights {
+  double bias = 0, words = 0, llr = 0, llr_min = 0, written_known = 0, correct_vocab = 0, lm_gain = 0, recurrence = 0,
+         substituted = 0, association = 0, unseen_pairs = 0, substitutable = 0, output_recurrence = 0,
+         restored_known = 0, llr_max = 0, function_edges = 0;
+  static constexpr std::size_t kCount = 16;
+  // bias, words, llr, llr_min, written_known, correct_vocab, lm_gain,
+  // recurrence, substituted, association, unseen_pairs, substitutable,
+  // output_recurrence, restored_known, llr_max, function_edges. Throws
+  // std::invalid_argument unless there are kCount.
+  static UnlistedWeights from_values(const std::vector<double>& values);
+};
+double suspect_logit(const UnlistedWeights& weights, const Suspect& s);
 
 class UnlistedFinder {
  public:
   // `lm` may be null (then the LM gain is 0). Both must outlive the finder.
-  UnlistedFinder(const PhraseList& list, const LanguageModel* lm);
+  UnlistedFinder(const PhraseList& list, const LanguageModel* lm, const UnlistedWeights& weights);
   // Suspects of `text`, in text order, non-overlapping, confidence above 0.
   std::vector<Suspect> find(std::string_view text) const;
   // Every scored window of 2-4 words (overlapping, before the selection):
@@ -116,6 +131,7 @@ class UnlistedFinder {
   };
   UnlistedModel model_;
   const LanguageModel* lm_;
+  UnlistedWeights weights_;
   std::unordered_map<std::string, WordFacts> facts_;
   double unseen_tortured_log10_ = 0;
 };

@@ -5,6 +5,8 @@
 #include "listed/phrase_list.h"
 #include "listed/unlisted.h"
 
+#include "fitted/bundle.h"
+
 namespace unspin::listed {
 namespace {
 
@@ -18,6 +20,14 @@ PhraseList small_list() {
       "random number\tirregular number\t4\n"
       "big data\tlarge information\t\n";
   return PhraseList::parse(tsv, "", "test.tsv");
+}
+
+// The default bundle's weights (the build writes it beside the default models).
+const UnlistedWeights& default_weights() {
+  static const UnlistedWeights w =
+      UnlistedWeights::from_values(fitted::Bundle::open(std::string(UNSPIN_MODELS_DIR) + "/" + fitted::kBundleFileName)
+                                       ->values("unlisted.weights", UnlistedWeights::kCount));
+  return w;
 }
 
 TEST(UnlistedModel, LearnsSubstitutionsWithCounts) {
@@ -37,7 +47,7 @@ TEST(UnlistedModel, LearnsSubstitutionsWithCounts) {
 
 TEST(UnlistedFinder, ProposesTheRestorationOfANewCombination) {
   const PhraseList list = small_list();
-  const UnlistedFinder finder(list, nullptr);
+  const UnlistedFinder finder(list, nullptr, default_weights());
   // Its two substitutions were learned from different pairs ("profound
   // learning", "neural organization"); the restoration's bigrams are
   // correct-term bigrams.
@@ -63,7 +73,7 @@ TEST(UnlistedFinder, ProposesTheRestorationOfANewCombination) {
 
 TEST(UnlistedFinder, FindKeepsNonOverlappingSpansInTextOrder) {
   const PhraseList list = small_list();
-  const UnlistedFinder finder(list, nullptr);
+  const UnlistedFinder finder(list, nullptr, default_weights());
   const std::string text = "An irregular neural organization. A profound neural organization, and more.";
   const std::vector<Suspect> s = finder.find(text);
   for (std::size_t k = 1; k < s.size(); ++k) EXPECT_LE(s[k - 1].byte_end, s[k].byte_begin);
@@ -75,7 +85,7 @@ TEST(UnlistedFinder, FindKeepsNonOverlappingSpansInTextOrder) {
 
 TEST(UnlistedFinder, NoWordsNoCandidates) {
   const PhraseList list = small_list();
-  const UnlistedFinder finder(list, nullptr);
+  const UnlistedFinder finder(list, nullptr, default_weights());
   EXPECT_TRUE(finder.candidates("").empty());
   EXPECT_TRUE(finder.find("").empty());
   EXPECT_TRUE(finder.find("... ; , !!").empty());
@@ -90,7 +100,7 @@ TEST(UnlistedFinder, SuspectLogitRisesWithEvidence) {
   strong.restored_known = 1;
   strong.substituted = 1;
   strong.output_recurrence = 2;
-  EXPECT_GT(suspect_logit(strong), suspect_logit(weak));
+  EXPECT_GT(suspect_logit(default_weights(), strong), suspect_logit(default_weights(), weak));
 }
 
 }  // namespace

@@ -55,6 +55,11 @@ json languagetool_json(std::string_view text, const DocumentResult& result, std:
   out["software"] = software_json();
   out["warnings"] = {{"incompleteResults", false}};
   out["language"] = language_json(requested_language, result.english_share);
+  if (!result.calibrated) {
+    // LanguageTool has no such field; clients that do not know it ignore it.
+    out["calibrated"] = false;
+    out["warnings"]["uncalibrated"] = true;
+  }
   json matches = std::move(doc["matches"]);
   // Each span once: the applied edits, then the review spans that are not
   // edits, as matches of their own rule (SCHEMA §6), in text order.

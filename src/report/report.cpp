@@ -44,6 +44,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kEmptyInput: return "empty";
     case ErrorCode::kBadModel: return "bad_model";
     case ErrorCode::kBadData: return "bad_data";
+    case ErrorCode::kModelMismatch: return "model_mismatch";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";
@@ -259,6 +260,8 @@ json document_json(std::string_view text, const DocumentResult& r, OffsetUnit un
   out["base_rate"] = r.base_rate;
   out["review_threshold"] = r.review_threshold;
   out["stage"] = r.stage;
+  // Written only when false (docs/SCHEMA.md §2): absent means calibrated.
+  if (!r.calibrated) out["calibrated"] = false;
   out["reasons"] = std::move(reasons);
   if (parts.paragraphs) out["paragraphs"] = std::move(paragraphs);
   if (parts.restored) out["restored"] = r.restored;

@@ -127,6 +127,7 @@ int exit_code_of(const std::string& code) {
   if (code == "empty") return static_cast<int>(ErrorCode::kEmptyInput);
   if (code == "bad_model") return static_cast<int>(ErrorCode::kBadModel);
   if (code == "bad_data") return static_cast<int>(ErrorCode::kBadData);
+  if (code == "model_mismatch") return static_cast<int>(ErrorCode::kModelMismatch);
   if (code == "io") return static_cast<int>(ErrorCode::kIo);
   if (code == "internal") return static_cast<int>(ErrorCode::kInternal);
   if (code == "overloaded") return 75;         // EX_TEMPFAIL: try again later
