@@ -460,3 +460,29 @@ def test_base_rate_equals_cli(tmp_path):
     got = eng.check(SPUN)
     assert got == cli_check(path, "--base-rate", "0.5")
     assert got["base_rate"] == 0.5
+
+
+def _mismatched_models(tmp_path):
+    """A models folder whose bundle is stamped for another LM (its header's LM
+    checksum changed; the body checksum does not cover the header)."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for name in ("en-us.ulm", "default.ulex"):
+        (folder / name).symlink_to(os.path.join(MODELS, name))
+    bundle = bytearray(open(os.path.join(MODELS, "fitted.ubundle"), "rb").read())
+    bundle[32:36] = b"\x01\x02\x03\x04"
+    (folder / "fitted.ubundle").write_bytes(bytes(bundle))
+    return folder
+
+
+@have_models
+def test_mismatched_bundle_is_refused_or_flagged(tmp_path):
+    folder = _mismatched_models(tmp_path)
+    with pytest.raises(unspin.Error) as e:
+        unspin.Engine(models=folder)
+    assert e.value.code == "model_mismatch" and e.value.exit_code == 10
+    assert "uncalibrated" in e.value.message
+    engine = unspin.Engine(models=folder, uncalibrated=True)
+    assert engine.check("The company said on Tuesday that prices had risen.")["calibrated"] is False
+    # The default bundle's results carry no such field: absent means calibrated.
+    assert "calibrated" not in unspin.Engine(models=MODELS).check("The company said on Tuesday.")

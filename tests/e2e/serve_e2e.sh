@@ -12,6 +12,7 @@
 #   bad_requests           malformed HTTP, JSON and forms: 4xx with bodies, the server lives on
 #   graceful_shutdown      SIGTERM during a request: it finishes with 200, the server exits 0
 #   startup_errors         missing models (exit 8), a port in use (exit 3), bad options (exit 2)
+#   uncalibrated           a bundle fitted for another LM: exit 10; --uncalibrated answers say so
 # Skips (exit 77) when the models are not built or curl is missing.
 set -u
 UNSPIN=$1 MODELS=$2 SRC=$3 CASE=$4
@@ -206,6 +207,29 @@ EOF
     "$UNSPIN" serve --max-body 12Q --models "$MODELS" 2>"$TMP/err"; rc=$?
     [ "$rc" = 2 ] || fail "--max-body 12Q: exit $rc, $(cat "$TMP/err")"
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$(URL /healthz)")" = 200 ] || fail "the first server stopped answering"
+    ;;
+  uncalibrated)
+    # A bundle stamped for another LM (its header's LM checksum changed; the
+    # body checksum does not cover the header): refused at start (exit 10);
+    # with --uncalibrated, /v1 and /v2 answers say "calibrated": false.
+    mkdir -p "$TMP/models"
+    ln -s "$MODELS/en-us.ulm" "$TMP/models/en-us.ulm"
+    ln -s "$MODELS/default.ulex" "$TMP/models/default.ulex"
+    cp "$MODELS/fitted.ubundle" "$TMP/models/fitted.ubundle"
+    printf '\x01\x02\x03\x04' | dd of="$TMP/models/fitted.ubundle" bs=1 seek=32 conv=notrunc status=none
+    "$UNSPIN" serve --port 0 --models "$TMP/models" 2>"$TMP/err"; rc=$?
+    [ "$rc" = 10 ] && grep -q -- '--uncalibrated' "$TMP/err" || fail "mismatched bundle: exit $rc, $(cat "$TMP/err")"
+    MODELS="$TMP/models"
+    TABLE=()
+    start_server --quiet --uncalibrated
+    curl -s --data-urlencode "text@$SRC/examples/spun-news.txt" --data "language=en-US" "$(URL /v2/check)" >"$TMP/v2" ||
+      fail "/v2/check failed"
+    grep -q '"calibrated":false' "$TMP/v2" || fail "/v2 does not say it: $(head -c 300 "$TMP/v2")"
+    $PY -c 'import json,sys; print(json.dumps({"text": open(sys.argv[1]).read()}))' "$SRC/examples/spun-news.txt" \
+      >"$TMP/v1.req"
+    curl -s -H 'Content-Type: application/json' --data-binary "@$TMP/v1.req" "$(URL /v1/check)" >"$TMP/v1" ||
+      fail "/v1/check failed"
+    grep -q '"calibrated":false' "$TMP/v1" || fail "/v1 does not say it: $(head -c 300 "$TMP/v1")"
     ;;
 
   *) echo "unknown case $CASE" >&2; exit 2 ;;
