@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Fits the learned-edit calibration of src/decode/site_learner.h (kLearnedEditWeights).
+"""Fits the learned-edit calibration of src/decode/site_learner.h (learned_edit_confidence).
+With --out FILE.json, also writes the weights (to 5 significant digits, as shipped) as the model
+bundle's section file of values "site.learned_edit_weights" (data/fitted/learned_edit.json; harness/fit/sections.py), which
+`unspin-eval bundle build --sections data/fitted` assembles into the bundle.
 
     UNSPIN_SITES_DECISIONS=dec.tsv unspin-eval eval sites --part build --seeds 18 19 20
     python3 harness/fit/fit_learned_edit.py dec.tsv [B0,..,B5]  # weights and left-one-site-out figures
@@ -11,9 +14,13 @@ held-out pages (column `learned` = 1), labelled by `correct`. The dump has no se
 starts where the pages column falls back (sizes run 10, 50, 200, 1,000 within a site).
 Needs python3-numpy and python3-sklearn.
 """
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sections import section, write_section  # noqa: E402
 
 
 def load(path):
@@ -53,10 +60,20 @@ def prob(w, x):
 
 
 def main():
+    out = None
+    if "--out" in sys.argv:
+        i = sys.argv.index("--out")
+        out = sys.argv[i + 1]
+        del sys.argv[i:i + 2]
     r = load(sys.argv[1])
     x, y = design(r), r[:, 6]
     w = fit(x, y)
     print("weights: {%s}" % ", ".join("%.5g" % v for v in w))
+    if out:
+        write_section(out, section("UNSPIN_SITES_DECISIONS=FILE unspin-eval eval sites --part build --seeds 18 19 20; "
+                                   "python3 harness/fit/fit_learned_edit.py FILE --out " + out, "simulated build-part sites 18-20 (learned-pair decisions)",
+                                   "weights of decode/site_learner.h",
+                                   values={"site.learned_edit_weights": [float("%.5g" % v) for v in w]}))
     print("decisions: %d (%d right), sites %d" % (len(y), y.sum(), len(np.unique(r[:, 0]))))
     p = np.zeros(len(y))
     for s in np.unique(r[:, 0]):

@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Fits the site calibration of generic edits (kSiteGenericEditWeights, src/decode/site_learner.h).
+"""Fits the site calibration of generic edits (site_generic_edit_confidence, src/decode/site_learner.h).
+With --out FILE.json, also writes the weights (to 5 significant digits, as shipped) as the model
+bundle's section file of values "site.generic_edit_weights" (data/fitted/site_generic_edit.json; harness/fit/sections.py), which
+`unspin-eval bundle build --sections data/fitted` assembles into the bundle.
 
     UNSPIN_SITES_GENERIC=generic.tsv unspin-eval eval sites --part build --seeds 18 19 20
     python3 harness/fit/fit_site_generic_edit.py generic.tsv [A0,A1,A2]  # weights, left-one-site-out figures
@@ -16,9 +19,13 @@ site or off it) of the cross-fitted learning pages of every site size (each page
 fold's table: pages = the other folds' pages), labelled by whether each is right. Needs
 python3-numpy and python3-sklearn.
 """
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sections import section, write_section  # noqa: E402
 
 from fit_learned_edit import fit, prob  # the same logistic fit, beside this script
 
@@ -49,10 +56,20 @@ def report(name, p, r, y):
 
 
 def main():
+    out = None
+    if "--out" in sys.argv:
+        i = sys.argv.index("--out")
+        out = sys.argv[i + 1]
+        del sys.argv[i:i + 2]
     r = load(sys.argv[1])
     x, y = design(r), r[:, 3]
     w = fit(x, y)
     print("weights: {%s}" % ", ".join("%.5g" % v for v in w))
+    if out:
+        write_section(out, section("UNSPIN_SITES_GENERIC=FILE unspin-eval eval sites --part build --seeds 18 19 20; "
+                                   "python3 harness/fit/fit_site_generic_edit.py FILE --out " + out, "simulated build-part sites 18-20 (generic decisions)",
+                                   "weights of decode/site_learner.h",
+                                   values={"site.generic_edit_weights": [float("%.5g" % v) for v in w]}))
     print("generic edits: %d (%d right), sites %d" % (len(y), y.sum(), len(np.unique(r[:, 0]))))
     p = np.zeros(len(y))
     for s in np.unique(r[:, 0]):
