@@ -84,7 +84,7 @@ std::string feature_auc_table(const detect::Detector& detector, const std::vecto
 
 // Every scored word of a file with what the screen sees (development aid).
 void explain(const std::string& path, const std::string& models_dir) {
-  const ModelPaths paths = models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(models_dir);
+  const ModelPaths paths = harness_model_paths(models_dir);
   const std::unique_ptr<Models> models = Models::load(paths);
   std::ifstream in(path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -108,7 +108,7 @@ void run_detect_eval(const DetectOptions& o) {
   const eval::Part part = eval::parse_part(o.part);
   if (o.fit && part != eval::Part::kBuild)
     throw Error(ErrorCode::kUsage, "--fit fits on the build part only (--part build)");
-  const ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+  const ModelPaths paths = harness_model_paths(o.models_dir);
   const std::unique_ptr<Models> models = Models::load(paths);
   const eval::SpinnerData spinner_data =
       eval::SpinnerData::load(eval::SpinnerData::default_data_dir(), eval::SpinnerData::default_aiksaurus_dir());

@@ -133,7 +133,7 @@ int run_spin_stats(const SpinStatsOptions& o) {
       eval::make_excerpts(eval::select_part(eval::load_corpus(corpora, eval::kNewsSources), part), o.length, o.docs);
   std::unique_ptr<LanguageModel> lm;
   if (!o.no_lm) {
-    const ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+    const ModelPaths paths = harness_model_paths(o.models_dir);
     lm = LanguageModel::open(paths.lm);
   }
   std::vector<std::vector<eval::StatRow>> rows;
@@ -214,7 +214,7 @@ std::unique_ptr<eval::System> decoder_with_table(const EvalOptions& o, const std
   auto given = std::make_unique<TableGiven>();
   given->table_path = temporary_path("a table");
   write_file(given->table_path, table_text);
-  ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+  ModelPaths paths = harness_model_paths(o.models_dir);
   paths.user_lexicons = {given->table_path};
   paths.table_engine = engine;
   given->models = Models::load(paths);
@@ -271,7 +271,7 @@ std::vector<std::unique_ptr<eval::System>> make_systems(const EvalOptions& o, co
   };
   auto need_models = [&] {
     if (!models) {
-      ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+      ModelPaths paths = harness_model_paths(o.models_dir);
       models = Models::load(paths);
     }
     return models.get();
@@ -507,7 +507,7 @@ struct GenreOptions {
 void run_genre_eval(const GenreOptions& o) {
   eval::GenreConfig config = o.config;
   config.part = eval::parse_part(o.part);
-  ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+  ModelPaths paths = harness_model_paths(o.models_dir);
   if (!o.lexicon.empty()) paths.user_lexicons = {o.lexicon};
   const std::unique_ptr<Models> models = Models::load(paths);
   const Restorer restorer(*models, RestoreOptions{});

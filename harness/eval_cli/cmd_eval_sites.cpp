@@ -80,7 +80,7 @@ int run_sites(const SitesOptions& o) {
       eval::SpinnerData::load(eval::SpinnerData::default_data_dir(), eval::SpinnerData::default_aiksaurus_dir());
   const std::vector<eval::CorpusDoc> docs = eval::select_part(
       eval::load_corpus(o.corpora.empty() ? eval::default_corpora_dir() : o.corpora, o.sources), config.part);
-  const ModelPaths paths = o.models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(o.models_dir);
+  const ModelPaths paths = harness_model_paths(o.models_dir);
   const std::unique_ptr<Models> models = Models::load(paths);
   SiteLearner learner(*models);
   std::vector<eval::SiteResults> results;

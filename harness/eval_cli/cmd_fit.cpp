@@ -41,7 +41,7 @@ void add_fit_command(CLI::App& parent) {
     const std::string& models_dir = o->models_dir;
     const std::string& corpora_dir = o->corpora_dir;
     const eval::FitConfig& config = o->config;
-    const ModelPaths paths = models_dir.empty() ? ModelPaths::defaults() : ModelPaths::in_folder(models_dir);
+    const ModelPaths paths = harness_model_paths(models_dir);
     std::unique_ptr<Models> models = Models::load(paths);
     const eval::SpinnerData spinner_data =
         eval::SpinnerData::load(eval::SpinnerData::default_data_dir(), eval::SpinnerData::default_aiksaurus_dir());

@@ -4,9 +4,19 @@
 // the exit status (cli/run.h), as `unspin` does.
 #pragma once
 
+#include <string>
+
 #include <CLI/CLI.hpp>
 
+#include "unspin/restore.h"
+
 namespace unspin::cli {
+
+// The models of a harness command: `models_dir`, or the default folder, with
+// `unspin-eval --uncalibrated` applied (a bundle fitted for other models is
+// then used instead of refused: fitting a bundle for a new LM starts from
+// the default sections' parameters; docs/LM.md).
+ModelPaths harness_model_paths(const std::string& models_dir);
 
 void add_eval_commands(CLI::App& app);  // spin, eval, eval corpus, eval genres
 // fit under `parent`: the program (`fit`) and `eval` (`eval fit`, the name it

@@ -12,7 +12,8 @@
 #                      command and --uncalibrated; with --uncalibrated every
 #                      result says "calibrated": false (JSON, JSON lines,
 #                      the human report), while the default bundle's results
-#                      carry no such field
+#                      carry no such field; unspin-eval refuses it too unless
+#                      `unspin-eval --uncalibrated`
 # Skips (exit 77) when the models or the default bundle are not built.
 set -u
 UNSPIN=$1 EVAL=$2 MODELS=$3 SRC=$4 CASE=$5
@@ -87,6 +88,10 @@ case $CASE in
     "$UNSPIN" check --uncalibrated --models "$TMP/models" "$TEXT" >"$TMP/human" || fail "human: exit $?"
     grep -q "not calibrated" "$TMP/human" || fail "the human report does not say so: $(cat "$TMP/human")"
     "$UNSPIN" restore --uncalibrated --models "$TMP/models" "$TEXT" >/dev/null || fail "restore --uncalibrated: exit $?"
+    # The harness refuses it too, and `unspin-eval --uncalibrated` (to fit for new models) goes on.
+    expect_exit 10 "another language model" "$EVAL" eval detect --models "$TMP/models" --explain "$TEXT"
+    "$EVAL" --uncalibrated eval detect --models "$TMP/models" --explain "$TEXT" >/dev/null 2>"$TMP/err" ||
+      fail "unspin-eval --uncalibrated: $(cat "$TMP/err")"
     # The default bundle's results say nothing of it (absent means calibrated).
     "$UNSPIN" check --json --models "$MODELS" "$TEXT" >"$TMP/default.json" || fail "default: exit $?"
     grep -q '"calibrated"' "$TMP/default.json" && fail "a calibrated result carries the field"
