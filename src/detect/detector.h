@@ -70,7 +70,7 @@ struct DetectorParams {
   // A document whose screen probability (at the base rate) is below this is
   // called clean by the screen alone.
   double screen_pass = 0.02;
-  // The model bundle's "detector.*" values (src/detect/params.cpp). Throws
+  // The model bundle's "detector.*" values (read by src/detect/params.cpp). Throws
   // Error(kBadModel) when one is missing.
   static DetectorParams from_bundle(const fitted::Bundle& bundle);
 };
