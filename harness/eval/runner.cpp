@@ -121,17 +121,11 @@ class TableOracleSystem final : public System {
       if (spun != original && std::find(list.begin(), list.end(), original) == list.end()) list.push_back(original);
     };
     if (style == SpinStyle::kSymmetric) {
-      auto add_line = [&](const std::vector<std::string>& members) {
-        for (const std::string& a : members) {
-          for (const std::string& b : members) add(a, b);
+      for (const std::vector<std::string>& line : rewriter_lines(data, table)) {
+        for (const std::string& a : line) {
+          for (const std::string& b : line) add(a, b);
         }
-      };
-      for (const SpinGroup& g : table.groups()) {
-        std::vector<std::string> members{g.original};
-        members.insert(members.end(), g.alternatives.begin(), g.alternatives.end());
-        add_line(members);
       }
-      for (const auto& line : data.number_lines) add_line(line);
     } else {
       for (const SpinGroup& g : table.groups()) {
         for (const std::string& alt : g.alternatives) add(alt, g.original);

@@ -1,5 +1,4 @@
 #include "eval/sites.h"
-#include "decode/fitted_params.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/parallel.h"
+#include "decode/fitted_params.h"
 #include "decode/pipeline.h"
 #include "decode/site_counts.h"
 #include "eval/runner.h"
@@ -156,24 +156,18 @@ SiteResults run_site(const SiteConfig& config, const SpinnerData& data, const st
   // The pairs the engine can write: the plugin engine replaces a group's
   // original by one of its alternatives; the rewriter (kSymmetric) replaces
   // any member of a line by any other member, numbers' lines included.
-  auto add_line = [&](const std::vector<std::string>& members) {
-    for (const std::string& a : members) {
-      for (const std::string& b : members) {
-        if (a != b) truth.insert({comparable(a), comparable(b)});
+  if (config.style == SpinStyle::kSymmetric) {
+    for (const std::vector<std::string>& line : rewriter_lines(data, table)) {
+      for (const std::string& a : line) {
+        for (const std::string& b : line) {
+          if (a != b) truth.insert({comparable(a), comparable(b)});
+        }
       }
     }
-  };
-  for (const SpinGroup& g : table.groups()) {
-    if (config.style == SpinStyle::kSymmetric) {
-      std::vector<std::string> members{g.original};
-      members.insert(members.end(), g.alternatives.begin(), g.alternatives.end());
-      add_line(members);
-    } else {
+  } else {
+    for (const SpinGroup& g : table.groups()) {
       for (const std::string& a : g.alternatives) truth.insert({comparable(g.original), comparable(a)});
     }
-  }
-  if (config.style == SpinStyle::kSymmetric) {
-    for (const auto& line : data.number_lines) add_line(line);
   }
   auto in_table = [&](const std::string& o, const std::string& s) {
     return truth.count({comparable(o), comparable(s)}) > 0;

@@ -131,6 +131,17 @@ SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const Grou
   throw Error(ErrorCode::kUsage, "style " + std::string(style_name(style)) + " does not spin with a table");
 }
 
+std::vector<std::vector<std::string>> rewriter_lines(const SpinnerData& data, const GroupTable& table) {
+  std::vector<std::vector<std::string>> lines;
+  for (const SpinGroup& g : table.groups()) {
+    std::vector<std::string> members{g.original};
+    members.insert(members.end(), g.alternatives.begin(), g.alternatives.end());
+    lines.push_back(std::move(members));
+  }
+  lines.insert(lines.end(), data.number_lines.begin(), data.number_lines.end());
+  return lines;
+}
+
 PhraseTable PhraseTable::parse(std::string_view content, const std::string& name) {
   PhraseTable t;
   for_each_line(content, [&](std::string_view line, int line_no) {

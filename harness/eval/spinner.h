@@ -161,6 +161,12 @@ SpinOutput apply_replacements(std::string_view text, const Scan& scan, const std
 SpinOutput spin_table_style(const SpinnerData& data, SpinStyle style, const GroupTable& table, std::string_view text,
                             double rate, std::uint64_t seed);
 
+// The lines the article rewriter (style symmetric) draws among: each group's
+// original with its alternatives, then data.number_lines. Every member of a
+// line may be written for any other, so each ordered pair of a line is a pair
+// of its table.
+std::vector<std::vector<std::string>> rewriter_lines(const SpinnerData& data, const GroupTable& table);
+
 // Lowercase words of a-z, ' or - joined by single spaces (a table phrase).
 bool is_phrase_text(std::string_view s);
 int word_count(std::string_view phrase);
